@@ -1,0 +1,82 @@
+package io.tokenapi.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/**
+ * What a user would write instead of the SDK: one OkHttp POST of the provider's JSON body and a Jackson parse of the
+ * answer into a token value with an absolute expiry. No cache, no retry: the baseline for one token request.
+ */
+final class HandWrittenTokenClient {
+
+  private static final MediaType JSON = MediaType.get("application/json");
+
+  private final OkHttpClient httpClient;
+  private final ObjectMapper mapper;
+  private final String tokenUrl;
+  private final String clientId;
+  private final String clientSecret;
+  private final Clock clock;
+
+  HandWrittenTokenClient(OkHttpClient httpClient, ObjectMapper mapper, String tokenUrl, String clientId,
+      String clientSecret) {
+    this.httpClient = httpClient;
+    this.mapper = mapper;
+    this.tokenUrl = tokenUrl;
+    this.clientId = clientId;
+    this.clientSecret = clientSecret;
+    this.clock = Clock.systemUTC();
+  }
+
+  /** A token value with its expiry, as a hand-written client would keep it. */
+  record Token(String value, String tokenType, Instant expiresAt, String scope) {
+    @Override
+    public String toString() {
+      return "Token[type=" + tokenType + ", expiresAt=" + expiresAt + "]";
+    }
+  }
+
+  /** One POST to the token endpoint, parsed. */
+  Token fetch() throws IOException {
+    ObjectNode body = mapper.createObjectNode().put("client_id", clientId).put("client_secret", clientSecret);
+    Request request = new Request.Builder()
+        .url(tokenUrl)
+        .post(RequestBody.create(mapper.writeValueAsBytes(body), JSON))
+        .build();
+    try (Response response = httpClient.newCall(request).execute()) {
+      ResponseBody responseBody = response.body();
+      if (!response.isSuccessful()) {
+        throw new IOException("token request failed: HTTP " + response.code());
+      }
+      JsonNode json = mapper.readTree(responseBody.byteStream());
+      JsonNode accessToken = field(json, "access_token", "accessToken");
+      if (accessToken == null || !accessToken.isTextual()) {
+        throw new IOException("token response has no access_token");
+      }
+      JsonNode tokenType = field(json, "token_type", "tokenType");
+      JsonNode expiresIn = field(json, "expires_in", "expiresIn");
+      JsonNode scope = json.get("scope");
+      long lifetimeSeconds = expiresIn == null ? 3600 : expiresIn.asLong(3600);
+      return new Token(
+          accessToken.textValue(),
+          tokenType == null ? "Bearer" : tokenType.asText(),
+          clock.instant().plusSeconds(lifetimeSeconds),
+          scope == null ? null : scope.asText());
+    }
+  }
+
+  private static JsonNode field(JsonNode json, String snakeCase, String camelCase) {
+    JsonNode value = json.get(snakeCase);
+    return value != null ? value : json.get(camelCase);
+  }
+}

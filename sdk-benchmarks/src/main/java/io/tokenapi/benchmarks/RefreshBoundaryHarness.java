@@ -1,0 +1,155 @@
+package io.tokenapi.benchmarks;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Benchmark 5: callers call the cache in a tight loop while the token crosses into its stale window and the token
+ * server takes {@link #SERVER_DELAY} to answer the refresh. Every call's latency is recorded.
+ *
+ * <p>Callers only run (and record) around each crossing: from {@link #MARGIN} before the token turns stale until
+ * {@code MARGIN} after the refreshed token is visible, so every recorded call is a boundary call. The rest of the
+ * time they sleep, which keeps the shared machine free and the sample about the boundary rather than about hits.
+ */
+final class RefreshBoundaryHarness {
+
+  static final Duration SERVER_DELAY = Duration.ofMillis(200);
+  static final int CALLERS = 2;
+  private static final Duration MARGIN = Duration.ofMillis(20);
+  private static final Duration REFRESH_TIMEOUT = Duration.ofSeconds(5);
+
+  /** A cache under test, and how to push its token into the stale window. */
+  interface Contender extends AutoCloseable {
+    /** The call whose latency is measured. */
+    Object getToken() throws Exception;
+
+    /** The token now in the cache, without triggering anything; compared by identity to see a refresh land. */
+    Object cachedToken() throws Exception;
+
+    /** Returns when the token is {@link #MARGIN} away from turning stale. */
+    void approachStale(Duration margin) throws InterruptedException;
+
+    /** Makes the token stale now (no-op where real time does it). */
+    void crossIntoStale();
+
+    @Override
+    default void close() {
+    }
+  }
+
+  /** Creates a contender with a warm cache against a server. */
+  @FunctionalInterface
+  interface Factory {
+    Contender create(TokenServer server) throws Exception;
+  }
+
+  record Row(String contender, int callers, int crossings, int tokenRequests, LatencyHistogram nanos) {
+  }
+
+  static List<Row> runAll(int crossings, PrintStream log) throws Exception {
+    List<Row> rows = new ArrayList<>();
+    rows.add(run("google-auth (real time, stale 2 s before a 3 s expiry)",
+        GoogleAuthBoundary.TOKEN_LIFETIME_SECONDS, GoogleAuthBoundary::new, crossings, log));
+    return rows;
+  }
+
+  static Row run(String name, long tokenLifetimeSeconds, Factory factory, int crossings, PrintStream log)
+      throws Exception {
+    try (TokenServer server = TokenServer.start(SERVER_DELAY, tokenLifetimeSeconds);
+        Contender contender = factory.create(server)) {
+      Callers callers = new Callers(contender);
+      callers.start();
+      int refreshed = 0;
+      for (int i = 0; i < crossings; i++) {
+        Object before = contender.cachedToken();
+        contender.approachStale(MARGIN);
+        callers.active = true;
+        TimeUnit.NANOSECONDS.sleep(MARGIN.toNanos());
+        contender.crossIntoStale();
+        long deadline = System.nanoTime() + REFRESH_TIMEOUT.toNanos();
+        while (contender.cachedToken() == before && System.nanoTime() < deadline) {
+          TimeUnit.MILLISECONDS.sleep(1);
+        }
+        if (contender.cachedToken() != before) {
+          refreshed++;
+        }
+        TimeUnit.NANOSECONDS.sleep(MARGIN.toNanos());
+        callers.active = false;
+      }
+      LatencyHistogram nanos = callers.stop();
+      Row row = new Row(name, CALLERS, refreshed, server.tokenRequests(), nanos);
+      log.printf("refresh boundary  %s: %d crossings (%d refreshed), %d token requests, %d calls,"
+              + " p50 %.1f µs, p99 %.1f µs, p99.9 %.1f µs, max %.1f µs, failures %d%n",
+          name, crossings, refreshed, row.tokenRequests(), nanos.count(), nanos.percentile(50) / 1e3,
+          nanos.percentile(99) / 1e3, nanos.percentile(99.9) / 1e3, nanos.max() / 1e3, callers.failures());
+      return row;
+    }
+  }
+
+  /** The calling threads: loop on getToken() while active, sleep otherwise. */
+  private static final class Callers {
+    private final Contender contender;
+    private final List<Thread> threads = new ArrayList<>();
+    private final List<LatencyHistogram> histograms = new ArrayList<>();
+    private final int[] failures = new int[CALLERS];
+    volatile boolean active;
+    private volatile boolean stopped;
+
+    Callers(Contender contender) {
+      this.contender = contender;
+    }
+
+    void start() {
+      for (int i = 0; i < CALLERS; i++) {
+        LatencyHistogram histogram = new LatencyHistogram();
+        histograms.add(histogram);
+        int index = i;
+        Thread thread = new Thread(() -> loop(histogram, index), "boundary-caller-" + i);
+        thread.setDaemon(true);
+        threads.add(thread);
+        thread.start();
+      }
+    }
+
+    private void loop(LatencyHistogram histogram, int index) {
+      while (!stopped) {
+        if (!active) {
+          try {
+            TimeUnit.MILLISECONDS.sleep(1);
+          } catch (InterruptedException e) {
+            return;
+          }
+          continue;
+        }
+        long started = System.nanoTime();
+        try {
+          contender.getToken();
+        } catch (Exception e) {
+          failures[index]++;
+        }
+        histogram.record(System.nanoTime() - started);
+      }
+    }
+
+    LatencyHistogram stop() throws InterruptedException {
+      stopped = true;
+      LatencyHistogram merged = new LatencyHistogram();
+      for (int i = 0; i < threads.size(); i++) {
+        threads.get(i).join(TimeUnit.SECONDS.toMillis(10));
+        merged.add(histograms.get(i));
+      }
+      return merged;
+    }
+
+    int failures() {
+      int sum = 0;
+      for (int failure : failures) {
+        sum += failure;
+      }
+      return sum;
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package io.tokenapi.benchmarks;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import okhttp3.HttpUrl;
+
+/**
+ * A loopback token endpoint for every benchmark and harness: answers each request with the same JSON token,
+ * optionally after a delay, and counts the requests.
+ *
+ * <p>Two MockWebServer habits are neutralised here: accepted sockets get TCP_NODELAY (see
+ * {@link NoDelayServerSocketFactory}), and the server's queue of recorded requests, which otherwise grows by one
+ * entry per request for the life of the server, is drained by the dispatcher as each request arrives.
+ */
+final class TokenServer implements AutoCloseable {
+
+  static final String TOKEN_PATH = "/v1/oauth/token";
+
+  private final MockWebServer server = new MockWebServer();
+  private final AtomicInteger tokenRequests = new AtomicInteger();
+  private final MockResponse response;
+  private final long delayNanos;
+
+  private TokenServer(Duration delay, long expiresInSeconds) {
+    this.delayNanos = delay.toNanos();
+    // Fixed token value: the benchmarks measure caching and transport, not the uniqueness of tokens.
+    this.response = new MockResponse.Builder()
+        .code(200)
+        .setHeader("Content-Type", "application/json")
+        .setHeader("Cache-Control", "no-store")
+        .body("{\"access_token\":\"bench-access-token-0123456789abcdef\",\"token_type\":\"Bearer\","
+            + "\"expires_in\":" + expiresInSeconds + ",\"scope\":\"payments\"}")
+        .build();
+  }
+
+  /** Starts a server on 127.0.0.1 that answers at once with a token valid for {@code expiresInSeconds}. */
+  static TokenServer start(long expiresInSeconds) throws IOException {
+    return start(Duration.ZERO, expiresInSeconds);
+  }
+
+  /** Starts a server on 127.0.0.1 that waits {@code delay} before each answer. */
+  static TokenServer start(Duration delay, long expiresInSeconds) throws IOException {
+    TokenServer tokenServer = new TokenServer(delay, expiresInSeconds);
+    tokenServer.server.setServerSocketFactory(new NoDelayServerSocketFactory());
+    tokenServer.server.setDispatcher(tokenServer.new CountingDispatcher());
+    tokenServer.server.start(InetAddress.getLoopbackAddress(), 0);
+    return tokenServer;
+  }
+
+  /** Base URL, {@code http://127.0.0.1:port}, without the token path. */
+  String baseUrl() {
+    HttpUrl url = server.url("/");
+    return "http://127.0.0.1:" + url.port();
+  }
+
+  /** Full token endpoint URL. */
+  String tokenUrl() {
+    return baseUrl() + TOKEN_PATH;
+  }
+
+  /** Token requests received so far. */
+  int tokenRequests() {
+    return tokenRequests.get();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+
+  private final class CountingDispatcher extends Dispatcher {
+    @Override
+    public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+      // MockWebServer queued this request just before calling us; take it back out so memory stays flat.
+      server.takeRequest(0, TimeUnit.NANOSECONDS);
+      tokenRequests.incrementAndGet();
+      if (delayNanos > 0) {
+        TimeUnit.NANOSECONDS.sleep(delayNanos);
+      }
+      return response;
+    }
+  }
+}

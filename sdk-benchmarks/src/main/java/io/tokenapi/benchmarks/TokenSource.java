@@ -1,0 +1,18 @@
+package io.tokenapi.benchmarks;
+
+/** One contender's "give me the token" call, for the harnesses that compare libraries outside JMH. */
+interface TokenSource extends AutoCloseable {
+
+  /** The current token, fetched if the cache is cold. */
+  Object token() throws Exception;
+
+  @Override
+  default void close() {
+  }
+
+  /** Creates a cold token source (empty cache) against a server. */
+  @FunctionalInterface
+  interface Factory {
+    TokenSource create(TokenServer server) throws Exception;
+  }
+}
