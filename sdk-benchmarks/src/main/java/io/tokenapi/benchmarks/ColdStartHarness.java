@@ -40,6 +40,7 @@ final class ColdStartHarness {
   static Map<String, String> defaultPrograms() {
     Map<String, String> programs = new LinkedHashMap<>();
     programs.put("hand-written OkHttp + Jackson", ColdStartHandWritten.class.getName());
+    programs.put("ours: OAuthClient quickstart", ColdStartOurs.class.getName());
     return programs;
   }
 
@@ -57,7 +58,7 @@ final class ColdStartHarness {
         for (int k = 0; k < names.size(); k++) {
           // Alternate which program goes first in each round.
           int index = (round % 2 == 0) ? k : names.size() - 1 - k;
-          long micros = runOnce(java, classpath, programs.get(names.get(index)), server.tokenUrl());
+          long micros = runOnce(java, classpath, programs.get(names.get(index)), server.baseUrl());
           if (round >= warmupRuns) {
             samples[index][round - warmupRuns] = micros;
           }
@@ -83,11 +84,11 @@ final class ColdStartHarness {
   }
 
   /** Spawns the program and returns microseconds until it prints its token line. */
-  private static long runOnce(String java, String classpath, String mainClass, String tokenUrl)
+  private static long runOnce(String java, String classpath, String mainClass, String baseUrl)
       throws IOException, InterruptedException {
     File stderr = Files.createTempFile("cold-start", ".err").toFile();
     try {
-      ProcessBuilder builder = new ProcessBuilder(java, "-cp", classpath, mainClass, tokenUrl)
+      ProcessBuilder builder = new ProcessBuilder(java, "-cp", classpath, mainClass, baseUrl)
           .redirectError(stderr);
       long started = System.nanoTime();
       Process process = builder.start();

@@ -1,6 +1,8 @@
 package io.tokenapi.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tokenapi.sdk.OAuthClient;
+import java.io.IOException;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,12 +19,36 @@ final class Contenders {
   /** Name to factory, in report order. */
   static Map<String, TokenSource.Factory> all() {
     Map<String, TokenSource.Factory> contenders = new LinkedHashMap<>();
+    contenders.put("ours", Contenders::ours);
     contenders.put("google-auth", Contenders::googleAuth);
     contenders.put("Spring Security", Contenders::spring);
     return contenders;
   }
 
-  static TokenSource googleAuth(TokenServer server) {
+  /** Our client against the server, with every other setting at its default. */
+  static OAuthClient.Builder ourClient(TokenServer server) {
+    return OAuthClient.builder()
+        .baseUrl(server.baseUrl())
+        .clientId(Credentials.CLIENT_ID)
+        .clientSecret(Credentials.CLIENT_SECRET);
+  }
+
+  static TokenSource ours(TokenServer server) {
+    OAuthClient client = ourClient(server).build();
+    return new TokenSource() {
+      @Override
+      public Object token() {
+        return client.getToken();
+      }
+
+      @Override
+      public void close() {
+        client.close();
+      }
+    };
+  }
+
+  static TokenSource googleAuth(TokenServer server) throws IOException {
     GoogleAuthPeer credentials = new GoogleAuthPeer(handWritten(server));
     return () -> credentials.getRequestMetadata(RESOURCE_URI);
   }
@@ -32,7 +58,7 @@ final class Contenders {
     return spring::getToken;
   }
 
-  static HandWrittenTokenClient handWritten(TokenServer server) {
+  static HandWrittenTokenClient handWritten(TokenServer server) throws IOException {
     return new HandWrittenTokenClient(new OkHttpClient(), new ObjectMapper(), server.tokenUrl(),
         Credentials.CLIENT_ID, Credentials.CLIENT_SECRET);
   }

@@ -23,18 +23,19 @@ final class HandWrittenTokenClient {
 
   private final OkHttpClient httpClient;
   private final ObjectMapper mapper;
-  private final String tokenUrl;
-  private final String clientId;
-  private final String clientSecret;
+  private final Request request;
   private final Clock clock;
 
   HandWrittenTokenClient(OkHttpClient httpClient, ObjectMapper mapper, String tokenUrl, String clientId,
-      String clientSecret) {
+      String clientSecret) throws IOException {
     this.httpClient = httpClient;
     this.mapper = mapper;
-    this.tokenUrl = tokenUrl;
-    this.clientId = clientId;
-    this.clientSecret = clientSecret;
+    // Built once, as the SDK does: the baseline does no per-request encoding the SDK would not do.
+    ObjectNode body = mapper.createObjectNode().put("client_id", clientId).put("client_secret", clientSecret);
+    this.request = new Request.Builder()
+        .url(tokenUrl)
+        .post(RequestBody.create(mapper.writeValueAsBytes(body), JSON))
+        .build();
     this.clock = Clock.systemUTC();
   }
 
@@ -48,11 +49,6 @@ final class HandWrittenTokenClient {
 
   /** One POST to the token endpoint, parsed. */
   Token fetch() throws IOException {
-    ObjectNode body = mapper.createObjectNode().put("client_id", clientId).put("client_secret", clientSecret);
-    Request request = new Request.Builder()
-        .url(tokenUrl)
-        .post(RequestBody.create(mapper.writeValueAsBytes(body), JSON))
-        .build();
     try (Response response = httpClient.newCall(request).execute()) {
       ResponseBody responseBody = response.body();
       if (!response.isSuccessful()) {

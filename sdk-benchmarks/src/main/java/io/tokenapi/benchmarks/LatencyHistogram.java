@@ -38,6 +38,15 @@ final class LatencyHistogram {
     return total;
   }
 
+  /** Samples in buckets at or above the one holding {@code nanos} (exact to the bucket width). */
+  long countAtLeast(long nanos) {
+    long count = 0;
+    for (int i = index(nanos); i < counts.length; i++) {
+      count += counts[i];
+    }
+    return count;
+  }
+
   long max() {
     return max;
   }

@@ -51,6 +51,10 @@ final class RefreshBoundaryHarness {
 
   static List<Row> runAll(int crossings, PrintStream log) throws Exception {
     List<Row> rows = new ArrayList<>();
+    rows.add(run("control: floor cache, same loop (scheduler noise)",
+        OursBoundary.TOKEN_LIFETIME_SECONDS, server -> new ControlBoundary(), crossings, log));
+    rows.add(run("ours (stale window 5 min, clock jumped into it)",
+        OursBoundary.TOKEN_LIFETIME_SECONDS, OursBoundary::new, crossings, log));
     rows.add(run("google-auth (real time, stale 2 s before a 3 s expiry)",
         GoogleAuthBoundary.TOKEN_LIFETIME_SECONDS, GoogleAuthBoundary::new, crossings, log));
     return rows;
@@ -68,6 +72,7 @@ final class RefreshBoundaryHarness {
         contender.approachStale(MARGIN);
         callers.active = true;
         TimeUnit.NANOSECONDS.sleep(MARGIN.toNanos());
+        callers.crossedAtNanos = System.nanoTime();
         contender.crossIntoStale();
         long deadline = System.nanoTime() + REFRESH_TIMEOUT.toNanos();
         while (contender.cachedToken() == before && System.nanoTime() < deadline) {
@@ -85,6 +90,7 @@ final class RefreshBoundaryHarness {
               + " p50 %.1f µs, p99 %.1f µs, p99.9 %.1f µs, max %.1f µs, failures %d%n",
           name, crossings, refreshed, row.tokenRequests(), nanos.count(), nanos.percentile(50) / 1e3,
           nanos.percentile(99) / 1e3, nanos.percentile(99.9) / 1e3, nanos.max() / 1e3, callers.failures());
+      log.printf("  slowest calls: %s%n", callers.slowest());
       return row;
     }
   }
@@ -95,7 +101,12 @@ final class RefreshBoundaryHarness {
     private final List<Thread> threads = new ArrayList<>();
     private final List<LatencyHistogram> histograms = new ArrayList<>();
     private final int[] failures = new int[CALLERS];
+    // Per caller, its slowest call and when it started relative to the crossing: tells a wait caused by the
+    // refresh (starts right at the crossing) from the OS descheduling a thread (starts anywhere).
+    private final long[] slowestNanos = new long[CALLERS];
+    private final long[] slowestStartAfterCrossing = new long[CALLERS];
     volatile boolean active;
+    volatile long crossedAtNanos;
     private volatile boolean stopped;
 
     Callers(Contender contender) {
@@ -130,7 +141,12 @@ final class RefreshBoundaryHarness {
         } catch (Exception e) {
           failures[index]++;
         }
-        histogram.record(System.nanoTime() - started);
+        long elapsed = System.nanoTime() - started;
+        histogram.record(elapsed);
+        if (elapsed > slowestNanos[index]) {
+          slowestNanos[index] = elapsed;
+          slowestStartAfterCrossing[index] = started - crossedAtNanos;
+        }
       }
     }
 
@@ -142,6 +158,15 @@ final class RefreshBoundaryHarness {
         merged.add(histograms.get(i));
       }
       return merged;
+    }
+
+    String slowest() {
+      StringBuilder text = new StringBuilder();
+      for (int i = 0; i < CALLERS; i++) {
+        text.append(String.format(java.util.Locale.ROOT, "%scaller %d: %.1f µs, started %+.1f ms from a crossing",
+            i == 0 ? "" : "; ", i, slowestNanos[i] / 1e3, slowestStartAfterCrossing[i] / 1e6));
+      }
+      return text.toString();
     }
 
     int failures() {

@@ -7,20 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.results.format.ResultFormatType;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.format.OutputFormatFactory;
-import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
-import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * The whole benchmark suite in one command: the JMH benchmarks (cache hit, cold fetch) and the harnesses (stampede,
@@ -41,15 +34,19 @@ final class Suite {
     this.parts = parts;
   }
 
-  /** How long each part runs. */
-  record Settings(String name, int forks,
-      int hitWarmups, int hitWarmupSeconds, int hitIterations, int hitIterationSeconds,
-      int fetchWarmups, int fetchWarmupSeconds, int fetchIterations, int fetchIterationSeconds,
+  /** How long each part runs. JMH parts run in rounds (see {@link JmhRounds}); times in milliseconds. */
+  record Settings(String name, int rounds,
+      int hitWarmups, int hitWarmupMillis, int hitIterations, int hitIterationMillis,
+      int fetchWarmups, int fetchWarmupMillis, int fetchIterations, int fetchIterationMillis,
       int stampedeTrials, int refreshCrossings, int coldStartWarmups, int coldStartRuns) {
 
-    static final Settings QUICK = new Settings("quick", 1, 5, 1, 5, 1, 10, 1, 5, 2, 3, 10, 2, 10);
-    static final Settings FULL = new Settings("full", 3, 5, 2, 10, 2, 20, 1, 10, 2, 10, 50, 3, 40);
+    static final Settings QUICK = new Settings("quick", 2, 4, 500, 4, 500, 8, 500, 5, 1000, 3, 10, 2, 10);
+    static final Settings FULL = new Settings("full", 4, 5, 1000, 5, 1000, 15, 1000, 10, 1000, 10, 50, 3, 40);
   }
+
+  private static final String PACKAGE = "io.tokenapi.benchmarks.";
+  private static final List<String> HIT_METHODS = List.of("floor", "ours", "googleAuth", "spring");
+  private static final List<String> FETCH_METHODS = List.of("handWritten", "ours");
 
   static Suite fromArgs(String[] args) {
     Settings settings = args[0].equals("--full") ? Settings.FULL : Settings.QUICK;
@@ -78,15 +75,19 @@ final class Suite {
     long started = System.nanoTime();
 
     if (parts.contains("cachehit")) {
-      Collection<RunResult> results = jmh("cache-hit", "\\.CacheHit(OneThread|TwoThreads)\\.",
-          settings.hitWarmups(), settings.hitWarmupSeconds(), settings.hitIterations(), settings.hitIterationSeconds());
-      summary.cacheHit(results);
+      List<String> benchmarks = new ArrayList<>();
+      for (String benchmarkClass : List.of("CacheHitOneThread", "CacheHitTwoThreads")) {
+        HIT_METHODS.forEach(method -> benchmarks.add(PACKAGE + benchmarkClass + "." + method));
+      }
+      summary.cacheHit(jmh("cache-hit", new JmhRounds(benchmarks, settings.rounds(),
+          settings.hitWarmups(), settings.hitWarmupMillis(), settings.hitIterations(), settings.hitIterationMillis())));
     }
     if (parts.contains("coldfetch")) {
-      Collection<RunResult> results = jmh("cold-fetch", "\\.ColdFetchBenchmark\\.",
-          settings.fetchWarmups(), settings.fetchWarmupSeconds(),
-          settings.fetchIterations(), settings.fetchIterationSeconds());
-      summary.coldFetch(results);
+      List<String> benchmarks = new ArrayList<>();
+      FETCH_METHODS.forEach(method -> benchmarks.add(PACKAGE + "ColdFetchBenchmark." + method));
+      summary.coldFetch(jmh("cold-fetch", new JmhRounds(benchmarks, settings.rounds(),
+          settings.fetchWarmups(), settings.fetchWarmupMillis(),
+          settings.fetchIterations(), settings.fetchIterationMillis())));
     }
     if (parts.contains("stampede")) {
       try (PrintStream log = log("stampede")) {
@@ -113,21 +114,9 @@ final class Suite {
     System.out.println("Results in " + out.toAbsolutePath());
   }
 
-  private Collection<RunResult> jmh(String part, String include, int warmups, int warmupSeconds, int iterations,
-      int iterationSeconds) throws Exception {
-    ChainedOptionsBuilder options = new OptionsBuilder()
-        .include(include)
-        .forks(settings.forks())
-        .warmupIterations(warmups)
-        .warmupTime(TimeValue.seconds(warmupSeconds))
-        .measurementIterations(iterations)
-        .measurementTime(TimeValue.seconds(iterationSeconds))
-        .jvmArgsAppend("-Xms512m", "-Xmx512m")
-        .addProfiler(GCProfiler.class)
-        .resultFormat(ResultFormatType.JSON)
-        .result(out.resolve("jmh-" + part + "-" + settings.name() + ".json").toString());
+  private Map<String, List<RunResult>> jmh(String part, JmhRounds rounds) throws Exception {
     try (PrintStream log = log("jmh-" + part)) {
-      return new Runner(options.build(), OutputFormatFactory.createFormatInstance(log, VerboseMode.NORMAL)).run();
+      return rounds.run(log, out.resolve("jmh-" + part + "-" + settings.name() + ".json"));
     }
   }
 

@@ -2,7 +2,6 @@ package io.tokenapi.benchmarks;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,8 +14,7 @@ import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.RunResult;
 
 /**
- * Turns one suite run into Markdown tables of ratios against the floor / baseline measured in the same run.
- * Ratios and targets use the median iteration (see {@link #score}); JMH's mean and error are shown beside it.
+ * Turns one suite run into Markdown tables of ratios against the floor / baseline measured in the same round.
  */
 final class Summary {
 
@@ -44,62 +42,95 @@ final class Summary {
         .append(description).append('\n');
   }
 
-  void cacheHit(Collection<RunResult> results) {
+  void cacheHit(Map<String, List<RunResult>> results) {
     for (String benchmarkClass : List.of("CacheHitOneThread", "CacheHitTwoThreads")) {
-      Map<String, RunResult> byMethod = byMethod(results, benchmarkClass);
+      Map<String, Measured> byMethod = byMethod(results, benchmarkClass);
       if (byMethod.isEmpty()) {
         continue;
       }
       markdown.append("## Cache hit, ").append(benchmarkClass.endsWith("OneThread") ? "1 thread" : "2 threads")
-          .append("\n\n| contender | ns/op (mean) | ± (99.9%) | ns/op (median iteration) | B/op | × floor |\n")
-          .append("|---|---:|---:|---:|---:|---:|\n");
-      double floor = score(byMethod.get("floor"));
+          .append("\n\n").append(header("ns/op", "floor"));
+      Measured floor = byMethod.get("floor");
       for (Map.Entry<String, String> name : HIT_NAMES.entrySet()) {
-        RunResult result = byMethod.get(name.getKey());
-        if (result != null) {
-          markdown.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %s | %.2f |%n", name.getValue(),
-              mean(result), error(result), score(result), bytesPerOp(result), score(result) / floor));
+        Measured measured = byMethod.get(name.getKey());
+        if (measured != null) {
+          row(name.getValue(), measured, floor, 1.0);
         }
       }
-      RunResult ours = byMethod.get("ours");
-      if (ours != null) {
-        double google = score(byMethod.get("googleAuth"));
-        double spring = score(byMethod.get("spring"));
+      Measured ours = byMethod.get("ours");
+      Measured google = byMethod.get("googleAuth");
+      Measured spring = byMethod.get("spring");
+      if (ours != null && floor != null && google != null && spring != null) {
+        // Judged on CPU time per op where perf gave it: wall time on this shared VM mostly measures other load.
+        String basis = ours.hasCpu() ? " (CPU time)" : " (wall time)";
+        double overFloor = ours.robustRatioTo(floor);
+        double bytes = ours.bytesPerOp().orElse(Double.NaN);
         markdown.append('\n')
-            .append(target("ours within 1.10x of the floor", score(ours) / floor, score(ours) / floor <= 1.10))
-            .append(target("ours allocates 0 B/op", allocation(ours).orElse(Double.NaN),
-                allocation(ours).orElse(1.0) < 0.5))
-            .append(target("ours faster than google-auth (google-auth / ours)", google / score(ours),
-                score(ours) < google))
-            .append(target("ours at least 5x faster than Spring (Spring / ours)", spring / score(ours),
-                spring / score(ours) >= 5));
+            .append(target("ours within 1.10x of the floor" + basis, overFloor, overFloor <= 1.10))
+            .append(target("ours allocates 0 B/op", bytes, bytes < 0.5))
+            .append(target("ours faster than google-auth: google-auth / ours" + basis, google.robustRatioTo(ours),
+                google.robustRatioTo(ours) > 1.0))
+            .append(target("ours at least 5x faster than Spring: Spring / ours" + basis, spring.robustRatioTo(ours),
+                spring.robustRatioTo(ours) >= 5));
       }
       markdown.append('\n');
     }
   }
 
-  void coldFetch(Collection<RunResult> results) {
-    Map<String, RunResult> byMethod = byMethod(results, "ColdFetchBenchmark");
+  void coldFetch(Map<String, List<RunResult>> results) {
+    Map<String, Measured> byMethod = byMethod(results, "ColdFetchBenchmark");
     if (byMethod.isEmpty()) {
       return;
     }
     markdown.append("## Cold fetch: one token request end to end (loopback)\n\n")
-        .append("| contender | µs/op (mean) | ± (99.9%) | µs/op (median iteration) | B/op | × hand-written |\n")
-        .append("|---|---:|---:|---:|---:|---:|\n");
-    double baseline = score(byMethod.get("handWritten"));
+        .append(header("µs/op", "hand-written"));
+    Measured baseline = byMethod.get("handWritten");
     for (Map.Entry<String, String> name : FETCH_NAMES.entrySet()) {
-      RunResult result = byMethod.get(name.getKey());
-      if (result != null) {
-        markdown.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %s | %.2f |%n", name.getValue(),
-            mean(result), error(result), score(result), bytesPerOp(result), score(result) / baseline));
+      Measured measured = byMethod.get(name.getKey());
+      if (measured != null) {
+        row(name.getValue(), measured, baseline, 1e-3);
       }
     }
-    RunResult ours = byMethod.get("ours");
-    if (ours != null) {
-      markdown.append('\n').append(target("ours / hand-written <= 1.10", score(ours) / baseline,
-          score(ours) / baseline <= 1.10));
+    Measured ours = byMethod.get("ours");
+    if (ours != null && baseline != null) {
+      // Latency is what a caller waits for, so the target is judged on wall time; CPU time (which also counts the
+      // in-process server's work) is shown beside it.
+      double ratio = ours.wallRatioTo(baseline);
+      markdown.append('\n').append(target("ours / hand-written <= 1.10 (wall time)", ratio, ratio <= 1.10));
+      if (ours.hasCpu()) {
+        markdown.append(String.format(Locale.ROOT, "- CPU time ratio, same rounds: %.2f%n", ours.cpuRatioTo(baseline)));
+      }
     }
     markdown.append('\n');
+  }
+
+  private static String header(String unit, String base) {
+    return "| contender | wall " + unit + " (median) | CPU " + unit + " (task-clock) | B/op | × " + base
+        + " wall | × " + base + " CPU | × " + base + " per round (wall / CPU) |\n"
+        + "|---|---:|---:|---:|---:|---:|---|\n";
+  }
+
+  /** One table row; {@code scale} converts nanoseconds to the table's unit. */
+  private void row(String name, Measured measured, Measured baseline, double scale) {
+    double[] wallRatios = measured.roundWallRatiosTo(baseline);
+    double[] cpuRatios = measured.roundCpuRatiosTo(baseline);
+    StringBuilder perRound = new StringBuilder();
+    for (int i = 0; i < wallRatios.length; i++) {
+      perRound.append(i == 0 ? "" : "; ").append(String.format(Locale.ROOT, "%.2f", wallRatios[i]));
+      if (i < cpuRatios.length) {
+        perRound.append(String.format(Locale.ROOT, " / %.2f", cpuRatios[i]));
+      }
+    }
+    markdown.append("| ").append(name)
+        .append(" | ").append(String.format(Locale.ROOT, "%.1f", measured.wallNanos() * scale))
+        .append(" | ").append(measured.hasCpu()
+            ? String.format(Locale.ROOT, "%.1f", measured.cpuNanos() * scale) : "n/a")
+        .append(" | ").append(measured.bytesPerOp().map(b -> String.format(Locale.ROOT, "%.1f", b)).orElse("n/a"))
+        .append(" | ").append(String.format(Locale.ROOT, "%.2f", measured.wallRatioTo(baseline)))
+        .append(" | ").append(measured.hasCpu()
+            ? String.format(Locale.ROOT, "%.2f", measured.cpuRatioTo(baseline)) : "n/a")
+        .append(" | ").append(perRound)
+        .append(" |\n");
   }
 
   void stampede(List<StampedeHarness.Row> rows) {
@@ -118,14 +149,14 @@ final class Summary {
   void refreshBoundary(List<RefreshBoundaryHarness.Row> rows) {
     markdown.append("## Refresh boundary: `getToken()` latency while the token turns stale (server answers after ")
         .append(RefreshBoundaryHarness.SERVER_DELAY.toMillis()).append(" ms)\n\n")
-        .append("| contender | callers | calls | crossings | refreshes | p50 µs | p99 µs | p99.9 µs | max µs |\n")
-        .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        .append("| contender | callers | calls | crossings | token requests | p50 µs | p99 µs | p99.9 µs | max µs |")
+        .append(" calls ≥ 1 ms |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (RefreshBoundaryHarness.Row row : rows) {
       LatencyHistogram nanos = row.nanos();
-      markdown.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %.1f | %.1f | %.1f | %.1f |%n",
+      markdown.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %.1f | %.1f | %.1f | %.1f | %d |%n",
           row.contender(), row.callers(), nanos.count(), row.crossings(), row.tokenRequests(),
           nanos.percentile(50) / 1e3, nanos.percentile(99) / 1e3, nanos.percentile(99.9) / 1e3,
-          nanos.max() / 1e3));
+          nanos.max() / 1e3, nanos.countAtLeast(1_000_000)));
     }
     for (RefreshBoundaryHarness.Row row : rows) {
       if (row.contender().startsWith("ours")) {
@@ -166,57 +197,133 @@ final class Summary {
     return String.format(Locale.ROOT, "- target: %s: %.2f, %s%n", what, value, met ? "**met**" : "**MISSED**");
   }
 
-  private static Map<String, RunResult> byMethod(Collection<RunResult> results, String benchmarkClass) {
-    Map<String, RunResult> byMethod = new LinkedHashMap<>();
-    for (RunResult result : results) {
-      String benchmark = result.getParams().getBenchmark();
-      String prefix = "io.tokenapi.benchmarks." + benchmarkClass + ".";
-      if (benchmark.startsWith(prefix)) {
-        byMethod.put(benchmark.substring(prefix.length()), result);
+  private static Map<String, Measured> byMethod(Map<String, List<RunResult>> results, String benchmarkClass) {
+    Map<String, Measured> byMethod = new LinkedHashMap<>();
+    String prefix = "io.tokenapi.benchmarks." + benchmarkClass + ".";
+    for (Map.Entry<String, List<RunResult>> entry : results.entrySet()) {
+      if (entry.getKey().startsWith(prefix) && !entry.getValue().isEmpty()) {
+        byMethod.put(entry.getKey().substring(prefix.length()), new Measured(entry.getValue()));
       }
     }
     return byMethod;
   }
 
   /**
-   * The median of all measurement iterations (all forks). On this shared machine other agents' builds come and go
-   * during a run; the median iteration resists those bursts better than the mean, so ratios use it.
+   * One benchmark's rounds. Wall-time scores are medians of measurement iterations: on this shared machine other
+   * agents' builds come and go during a run, and the median iteration resists those bursts better than JMH's mean.
+   * CPU time per op is perf's task-clock (see {@link PerfTaskClock}). Ratios are taken per round, against the
+   * baseline measured in the same round, and the median of those ratios is reported.
    */
-  private static double score(RunResult result) {
-    if (result == null) {
-      return Double.NaN;
+  private static final class Measured {
+    private final List<RunResult> rounds;
+
+    Measured(List<RunResult> rounds) {
+      this.rounds = rounds;
     }
-    List<Double> iterations = new ArrayList<>();
-    for (BenchmarkResult fork : result.getBenchmarkResults()) {
-      for (IterationResult iteration : fork.getIterationResults()) {
-        iterations.add(iteration.getPrimaryResult().getScore());
+
+    /** Median over every measurement iteration of every round, in nanoseconds. */
+    double wallNanos() {
+      List<Double> all = new ArrayList<>();
+      rounds.forEach(round -> all.addAll(iterations(round)));
+      return median(all) * nanosPerUnit(rounds.get(0));
+    }
+
+    boolean hasCpu() {
+      return !secondary(PerfTaskClock.EVENT).isEmpty();
+    }
+
+    /** Median over rounds of CPU nanoseconds per operation. */
+    double cpuNanos() {
+      return median(secondary(PerfTaskClock.EVENT)) * PerfTaskClock.NANOS_PER_UNIT;
+    }
+
+    /** Median over rounds of the GC profiler's normalised allocation rate. */
+    Optional<Double> bytesPerOp() {
+      List<Double> values = secondary("gc.alloc.rate.norm");
+      return values.isEmpty() ? Optional.empty() : Optional.of(median(values));
+    }
+
+    double[] roundWallRatiosTo(Measured baseline) {
+      return divide(roundWall(), baseline.roundWall());
+    }
+
+    double[] roundCpuRatiosTo(Measured baseline) {
+      return divide(toArray(secondary(PerfTaskClock.EVENT)), toArray(baseline.secondary(PerfTaskClock.EVENT)));
+    }
+
+    double wallRatioTo(Measured baseline) {
+      return median(roundWallRatiosTo(baseline));
+    }
+
+    double cpuRatioTo(Measured baseline) {
+      return median(roundCpuRatiosTo(baseline));
+    }
+
+    /** The CPU-time ratio where perf gave one, else the wall-time ratio. */
+    double robustRatioTo(Measured baseline) {
+      return hasCpu() && baseline.hasCpu() ? cpuRatioTo(baseline) : wallRatioTo(baseline);
+    }
+
+    private double[] roundWall() {
+      return rounds.stream().mapToDouble(round -> median(iterations(round))).toArray();
+    }
+
+    private List<Double> secondary(String suffix) {
+      List<Double> values = new ArrayList<>();
+      for (RunResult round : rounds) {
+        // JMH declares the map with a raw Result type; going through the keys keeps the raw type out of our code.
+        for (String key : round.getSecondaryResults().keySet()) {
+          if (key.endsWith(suffix)) {
+            values.add(round.getSecondaryResults().get(key).getScore());
+          }
+        }
       }
+      return values;
     }
-    Collections.sort(iterations);
-    int n = iterations.size();
-    return n % 2 == 1 ? iterations.get(n / 2) : (iterations.get(n / 2 - 1) + iterations.get(n / 2)) / 2;
-  }
 
-  /** JMH's own score: the mean over all measurement iterations. */
-  private static double mean(RunResult result) {
-    return result.getPrimaryResult().getScore();
-  }
+    private static double nanosPerUnit(RunResult round) {
+      String unit = round.getPrimaryResult().getScoreUnit();
+      return unit.startsWith("us") ? 1e3 : unit.startsWith("ms") ? 1e6 : 1.0;
+    }
 
-  private static double error(RunResult result) {
-    return result.getPrimaryResult().getScoreError();
-  }
-
-  private static Optional<Double> allocation(RunResult result) {
-    // JMH declares the map with a raw Result type; going through the keys keeps the raw type out of our code.
-    for (String key : result.getSecondaryResults().keySet()) {
-      if (key.endsWith("gc.alloc.rate.norm")) {
-        return Optional.of(result.getSecondaryResults().get(key).getScore());
+    private static List<Double> iterations(RunResult round) {
+      List<Double> scores = new ArrayList<>();
+      for (BenchmarkResult fork : round.getBenchmarkResults()) {
+        for (IterationResult iteration : fork.getIterationResults()) {
+          scores.add(iteration.getPrimaryResult().getScore());
+        }
       }
+      return scores;
     }
-    return Optional.empty();
-  }
 
-  private static String bytesPerOp(RunResult result) {
-    return allocation(result).map(bytes -> String.format(Locale.ROOT, "%.1f", bytes)).orElse("n/a");
+    private static double[] divide(double[] numerators, double[] denominators) {
+      double[] ratios = new double[Math.min(numerators.length, denominators.length)];
+      for (int i = 0; i < ratios.length; i++) {
+        ratios[i] = numerators[i] / denominators[i];
+      }
+      return ratios;
+    }
+
+    private static double[] toArray(List<Double> values) {
+      return values.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static double median(double[] values) {
+      List<Double> list = new ArrayList<>();
+      for (double value : values) {
+        list.add(value);
+      }
+      return median(list);
+    }
+
+    private static double median(List<Double> values) {
+      if (values.isEmpty()) {
+        return Double.NaN;
+      }
+      List<Double> sorted = new ArrayList<>(values);
+      Collections.sort(sorted);
+      int n = sorted.size();
+      return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
   }
 }
