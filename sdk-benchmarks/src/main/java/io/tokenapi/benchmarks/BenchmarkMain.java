@@ -10,7 +10,7 @@ package io.tokenapi.benchmarks;
  * </pre>
  *
  * <p>Suite options: {@code --out DIR} (default {@code sdk-benchmarks/results}), {@code --only
- * cachehit,coldfetch,stampede,refresh,coldstart}.
+ * cachehit,coldfetch,interleaved,stampede,refresh,coldstart}.
  */
 public final class BenchmarkMain {
 

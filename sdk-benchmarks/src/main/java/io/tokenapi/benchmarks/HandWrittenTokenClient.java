@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import okhttp3.Call;
+import okhttp3.Callback;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -50,25 +53,50 @@ final class HandWrittenTokenClient {
   /** One POST to the token endpoint, parsed. */
   Token fetch() throws IOException {
     try (Response response = httpClient.newCall(request).execute()) {
-      ResponseBody responseBody = response.body();
-      if (!response.isSuccessful()) {
-        throw new IOException("token request failed: HTTP " + response.code());
-      }
-      JsonNode json = mapper.readTree(responseBody.byteStream());
-      JsonNode accessToken = field(json, "access_token", "accessToken");
-      if (accessToken == null || !accessToken.isTextual()) {
-        throw new IOException("token response has no access_token");
-      }
-      JsonNode tokenType = field(json, "token_type", "tokenType");
-      JsonNode expiresIn = field(json, "expires_in", "expiresIn");
-      JsonNode scope = json.get("scope");
-      long lifetimeSeconds = expiresIn == null ? 3600 : expiresIn.asLong(3600);
-      return new Token(
-          accessToken.textValue(),
-          tokenType == null ? "Bearer" : tokenType.asText(),
-          clock.instant().plusSeconds(lifetimeSeconds),
-          scope == null ? null : scope.asText());
+      return parse(response);
     }
+  }
+
+  /** The same request enqueued on OkHttp's dispatcher and parsed on its thread (for the cold-fetch breakdown). */
+  CompletableFuture<Token> fetchAsync() {
+    CompletableFuture<Token> result = new CompletableFuture<>();
+    httpClient.newCall(request).enqueue(new Callback() {
+      @Override
+      public void onFailure(Call call, IOException e) {
+        result.completeExceptionally(e);
+      }
+
+      @Override
+      public void onResponse(Call call, Response response) {
+        try (response) {
+          result.complete(parse(response));
+        } catch (IOException | RuntimeException e) {
+          result.completeExceptionally(e);
+        }
+      }
+    });
+    return result;
+  }
+
+  private Token parse(Response response) throws IOException {
+    ResponseBody responseBody = response.body();
+    if (!response.isSuccessful()) {
+      throw new IOException("token request failed: HTTP " + response.code());
+    }
+    JsonNode json = mapper.readTree(responseBody.byteStream());
+    JsonNode accessToken = field(json, "access_token", "accessToken");
+    if (accessToken == null || !accessToken.isTextual()) {
+      throw new IOException("token response has no access_token");
+    }
+    JsonNode tokenType = field(json, "token_type", "tokenType");
+    JsonNode expiresIn = field(json, "expires_in", "expiresIn");
+    JsonNode scope = json.get("scope");
+    long lifetimeSeconds = expiresIn == null ? 3600 : expiresIn.asLong(3600);
+    return new Token(
+        accessToken.textValue(),
+        tokenType == null ? "Bearer" : tokenType.asText(),
+        clock.instant().plusSeconds(lifetimeSeconds),
+        scope == null ? null : scope.asText());
   }
 
   private static JsonNode field(JsonNode json, String snakeCase, String camelCase) {

@@ -22,7 +22,7 @@ import org.openjdk.jmh.results.RunResult;
  */
 final class Suite {
 
-  private static final List<String> ALL_PARTS = List.of("cachehit", "coldfetch", "stampede", "refresh", "coldstart");
+  private static final List<String> ALL_PARTS = List.of("cachehit", "coldfetch", "interleaved", "stampede", "refresh", "coldstart");
 
   private final Settings settings;
   private final Path out;
@@ -38,10 +38,13 @@ final class Suite {
   record Settings(String name, int rounds,
       int hitWarmups, int hitWarmupMillis, int hitIterations, int hitIterationMillis,
       int fetchWarmups, int fetchWarmupMillis, int fetchIterations, int fetchIterationMillis,
+      int interleavedWarmup, int interleavedBlocks, int interleavedRequests,
       int stampedeTrials, int refreshCrossings, int coldStartWarmups, int coldStartRuns) {
 
-    static final Settings QUICK = new Settings("quick", 2, 4, 500, 4, 500, 8, 500, 5, 1000, 3, 10, 2, 10);
-    static final Settings FULL = new Settings("full", 4, 5, 1000, 5, 1000, 15, 1000, 10, 1000, 10, 50, 3, 40);
+    static final Settings QUICK = new Settings("quick", 2, 4, 500, 4, 500, 8, 500, 5, 1000,
+        3000, 20, 200, 3, 10, 2, 10);
+    static final Settings FULL = new Settings("full", 4, 5, 1000, 5, 1000, 15, 1000, 10, 1000,
+        10000, 60, 300, 10, 50, 3, 40);
   }
 
   private static final String PACKAGE = "io.tokenapi.benchmarks.";
@@ -88,6 +91,12 @@ final class Suite {
       summary.coldFetch(jmh("cold-fetch", new JmhRounds(benchmarks, settings.rounds(),
           settings.fetchWarmups(), settings.fetchWarmupMillis(),
           settings.fetchIterations(), settings.fetchIterationMillis())));
+    }
+    if (parts.contains("interleaved")) {
+      try (PrintStream log = log("cold-fetch-interleaved")) {
+        summary.interleavedFetch(new InterleavedFetchHarness(settings.interleavedWarmup(),
+            settings.interleavedBlocks(), settings.interleavedRequests()).run(log));
+      }
     }
     if (parts.contains("stampede")) {
       try (PrintStream log = log("stampede")) {

@@ -104,6 +104,19 @@ final class Summary {
     markdown.append('\n');
   }
 
+  void interleavedFetch(List<InterleavedFetchHarness.Row> rows) {
+    markdown.append("## Cold fetch, interleaved in one JVM, with its breakdown\n\n")
+        .append("| variant | wall µs/op | CPU µs/op (all threads) | × hand-written wall | × hand-written CPU |")
+        .append(" threads scheduled/op |\n|---|---:|---:|---:|---:|---:|\n");
+    for (InterleavedFetchHarness.Row row : rows) {
+      markdown.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.2f | %.2f | %.1f |%n", row.variant(),
+          row.wallMicros(), row.cpuMicros(), row.wallRatio(), row.cpuRatio(), row.timesScheduledPerOp()));
+    }
+    InterleavedFetchHarness.Row ours = rows.get(rows.size() - 1);
+    markdown.append('\n').append(target("ours / hand-written <= 1.10 (wall time, interleaved)", ours.wallRatio(),
+        ours.wallRatio() <= 1.10)).append('\n');
+  }
+
   private static String header(String unit, String base) {
     return "| contender | wall " + unit + " (median) | CPU " + unit + " (task-clock) | B/op | × " + base
         + " wall | × " + base + " CPU | × " + base + " per round (wall / CPU) |\n"

@@ -25,6 +25,7 @@ final class TokenServer implements AutoCloseable {
 
   private final MockWebServer server = new MockWebServer();
   private final AtomicInteger tokenRequests = new AtomicInteger();
+  private final AtomicInteger connections = new AtomicInteger();
   private final MockResponse response;
   private final long delayNanos;
 
@@ -70,6 +71,11 @@ final class TokenServer implements AutoCloseable {
     return tokenRequests.get();
   }
 
+  /** TCP connections that carried at least one request: shows whether a client reuses its connection. */
+  int connections() {
+    return connections.get();
+  }
+
   @Override
   public void close() {
     server.close();
@@ -81,6 +87,7 @@ final class TokenServer implements AutoCloseable {
       // MockWebServer queued this request just before calling us; take it back out so memory stays flat.
       server.takeRequest(0, TimeUnit.NANOSECONDS);
       tokenRequests.incrementAndGet();
+      connections.accumulateAndGet(request.getConnectionIndex() + 1, Math::max);
       if (delayNanos > 0) {
         TimeUnit.NANOSECONDS.sleep(delayNanos);
       }
