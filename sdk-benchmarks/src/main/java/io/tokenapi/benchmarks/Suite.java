@@ -41,8 +41,8 @@ final class Suite {
       int interleavedWarmup, int interleavedBlocks, int interleavedRequests,
       int stampedeTrials, int refreshCrossings, int coldStartWarmups, int coldStartRuns) {
 
-    static final Settings QUICK = new Settings("quick", 2, 4, 500, 4, 500, 8, 500, 5, 1000,
-        3000, 20, 200, 3, 10, 2, 10);
+    static final Settings QUICK = new Settings("quick", 2, 3, 500, 3, 500, 6, 500, 4, 500,
+        3000, 20, 200, 3, 10, 1, 8);
     static final Settings FULL = new Settings("full", 4, 5, 1000, 5, 1000, 15, 1000, 10, 1000,
         10000, 60, 300, 10, 50, 3, 40);
   }
@@ -78,41 +78,53 @@ final class Suite {
     long started = System.nanoTime();
 
     if (parts.contains("cachehit")) {
+      long partStarted = System.nanoTime();
       List<String> benchmarks = new ArrayList<>();
       for (String benchmarkClass : List.of("CacheHitOneThread", "CacheHitTwoThreads")) {
         HIT_METHODS.forEach(method -> benchmarks.add(PACKAGE + benchmarkClass + "." + method));
       }
       summary.cacheHit(jmh("cache-hit", new JmhRounds(benchmarks, settings.rounds(),
           settings.hitWarmups(), settings.hitWarmupMillis(), settings.hitIterations(), settings.hitIterationMillis())));
+      summary.partTime("cachehit", System.nanoTime() - partStarted);
     }
     if (parts.contains("coldfetch")) {
+      long partStarted = System.nanoTime();
       List<String> benchmarks = new ArrayList<>();
       FETCH_METHODS.forEach(method -> benchmarks.add(PACKAGE + "ColdFetchBenchmark." + method));
       summary.coldFetch(jmh("cold-fetch", new JmhRounds(benchmarks, settings.rounds(),
           settings.fetchWarmups(), settings.fetchWarmupMillis(),
           settings.fetchIterations(), settings.fetchIterationMillis())));
+      summary.partTime("coldfetch", System.nanoTime() - partStarted);
     }
     if (parts.contains("interleaved")) {
+      long partStarted = System.nanoTime();
       try (PrintStream log = log("cold-fetch-interleaved")) {
         summary.interleavedFetch(new InterleavedFetchHarness(settings.interleavedWarmup(),
             settings.interleavedBlocks(), settings.interleavedRequests()).run(log));
       }
+      summary.partTime("interleaved", System.nanoTime() - partStarted);
     }
     if (parts.contains("stampede")) {
+      long partStarted = System.nanoTime();
       try (PrintStream log = log("stampede")) {
         summary.stampede(new StampedeHarness(Contenders.all(), settings.stampedeTrials()).run(log));
       }
+      summary.partTime("stampede", System.nanoTime() - partStarted);
     }
     if (parts.contains("refresh")) {
+      long partStarted = System.nanoTime();
       try (PrintStream log = log("refresh-boundary")) {
         summary.refreshBoundary(RefreshBoundaryHarness.runAll(settings.refreshCrossings(), log));
       }
+      summary.partTime("refresh", System.nanoTime() - partStarted);
     }
     if (parts.contains("coldstart")) {
+      long partStarted = System.nanoTime();
       try (PrintStream log = log("cold-start")) {
         summary.coldStart(new ColdStartHarness(ColdStartHarness.defaultPrograms(),
             settings.coldStartWarmups(), settings.coldStartRuns()).run(log));
       }
+      summary.partTime("coldstart", System.nanoTime() - partStarted);
     }
 
     summary.elapsed(System.nanoTime() - started);

@@ -198,7 +198,14 @@ final class Summary {
     markdown.append('\n');
   }
 
+  private final StringBuilder partTimes = new StringBuilder();
+
+  void partTime(String part, long nanos) {
+    partTimes.append("- ").append(part).append(": ").append(TimeUnit.NANOSECONDS.toSeconds(nanos)).append(" s\n");
+  }
+
   void elapsed(long nanos) {
+    markdown.append("Time per part:\n").append(partTimes).append('\n');
     markdown.append("Suite wall time: ").append(TimeUnit.NANOSECONDS.toSeconds(nanos)).append(" s\n");
   }
 

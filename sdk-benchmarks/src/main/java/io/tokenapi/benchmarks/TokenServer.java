@@ -3,6 +3,7 @@ package io.tokenapi.benchmarks;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import mockwebserver3.Dispatcher;
@@ -26,11 +27,15 @@ final class TokenServer implements AutoCloseable {
   private final MockWebServer server = new MockWebServer();
   private final AtomicInteger tokenRequests = new AtomicInteger();
   private final AtomicInteger connections = new AtomicInteger();
+  // Delayed answers wait on this rather than sleep, so close() need not wait out a long delay.
+  private final CountDownLatch closing = new CountDownLatch(1);
   private final MockResponse response;
   private final long delayNanos;
+  private final int undelayedRequests;
 
-  private TokenServer(Duration delay, long expiresInSeconds) {
+  private TokenServer(Duration delay, long expiresInSeconds, int undelayedRequests) {
     this.delayNanos = delay.toNanos();
+    this.undelayedRequests = undelayedRequests;
     // Fixed token value: the benchmarks measure caching and transport, not the uniqueness of tokens.
     this.response = new MockResponse.Builder()
         .code(200)
@@ -48,7 +53,12 @@ final class TokenServer implements AutoCloseable {
 
   /** Starts a server on 127.0.0.1 that waits {@code delay} before each answer. */
   static TokenServer start(Duration delay, long expiresInSeconds) throws IOException {
-    TokenServer tokenServer = new TokenServer(delay, expiresInSeconds);
+    return start(delay, expiresInSeconds, 0);
+  }
+
+  /** Like {@link #start(Duration, long)}, but the first {@code undelayedRequests} requests are answered at once. */
+  static TokenServer start(Duration delay, long expiresInSeconds, int undelayedRequests) throws IOException {
+    TokenServer tokenServer = new TokenServer(delay, expiresInSeconds, undelayedRequests);
     tokenServer.server.setServerSocketFactory(new NoDelayServerSocketFactory());
     tokenServer.server.setDispatcher(tokenServer.new CountingDispatcher());
     tokenServer.server.start(InetAddress.getLoopbackAddress(), 0);
@@ -78,6 +88,7 @@ final class TokenServer implements AutoCloseable {
 
   @Override
   public void close() {
+    closing.countDown();
     server.close();
   }
 
@@ -86,10 +97,10 @@ final class TokenServer implements AutoCloseable {
     public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
       // MockWebServer queued this request just before calling us; take it back out so memory stays flat.
       server.takeRequest(0, TimeUnit.NANOSECONDS);
-      tokenRequests.incrementAndGet();
+      int number = tokenRequests.incrementAndGet();
       connections.accumulateAndGet(request.getConnectionIndex() + 1, Math::max);
-      if (delayNanos > 0) {
-        TimeUnit.NANOSECONDS.sleep(delayNanos);
+      if (delayNanos > 0 && number > undelayedRequests) {
+        closing.await(delayNanos, TimeUnit.NANOSECONDS);
       }
       return response;
     }
