@@ -1,0 +1,150 @@
+package io.tokenapi.sdk;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An OAuth 2.0 access token: an immutable value.
+ *
+ * <p>{@link #toString()} never shows the token value, so a token can be logged safely. Two tokens are equal when
+ * their values are equal.
+ */
+public final class AccessToken {
+  private final String value;
+  private final String tokenType;
+  private final Instant expiresAt;
+  private final String scope;
+  private final Map<String, Object> additionalFields;
+
+  /**
+   * Creates a token.
+   *
+   * @param value the token value sent to resource servers; not null, not blank
+   * @param tokenType the token type, for example {@code "Bearer"}; null means {@code "Bearer"}
+   * @param expiresAt when the token stops being valid; not null
+   * @param scope the granted scope, or null when the server named none
+   * @param additionalFields other fields of the token response (plain Java values); null means none
+   * @throws IllegalArgumentException if {@code value} is null or blank, or {@code expiresAt} is null
+   */
+  public AccessToken(
+      String value, String tokenType, Instant expiresAt, String scope, Map<String, Object> additionalFields) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("value is null or blank: an access token needs a value");
+    }
+    if (expiresAt == null) {
+      throw new IllegalArgumentException("expiresAt == null");
+    }
+    this.value = value;
+    this.tokenType = tokenType == null || tokenType.isBlank() ? "Bearer" : tokenType;
+    this.expiresAt = expiresAt;
+    this.scope = scope;
+    this.additionalFields = additionalFields == null || additionalFields.isEmpty()
+        ? Collections.emptyMap()
+        : Collections.unmodifiableMap(new LinkedHashMap<>(additionalFields));
+  }
+
+  /**
+   * Creates a Bearer token without scope or additional fields.
+   *
+   * @param value the token value; not null, not blank
+   * @param expiresAt when the token stops being valid; not null
+   * @return the token
+   * @throws IllegalArgumentException if an argument is null or the value is blank
+   */
+  public static AccessToken of(String value, Instant expiresAt) {
+    return new AccessToken(value, "Bearer", expiresAt, null, null);
+  }
+
+  /**
+   * The token value: a secret. Send it only to the resource servers it is meant for.
+   *
+   * @return the token value
+   */
+  public String value() {
+    return value;
+  }
+
+  /**
+   * The token type the server named ({@code token_type}), {@code "Bearer"} when it named none.
+   *
+   * @return the token type
+   */
+  public String tokenType() {
+    return tokenType;
+  }
+
+  /**
+   * When the token stops being valid, as the server stated it (or the client's default lifetime when it did not).
+   *
+   * @return the expiry instant, never null
+   */
+  public Instant expiresAt() {
+    return expiresAt;
+  }
+
+  /**
+   * The scope the server granted, when it named one.
+   *
+   * @return the scope, or empty
+   */
+  public Optional<String> scope() {
+    return Optional.ofNullable(scope);
+  }
+
+  /**
+   * The value of an HTTP {@code Authorization} header carrying this token: {@code "Bearer <value>"}.
+   *
+   * @return the header value
+   */
+  public String authorizationHeader() {
+    return "Bearer " + value;
+  }
+
+  /**
+   * Fields of the token response that this class has no accessor for, as plain Java values (String, Number,
+   * Boolean, List, Map or null).
+   *
+   * @return an unmodifiable map, empty when there were none
+   */
+  public Map<String, Object> additionalFields() {
+    return additionalFields;
+  }
+
+  /**
+   * Tokens are equal when their values are equal.
+   *
+   * @param o the other object
+   * @return whether {@code o} is a token with the same value
+   */
+  @Override
+  public boolean equals(Object o) {
+    return o == this || (o instanceof AccessToken && ((AccessToken) o).value.equals(value));
+  }
+
+  /**
+   * A hash of the token value.
+   *
+   * @return the hash code
+   */
+  @Override
+  public int hashCode() {
+    return value.hashCode();
+  }
+
+  /**
+   * Describes the token without its value, for example
+   * {@code AccessToken[type=Bearer, expiresAt=2026-11-25T10:00:00Z, scope=payments, value=<redacted>]}.
+   *
+   * @return a description that is safe to log
+   */
+  @Override
+  public String toString() {
+    return "AccessToken[type=" + tokenType + ", expiresAt=" + expiresAt
+        + (scope == null ? "" : ", scope=" + scope)
+        + (additionalFields.isEmpty() ? "" : ", additionalFields=" + additionalFields.keySet())
+        + ", value=<redacted>]";
+  }
+}

@@ -1,0 +1,63 @@
+package io.tokenapi.sdk;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The client's own threads, all daemon and named {@code tokenapi-...}: one scheduler for retry waits, and an
+ * on-demand pool that runs the token requests. Token requests get their own pool rather than the caller's OkHttp
+ * dispatcher: resource calls blocked in an interceptor waiting for a token must not be able to take every slot the
+ * token request needs.
+ */
+final class ClientThreads {
+  private static final AtomicInteger CLIENTS = new AtomicInteger();
+
+  private final ScheduledExecutorService scheduler;
+  private final boolean ownScheduler;
+  private final ExecutorService http;
+
+  ClientThreads(ScheduledExecutorService scheduler) {
+    int id = CLIENTS.incrementAndGet();
+    if (scheduler != null) {
+      this.scheduler = scheduler;
+      this.ownScheduler = false;
+    } else {
+      ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, daemon("tokenapi-" + id + "-scheduler"));
+      s.setRemoveOnCancelPolicy(true);
+      this.scheduler = s;
+      this.ownScheduler = true;
+    }
+    this.http = new ThreadPoolExecutor(
+        0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), daemon("tokenapi-" + id + "-http"));
+  }
+
+  ScheduledExecutorService scheduler() {
+    return scheduler;
+  }
+
+  ExecutorService http() {
+    return http;
+  }
+
+  void shutdown() {
+    if (ownScheduler) {
+      scheduler.shutdownNow();
+    }
+    http.shutdownNow();
+  }
+
+  private static ThreadFactory daemon(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return runnable -> {
+      Thread t = new Thread(runnable, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,592 @@
+package io.tokenapi.sdk;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
+import okhttp3.Dispatcher;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+
+/**
+ * Gets OAuth 2.0 access tokens from the provider's token endpoint and keeps them cached until they expire.
+ * Thread-safe: share one client per set of credentials.
+ *
+ * <pre>{@code
+ * try (OAuthClient client = OAuthClient.builder()
+ *     .baseUrl("https://api.example.com")
+ *     .clientId("my-id")
+ *     .clientSecret("my-secret")
+ *     .build()) {
+ *   AccessToken token = client.getToken();
+ * }
+ * }</pre>
+ *
+ * <p>A cached token is <em>fresh</em> until {@code refreshAhead} before it expires, then <em>stale</em>: callers
+ * still get it at once while one background refresh runs. Within {@code expiryMargin} of expiry it is
+ * <em>expired</em>: callers wait for the one refresh in flight. Failed requests are retried per {@link RetryPolicy}.
+ */
+public final class OAuthClient implements AutoCloseable {
+  /** Default token path: {@value}. */
+  public static final String DEFAULT_TOKEN_PATH = "/v1/oauth/token";
+  /** Default refresh-ahead window: 5 minutes, shrunk to half the lifetime for short-lived tokens. */
+  public static final Duration DEFAULT_REFRESH_AHEAD = Duration.ofMinutes(5);
+  /** Default expiry margin: 30 seconds, shrunk to a tenth of the lifetime for short-lived tokens. */
+  public static final Duration DEFAULT_EXPIRY_MARGIN = Duration.ofSeconds(30);
+  /** Default lifetime of a token whose response names no expiry: 5 minutes. */
+  public static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofMinutes(5);
+  /** Default connect timeout of the token request: 10 seconds. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  /** Default read timeout of the token request: 10 seconds. */
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
+  /** Default bound on one token request attempt, body included: 30 seconds. */
+  public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
+  /** Default bound on a response body, after decompression: {@value} bytes. */
+  public static final long DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
+
+  private final TokenCache cache;
+  private final ClientThreads threads;
+  private final OkHttpClient http;
+  private final boolean ownHttpClient;
+  private final String description;
+
+  private OAuthClient(Builder b) {
+    HttpUrl tokenUrl = tokenUrl(b.baseUrl, b.tokenPath);
+    this.threads = new ClientThreads(b.scheduler);
+    this.ownHttpClient = b.httpClient == null;
+    this.http = httpClient(b, threads);
+    Redactor redactor = new Redactor(b.clientSecret);
+    TokenEndpoint endpoint = new TokenEndpoint(
+        http,
+        TokenRequestFactory.create(tokenUrl, b.clientId, b.clientSecret, b.scope, b.clientAuthentication),
+        new TokenResponseParser(b.clock, b.defaultTokenLifetime, redactor),
+        b.clock,
+        b.workingHours,
+        b.maxResponseBytes);
+    OAuthClientListener listener = new SafeListener(b.listener);
+    long callTimeout = b.callTimeout != null
+        ? b.callTimeout.toMillis()
+        : (b.httpClient != null && b.httpClient.callTimeoutMillis() > 0
+            ? b.httpClient.callTimeoutMillis()
+            : DEFAULT_CALL_TIMEOUT.toMillis());
+    RetryingTokenFetcher fetcher = new RetryingTokenFetcher(
+        endpoint, b.retryPolicy, b.workingHours, b.clock, threads.scheduler(), listener, callTimeout, b.random);
+    this.cache = new TokenCache(
+        fetcher::fetch, b.clock, b.refreshAhead, b.expiryMargin, b.retryPolicy, listener, b.random);
+    this.description = "OAuthClient[tokenUrl=" + endpoint.displayUrl() + ", clientId=" + b.clientId
+        + ", authentication=" + b.clientAuthentication + (b.scope != null ? ", scope=" + b.scope : "") + "]";
+  }
+
+  /**
+   * A builder for a client. {@code baseUrl}, {@code clientId} and {@code clientSecret} are required.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The cached token while it is fresh; otherwise one request for all concurrent callers. A stale token is returned
+   * at once while a background refresh runs. Blocks only when there is no usable token, at most for the retry
+   * policy's {@code maxWait} plus one request.
+   *
+   * @return a token that is valid now
+   * @throws OAuthException (a subclass) when no token could be obtained, or when the calling thread is interrupted
+   *     while waiting (the interrupt flag is restored)
+   * @throws IllegalStateException if the client is closed
+   */
+  public AccessToken getToken() {
+    return cache.get();
+  }
+
+  /**
+   * Like {@link #getToken()} without ever blocking the caller: retry waits are scheduled, not slept. Cancelling the
+   * returned future does not cancel the refresh for other callers.
+   *
+   * @return a future of a token that is valid now; it fails with an {@link OAuthException}
+   * @throws IllegalStateException if the client is closed
+   */
+  public CompletableFuture<AccessToken> getTokenAsync() {
+    return cache.getAsync();
+  }
+
+  /**
+   * A new token from the server now, retried per policy; joins a refresh already in flight instead of starting a
+   * second one. The new token replaces the cached one.
+   *
+   * @return the new token
+   * @throws OAuthException (a subclass) when no token could be obtained, or on interrupt (flag restored)
+   * @throws IllegalStateException if the client is closed
+   */
+  public AccessToken refresh() {
+    return TokenCache.await(cache.refresh());
+  }
+
+  /** Forgets the cached token: the next {@link #getToken()} fetches a new one. */
+  public void invalidate() {
+    cache.invalidate();
+  }
+
+  /**
+   * Forgets the cached token only if it is still {@code rejected}, typically after a resource server answered 401
+   * for it. A burst of 401s for the same old token so causes one refresh, not one per request.
+   *
+   * @param rejected the token the resource server rejected
+   * @throws IllegalArgumentException if {@code rejected} is null
+   */
+  public void invalidate(AccessToken rejected) {
+    if (rejected == null) {
+      throw new IllegalArgumentException("rejected == null");
+    }
+    cache.invalidate(rejected);
+  }
+
+  /**
+   * Releases the client's own threads and cancels a refresh in flight; waiting callers get an exception. A caller's
+   * {@link OkHttpClient} passed to {@link Builder#httpClient(OkHttpClient)} is left alone. Idempotent.
+   */
+  @Override
+  public void close() {
+    cache.close();
+    http.dispatcher().cancelAll();
+    threads.shutdown();
+    if (ownHttpClient) {
+      http.connectionPool().evictAll();
+    }
+  }
+
+  /**
+   * Describes the client by token URL, client id and authentication mode; never the secret.
+   *
+   * @return a description that is safe to log
+   */
+  @Override
+  public String toString() {
+    return description;
+  }
+
+  private static HttpUrl tokenUrl(HttpUrl baseUrl, String tokenPath) {
+    String base = baseUrl.encodedPath();
+    if (base.endsWith("/")) {
+      base = base.substring(0, base.length() - 1);
+    }
+    String path = tokenPath.startsWith("/") ? tokenPath : "/" + tokenPath;
+    return baseUrl.newBuilder().encodedPath(base + path).query(null).fragment(null).build();
+  }
+
+  private static OkHttpClient httpClient(Builder b, ClientThreads threads) {
+    OkHttpClient base = b.httpClient != null ? b.httpClient : new OkHttpClient();
+    OkHttpClient.Builder http = base.newBuilder()
+        // A redirect could carry the client secret to another host: the token request never follows one.
+        .followRedirects(false)
+        .followSslRedirects(false)
+        // OkHttp would silently repeat a request after a 408 or a failed connection: the SDK's retry policy owns
+        // every retry, so attempts are counted, backed off and bounded by maxWait.
+        .retryOnConnectionFailure(false)
+        .dispatcher(new Dispatcher(threads.http()))
+        .addNetworkInterceptor(new RetryAfterShield());
+    if (b.connectTimeout != null || b.httpClient == null) {
+      http.connectTimeout(orDefault(b.connectTimeout, DEFAULT_CONNECT_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS);
+    }
+    if (b.readTimeout != null || b.httpClient == null) {
+      http.readTimeout(orDefault(b.readTimeout, DEFAULT_READ_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS);
+    }
+    return http.build();
+  }
+
+  private static Duration orDefault(Duration value, Duration fallback) {
+    return value != null ? value : fallback;
+  }
+
+  static boolean isLoopback(String host) {
+    if (host.equalsIgnoreCase("localhost") || host.equals("::1") || host.equals("0:0:0:0:0:0:0:1")) {
+      return true;
+    }
+    if (host.startsWith("127.")) {
+      String[] parts = host.split("\\.", -1);
+      if (parts.length != 4) {
+        return false;
+      }
+      for (String part : parts) {
+        if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Builds an {@link OAuthClient}. Every setter rejects null with an {@link IllegalArgumentException} naming the
+   * argument. Not thread-safe.
+   */
+  public static final class Builder {
+    private HttpUrl baseUrl;
+    private String tokenPath = DEFAULT_TOKEN_PATH;
+    private String clientId;
+    private String clientSecret;
+    private ClientAuthentication clientAuthentication = ClientAuthentication.JSON_BODY;
+    private String scope;
+    private OkHttpClient httpClient;
+    private Clock clock = Clock.systemUTC();
+    private Duration refreshAhead = DEFAULT_REFRESH_AHEAD;
+    private Duration expiryMargin = DEFAULT_EXPIRY_MARGIN;
+    private Duration defaultTokenLifetime = DEFAULT_TOKEN_LIFETIME;
+    private RetryPolicy retryPolicy = RetryPolicy.defaults();
+    private WorkingHours workingHours;
+    private OAuthClientListener listener = new OAuthClientListener() {};
+    private boolean allowInsecureHttp;
+    private Duration connectTimeout;
+    private Duration readTimeout;
+    private Duration callTimeout;
+    private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
+    private ScheduledExecutorService scheduler;
+    private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
+
+    private Builder() {}
+
+    /**
+     * The provider's base URL, for example {@code "https://api.example.com"}. Required.
+     *
+     * @param baseUrl an {@code http} or {@code https} URL without user info
+     * @return this builder
+     * @throws IllegalArgumentException if null or not such a URL
+     */
+    public Builder baseUrl(String baseUrl) {
+      if (baseUrl == null) {
+        throw new IllegalArgumentException("baseUrl == null");
+      }
+      HttpUrl parsed = HttpUrl.parse(baseUrl.trim());
+      if (parsed == null) {
+        throw new IllegalArgumentException(
+            "baseUrl is not an http or https URL: expected something like \"https://api.example.com\"");
+      }
+      return baseUrl(parsed);
+    }
+
+    /**
+     * The provider's base URL. Required.
+     *
+     * @param baseUrl an {@code http} or {@code https} URL without user info
+     * @return this builder
+     * @throws IllegalArgumentException if null or carrying user info
+     */
+    public Builder baseUrl(HttpUrl baseUrl) {
+      if (baseUrl == null) {
+        throw new IllegalArgumentException("baseUrl == null");
+      }
+      if (!baseUrl.username().isEmpty() || !baseUrl.password().isEmpty()) {
+        throw new IllegalArgumentException(
+            "baseUrl carries user info: pass credentials with clientId(...) and clientSecret(...) instead");
+      }
+      this.baseUrl = baseUrl;
+      return this;
+    }
+
+    /**
+     * The token endpoint's path below {@code baseUrl}. Default {@value OAuthClient#DEFAULT_TOKEN_PATH}.
+     *
+     * @param tokenPath a path such as {@code "/oauth2/token"}, without query or fragment
+     * @return this builder
+     * @throws IllegalArgumentException if null, blank, or containing {@code ?} or {@code #}
+     */
+    public Builder tokenPath(String tokenPath) {
+      if (tokenPath == null) {
+        throw new IllegalArgumentException("tokenPath == null");
+      }
+      if (tokenPath.isBlank() || tokenPath.contains("?") || tokenPath.contains("#")) {
+        throw new IllegalArgumentException(
+            "tokenPath must be a plain path such as \"/v1/oauth/token\", without query or fragment");
+      }
+      this.tokenPath = tokenPath.trim();
+      return this;
+    }
+
+    /**
+     * The client id. Required.
+     *
+     * @param clientId not blank
+     * @return this builder
+     * @throws IllegalArgumentException if null or blank
+     */
+    public Builder clientId(String clientId) {
+      this.clientId = nonBlank(clientId, "clientId");
+      return this;
+    }
+
+    /**
+     * The client secret. Required. It is sent only to the token endpoint and never appears in {@code toString()},
+     * messages or logs.
+     *
+     * @param clientSecret not blank
+     * @return this builder
+     * @throws IllegalArgumentException if null or blank
+     */
+    public Builder clientSecret(String clientSecret) {
+      this.clientSecret = nonBlank(clientSecret, "clientSecret");
+      return this;
+    }
+
+    /**
+     * How the id and secret are sent. Default {@link ClientAuthentication#JSON_BODY}, the provider's format.
+     *
+     * @param clientAuthentication the mode
+     * @return this builder
+     * @throws IllegalArgumentException if null
+     */
+    public Builder clientAuthentication(ClientAuthentication clientAuthentication) {
+      this.clientAuthentication = nonNull(clientAuthentication, "clientAuthentication");
+      return this;
+    }
+
+    /**
+     * The scope to request. Default none.
+     *
+     * @param scope space-separated scope values, not blank
+     * @return this builder
+     * @throws IllegalArgumentException if null or blank
+     */
+    public Builder scope(String scope) {
+      this.scope = nonBlank(scope, "scope");
+      return this;
+    }
+
+    /**
+     * The OkHttp client to share connection pool and settings with. Default: a new client owned by this one. The
+     * given client is not changed: the SDK derives its own with {@code newBuilder()} (no redirects, its own
+     * dispatcher), and {@link OAuthClient#close()} leaves it alone. Its timeouts are kept unless set on this
+     * builder; a missing call timeout becomes {@link OAuthClient#DEFAULT_CALL_TIMEOUT}.
+     *
+     * @param httpClient the client
+     * @return this builder
+     * @throws IllegalArgumentException if null
+     */
+    public Builder httpClient(OkHttpClient httpClient) {
+      this.httpClient = nonNull(httpClient, "httpClient");
+      return this;
+    }
+
+    /**
+     * The clock that decides expiry and retry times. Default {@link Clock#systemUTC()}.
+     *
+     * @param clock the clock
+     * @return this builder
+     * @throws IllegalArgumentException if null
+     */
+    public Builder clock(Clock clock) {
+      this.clock = nonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * How long before expiry a token becomes stale and is refreshed in the background while still served. Default
+     * 5 minutes; at most half the token's lifetime is used.
+     *
+     * @param refreshAhead zero or positive
+     * @return this builder
+     * @throws IllegalArgumentException if null or negative
+     */
+    public Builder refreshAhead(Duration refreshAhead) {
+      this.refreshAhead = nonNegative(refreshAhead, "refreshAhead");
+      return this;
+    }
+
+    /**
+     * How long before expiry a token is no longer handed out: callers wait for the refresh instead. Default 30
+     * seconds; at most a tenth of the token's lifetime is used.
+     *
+     * @param expiryMargin zero or positive
+     * @return this builder
+     * @throws IllegalArgumentException if null or negative
+     */
+    public Builder expiryMargin(Duration expiryMargin) {
+      this.expiryMargin = nonNegative(expiryMargin, "expiryMargin");
+      return this;
+    }
+
+    /**
+     * How long a token lives when its response names no {@code expires_in}. Default 5 minutes.
+     *
+     * @param defaultTokenLifetime positive
+     * @return this builder
+     * @throws IllegalArgumentException if null, zero or negative
+     */
+    public Builder defaultTokenLifetime(Duration defaultTokenLifetime) {
+      this.defaultTokenLifetime = positive(defaultTokenLifetime, "defaultTokenLifetime");
+      return this;
+    }
+
+    /**
+     * How failed requests are retried. Default {@link RetryPolicy#defaults()}.
+     *
+     * @param retryPolicy the policy; {@link RetryPolicy#none()} disables retries
+     * @return this builder
+     * @throws IllegalArgumentException if null
+     */
+    public Builder retryPolicy(RetryPolicy retryPolicy) {
+      this.retryPolicy = nonNull(retryPolicy, "retryPolicy");
+      return this;
+    }
+
+    /**
+     * The provider's working hours: a 503 without {@code Retry-After} outside them waits for the next opening
+     * (within the retry policy's {@code maxWait}). Default none.
+     *
+     * @param workingHours the schedule
+     * @return this builder
+     * @throws IllegalArgumentException if null
+     */
+    public Builder workingHours(WorkingHours workingHours) {
+      this.workingHours = nonNull(workingHours, "workingHours");
+      return this;
+    }
+
+    /**
+     * Callbacks for refreshes, failures and retries. Default none.
+     *
+     * @param listener the listener
+     * @return this builder
+     * @throws IllegalArgumentException if null
+     */
+    public Builder listener(OAuthClientListener listener) {
+      this.listener = nonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Allows {@code http://} to a host that is not loopback. Default off: the secret and tokens would cross the
+     * network in clear text. Loopback hosts are always allowed.
+     *
+     * @return this builder
+     */
+    public Builder allowInsecureHttp() {
+      this.allowInsecureHttp = true;
+      return this;
+    }
+
+    /**
+     * Connect timeout of the token request. Default 10 seconds (or the given OkHttp client's).
+     *
+     * @param connectTimeout positive
+     * @return this builder
+     * @throws IllegalArgumentException if null, zero or negative
+     */
+    public Builder connectTimeout(Duration connectTimeout) {
+      this.connectTimeout = positive(connectTimeout, "connectTimeout");
+      return this;
+    }
+
+    /**
+     * Read timeout of the token request: the longest silence while waiting for headers or body. Default 10 seconds
+     * (or the given OkHttp client's).
+     *
+     * @param readTimeout positive
+     * @return this builder
+     * @throws IllegalArgumentException if null, zero or negative
+     */
+    public Builder readTimeout(Duration readTimeout) {
+      this.readTimeout = positive(readTimeout, "readTimeout");
+      return this;
+    }
+
+    /**
+     * Bound on one request attempt from connect to the last body byte. Default 30 seconds (or the given OkHttp
+     * client's, when it has one). Each attempt is also cut short where it would pass the retry policy's
+     * {@code maxWait}.
+     *
+     * @param callTimeout positive
+     * @return this builder
+     * @throws IllegalArgumentException if null, zero or negative
+     */
+    public Builder callTimeout(Duration callTimeout) {
+      this.callTimeout = positive(callTimeout, "callTimeout");
+      return this;
+    }
+
+    /**
+     * Bound on a response body, counted after decompression; a larger success body is an
+     * {@link InvalidResponseException}. Default {@value OAuthClient#DEFAULT_MAX_RESPONSE_BYTES} bytes.
+     *
+     * @param maxResponseBytes at least 1024
+     * @return this builder
+     * @throws IllegalArgumentException if less than 1024
+     */
+    public Builder maxResponseBytes(long maxResponseBytes) {
+      if (maxResponseBytes < 1024) {
+        throw new IllegalArgumentException("maxResponseBytes < 1024: " + maxResponseBytes);
+      }
+      this.maxResponseBytes = maxResponseBytes;
+      return this;
+    }
+
+    /** For tests: the scheduler that runs retry waits; the client does not shut it down. */
+    Builder scheduler(ScheduledExecutorService scheduler) {
+      this.scheduler = nonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /** For tests: the source of jitter, uniform in [0, 1). */
+    Builder random(DoubleSupplier random) {
+      this.random = nonNull(random, "random");
+      return this;
+    }
+
+    /**
+     * Builds the client.
+     *
+     * @return a new client; close it when done
+     * @throws IllegalStateException if {@code baseUrl}, {@code clientId} or {@code clientSecret} is missing, or if
+     *     {@code baseUrl} is {@code http://} to a non-loopback host without {@link #allowInsecureHttp()}
+     */
+    public OAuthClient build() {
+      if (baseUrl == null) {
+        throw new IllegalStateException("baseUrl is not set: call baseUrl(\"https://...\")");
+      }
+      if (clientId == null) {
+        throw new IllegalStateException("clientId is not set: call clientId(...)");
+      }
+      if (clientSecret == null) {
+        throw new IllegalStateException("clientSecret is not set: call clientSecret(...)");
+      }
+      if (!baseUrl.isHttps() && !allowInsecureHttp && !isLoopback(baseUrl.host())) {
+        throw new IllegalStateException(
+            "baseUrl uses http:// to " + baseUrl.host() + ": the client secret and tokens would travel in clear"
+                + " text. Use https://, or call allowInsecureHttp() if this network is trusted.");
+      }
+      return new OAuthClient(this);
+    }
+
+    private static <T> T nonNull(T value, String name) {
+      if (value == null) {
+        throw new IllegalArgumentException(name + " == null");
+      }
+      return value;
+    }
+
+    private static String nonBlank(String value, String name) {
+      if (nonNull(value, name).isBlank()) {
+        throw new IllegalArgumentException(name + " is blank");
+      }
+      return value;
+    }
+
+    private static Duration nonNegative(Duration value, String name) {
+      if (nonNull(value, name).isNegative()) {
+        throw new IllegalArgumentException(name + " is negative: " + value);
+      }
+      return value;
+    }
+
+    private static Duration positive(Duration value, String name) {
+      if (nonNull(value, name).isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive: " + value);
+      }
+      return value;
+    }
+  }
+}

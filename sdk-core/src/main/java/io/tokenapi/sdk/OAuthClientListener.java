@@ -1,0 +1,34 @@
+package io.tokenapi.sdk;
+
+import java.time.Duration;
+
+/**
+ * Callbacks about the client's token requests, for metrics and alerts. Every method is a no-op by default.
+ *
+ * <p>Callbacks run on the client's own threads and must return quickly. An exception thrown by a callback is
+ * logged and otherwise ignored: it never breaks the client.
+ */
+public interface OAuthClientListener {
+  /**
+   * A new token was fetched and stored in the cache.
+   *
+   * @param token the new token (its {@code toString()} hides the value)
+   */
+  default void onTokenRefreshed(AccessToken token) {}
+
+  /**
+   * A refresh finally failed, after any retries.
+   *
+   * @param cause why it failed
+   */
+  default void onRefreshFailed(OAuthException cause) {}
+
+  /**
+   * An attempt failed and another one is scheduled.
+   *
+   * @param attempt the number of the attempt that failed, starting at 1
+   * @param delay how long the client waits before the next attempt
+   * @param cause why the attempt failed
+   */
+  default void onRetryScheduled(int attempt, Duration delay, OAuthException cause) {}
+}

@@ -1,0 +1,48 @@
+package io.tokenapi.sdk;
+
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Calls the user's listener so that a listener that throws cannot break the client. */
+final class SafeListener implements OAuthClientListener {
+  private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
+
+  private final OAuthClientListener delegate;
+
+  SafeListener(OAuthClientListener delegate) {
+    this.delegate = delegate;
+  }
+
+  @Override
+  public void onTokenRefreshed(AccessToken token) {
+    try {
+      delegate.onTokenRefreshed(token);
+    } catch (RuntimeException e) {
+      warn("onTokenRefreshed", e);
+    }
+  }
+
+  @Override
+  public void onRefreshFailed(OAuthException cause) {
+    try {
+      delegate.onRefreshFailed(cause);
+    } catch (RuntimeException e) {
+      warn("onRefreshFailed", e);
+    }
+  }
+
+  @Override
+  public void onRetryScheduled(int attempt, Duration delay, OAuthException cause) {
+    try {
+      delegate.onRetryScheduled(attempt, delay, cause);
+    } catch (RuntimeException e) {
+      warn("onRetryScheduled", e);
+    }
+  }
+
+  private static void warn(String method, RuntimeException e) {
+    // Only the type: a listener's message is the application's text and could hold anything.
+    LOG.warn("OAuthClientListener.{} threw {}; the client ignores it and carries on", method, e.getClass().getName());
+  }
+}

@@ -1,0 +1,38 @@
+package io.tokenapi.sdk;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The token endpoint answered 503: the provider is closed (non-working hours) or overloaded.
+ *
+ * <p>{@link #retryAt()} tells when to come back: from the {@code Retry-After} header, or from the configured
+ * {@link WorkingHours} when the SDK gave up waiting because the caller's {@code maxWait} would have passed.
+ */
+public final class ServiceUnavailableException extends ApiException {
+  private static final long serialVersionUID = 1L;
+
+  private final Instant retryAt;
+
+  /**
+   * Creates the exception.
+   *
+   * @param message what happened and what to do; must not contain secrets
+   * @param error the parsed error body, or null
+   * @param retryAt when the provider is expected to answer again, or null when unknown
+   */
+  public ServiceUnavailableException(String message, ApiError error, Instant retryAt) {
+    super(message, 503, error);
+    this.retryAt = retryAt;
+  }
+
+  /**
+   * When to try again: the instant named by {@code Retry-After}, or the next opening of the configured working
+   * hours.
+   *
+   * @return the instant, or empty when neither is known
+   */
+  public Optional<Instant> retryAt() {
+    return Optional.ofNullable(retryAt);
+  }
+}

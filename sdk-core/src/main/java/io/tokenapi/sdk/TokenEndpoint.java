@@ -1,0 +1,127 @@
+package io.tokenapi.sdk;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.BufferedSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One token request, asynchronously: sends the prepared request and turns the answer into a token or a typed
+ * exception. Responses become exceptions here, before any retry logic looks at them.
+ */
+final class TokenEndpoint {
+  private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
+
+  private final OkHttpClient http;
+  private final Request request;
+  private final String displayUrl;
+  private final TokenResponseParser parser;
+  private final Clock clock;
+  private final WorkingHours workingHours;
+  private final long maxResponseBytes;
+
+  TokenEndpoint(
+      OkHttpClient http,
+      Request request,
+      TokenResponseParser parser,
+      Clock clock,
+      WorkingHours workingHours,
+      long maxResponseBytes) {
+    this.http = http;
+    this.request = request;
+    this.displayUrl = displayUrl(request);
+    this.parser = parser;
+    this.clock = clock;
+    this.workingHours = workingHours;
+    this.maxResponseBytes = maxResponseBytes;
+  }
+
+  String displayUrl() {
+    return displayUrl;
+  }
+
+  /**
+   * Sends one request. The future completes with the token, or exceptionally with an {@link OAuthException}.
+   *
+   * @param timeoutMillis the call timeout for this attempt, or 0 to keep the client's
+   */
+  CompletableFuture<AccessToken> fetch(long timeoutMillis) {
+    CompletableFuture<AccessToken> result = new CompletableFuture<>();
+    Call call = http.newCall(request);
+    if (timeoutMillis > 0) {
+      call.timeout().timeout(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+    LOG.debug("Requesting a token from {}", displayUrl);
+    call.enqueue(new Callback() {
+      @Override
+      public void onFailure(Call c, IOException e) {
+        result.completeExceptionally(ExceptionFactory.transport(displayUrl, e));
+      }
+
+      @Override
+      public void onResponse(Call c, Response response) {
+        try (response) {
+          result.complete(handle(response));
+        } catch (OAuthException e) {
+          result.completeExceptionally(e);
+        } catch (IOException e) {
+          result.completeExceptionally(ExceptionFactory.transport(displayUrl, e));
+        } catch (RuntimeException e) {
+          // Nothing in handle() should throw anything else; if it does, the caller still gets the typed contract.
+          result.completeExceptionally(TokenResponseParser.invalid(response.code(), "it could not be read", e));
+        }
+      }
+    });
+    return result;
+  }
+
+  private AccessToken handle(Response response) throws IOException {
+    int status = response.code();
+    byte[] body = readBounded(response.body());
+    if (status >= 200 && status < 300) {
+      if (body == null) {
+        throw TokenResponseParser.invalid(status, "the body is larger than " + maxResponseBytes + " bytes", null);
+      }
+      return parser.parseToken(status, body, response.header("Content-Type"));
+    }
+    ApiError error = body == null ? null : parser.parseError(body);
+    Instant retryAt = null;
+    if (status == 503 || status == 429) {
+      String header = response.header(RetryAfterShield.SHIELDED_HEADER);
+      Instant now = clock.instant();
+      retryAt = RetryAfter.parse(header != null ? header : response.header("Retry-After"), now);
+      if (retryAt == null && status == 503 && workingHours != null && !workingHours.isOpen(now)) {
+        retryAt = workingHours.nextOpening(now);
+      }
+    }
+    throw ExceptionFactory.forStatus(displayUrl, status, error, retryAt);
+  }
+
+  /** The body, or null when it is larger than the bound (counted after decompression). */
+  private byte[] readBounded(ResponseBody body) throws IOException {
+    if (body.contentLength() > maxResponseBytes) {
+      return null;
+    }
+    BufferedSource source = body.source();
+    if (source.request(maxResponseBytes + 1)) {
+      return null;
+    }
+    return source.getBuffer().readByteArray();
+  }
+
+  /** Scheme, host, port and path only: never user info or a query. */
+  private static String displayUrl(Request request) {
+    return request.url().scheme() + "://" + request.url().host() + ":" + request.url().port()
+        + request.url().encodedPath();
+  }
+}

@@ -1,0 +1,169 @@
+package io.tokenapi.sdk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** Turns a token response body into an {@link AccessToken}, or an error body into an {@link ApiError}. */
+final class TokenResponseParser {
+  /** Ten years: a longer {@code expires_in} is clamped, so no arithmetic can overflow. */
+  static final long MAX_EXPIRES_IN_SECONDS = 10L * 365 * 24 * 3600;
+
+  private static final Set<String> KNOWN_FIELDS = Set.of(
+      "access_token", "accessToken", "token_type", "tokenType", "expires_in", "expiresIn", "scope");
+
+  private final Clock clock;
+  private final Duration defaultLifetime;
+  private final Redactor redactor;
+
+  TokenResponseParser(Clock clock, Duration defaultLifetime, Redactor redactor) {
+    this.clock = clock;
+    this.defaultLifetime = defaultLifetime;
+    this.redactor = redactor;
+  }
+
+  AccessToken parseToken(int status, byte[] body, String contentType) {
+    JsonNode root;
+    try {
+      root = Json.MAPPER.readTree(body);
+    } catch (IOException | RuntimeException e) {
+      throw invalid(status, "the body is not JSON" + describe(contentType, body), null);
+    }
+    if (root == null || !root.isObject()) {
+      throw invalid(status, "the body is not a JSON object" + describe(contentType, body), null);
+    }
+    JsonNode value = field(root, "access_token", "accessToken");
+    if (value == null || !value.isTextual() || value.textValue().isBlank()) {
+      throw invalid(status, "the body has no access_token", null);
+    }
+    JsonNode type = field(root, "token_type", "tokenType");
+    JsonNode scope = root.get("scope");
+    Instant now = clock.instant();
+    Instant expiresAt = now.plus(lifetime(status, field(root, "expires_in", "expiresIn")));
+
+    Map<String, Object> additional = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> e : root.properties()) {
+      if (!KNOWN_FIELDS.contains(e.getKey())) {
+        additional.put(e.getKey(), Json.toPlain(e.getValue()));
+      }
+    }
+    return new AccessToken(
+        value.textValue(),
+        type != null && type.isTextual() ? type.textValue() : null,
+        expiresAt,
+        scopeText(scope),
+        additional);
+  }
+
+  /** The error document in a non-2xx body, or null when the body is not one. Never throws. */
+  ApiError parseError(byte[] body) {
+    if (body == null || body.length == 0) {
+      return null;
+    }
+    JsonNode root;
+    try {
+      root = Json.MAPPER.readTree(body);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+    if (root == null || !root.isObject()) {
+      return null;
+    }
+    String code = text(field(root, "code", "error"));
+    String text = text(field(root, "text", "error_description"));
+    String errorId = text(field(root, "errorId", "error_id"));
+    String parameterName = text(field(root, "parameter_name", "parameterName"));
+    JsonNode parameterValue = field(root, "parameter_value", "parameterValue");
+    if (code == null && text == null && errorId == null) {
+      return null;
+    }
+    return new ApiError(
+        redactor.redact(errorId),
+        redactor.redact(code),
+        redactor.redact(text),
+        redactor.redact(parameterName),
+        redactor.redactValue(Json.toPlain(parameterValue)));
+  }
+
+  private Duration lifetime(int status, JsonNode expiresIn) {
+    if (expiresIn == null || expiresIn.isNull()) {
+      return defaultLifetime;
+    }
+    BigDecimal seconds;
+    if (expiresIn.isNumber()) {
+      seconds = expiresIn.decimalValue();
+    } else if (expiresIn.isTextual() && expiresIn.textValue().trim().length() <= 30) {
+      try {
+        seconds = new BigDecimal(expiresIn.textValue().trim());
+      } catch (NumberFormatException e) {
+        throw invalid(status, "expires_in is not a number", null);
+      }
+    } else {
+      throw invalid(status, "expires_in is not a number", null);
+    }
+    if (seconds.signum() < 0) {
+      throw invalid(status, "expires_in is negative", null);
+    }
+    if (seconds.compareTo(BigDecimal.valueOf(MAX_EXPIRES_IN_SECONDS)) > 0) {
+      return Duration.ofSeconds(MAX_EXPIRES_IN_SECONDS);
+    }
+    return Duration.ofMillis(seconds.movePointRight(3).longValue());
+  }
+
+  private static String scopeText(JsonNode scope) {
+    if (scope == null || scope.isNull()) {
+      return null;
+    }
+    if (scope.isTextual()) {
+      return scope.textValue();
+    }
+    if (scope.isArray()) {
+      StringBuilder sb = new StringBuilder();
+      for (JsonNode item : scope) {
+        if (sb.length() > 0) {
+          sb.append(' ');
+        }
+        sb.append(item.asText());
+      }
+      return sb.toString();
+    }
+    return scope.asText();
+  }
+
+  private static JsonNode field(JsonNode root, String name, String alternative) {
+    JsonNode node = root.get(name);
+    return node != null && !node.isNull() ? node : root.get(alternative);
+  }
+
+  private static String text(JsonNode node) {
+    if (node == null || node.isNull() || node.isContainerNode()) {
+      return null;
+    }
+    return node.asText();
+  }
+
+  private static String describe(String contentType, byte[] body) {
+    if (body.length == 0) {
+      return " (it is empty)";
+    }
+    if (contentType == null) {
+      return "";
+    }
+    // The header is the server's text: keep it short so a hostile value cannot flood a log line.
+    return " (content type " + (contentType.length() > 80 ? contentType.substring(0, 80) + "..." : contentType) + ")";
+  }
+
+  static InvalidResponseException invalid(int status, String what, Throwable cause) {
+    return new InvalidResponseException(
+        "Token endpoint answered HTTP " + status + " but " + what
+            + ": check that baseUrl and tokenPath point at the token API.",
+        status,
+        cause);
+  }
+}

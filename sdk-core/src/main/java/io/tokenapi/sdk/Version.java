@@ -1,0 +1,8 @@
+package io.tokenapi.sdk;
+
+/** The SDK version, for the User-Agent header. */
+final class Version {
+  static final String VERSION = "0.1.0";
+
+  private Version() {}
+}

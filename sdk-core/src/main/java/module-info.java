@@ -1,0 +1,14 @@
+/**
+ * The tokenapi SDK: an OAuth 2.0 token client with caching, retries and an OkHttp interceptor.
+ *
+ * <p>Only {@code io.tokenapi.sdk} and {@code io.tokenapi.sdk.okhttp} are exported; everything else is internal.
+ */
+module io.tokenapi.sdk {
+  requires transitive okhttp3;
+  requires com.fasterxml.jackson.databind;
+  requires io.github.resilience4j.core;
+  requires io.github.resilience4j.retry;
+  requires org.slf4j;
+
+  exports io.tokenapi.sdk;
+}
