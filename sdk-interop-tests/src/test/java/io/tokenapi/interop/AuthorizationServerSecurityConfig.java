@@ -17,15 +17,15 @@ import org.springframework.security.web.SecurityFilterChain;
 @EnableWebSecurity
 class AuthorizationServerSecurityConfig {
 
-    @Bean
-    SecurityFilterChain authorizationServerFilterChain(HttpSecurity http) throws Exception {
-        http.oauth2AuthorizationServer(Customizer.withDefaults())
-                .authorizeHttpRequests(requests -> requests.anyRequest().authenticated());
-        return http.build();
-    }
+  @Bean
+  SecurityFilterChain authorizationServerFilterChain(HttpSecurity http) throws Exception {
+    http.oauth2AuthorizationServer(Customizer.withDefaults())
+        .authorizeHttpRequests(requests -> requests.anyRequest().authenticated());
+    return http.build();
+  }
 
-    @Bean
-    AuthorizationServerSettings authorizationServerSettings() {
-        return AuthorizationServerSettings.builder().build();
-    }
+  @Bean
+  AuthorizationServerSettings authorizationServerSettings() {
+    return AuthorizationServerSettings.builder().build();
+  }
 }

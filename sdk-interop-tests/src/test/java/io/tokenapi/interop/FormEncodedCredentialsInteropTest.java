@@ -17,51 +17,51 @@ import org.junit.jupiter.api.Test;
  */
 class FormEncodedCredentialsInteropTest {
 
-    private static SpringAuthorizationServer server;
+  private static SpringAuthorizationServer server;
 
-    @BeforeAll
-    static void startServer() {
-        server = SpringAuthorizationServer.start(InteropClients.all());
+  @BeforeAll
+  static void startServer() {
+    server = SpringAuthorizationServer.start(InteropClients.all());
+  }
+
+  @AfterAll
+  static void stopServer() {
+    if (server != null) {
+      server.close();
     }
+  }
 
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
+  @BeforeEach
+  void forgetEarlierRequests() {
+    server.clearRecordedRequests();
+  }
+
+  @Test
+  void getToken_withClientSecretBasicAndSpecialCharacters_obtainsToken() {
+    OAuthClient.Builder builder = SdkClients.builder(server,
+        InteropClients.SPECIAL_BASIC_ID, InteropClients.SPECIAL_BASIC_SECRET, ClientAuthentication.CLIENT_SECRET_BASIC);
+    try (OAuthClient client = builder.build()) {
+
+      AccessToken token = client.getToken();
+
+      assertThat(token.value()).isNotBlank();
+      assertThat(server.lastTokenRequest().authorizationScheme()).contains("Basic");
     }
+  }
 
-    @BeforeEach
-    void forgetEarlierRequests() {
-        server.clearRecordedRequests();
+  @Test
+  void getToken_withClientSecretPostAndSpecialCharacters_obtainsToken() {
+    OAuthClient.Builder builder = SdkClients.builder(server,
+        InteropClients.SPECIAL_POST_ID, InteropClients.SPECIAL_POST_SECRET, ClientAuthentication.CLIENT_SECRET_POST);
+    try (OAuthClient client = builder.build()) {
+
+      AccessToken token = client.getToken();
+
+      assertThat(token.value()).isNotBlank();
+      // The server decoded the form back to exactly what the client was given.
+      assertThat(server.lastTokenRequest().formValue("client_id")).contains(InteropClients.SPECIAL_POST_ID);
+      assertThat(server.lastTokenRequest().formValue("client_secret"))
+          .contains(InteropClients.SPECIAL_POST_SECRET);
     }
-
-    @Test
-    void getToken_withClientSecretBasicAndSpecialCharacters_obtainsToken() {
-        try (OAuthClient client = SdkClients.builder(server,
-                InteropClients.SPECIAL_BASIC_ID, InteropClients.SPECIAL_BASIC_SECRET,
-                ClientAuthentication.CLIENT_SECRET_BASIC).build()) {
-
-            AccessToken token = client.getToken();
-
-            assertThat(token.value()).isNotBlank();
-            assertThat(server.lastTokenRequest().authorizationScheme()).contains("Basic");
-        }
-    }
-
-    @Test
-    void getToken_withClientSecretPostAndSpecialCharacters_obtainsToken() {
-        try (OAuthClient client = SdkClients.builder(server,
-                InteropClients.SPECIAL_POST_ID, InteropClients.SPECIAL_POST_SECRET,
-                ClientAuthentication.CLIENT_SECRET_POST).build()) {
-
-            AccessToken token = client.getToken();
-
-            assertThat(token.value()).isNotBlank();
-            // The server decoded the form back to exactly what the client was given.
-            assertThat(server.lastTokenRequest().formValue("client_id")).contains(InteropClients.SPECIAL_POST_ID);
-            assertThat(server.lastTokenRequest().formValue("client_secret"))
-                    .contains(InteropClients.SPECIAL_POST_SECRET);
-        }
-    }
+  }
 }

@@ -35,150 +35,150 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
  */
 final class SpringAuthorizationServer implements AutoCloseable {
 
-    /** Spring Authorization Server's default token endpoint. */
-    static final String TOKEN_PATH = "/oauth2/token";
+  /** Spring Authorization Server's default token endpoint. */
+  static final String TOKEN_PATH = "/oauth2/token";
 
-    // Held strongly: java.util.logging forgets the level of a logger nobody references.
-    private static final Logger TOMCAT_LOG = Logger.getLogger("org.apache");
-    private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(SpringAuthorizationServer.class);
+  // Held strongly: java.util.logging forgets the level of a logger nobody references.
+  private static final Logger TOMCAT_LOG = Logger.getLogger("org.apache");
+  private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(SpringAuthorizationServer.class);
 
-    private final Path baseDir;
-    private final AnnotationConfigApplicationContext spring;
-    private final Tomcat tomcat;
-    private final Connector connector;
-    private final TokenRequestRecorder recorder;
+  private final Path baseDir;
+  private final AnnotationConfigApplicationContext spring;
+  private final Tomcat tomcat;
+  private final Connector connector;
+  private final TokenRequestRecorder recorder;
 
-    private SpringAuthorizationServer(
-            Path baseDir, AnnotationConfigApplicationContext spring, Tomcat tomcat, Connector connector,
-            TokenRequestRecorder recorder) {
-        this.baseDir = baseDir;
-        this.spring = spring;
-        this.tomcat = tomcat;
-        this.connector = connector;
-        this.recorder = recorder;
+  private SpringAuthorizationServer(
+      Path baseDir, AnnotationConfigApplicationContext spring, Tomcat tomcat, Connector connector,
+      TokenRequestRecorder recorder) {
+    this.baseDir = baseDir;
+    this.spring = spring;
+    this.tomcat = tomcat;
+    this.connector = connector;
+    this.recorder = recorder;
+  }
+
+  static SpringAuthorizationServer start(List<RegisteredClient> clients) {
+    long started = System.nanoTime();
+    TOMCAT_LOG.setLevel(Level.WARNING);
+    Registry.disableRegistry(); // no JMX beans: faster, and several servers in one JVM do not clash
+    AnnotationConfigApplicationContext spring = new AnnotationConfigApplicationContext();
+    Path baseDir = null;
+    Tomcat tomcat = null;
+    try {
+      spring.registerBean(RegisteredClientRepository.class, () -> new InMemoryRegisteredClientRepository(clients));
+      spring.register(AuthorizationServerSecurityConfig.class);
+      spring.refresh();
+      Filter securityFilterChain = spring.getBean("springSecurityFilterChain", Filter.class);
+
+      baseDir = Files.createTempDirectory("spring-authorization-server");
+      tomcat = new Tomcat();
+      tomcat.setBaseDir(baseDir.toString());
+      Connector connector = new Connector("HTTP/1.1");
+      connector.setPort(0);
+      connector.setProperty("address", "127.0.0.1");
+      tomcat.setConnector(connector);
+
+      Context context = tomcat.addContext("", baseDir.toString());
+      // Spring Boot decodes request bodies as UTF-8 (server.servlet.encoding); plain Tomcat would use
+      // ISO-8859-1 for a form without a charset parameter. Match what a deployed server does.
+      context.setRequestCharacterEncoding("UTF-8");
+      if (context instanceof StandardContext standard) {
+        // Leak detection for redeployed web apps; it needs --add-opens and only warns here.
+        standard.setClearReferencesThreadLocals(false);
+        standard.setClearReferencesRmiTargets(false);
+      }
+      TokenRequestRecorder recorder = new TokenRequestRecorder(TOKEN_PATH);
+      addFilter(context, "tokenRequestRecorder", recorder);
+      addFilter(context, "springSecurityFilterChain", securityFilterChain);
+      // Filters only run for a mapped servlet; every endpoint is answered by the security filters.
+      Tomcat.addServlet(context, "notFound", new NotFoundServlet());
+      context.addServletMappingDecoded("/", "notFound");
+
+      tomcat.start();
+      SpringAuthorizationServer server = new SpringAuthorizationServer(baseDir, spring, tomcat, connector, recorder);
+      LOG.info("Spring Authorization Server (Spring Security {}) started at {} in {} ms",
+          SpringSecurityCoreVersion.getVersion(), server.baseUrl(), (System.nanoTime() - started) / 1_000_000);
+      return server;
+    } catch (IOException | LifecycleException | RuntimeException e) {
+      stopQuietly(tomcat);
+      spring.close();
+      deleteQuietly(baseDir);
+      throw new IllegalStateException("Spring Authorization Server did not start", e);
     }
+  }
 
-    static SpringAuthorizationServer start(List<RegisteredClient> clients) {
-        long started = System.nanoTime();
-        TOMCAT_LOG.setLevel(Level.WARNING);
-        Registry.disableRegistry(); // no JMX beans: faster, and several servers in one JVM do not clash
-        AnnotationConfigApplicationContext spring = new AnnotationConfigApplicationContext();
-        Path baseDir = null;
-        Tomcat tomcat = null;
-        try {
-            spring.registerBean(RegisteredClientRepository.class, () -> new InMemoryRegisteredClientRepository(clients));
-            spring.register(AuthorizationServerSecurityConfig.class);
-            spring.refresh();
-            Filter securityFilterChain = spring.getBean("springSecurityFilterChain", Filter.class);
+  private static void addFilter(Context context, String name, Filter filter) {
+    FilterDef definition = new FilterDef();
+    definition.setFilterName(name);
+    definition.setFilter(filter);
+    context.addFilterDef(definition);
+    FilterMap mapping = new FilterMap();
+    mapping.setFilterName(name);
+    mapping.addURLPattern("/*");
+    context.addFilterMap(mapping);
+  }
 
-            baseDir = Files.createTempDirectory("spring-authorization-server");
-            tomcat = new Tomcat();
-            tomcat.setBaseDir(baseDir.toString());
-            Connector connector = new Connector("HTTP/1.1");
-            connector.setPort(0);
-            connector.setProperty("address", "127.0.0.1");
-            tomcat.setConnector(connector);
+  /** {@code http://127.0.0.1:<port>}, without a trailing slash. */
+  String baseUrl() {
+    return "http://127.0.0.1:" + connector.getLocalPort();
+  }
 
-            Context context = tomcat.addContext("", baseDir.toString());
-            // Spring Boot decodes request bodies as UTF-8 (server.servlet.encoding); plain Tomcat would use
-            // ISO-8859-1 for a form without a charset parameter. Match what a deployed server does.
-            context.setRequestCharacterEncoding("UTF-8");
-            if (context instanceof StandardContext standard) {
-                // Leak detection for redeployed web apps; it needs --add-opens and only warns here.
-                standard.setClearReferencesThreadLocals(false);
-                standard.setClearReferencesRmiTargets(false);
-            }
-            TokenRequestRecorder recorder = new TokenRequestRecorder(TOKEN_PATH);
-            addFilter(context, "tokenRequestRecorder", recorder);
-            addFilter(context, "springSecurityFilterChain", securityFilterChain);
-            // Filters only run for a mapped servlet; every endpoint is answered by the security filters.
-            Tomcat.addServlet(context, "notFound", new NotFoundServlet());
-            context.addServletMappingDecoded("/", "notFound");
+  /** The token endpoint's full URL. */
+  String tokenUrl() {
+    return baseUrl() + TOKEN_PATH;
+  }
 
-            tomcat.start();
-            SpringAuthorizationServer server = new SpringAuthorizationServer(baseDir, spring, tomcat, connector, recorder);
-            LOG.info("Spring Authorization Server (Spring Security {}) started at {} in {} ms",
-                    SpringSecurityCoreVersion.getVersion(), server.baseUrl(), (System.nanoTime() - started) / 1_000_000);
-            return server;
-        } catch (IOException | LifecycleException | RuntimeException e) {
-            stopQuietly(tomcat);
-            spring.close();
-            deleteQuietly(baseDir);
-            throw new IllegalStateException("Spring Authorization Server did not start", e);
-        }
+  /** Requests to the token endpoint since start or the last {@link #clearRecordedRequests()}. */
+  int tokenRequestCount() {
+    return recorder.count();
+  }
+
+  TokenRequestRecorder.RecordedTokenRequest lastTokenRequest() {
+    return recorder.last();
+  }
+
+  void clearRecordedRequests() {
+    recorder.clear();
+  }
+
+  @Override
+  public void close() {
+    stopQuietly(tomcat);
+    spring.close();
+    deleteQuietly(baseDir);
+  }
+
+  private static void stopQuietly(Tomcat tomcat) {
+    if (tomcat == null) {
+      return;
     }
-
-    private static void addFilter(Context context, String name, Filter filter) {
-        FilterDef definition = new FilterDef();
-        definition.setFilterName(name);
-        definition.setFilter(filter);
-        context.addFilterDef(definition);
-        FilterMap mapping = new FilterMap();
-        mapping.setFilterName(name);
-        mapping.addURLPattern("/*");
-        context.addFilterMap(mapping);
+    try {
+      tomcat.stop();
+      tomcat.destroy();
+    } catch (LifecycleException e) {
+      // Shutting down after the tests: nothing useful to do with it.
     }
+  }
 
-    /** {@code http://127.0.0.1:<port>}, without a trailing slash. */
-    String baseUrl() {
-        return "http://127.0.0.1:" + connector.getLocalPort();
+  private static void deleteQuietly(Path dir) {
+    if (dir == null) {
+      return;
     }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      // A leftover temp directory is harmless.
+    }
+  }
 
-    /** The token endpoint's full URL. */
-    String tokenUrl() {
-        return baseUrl() + TOKEN_PATH;
-    }
-
-    /** Requests to the token endpoint since start or the last {@link #clearRecordedRequests()}. */
-    int tokenRequestCount() {
-        return recorder.count();
-    }
-
-    TokenRequestRecorder.RecordedTokenRequest lastTokenRequest() {
-        return recorder.last();
-    }
-
-    void clearRecordedRequests() {
-        recorder.clear();
-    }
+  /** Answers 404 to anything the security filter chain let through: there is no application behind it. */
+  private static final class NotFoundServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
 
     @Override
-    public void close() {
-        stopQuietly(tomcat);
-        spring.close();
-        deleteQuietly(baseDir);
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+      response.sendError(HttpServletResponse.SC_NOT_FOUND);
     }
-
-    private static void stopQuietly(Tomcat tomcat) {
-        if (tomcat == null) {
-            return;
-        }
-        try {
-            tomcat.stop();
-            tomcat.destroy();
-        } catch (LifecycleException e) {
-            // Shutting down after the tests: nothing useful to do with it.
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            // A leftover temp directory is harmless.
-        }
-    }
-
-    /** Answers 404 to anything the security filter chain let through: there is no application behind it. */
-    private static final class NotFoundServlet extends HttpServlet {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-            response.sendError(HttpServletResponse.SC_NOT_FOUND);
-        }
-    }
+  }
 }

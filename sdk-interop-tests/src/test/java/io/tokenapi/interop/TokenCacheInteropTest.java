@@ -19,75 +19,75 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class TokenCacheInteropTest {
 
-    private static final Instant START = Instant.parse("2026-01-05T10:00:00Z");
+  private static final Instant START = Instant.parse("2026-01-05T10:00:00Z");
 
-    private static SpringAuthorizationServer server;
+  private static SpringAuthorizationServer server;
 
-    private final MutableClock clock = new MutableClock(START);
+  private final MutableClock clock = new MutableClock(START);
 
-    @BeforeAll
-    static void startServer() {
-        server = SpringAuthorizationServer.start(InteropClients.all());
+  @BeforeAll
+  static void startServer() {
+    server = SpringAuthorizationServer.start(InteropClients.all());
+  }
+
+  @AfterAll
+  static void stopServer() {
+    if (server != null) {
+      server.close();
     }
+  }
 
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
+  @BeforeEach
+  void forgetEarlierRequests() {
+    server.clearRecordedRequests();
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"CLIENT_SECRET_BASIC", "CLIENT_SECRET_POST"})
+  void getToken_whileFresh_servesCachedTokenWithoutSecondRequest(ClientAuthentication method) {
+    try (OAuthClient client = clientFor(method)) {
+      AccessToken first = client.getToken();
+      clock.advance(Duration.ofMinutes(1));
+      AccessToken second = client.getToken();
+
+      assertThat(second).isEqualTo(first);
+      assertThat(server.tokenRequestCount()).isEqualTo(1);
     }
+  }
 
-    @BeforeEach
-    void forgetEarlierRequests() {
-        server.clearRecordedRequests();
+  @ParameterizedTest
+  @EnumSource(names = {"CLIENT_SECRET_BASIC", "CLIENT_SECRET_POST"})
+  void getToken_expiresAtFollowsExpiresInFromSpring(ClientAuthentication method) {
+    try (OAuthClient client = clientFor(method)) {
+      AccessToken token = client.getToken();
+
+      // Spring answers expires_in 299 or 300 for a 5-minute token (it truncates to whole seconds).
+      assertThat(token.expiresAt()).isBetween(
+          START.plus(InteropClients.ACCESS_TOKEN_LIFETIME).minusSeconds(1),
+          START.plus(InteropClients.ACCESS_TOKEN_LIFETIME));
     }
+  }
 
-    @ParameterizedTest
-    @EnumSource(names = {"CLIENT_SECRET_BASIC", "CLIENT_SECRET_POST"})
-    void getToken_whileFresh_servesCachedTokenWithoutSecondRequest(ClientAuthentication method) {
-        try (OAuthClient client = clientFor(method)) {
-            AccessToken first = client.getToken();
-            clock.advance(Duration.ofMinutes(1));
-            AccessToken second = client.getToken();
+  @ParameterizedTest
+  @EnumSource(names = {"CLIENT_SECRET_BASIC", "CLIENT_SECRET_POST"})
+  void getToken_afterExpiresInHasPassed_fetchesNewToken(ClientAuthentication method) {
+    try (OAuthClient client = clientFor(method)) {
+      AccessToken first = client.getToken();
+      clock.advance(InteropClients.ACCESS_TOKEN_LIFETIME.plusSeconds(1));
+      AccessToken second = client.getToken();
 
-            assertThat(second).isEqualTo(first);
-            assertThat(server.tokenRequestCount()).isEqualTo(1);
-        }
+      assertThat(second.value()).isNotEqualTo(first.value());
+      assertThat(server.tokenRequestCount()).isEqualTo(2);
     }
+  }
 
-    @ParameterizedTest
-    @EnumSource(names = {"CLIENT_SECRET_BASIC", "CLIENT_SECRET_POST"})
-    void getToken_expiresAtFollowsExpiresInFromSpring(ClientAuthentication method) {
-        try (OAuthClient client = clientFor(method)) {
-            AccessToken token = client.getToken();
-
-            // Spring answers expires_in 299 or 300 for a 5-minute token (it truncates to whole seconds).
-            assertThat(token.expiresAt()).isBetween(
-                    START.plus(InteropClients.ACCESS_TOKEN_LIFETIME).minusSeconds(1),
-                    START.plus(InteropClients.ACCESS_TOKEN_LIFETIME));
-        }
-    }
-
-    @ParameterizedTest
-    @EnumSource(names = {"CLIENT_SECRET_BASIC", "CLIENT_SECRET_POST"})
-    void getToken_afterExpiresInHasPassed_fetchesNewToken(ClientAuthentication method) {
-        try (OAuthClient client = clientFor(method)) {
-            AccessToken first = client.getToken();
-            clock.advance(InteropClients.ACCESS_TOKEN_LIFETIME.plusSeconds(1));
-            AccessToken second = client.getToken();
-
-            assertThat(second.value()).isNotEqualTo(first.value());
-            assertThat(server.tokenRequestCount()).isEqualTo(2);
-        }
-    }
-
-    private OAuthClient clientFor(ClientAuthentication method) {
-        boolean basic = method == ClientAuthentication.CLIENT_SECRET_BASIC;
-        return SdkClients.builder(server,
-                        basic ? InteropClients.BASIC_ID : InteropClients.POST_ID,
-                        basic ? InteropClients.BASIC_SECRET : InteropClients.POST_SECRET,
-                        method)
-                .clock(clock)
-                .build();
-    }
+  private OAuthClient clientFor(ClientAuthentication method) {
+    boolean basic = method == ClientAuthentication.CLIENT_SECRET_BASIC;
+    return SdkClients.builder(server,
+            basic ? InteropClients.BASIC_ID : InteropClients.POST_ID,
+            basic ? InteropClients.BASIC_SECRET : InteropClients.POST_SECRET,
+            method)
+        .clock(clock)
+        .build();
+  }
 }
