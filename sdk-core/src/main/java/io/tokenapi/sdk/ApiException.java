@@ -9,6 +9,7 @@ import java.util.Optional;
 public class ApiException extends OAuthException {
   private static final long serialVersionUID = 1L;
 
+  /** The HTTP status code of the answer. */
   private final int statusCode;
   private final transient ApiError error;
 

@@ -7,6 +7,7 @@ package io.tokenapi.sdk;
 public final class InvalidResponseException extends OAuthException {
   private static final long serialVersionUID = 1L;
 
+  /** The HTTP status code of the answer. */
   private final int statusCode;
 
   /**

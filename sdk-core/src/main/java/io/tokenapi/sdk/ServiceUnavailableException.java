@@ -12,6 +12,7 @@ import java.util.Optional;
 public final class ServiceUnavailableException extends ApiException {
   private static final long serialVersionUID = 1L;
 
+  /** When the provider expects requests again, or null. */
   private final Instant retryAt;
 
   /**
