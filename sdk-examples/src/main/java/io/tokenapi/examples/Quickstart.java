@@ -44,12 +44,12 @@ public final class Quickstart {
           .clientId(clientId)
           .clientSecret(clientSecret)
           .build()) {
-        AccessToken token = client.getToken();      // one request to POST /v1/oauth/token
-        System.out.println("Token:   " + token);    // toString() never shows the token value
-        AccessToken again = client.getToken();      // from the cache until shortly before expiry
+        AccessToken token = client.getToken();        // one request to POST /v1/oauth/token
+        System.out.println("Token:   " + token);      // toString() never shows the token value
+        AccessToken again = client.getToken();        // from the cache until shortly before expiry
         System.out.println("Cached:  " + (again == token));
         String header = token.authorizationHeader();  // "Bearer ...", for your own HTTP calls
-      } catch (OAuthException e) {                  // typed: ConflictException, ServiceUnavailableException, ...
+      } catch (OAuthException e) {                    // typed: ConflictException, ServiceUnavailableException, ...
         System.out.println("No token: " + e.getMessage());
       }
       // README quickstart: end
