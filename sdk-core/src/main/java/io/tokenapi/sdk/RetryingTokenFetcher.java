@@ -10,6 +10,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
@@ -108,6 +109,10 @@ final class RetryingTokenFetcher {
       return -1;
     }
     OAuthException e = (OAuthException) failure;
+    if (scheduler.isShutdown()) {
+      attempts.clientClosed = true;
+      return -1;
+    }
     long now = clock.millis();
     Instant retryAt = retryAt(e);
     long delay;
@@ -149,7 +154,8 @@ final class RetryingTokenFetcher {
   private void announce(Attempts attempts, int attempt, OAuthException e, long now, long delay) {
     if (delay >= LONG_WAIT_MILLIS && !attempts.announced) {
       attempts.announced = true;
-      LOG.info("Token API closed (HTTP 503); retrying at {} (in {})", resumeText(now + delay), Duration.ofMillis(delay));
+      LOG.info("Token API closed (HTTP 503); retrying at {} (in {})",
+          resumeText(now + delay), Duration.ofMillis(delay));
     } else {
       LOG.debug("Token request attempt {} failed ({}, closed); retrying in {} ms", attempt, summary(e), delay);
     }
@@ -172,9 +178,15 @@ final class RetryingTokenFetcher {
               "Token request failed unexpectedly (" + cause.getClass().getName()
                   + "); if the client was closed, build a new one.",
               cause);
-      LOG.warn("Token request to {} failed after {} attempt(s) in {} ms; {}: {}",
-          endpoint.displayUrl(), attempts.count, clock.millis() - attempts.start,
-          attempts.stopReason != null ? attempts.stopReason : "not retried", e.getMessage());
+      // Closing the client ends its calls; that is the caller's doing, not a failure worth a WARN.
+      if (attempts.clientClosed || cause instanceof RejectedExecutionException) {
+        LOG.debug("Token request to {} ended after {} attempt(s): the client was closed", endpoint.displayUrl(),
+            attempts.count);
+      } else {
+        LOG.warn("Token request to {} failed after {} attempt(s) in {} ms; {}: {}",
+            endpoint.displayUrl(), attempts.count, clock.millis() - attempts.start,
+            attempts.stopReason != null ? attempts.stopReason : "not retried", e.getMessage());
+      }
       throw e;
     });
   }
@@ -229,6 +241,7 @@ final class RetryingTokenFetcher {
     volatile int closures;
     volatile boolean announced;
     volatile String stopReason;
+    volatile boolean clientClosed;
 
     Attempts(long start, long deadline) {
       this.start = start;

@@ -33,6 +33,7 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import org.junit.jupiter.api.Test;
+import org.slf4j.event.Level;
 
 /**
  * Retries in real time on loopback, with the client's own scheduler unless a test says otherwise. The few tests that
@@ -159,6 +160,24 @@ class RetryLoopbackTest {
       assertThat(thrown.get()).isInstanceOf(OAuthException.class).hasMessageContaining("Interrupted")
           .hasCauseInstanceOf(InterruptedException.class);
       assertThat(interruptFlag).isTrue();
+      assertThat(server.getRequestCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void close_duringAnAttempt_endsTheCall_withoutAWarnOrAnotherRequest() {
+    server.enqueue(new MockResponse.Builder(token("late")).headersDelay(5, TimeUnit.SECONDS).build());
+    server.enqueue(token("must-not-be-fetched"));
+    try (CapturingLogs logs = CapturingLogs.start()) {
+      OAuthClient client = builder().build();
+      CompletableFuture<AccessToken> future = client.getTokenAsync();
+      awaitTrue(() -> server.getRequestCount() == 1, "the request to reach the server");
+
+      client.close();
+
+      catchThrowableOfType(RuntimeException.class, () -> join(future));
+      awaitTrue(() -> !logs.messages(Level.DEBUG, "the client was closed").isEmpty(), "the call to end");
+      assertThat(logs.messages(Level.WARN)).isEmpty();
       assertThat(server.getRequestCount()).isEqualTo(1);
     }
   }

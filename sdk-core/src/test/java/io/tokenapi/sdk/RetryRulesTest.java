@@ -508,6 +508,16 @@ class RetryRulesTest {
     }
 
     @Test
+    void maxWaitOfCenturies_doesNotOverflow_andStillRetries() {
+      enqueue(status(503, "30"), status(500), token("t1"));
+
+      get(client(maxWait(Duration.ofSeconds(Long.MAX_VALUE))), scheduler);
+
+      assertThat(waits()).containsExactly(30_000L, 0L);
+      assertThat(server.getRequestCount()).isEqualTo(3);
+    }
+
+    @Test
     void closureWait_spreadIsCutSoTheNextAttemptFitsInMaxWait() {
       jitter = ALMOST_ONE;
       RetryPolicy policy = RetryPolicy.builder().maxWait(Duration.ofSeconds(31)).build();
@@ -573,6 +583,18 @@ class RetryRulesTest {
         assertThat(logs.messages(Level.INFO)).singleElement().asString()
             .startsWith("Token API closed (HTTP 503); retrying at 2026-11-26 08:00:00 Europe/Oslo");
         assertThat(logs.messages(Level.WARN)).isEmpty();
+      }
+    }
+
+    @Test
+    void twoLongClosureWaitsInOneCall_logInfoOnlyOnce() {
+      enqueue(status(503, "20"), status(503, "20"), token("t1"));
+      try (CapturingLogs logs = CapturingLogs.start()) {
+        get(client(RetryPolicy.defaults()), scheduler);
+
+        assertThat(logs.messages(Level.INFO)).singleElement().asString()
+            .isEqualTo("Token API closed (HTTP 503); retrying at 2026-11-25 10:00:20 UTC (in PT20S)");
+        assertThat(logs.messages(Level.DEBUG, "closed); retrying in 20000 ms")).hasSize(1);
       }
     }
 
