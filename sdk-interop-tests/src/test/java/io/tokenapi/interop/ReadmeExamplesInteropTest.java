@@ -10,7 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The builder snippets of the README section "Other OAuth 2.0 servers" (sdk-interop-tests/README-interop.md),
+ * The builder snippets of the README section "Other OAuth 2.0 servers" (README.md at the repository root),
  * compiled and run against the embedded server. Keep the two in step: the README shows these bodies with a literal
  * base URL.
  */
