@@ -33,12 +33,12 @@ final class InterleavedFetchHarness {
       double timesScheduledPerOp) {
   }
 
-  private final int warmupRequests;
+  private final long warmupMillis;
   private final int blocks;
   private final int requestsPerBlock;
 
-  InterleavedFetchHarness(int warmupRequests, int blocks, int requestsPerBlock) {
-    this.warmupRequests = warmupRequests;
+  InterleavedFetchHarness(long warmupMillis, int blocks, int requestsPerBlock) {
+    this.warmupMillis = warmupMillis;
     this.blocks = blocks;
     this.requestsPerBlock = requestsPerBlock;
   }
@@ -70,9 +70,14 @@ final class InterleavedFetchHarness {
   private List<Row> measure(Map<String, Variant> variants, PrintStream log) throws Exception {
     List<String> names = new ArrayList<>(variants.keySet());
     int n = names.size();
-    for (int i = 0; i < warmupRequests; i++) {
+    // Time-based: the SDK's path spans more code and threads than the baseline and takes a few seconds of
+    // requests to reach C2 on this loaded machine (JMH's warm-up iterations show it).
+    long warmupEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(warmupMillis);
+    while (System.nanoTime() < warmupEnd) {
       for (Variant variant : variants.values()) {
-        variant.fetch();
+        for (int i = 0; i < 20; i++) {
+          variant.fetch();
+        }
       }
     }
     double[][] wall = new double[n][blocks];

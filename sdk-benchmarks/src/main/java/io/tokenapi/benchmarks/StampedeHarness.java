@@ -54,6 +54,10 @@ final class StampedeHarness {
             failures += stampede(contender.getValue().create(server), callers);
             slowest = Math.max(slowest, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             requests[trial] = server.tokenRequests();
+            if (requests[trial] > 1 && !contender.getKey().startsWith("Spring")) {
+              log.printf("stampede  %s N=%d trial %d: %d token requests: %s%n", contender.getKey(), callers,
+                  trial + 1, requests[trial], server.firstArrivals());
+            }
           }
         }
         Row row = new Row(contender.getKey(), callers, requests, failures, slowest);

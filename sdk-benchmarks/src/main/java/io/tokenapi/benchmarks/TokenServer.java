@@ -27,6 +27,9 @@ final class TokenServer implements AutoCloseable {
   private final MockWebServer server = new MockWebServer();
   private final AtomicInteger tokenRequests = new AtomicInteger();
   private final AtomicInteger connections = new AtomicInteger();
+  private final long startedNanos = System.nanoTime();
+  // Arrival time (ms since start) and connection of the first requests, to explain an unexpected count.
+  private final java.util.List<String> firstArrivals = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
   // Delayed answers wait on this rather than sleep, so close() need not wait out a long delay.
   private final CountDownLatch closing = new CountDownLatch(1);
   private final MockResponse response;
@@ -81,6 +84,13 @@ final class TokenServer implements AutoCloseable {
     return tokenRequests.get();
   }
 
+  /** When the first requests arrived and on which connection. */
+  String firstArrivals() {
+    synchronized (firstArrivals) {
+      return String.join(", ", firstArrivals);
+    }
+  }
+
   /** TCP connections that carried at least one request: shows whether a client reuses its connection. */
   int connections() {
     return connections.get();
@@ -99,6 +109,10 @@ final class TokenServer implements AutoCloseable {
       server.takeRequest(0, TimeUnit.NANOSECONDS);
       int number = tokenRequests.incrementAndGet();
       connections.accumulateAndGet(request.getConnectionIndex() + 1, Math::max);
+      if (number <= 8) {
+        firstArrivals.add(String.format(java.util.Locale.ROOT, "#%d at %.1f ms on connection %d", number,
+            (System.nanoTime() - startedNanos) / 1e6, request.getConnectionIndex()));
+      }
       if (delayNanos > 0 && number > undelayedRequests) {
         closing.await(delayNanos, TimeUnit.NANOSECONDS);
       }
