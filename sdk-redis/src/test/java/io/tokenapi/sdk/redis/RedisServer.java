@@ -47,6 +47,10 @@ final class RedisServer implements AutoCloseable {
 
   /** A pooled client with the short timeouts the README recommends. */
   RedisClient client() {
+    return clientFor(port);
+  }
+
+  static RedisClient clientFor(int port) {
     return RedisClient.builder()
         .hostAndPort("127.0.0.1", port)
         .clientConfig(DefaultJedisClientConfig.builder()

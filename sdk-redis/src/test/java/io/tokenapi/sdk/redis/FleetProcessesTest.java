@@ -1,0 +1,194 @@
+package io.tokenapi.sdk.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokenapi.sdk.AccessToken;
+import io.tokenapi.sdk.OAuthClient;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.junit5.StartStop;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * A fleet of separate JVMs sharing tokens through a real Redis: each worker JVM has its own {@link OAuthClient},
+ * {@link RedisTokenStore} and Jedis pool, as the instances of a service do.
+ */
+class FleetProcessesTest {
+  private static RedisServer redisServer;
+  private static RedisClient redis;
+
+  @StartStop final MockWebServer server = new MockWebServer();
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void startRedis() throws Exception {
+    redisServer = RedisServer.start();
+    redis = redisServer.client();
+  }
+
+  @AfterAll
+  static void stopRedis() {
+    if (redis != null) {
+      redis.close();
+    }
+    if (redisServer != null) {
+      redisServer.close();
+    }
+  }
+
+  @BeforeEach
+  void emptyRedis() {
+    redis.flushAll();
+  }
+
+  @Test
+  void fourJvmsTimesSixteenThreads_coldCache_makeExactlyOneTokenRequest() throws Exception {
+    TokenServer tokens = TokenServer.issuing(3600, 200);
+    server.setDispatcher(tokens);
+    List<String> everyToken = new ArrayList<>();
+    long started;
+    try (WorkerFleet fleet = new WorkerFleet(dir)) {
+      for (int i = 1; i <= 4; i++) {
+        fleet.start("jvm-" + i, options(16, 0, 10_000, fleet));
+      }
+      fleet.awaitReady(30_000);
+      started = System.nanoTime();
+      fleet.go();
+      fleet.awaitExit(30_000);
+      for (int i = 1; i <= 4; i++) {
+        List<String> got = workerTokens(fleet, i);
+        assertThat(got).as("jvm-%d tokens", i).hasSize(16);
+        everyToken.addAll(got);
+      }
+    }
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    System.out.printf("fleet cold start: 4 JVMs x 16 threads, %d getToken() results, %d distinct, %d token request(s),"
+        + " %d ms from go to the last exit%n", everyToken.size(), new LinkedHashSet<>(everyToken).size(),
+        tokens.issued(), millis);
+
+    assertThat(tokens.issued()).isEqualTo(1);
+    assertThat(server.getRequestCount()).isEqualTo(1);
+    assertThat(new LinkedHashSet<>(everyToken)).containsExactly("token-1");
+  }
+
+  @Test
+  void threeJvmsRotatingTwoSecondTokens_makeOneRequestPerLifetimeForTheFleet() throws Exception {
+    long lifetimeMillis = 2_000;
+    long refreshAheadMillis = 300;
+    long runMillis = 6_000;
+    TokenServer tokens = TokenServer.issuing(lifetimeMillis / 1000, 30);
+    server.setDispatcher(tokens);
+    Set<String> seen = new LinkedHashSet<>();
+    long calls = 0;
+    try (WorkerFleet fleet = new WorkerFleet(dir)) {
+      for (int i = 1; i <= 3; i++) {
+        Map<String, String> options = options(4, runMillis, 5_000, fleet);
+        options.put("refreshAheadMillis", String.valueOf(refreshAheadMillis));
+        options.put("expiryMarginMillis", "100");
+        fleet.start("jvm-" + i, options);
+      }
+      fleet.awaitReady(30_000);
+      fleet.go();
+      fleet.awaitExit(30_000);
+      for (int i = 1; i <= 3; i++) {
+        WorkerFleet.Worker worker = worker(fleet, i);
+        assertThat(worker.counter("FAILURES")).as("jvm-%d failures", i).isZero();
+        // Every instance went through the rotation, not just one of them.
+        assertThat(worker.tokens()).as("jvm-%d tokens", i).hasSizeGreaterThanOrEqualTo(2);
+        seen.addAll(worker.tokens());
+        calls += worker.counter("CALLS");
+      }
+    }
+    long perInstanceWithoutSharing = runMillis / (lifetimeMillis - refreshAheadMillis) + 1;
+    System.out.printf("fleet rotation: 3 JVMs x 4 threads for %d ms, tokens living %d ms (refreshed %d ms ahead):"
+        + " %d getToken() calls, %d token requests, %d distinct tokens seen; without sharing ~%d%n",
+        runMillis, lifetimeMillis, refreshAheadMillis, calls, tokens.issued(), seen.size(),
+        3 * perInstanceWithoutSharing);
+
+    // One request per refresh cycle for the whole fleet: at most run / (lifetime - refresh ahead) + the first, where
+    // three instances on their own would make three times that. (A loaded machine slows the first request, so the
+    // lower bound only asks that the tokens rotated.)
+    assertThat(tokens.issued()).isBetween(2, (int) perInstanceWithoutSharing + 1);
+    assertThat(seen).isSubsetOf(issuedValues(tokens.issued()));
+  }
+
+  @Test
+  void lockHolderKilled_anotherClientTakesOverAfterTheLockTtl() throws Exception {
+    TokenServer tokens = TokenServer.holdingTheFirstAnswer(3600);
+    server.setDispatcher(tokens);
+    long lockTtlMillis = 1_500;
+    // The taker is built first, so the time measured below is the takeover, not class loading.
+    try (WorkerFleet fleet = new WorkerFleet(dir);
+        RedisClient ownRedis = redisServer.client();
+        OAuthClient taker = FleetWorker.client(Map.of(
+            "baseUrl", server.url("/").toString(), "lockTtlMillis", String.valueOf(lockTtlMillis)), ownRedis)) {
+      Map<String, String> options = options(1, 0, lockTtlMillis, fleet);
+      options.put("goFile", "none");
+      WorkerFleet.Worker holder = fleet.start("holder", options);
+
+      assertThat(tokens.awaitFirstRequest(30_000)).as("the holder's token request arrived").isTrue();
+      Set<String> locks = redis.keys("tokenapi:token:*:lock");
+      assertThat(locks).hasSize(1);
+      String lockKey = locks.iterator().next();
+      long measuredAt = System.nanoTime();
+      long lockLeftMillis = redis.pttl(lockKey);
+      assertThat(lockLeftMillis).isBetween(1L, lockTtlMillis);
+      holder.process.destroyForcibly();
+      assertThat(holder.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      AccessToken token = taker.getToken();
+      long gotAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - measuredAt);
+      System.out.printf("lock takeover: holder killed with %d ms of its %d ms lock left; the next client got %s"
+          + " %d ms after, %d token requests%n", lockLeftMillis, lockTtlMillis, token.value(), gotAfterMillis,
+          tokens.issued());
+
+      assertThat(token.value()).isEqualTo("token-2");
+      // Not before the dead holder's lock expired; then promptly (the bound is loose for a loaded CI machine).
+      assertThat(gotAfterMillis).isBetween(lockLeftMillis - 20, lockLeftMillis + 5_000);
+      // It took the lock, so it saved the token for the fleet.
+      String tokenKey = lockKey.substring(0, lockKey.length() - RedisTokenStore.LOCK_SUFFIX.length());
+      RedisTokenStore store = RedisTokenStore.builder(redis).encryptionKey(FleetWorker.fleetKey()).build();
+      assertThat(store.load(tokenKey).map(AccessToken::value)).contains("token-2");
+      assertThat(tokens.issued()).isEqualTo(2);
+    } finally {
+      tokens.releaseFirst();
+    }
+  }
+
+  private Map<String, String> options(int threads, long runMillis, long lockTtlMillis, WorkerFleet fleet) {
+    Map<String, String> options = new java.util.HashMap<>();
+    options.put("redisPort", String.valueOf(redisServer.port()));
+    options.put("baseUrl", server.url("/").toString());
+    options.put("threads", String.valueOf(threads));
+    options.put("runMillis", String.valueOf(runMillis));
+    options.put("lockTtlMillis", String.valueOf(lockTtlMillis));
+    options.put("goFile", fleet.goFile().toString());
+    return options;
+  }
+
+  private static WorkerFleet.Worker worker(WorkerFleet fleet, int i) {
+    return fleet.worker("jvm-" + i);
+  }
+
+  private static List<String> workerTokens(WorkerFleet fleet, int i) {
+    return worker(fleet, i).tokens();
+  }
+
+  private static Set<String> issuedValues(int issued) {
+    Set<String> values = new LinkedHashSet<>();
+    for (int n = 1; n <= issued; n++) {
+      values.add("token-" + n);
+    }
+    return values;
+  }
+}
