@@ -86,6 +86,10 @@ final class ExceptionFactory {
     sb.append(')');
     if (error.text() != null) {
       String text = error.text();
+      // The caller appends ". <advice>": drop the provider's own full stop so the message does not read "..".
+      while (text.endsWith(".") && !text.endsWith("...")) {
+        text = text.substring(0, text.length() - 1);
+      }
       sb.append(": ").append(text.length() > MAX_TEXT ? text.substring(0, MAX_TEXT) + "..." : text);
     }
     return sb.toString();
