@@ -4,16 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokenapi.sdk.AccessToken;
 import io.tokenapi.sdk.OAuthClient;
+import io.tokenapi.testkit.FakeTokenServer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import mockwebserver3.MockWebServer;
-import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ class FleetProcessesTest {
   private static RedisServer redisServer;
   private static RedisClient redis;
 
-  @StartStop final MockWebServer server = new MockWebServer();
+  private final FakeTokenServer tokens = new FakeTokenServer();
   @TempDir Path dir;
 
   @BeforeAll
@@ -48,14 +49,19 @@ class FleetProcessesTest {
   }
 
   @BeforeEach
-  void emptyRedis() {
+  void emptyRedisAndStartTokenServer() {
     redis.flushAll();
+    tokens.start();
+  }
+
+  @AfterEach
+  void stopTokenServer() {
+    tokens.close();
   }
 
   @Test
   void fourJvmsTimesSixteenThreads_coldCache_makeExactlyOneTokenRequest() throws Exception {
-    TokenServer tokens = TokenServer.issuing(3600, 200);
-    server.setDispatcher(tokens);
+    tokens.enqueueDelay(Duration.ofMillis(200)); // a slightly slow token server widens the race
     List<String> everyToken = new ArrayList<>();
     long started;
     try (WorkerFleet fleet = new WorkerFleet(dir)) {
@@ -75,11 +81,10 @@ class FleetProcessesTest {
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     System.out.printf("fleet cold start: 4 JVMs x 16 threads, %d getToken() results, %d distinct, %d token request(s),"
         + " %d ms from go to the last exit%n", everyToken.size(), new LinkedHashSet<>(everyToken).size(),
-        tokens.issued(), millis);
+        tokens.requestCount(), millis);
 
-    assertThat(tokens.issued()).isEqualTo(1);
-    assertThat(server.getRequestCount()).isEqualTo(1);
-    assertThat(new LinkedHashSet<>(everyToken)).containsExactly("token-1");
+    assertThat(tokens.requestCount()).isEqualTo(1);
+    assertThat(new LinkedHashSet<>(everyToken)).containsExactly("fake-token-1");
   }
 
   @Test
@@ -87,8 +92,7 @@ class FleetProcessesTest {
     long lifetimeMillis = 2_000;
     long refreshAheadMillis = 300;
     long runMillis = 6_000;
-    TokenServer tokens = TokenServer.issuing(lifetimeMillis / 1000, 30);
-    server.setDispatcher(tokens);
+    tokens.tokenLifetime(Duration.ofMillis(lifetimeMillis));
     Set<String> seen = new LinkedHashSet<>();
     long calls = 0;
     try (WorkerFleet fleet = new WorkerFleet(dir)) {
@@ -113,31 +117,30 @@ class FleetProcessesTest {
     long perInstanceWithoutSharing = runMillis / (lifetimeMillis - refreshAheadMillis) + 1;
     System.out.printf("fleet rotation: 3 JVMs x 4 threads for %d ms, tokens living %d ms (refreshed %d ms ahead):"
         + " %d getToken() calls, %d token requests, %d distinct tokens seen; without sharing ~%d%n",
-        runMillis, lifetimeMillis, refreshAheadMillis, calls, tokens.issued(), seen.size(),
+        runMillis, lifetimeMillis, refreshAheadMillis, calls, tokens.requestCount(), seen.size(),
         3 * perInstanceWithoutSharing);
 
     // One request per refresh cycle for the whole fleet: at most run / (lifetime - refresh ahead) + the first, where
     // three instances on their own would make three times that. (A loaded machine slows the first request, so the
     // lower bound only asks that the tokens rotated.)
-    assertThat(tokens.issued()).isBetween(2, (int) perInstanceWithoutSharing + 1);
-    assertThat(seen).isSubsetOf(issuedValues(tokens.issued()));
+    assertThat(tokens.requestCount()).isBetween(2, (int) perInstanceWithoutSharing + 1);
+    assertThat(seen).isSubsetOf(tokens.issuedTokens());
   }
 
   @Test
   void lockHolderKilled_anotherClientTakesOverAfterTheLockTtl() throws Exception {
-    TokenServer tokens = TokenServer.holdingTheFirstAnswer(3600);
-    server.setDispatcher(tokens);
+    tokens.enqueueDelay(Duration.ofSeconds(20)); // the holder's request hangs; closing the server ends the wait
     long lockTtlMillis = 1_500;
     // The taker is built first, so the time measured below is the takeover, not class loading.
     try (WorkerFleet fleet = new WorkerFleet(dir);
         RedisClient ownRedis = redisServer.client();
         OAuthClient taker = FleetWorker.client(Map.of(
-            "baseUrl", server.url("/").toString(), "lockTtlMillis", String.valueOf(lockTtlMillis)), ownRedis)) {
+            "baseUrl", tokens.baseUrl(), "lockTtlMillis", String.valueOf(lockTtlMillis)), ownRedis)) {
       Map<String, String> options = options(1, 0, lockTtlMillis, fleet);
       options.put("goFile", "none");
       WorkerFleet.Worker holder = fleet.start("holder", options);
 
-      assertThat(tokens.awaitFirstRequest(30_000)).as("the holder's token request arrived").isTrue();
+      tokens.takeRequest(Duration.ofSeconds(30)); // the holder has the lock and waits for its token
       Set<String> locks = redis.keys("tokenapi:token:*:lock");
       assertThat(locks).hasSize(1);
       String lockKey = locks.iterator().next();
@@ -150,25 +153,23 @@ class FleetProcessesTest {
       long gotAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - measuredAt);
       System.out.printf("lock takeover: holder killed with %d ms of its %d ms lock left; the next client got %s"
           + " %d ms after, %d token requests%n", lockLeftMillis, lockTtlMillis, token.value(), gotAfterMillis,
-          tokens.issued());
+          tokens.requestCount());
 
-      assertThat(token.value()).isEqualTo("token-2");
+      assertThat(token.value()).isEqualTo("fake-token-2");
       // Not before the dead holder's lock expired; then promptly (the bound is loose for a loaded CI machine).
       assertThat(gotAfterMillis).isBetween(lockLeftMillis - 20, lockLeftMillis + 5_000);
       // It took the lock, so it saved the token for the fleet.
       String tokenKey = lockKey.substring(0, lockKey.length() - RedisTokenStore.LOCK_SUFFIX.length());
       RedisTokenStore store = RedisTokenStore.builder(redis).encryptionKey(FleetWorker.fleetKey()).build();
-      assertThat(store.load(tokenKey).map(AccessToken::value)).contains("token-2");
-      assertThat(tokens.issued()).isEqualTo(2);
-    } finally {
-      tokens.releaseFirst();
+      assertThat(store.load(tokenKey).map(AccessToken::value)).contains("fake-token-2");
+      assertThat(tokens.requestCount()).isEqualTo(2);
     }
   }
 
   private Map<String, String> options(int threads, long runMillis, long lockTtlMillis, WorkerFleet fleet) {
     Map<String, String> options = new java.util.HashMap<>();
     options.put("redisPort", String.valueOf(redisServer.port()));
-    options.put("baseUrl", server.url("/").toString());
+    options.put("baseUrl", tokens.baseUrl());
     options.put("threads", String.valueOf(threads));
     options.put("runMillis", String.valueOf(runMillis));
     options.put("lockTtlMillis", String.valueOf(lockTtlMillis));
@@ -182,13 +183,5 @@ class FleetProcessesTest {
 
   private static List<String> workerTokens(WorkerFleet fleet, int i) {
     return worker(fleet, i).tokens();
-  }
-
-  private static Set<String> issuedValues(int issued) {
-    Set<String> values = new LinkedHashSet<>();
-    for (int n = 1; n <= issued; n++) {
-      values.add("token-" + n);
-    }
-    return values;
   }
 }

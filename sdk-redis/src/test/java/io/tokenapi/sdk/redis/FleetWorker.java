@@ -1,6 +1,7 @@
 package io.tokenapi.sdk.redis;
 
 import io.tokenapi.sdk.OAuthClient;
+import io.tokenapi.testkit.FakeTokenServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,11 +21,11 @@ import redis.clients.jedis.RedisClient;
  * {@link RedisTokenStore}, and {@code threads} threads released together when the go file appears. Each thread calls
  * {@code getToken()} once ({@code runMillis=0}) or in a loop for {@code runMillis}. Prints {@code READY}, then
  * {@code TOKEN <value>} for each token a thread got (once per distinct value in loop mode), {@code CALLS n},
- * {@code FAILURES n} and {@code DONE}. Token values here are fakes of the test's token server.
+ * {@code FAILURES n} and {@code DONE}. Token values here are fakes of the test's {@link FakeTokenServer}.
  */
 final class FleetWorker {
-  static final String CLIENT_ID = "fleet-client";
-  static final String CLIENT_SECRET = "fleet-secret";
+  static final String CLIENT_ID = FakeTokenServer.DEFAULT_CLIENT_ID;
+  static final String CLIENT_SECRET = FakeTokenServer.DEFAULT_CLIENT_SECRET;
   /** Bounds every wait, so a worker the test forgot can never run forever. */
   private static final long MAX_LIFE_MILLIS = 60_000;
 

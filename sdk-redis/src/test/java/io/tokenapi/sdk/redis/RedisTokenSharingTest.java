@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokenapi.sdk.AccessToken;
 import io.tokenapi.sdk.OAuthClient;
+import io.tokenapi.testkit.FakeTokenServer;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import mockwebserver3.MockWebServer;
-import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,8 +25,7 @@ import redis.clients.jedis.params.SetParams;
 class RedisTokenSharingTest {
   private static RedisServer redisServer;
 
-  @StartStop final MockWebServer server = new MockWebServer();
-  private final TokenServer tokens = TokenServer.issuing(3600, 20);
+  private final FakeTokenServer tokens = new FakeTokenServer();
   /** The test's own view of Redis; per test, because a restart breaks pooled connections. */
   private RedisClient redis;
   private RedisClient redisA;
@@ -52,7 +50,7 @@ class RedisTokenSharingTest {
     redis = redisServer.client();
     redis.flushAll();
     RecordingLoggerProvider.clear();
-    server.setDispatcher(tokens);
+    tokens.start();
     redisA = redisServer.client();
     redisB = redisServer.client();
     a = client(redisA);
@@ -61,7 +59,7 @@ class RedisTokenSharingTest {
 
   @AfterEach
   void closeInstances() throws Exception {
-    for (AutoCloseable closeable : new AutoCloseable[] {a, b, redisA, redisB, redis}) {
+    for (AutoCloseable closeable : new AutoCloseable[] {a, b, redisA, redisB, redis, tokens}) {
       if (closeable != null) {
         closeable.close();
       }
@@ -71,7 +69,7 @@ class RedisTokenSharingTest {
 
   private OAuthClient client(RedisClient jedis) {
     return OAuthClient.builder()
-        .baseUrl(server.url("/").toString())
+        .baseUrl(tokens.baseUrl())
         .clientId(FleetWorker.CLIENT_ID)
         .clientSecret(FleetWorker.CLIENT_SECRET)
         .tokenStore(RedisTokenStore.builder(jedis).encryptionKey(FleetWorker.fleetKey()).build())
@@ -84,7 +82,7 @@ class RedisTokenSharingTest {
     AccessToken first = a.getToken();
 
     assertThat(b.getToken()).isEqualTo(first);
-    assertThat(tokens.issued()).isEqualTo(1);
+    assertThat(tokens.requestCount()).isEqualTo(1);
   }
 
   @Test
@@ -108,13 +106,13 @@ class RedisTokenSharingTest {
 
     AccessToken second = b.getToken();
 
-    assertThat(second.value()).isEqualTo("token-2");
+    assertThat(second.value()).isEqualTo("fake-token-2");
     assertThat(second).isNotEqualTo(first);
-    assertThat(tokens.issued()).isEqualTo(2);
+    assertThat(tokens.requestCount()).isEqualTo(2);
     // The refetched token replaced the tampered entry, for the rest of the fleet.
     RedisTokenStore store = RedisTokenStore.builder(redis).encryptionKey(FleetWorker.fleetKey()).build();
     assertThat(store.load(key)).contains(second);
-    assertThat(RecordingLoggerProvider.events()).noneSatisfy(e -> assertThat(e.message).contains("token-1"));
+    assertThat(RecordingLoggerProvider.events()).noneSatisfy(e -> assertThat(e.message).contains("fake-token-1"));
   }
 
   @Test
@@ -149,7 +147,7 @@ class RedisTokenSharingTest {
     assertThat(RecordingLoggerProvider.messages(Level.INFO))
         .anySatisfy(m -> assertThat(m).startsWith("Token store answers again"));
     System.out.printf("redis outage: two refreshes without Redis took %d ms; %d token requests in all%n",
-        outageMillis, tokens.issued());
+        outageMillis, tokens.requestCount());
   }
 
   @Test
@@ -167,7 +165,7 @@ class RedisTokenSharingTest {
       redisServer.resume();
     }
 
-    assertThat(renewed.value()).isEqualTo("token-2");
+    assertThat(renewed.value()).isEqualTo("fake-token-2");
     // The store read hits the 500 ms socket timeout (Jedis may spend a second one dropping the broken connection),
     // then the client fetches on its own. The upper bound is loose for a loaded CI machine.
     assertThat(millis).isBetween(450L, 4_000L);
