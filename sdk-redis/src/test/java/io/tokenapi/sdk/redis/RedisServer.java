@@ -118,6 +118,12 @@ final class RedisServer implements AutoCloseable {
   @Override
   public void close() {
     stop();
+    try {
+      Files.deleteIfExists(dir.resolve("redis.log"));
+      Files.deleteIfExists(dir);
+    } catch (IOException e) {
+      // A leftover log in the temp directory is harmless.
+    }
   }
 
   private void signal(String signal) throws IOException, InterruptedException {
