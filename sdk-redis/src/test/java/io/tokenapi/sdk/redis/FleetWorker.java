@@ -19,7 +19,9 @@ import redis.clients.jedis.RedisClient;
 /**
  * One instance of a fleet, run as its own JVM by {@link WorkerFleet}: an {@link OAuthClient} with a
  * {@link RedisTokenStore}, and {@code threads} threads released together when the go file appears. Each thread calls
- * {@code getToken()} once ({@code runMillis=0}) or in a loop for {@code runMillis}. Prints {@code READY}, then
+ * {@code getToken()} ({@code refresh()} with {@code refresh=true}) once ({@code runMillis=0}) or in a loop for
+ * {@code runMillis}; with {@code warmUp=true} the worker first gets one token and prints {@code WARM <value>}. Prints
+ * {@code READY}, then
  * {@code TOKEN <value>} for each token a thread got (once per distinct value in loop mode), {@code CALLS n},
  * {@code FAILURES n} and {@code DONE}. Token values here are fakes of the test's {@link FakeTokenServer}.
  */
@@ -40,6 +42,7 @@ final class FleetWorker {
     int threads = Integer.parseInt(options.get("threads"));
     long runMillis = Long.parseLong(options.get("runMillis"));
     String goFile = options.get("goFile");
+    boolean refresh = Boolean.parseBoolean(options.getOrDefault("refresh", "false"));
     Thread reaper = new Thread(() -> {
       sleep(MAX_LIFE_MILLIS);
       System.exit(3);
@@ -63,7 +66,7 @@ final class FleetWorker {
             long until = System.currentTimeMillis() + runMillis;
             do {
               try {
-                String value = client.getToken().value();
+                String value = (refresh ? client.refresh() : client.getToken()).value();
                 calls.incrementAndGet();
                 if (runMillis == 0) {
                   System.out.println("TOKEN " + value);
@@ -84,6 +87,10 @@ final class FleetWorker {
         }, "fleet-worker-" + t);
         workers.add(worker);
         worker.start();
+      }
+      if (Boolean.parseBoolean(options.getOrDefault("warmUp", "false"))) {
+        // A first token before the go: classes loaded and connections open, as in a service that has been running.
+        System.out.println("WARM " + client.getToken().value());
       }
       System.out.println("READY");
       if (!"none".equals(goFile)) {
