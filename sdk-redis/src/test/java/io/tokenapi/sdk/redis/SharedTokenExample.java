@@ -7,7 +7,7 @@ import javax.crypto.spec.SecretKeySpec;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 
-/** The code of README-redis.md, compiled and run by {@link ReadmeRedisTest}: one instance of a service fleet. */
+/** The code of README.md's "Sharing tokens across instances", compiled and run by {@link ReadmeRedisTest}: one instance of a service fleet. */
 final class SharedTokenExample implements AutoCloseable {
   final RedisClient redis;
   final OAuthClient client;
