@@ -86,7 +86,7 @@ final class TokenEndpoint {
   }
 
   private AccessToken handle(Response response) throws IOException {
-    int status = response.code();
+    int status = RetryAfterShield.status(response);
     byte[] body = readBounded(response.body());
     if (status >= 200 && status < 300) {
       if (body == null) {
