@@ -5,10 +5,13 @@
  */
 module io.tokenapi.sdk {
   requires transitive okhttp3;
+  // BearerTokens takes java.net.http types in its signatures.
+  requires transitive java.net.http;
   requires com.fasterxml.jackson.databind;
   requires io.github.resilience4j.core;
   requires io.github.resilience4j.retry;
   requires org.slf4j;
 
   exports io.tokenapi.sdk;
+  exports io.tokenapi.sdk.okhttp;
 }

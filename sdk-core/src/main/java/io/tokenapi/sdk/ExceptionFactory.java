@@ -85,7 +85,12 @@ final class ExceptionFactory {
     }
     sb.append(')');
     if (error.text() != null) {
-      sb.append(": ").append(printable(error.text()));
+      String text = error.text();
+      // The caller appends ". <advice>": drop the provider's own full stop so the message does not read "..".
+      while (text.endsWith(".") && !text.endsWith("...")) {
+        text = text.substring(0, text.length() - 1);
+      }
+      sb.append(": ").append(printable(text));
     }
     return sb.toString();
   }

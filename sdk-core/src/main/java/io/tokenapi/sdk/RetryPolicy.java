@@ -4,16 +4,29 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How the client retries a failed token request. Immutable.
+ * How the client retries a failed token request. Immutable and thread-safe.
  *
- * <p>Transient failures (500, 502, 504, 408, 429 and transport errors) are retried up to {@link #maxAttempts()}
- * attempts in all, with exponential backoff and full jitter between {@link #initialBackoff()} and
- * {@link #maxBackoff()}. A 503 that says when the provider reopens ({@code Retry-After}, or the configured
- * {@link WorkingHours}) is waited out without counting against the attempt limit. {@link #maxWait()} bounds the
- * whole call, waits included: when the next wait would pass it, the call fails at once with the last exception.
+ * <ul>
+ *   <li>Transient failures (500, 502, 504, 408, 429, a 503 that does not say when to come back, and transport
+ *       errors) are retried up to {@link #maxAttempts()} attempts in all. Before retry {@code n} the client waits a
+ *       random time between zero and {@code min(maxBackoff, initialBackoff * 2^(n-1))} ("full jitter"); a 429's
+ *       {@code Retry-After} is a lower bound on that wait.</li>
+ *   <li>A 503 that says when the provider reopens (its {@code Retry-After}, or else the next opening of the
+ *       configured {@link WorkingHours}) is waited out until then, plus a random spread of up to a tenth of the wait
+ *       (at most 30 s) so that a fleet of clients does not arrive in the same millisecond. These waits do not count
+ *       against {@link #maxAttempts()}: only {@link #maxWait()} bounds them.</li>
+ *   <li>409 and every other 4xx are never retried.</li>
+ *   <li>{@link #maxWait()} bounds the whole call, waits and attempts included: when the next wait would pass it,
+ *       the call fails at once with the last exception (a {@link ServiceUnavailableException} carries
+ *       {@link ServiceUnavailableException#retryAt()}), and each attempt's call timeout is cut to what is left.</li>
+ * </ul>
  *
  * <p>Defaults ({@link #defaults()}): 4 attempts, 500 ms initial backoff, 30 s maximum backoff, 60 s maximum wait.
- * A job that should wait all night for the provider to open sets a longer {@code maxWait}.
+ * A job that should wait all night for the provider to open sets a longer {@code maxWait}:
+ *
+ * <pre>{@code
+ * RetryPolicy overnight = RetryPolicy.builder().maxWait(Duration.ofHours(16)).build();
+ * }</pre>
  */
 public final class RetryPolicy {
   /** Default number of attempts for transient failures, the first one included: {@value}. */
@@ -103,6 +116,7 @@ public final class RetryPolicy {
     return maxWait;
   }
 
+  /** Whether the client retries at all: false only for {@link #none()}. */
   boolean retries() {
     return maxWait.compareTo(Duration.ZERO) > 0;
   }

@@ -6,11 +6,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
@@ -19,14 +19,27 @@ import org.slf4j.LoggerFactory;
 /**
  * Fetches a token with retries: resilience4j-retry runs the loop and schedules every wait on the client's
  * scheduler (no thread sleeps); this class decides, from the typed exception, whether and how long to wait.
+ *
+ * <p>The rules, in the order they are checked:
+ * <ol>
+ *   <li>a 503 with a {@code retryAt} (from {@code Retry-After}, or the working hours' next opening) is a closure:
+ *       wait until {@code retryAt} plus a random opening spread. Closures do not count against
+ *       {@code maxAttempts}; a backoff floor keeps {@code Retry-After: 0} from turning into a busy loop;</li>
+ *   <li>other transient failures (500, 502, 503 without {@code retryAt}, 504, 408, 429, transport): full-jitter
+ *       exponential backoff, counted against {@code maxAttempts}; a 429's {@code Retry-After} is a lower bound;</li>
+ *   <li>anything else is not retried.</li>
+ * </ol>
+ * Every wait must leave room for one more attempt before {@code maxWait} ends; otherwise the call fails at once
+ * with the last exception.
  */
 final class RetryingTokenFetcher {
   private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
   private static final DateTimeFormatter RESUME_FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss VV");
+  private static final ZoneId UTC = ZoneId.of("UTC");
   /** A retry is only worth scheduling when the attempt after the wait still has this long before maxWait ends. */
   static final long MIN_ATTEMPT_MILLIS = 100;
-  /** Waits at least this long are announced at INFO: the caller will notice them. */
-  static final long LONG_WAIT_MILLIS = 60_000;
+  /** A closure wait at least this long is announced at INFO (once per call): the caller will notice it. */
+  static final long LONG_WAIT_MILLIS = 10_000;
 
   private final TokenEndpoint endpoint;
   private final RetryPolicy policy;
@@ -60,9 +73,11 @@ final class RetryingTokenFetcher {
   CompletableFuture<AccessToken> fetch() {
     long start = clock.millis();
     if (!policy.retries()) {
-      return finish(endpoint.fetch(callTimeoutMillis), new Attempts(start, Long.MAX_VALUE));
+      Attempts attempts = new Attempts(start, Long.MAX_VALUE);
+      attempts.stopReason = "retries are disabled (RetryPolicy.none())";
+      return finish(attempt(attempts), attempts);
     }
-    Attempts attempts = new Attempts(start, saturatedAdd(start, policy.maxWait().toMillis()));
+    Attempts attempts = new Attempts(start, saturatedAdd(start, Backoff.millis(policy.maxWait())));
     RetryConfig config = RetryConfig.custom()
         // The attempt limit applies to transient failures only, so the loop's own limit is out of the way and
         // decide() returns -1 to stop.
@@ -71,65 +86,83 @@ final class RetryingTokenFetcher {
         .intervalBiFunction((attempt, outcome) -> decide(attempts, attempt, unwrap(outcome.getLeft())))
         .failAfterMaxAttempts(false)
         .build();
-    Retry retry = Retry.of("tokenapi-token", config);
-    CompletableFuture<AccessToken> loop = retry
-        .executeCompletionStage(scheduler, () -> {
-          attempts.count++;
-          return endpoint.fetch(attempts.timeoutMillis(clock.millis(), callTimeoutMillis));
-        })
+    CompletableFuture<AccessToken> loop = Retry.of("tokenapi-token", config)
+        .executeCompletionStage(scheduler, () -> attempt(attempts))
         .toCompletableFuture();
     return finish(loop, attempts);
   }
 
+  private CompletableFuture<AccessToken> attempt(Attempts attempts) {
+    attempts.count++;
+    try {
+      return endpoint.fetch(attempts.timeoutMillis(clock.millis(), callTimeoutMillis));
+    } catch (RuntimeException e) {
+      // resilience4j runs later attempts on the scheduler, where a thrown exception would be lost and the call
+      // would never complete: hand it over as a failed attempt instead.
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** The wait before the next attempt in milliseconds, or -1 to stop with {@code failure}. */
   private long decide(Attempts attempts, int attempt, Throwable failure) {
     if (!(failure instanceof OAuthException)) {
       return -1;
     }
     OAuthException e = (OAuthException) failure;
+    if (scheduler.isShutdown()) {
+      attempts.clientClosed = true;
+      return -1;
+    }
     long now = clock.millis();
     Instant retryAt = retryAt(e);
     long delay;
-    boolean closure = false;
     if (e instanceof ServiceUnavailableException && retryAt != null) {
       // A closure with a known reopening: waited out, bounded by maxWait alone.
-      closure = true;
       attempts.closures++;
       long untilOpen = Math.max(0, retryAt.toEpochMilli() - now);
-      long backoff = Backoff.fullJitterMillis(
-          policy.initialBackoff(), policy.maxBackoff(), attempts.closures, random);
-      delay = Math.max(untilOpen + Backoff.openingSpreadMillis(untilOpen, random), backoff);
-      if (now + untilOpen + MIN_ATTEMPT_MILLIS > attempts.deadline) {
-        return giveUp(e, attempt, "the provider reopens at " + retryAt + ", after maxWait " + policy.maxWait());
+      if (saturatedAdd(now, untilOpen + MIN_ATTEMPT_MILLIS) > attempts.deadline) {
+        return stop(attempts, "the provider expects requests again at " + retryAt + ", after maxWait "
+            + policy.maxWait() + " would have passed");
       }
-      delay = Math.min(delay, attempts.deadline - MIN_ATTEMPT_MILLIS - now);
+      long spread = Backoff.openingSpreadMillis(untilOpen, random);
+      long floor = Backoff.fullJitterMillis(
+          policy.initialBackoff(), policy.maxBackoff(), attempts.closures, random);
+      delay = Math.min(Math.max(untilOpen + spread, floor), attempts.deadline - MIN_ATTEMPT_MILLIS - now);
+      announce(attempts, attempt, e, now, delay);
     } else if (isTransient(e)) {
       attempts.transientFailures++;
       if (attempts.transientFailures >= policy.maxAttempts()) {
-        return giveUp(e, attempt, "maxAttempts " + policy.maxAttempts() + " reached");
+        return stop(attempts, "maxAttempts " + policy.maxAttempts() + " reached");
       }
       delay = Backoff.fullJitterMillis(
           policy.initialBackoff(), policy.maxBackoff(), attempts.transientFailures, random);
       if (retryAt != null) {
         delay = Math.max(delay, retryAt.toEpochMilli() - now);
       }
-      if (now + delay + MIN_ATTEMPT_MILLIS > attempts.deadline) {
-        return giveUp(e, attempt, "the next wait would pass maxWait " + policy.maxWait());
+      if (saturatedAdd(now, saturatedAdd(delay, MIN_ATTEMPT_MILLIS)) > attempts.deadline) {
+        return stop(attempts, "the next wait (" + delay + " ms) would pass maxWait " + policy.maxWait());
       }
-    } else {
-      return -1;
-    }
-    Duration wait = Duration.ofMillis(delay);
-    if (closure && delay >= LONG_WAIT_MILLIS) {
-      LOG.info("Token API closed (HTTP 503); retrying at {} (in {})", resumeText(now + delay), wait);
-    } else {
       LOG.debug("Token request attempt {} failed ({}); retrying in {} ms", attempt, summary(e), delay);
+    } else {
+      return stop(attempts, summary(e) + " is not retried");
     }
-    listener.onRetryScheduled(attempt, wait, e);
+    listener.onRetryScheduled(attempt, Duration.ofMillis(delay), e);
     return delay;
   }
 
-  private long giveUp(OAuthException e, int attempt, String why) {
-    LOG.debug("Token request attempt {} failed ({}); not retrying: {}", attempt, summary(e), why);
+  /** INFO once per call for a wait the caller will notice; DEBUG for every other closure wait. */
+  private void announce(Attempts attempts, int attempt, OAuthException e, long now, long delay) {
+    if (delay >= LONG_WAIT_MILLIS && !attempts.announced) {
+      attempts.announced = true;
+      LOG.info("Token API closed (HTTP 503); retrying at {} (in {})",
+          resumeText(now + delay), Duration.ofMillis(delay));
+    } else {
+      LOG.debug("Token request attempt {} failed ({}, closed); retrying in {} ms", attempt, summary(e), delay);
+    }
+  }
+
+  private static long stop(Attempts attempts, String why) {
+    attempts.stopReason = why;
     return -1;
   }
 
@@ -145,14 +178,21 @@ final class RetryingTokenFetcher {
               "Token request failed unexpectedly (" + cause.getClass().getName()
                   + "); if the client was closed, build a new one.",
               cause);
-      LOG.warn("Token request to {} failed after {} attempt(s) in {} ms: {}",
-          endpoint.displayUrl(), Math.max(1, attempts.count), clock.millis() - attempts.start, e.getMessage());
+      // Closing the client ends its calls; that is the caller's doing, not a failure worth a WARN.
+      if (attempts.clientClosed || cause instanceof RejectedExecutionException) {
+        LOG.debug("Token request to {} ended after {} attempt(s): the client was closed", endpoint.displayUrl(),
+            attempts.count);
+      } else {
+        LOG.warn("Token request to {} failed after {} attempt(s) in {} ms; {}: {}",
+            endpoint.displayUrl(), attempts.count, clock.millis() - attempts.start,
+            attempts.stopReason != null ? attempts.stopReason : "not retried", e.getMessage());
+      }
       throw e;
     });
   }
 
   private String resumeText(long atMillis) {
-    ZoneId zone = workingHours != null ? workingHours.zone() : ZoneOffset.UTC;
+    ZoneId zone = workingHours != null ? workingHours.zone() : UTC;
     return RESUME_FORMAT.format(Instant.ofEpochMilli(atMillis).atZone(zone));
   }
 
@@ -189,7 +229,7 @@ final class RetryingTokenFetcher {
 
   private static long saturatedAdd(long a, long b) {
     long r = a + b;
-    return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+    return ((a ^ r) & (b ^ r)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : r;
   }
 
   /** One call's retry state. Touched by one attempt at a time, each after the previous one completed. */
@@ -199,12 +239,16 @@ final class RetryingTokenFetcher {
     volatile int count;
     volatile int transientFailures;
     volatile int closures;
+    volatile boolean announced;
+    volatile String stopReason;
+    volatile boolean clientClosed;
 
     Attempts(long start, long deadline) {
       this.start = start;
       this.deadline = deadline;
     }
 
+    /** The attempt's call timeout: the client's, cut to what is left of maxWait. */
     long timeoutMillis(long now, long callTimeoutMillis) {
       if (deadline == Long.MAX_VALUE) {
         return callTimeoutMillis;

@@ -1,96 +1,92 @@
 package io.tokenapi.sdk;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 import org.slf4j.event.Level;
-import org.slf4j.helpers.MessageFormatter;
 
 /**
- * Every SLF4J event logged in this test JVM, at every level down to TRACE, kept in memory so that tests can assert
- * on what was (and was not) logged. Installed by {@link CapturingLogsProvider} through
- * {@code META-INF/services/org.slf4j.spi.SLF4JServiceProvider} in the test resources.
+ * Records the SLF4J events logged while it is open, from every thread and logger, at every level (the test binding
+ * {@link CapturingLogsProvider} enables all of them). Open one per test in try-with-resources:
  *
- * <p>Events are global to the JVM: a test calls {@link #clear()} first and reads {@link #events()} after. The
- * buffer keeps the newest {@value #MAX_EVENTS} events, so a long test cannot exhaust the heap.
+ * <pre>{@code
+ * try (CapturingLogs logs = CapturingLogs.start()) {
+ *   ... exercise the client ...
+ *   assertThat(logs.messages(Level.WARN)).singleElement().asString().contains("HTTP 503");
+ * }
+ * }</pre>
+ *
+ * Events logged by a client of an earlier test that is still running are recorded too: close clients at the end of
+ * each test, or filter with {@link #messages(Level, String)}.
  */
-final class CapturingLogs {
-  static final int MAX_EVENTS = 100_000;
+final class CapturingLogs implements AutoCloseable {
+  private static final List<CapturingLogs> OPEN = new CopyOnWriteArrayList<>();
 
-  private static final ConcurrentLinkedQueue<Event> EVENTS = new ConcurrentLinkedQueue<>();
-  private static final AtomicInteger SIZE = new AtomicInteger();
+  private final List<Event> events = new CopyOnWriteArrayList<>();
 
   private CapturingLogs() {}
 
-  /** One logging call, as the logger received it and as a log line would show it. */
-  record Event(String logger, Level level, String pattern, List<Object> arguments, Throwable throwable,
-      String thread) {
+  /** Starts recording every event logged from now on, until {@link #close()}. */
+  static CapturingLogs start() {
+    CapturingLogs logs = new CapturingLogs();
+    OPEN.add(logs);
+    return logs;
+  }
 
-    /** The message with its arguments filled in, as an appender would print it. */
-    String message() {
-      return MessageFormatter.basicArrayFormat(pattern, arguments.toArray());
+  static void record(Event event) {
+    for (CapturingLogs logs : OPEN) {
+      logs.events.add(event);
     }
+  }
 
-    /**
-     * Everything of this event a log file could show: the formatted message, each argument's {@code toString()},
-     * and the class and message of the throwable and of each of its causes and suppressed exceptions.
-     */
-    String fullText() {
-      StringBuilder sb = new StringBuilder(message());
-      for (Object argument : arguments) {
-        sb.append('\n').append(argument);
+  /** Every event recorded so far, in logging order. */
+  List<Event> events() {
+    return List.copyOf(events);
+  }
+
+  /** The events at exactly {@code level}. */
+  List<Event> events(Level level) {
+    return events.stream().filter(e -> e.level() == level).collect(Collectors.toList());
+  }
+
+  /** The formatted messages at exactly {@code level}, in logging order. */
+  List<String> messages(Level level) {
+    return events(level).stream().map(Event::message).collect(Collectors.toList());
+  }
+
+  /** The formatted messages at exactly {@code level} that contain {@code fragment}. */
+  List<String> messages(Level level, String fragment) {
+    return messages(level).stream().filter(m -> m.contains(fragment)).collect(Collectors.toList());
+  }
+
+  /** Every formatted message and the text of every thrown exception, for "never logs X" checks. */
+  String allText() {
+    StringBuilder sb = new StringBuilder();
+    for (Event e : events) {
+      sb.append(e.level()).append(' ').append(e.message()).append('\n');
+      for (Throwable t = e.thrown(); t != null; t = t.getCause()) {
+        sb.append("  ").append(t).append('\n');
       }
-      appendThrowable(sb, throwable, 0);
-      return sb.toString();
     }
+    return sb.toString();
+  }
 
-    private static void appendThrowable(StringBuilder sb, Throwable t, int depth) {
-      if (t == null || depth > 10) {
-        return;
-      }
-      sb.append('\n').append(t);
-      for (Throwable suppressed : t.getSuppressed()) {
-        appendThrowable(sb, suppressed, depth + 1);
-      }
-      appendThrowable(sb, t.getCause(), depth + 1);
-    }
+  /** Forgets what was recorded so far and keeps recording. */
+  void clear() {
+    events.clear();
+  }
 
+  /** Stops recording. */
+  @Override
+  public void close() {
+    OPEN.remove(this);
+  }
+
+  /** One logging call: level, logger name, message with its arguments filled in, throwable or null, thread. */
+  record Event(Level level, String logger, String message, Throwable thrown, String thread) {
     @Override
     public String toString() {
-      return level + " " + logger + " [" + thread + "] " + message();
-    }
-  }
-
-  static void record(String logger, Level level, String pattern, Object[] arguments, Throwable throwable) {
-    List<Object> args = arguments == null ? List.of() : Arrays.asList(arguments.clone());
-    EVENTS.add(new Event(logger, level, pattern, args, throwable, Thread.currentThread().getName()));
-    if (SIZE.incrementAndGet() > MAX_EVENTS && EVENTS.poll() != null) {
-      SIZE.decrementAndGet();
-    }
-  }
-
-  /** The events recorded since the last {@link #clear()}, oldest first. */
-  static List<Event> events() {
-    return new ArrayList<>(EVENTS);
-  }
-
-  /** The events at {@code level} or more severe. */
-  static List<Event> events(Level atLeast) {
-    List<Event> out = new ArrayList<>();
-    for (Event e : EVENTS) {
-      if (e.level().toInt() >= atLeast.toInt()) {
-        out.add(e);
-      }
-    }
-    return out;
-  }
-
-  static void clear() {
-    Event e;
-    while ((e = EVENTS.poll()) != null) {
-      SIZE.decrementAndGet();
+      return level + " [" + thread + "] " + logger + " - " + message;
     }
   }
 }

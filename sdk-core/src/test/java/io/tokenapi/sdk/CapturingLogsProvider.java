@@ -1,7 +1,7 @@
 package io.tokenapi.sdk;
 
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.IMarkerFactory;
 import org.slf4j.Logger;
@@ -10,37 +10,39 @@ import org.slf4j.event.Level;
 import org.slf4j.helpers.BasicMDCAdapter;
 import org.slf4j.helpers.BasicMarkerFactory;
 import org.slf4j.helpers.LegacyAbstractLogger;
+import org.slf4j.helpers.MessageFormatter;
 import org.slf4j.spi.MDCAdapter;
 import org.slf4j.spi.SLF4JServiceProvider;
 
 /**
- * The test-scope SLF4J 2 provider behind {@link CapturingLogs}: every logger is enabled at TRACE and hands every
- * event to {@link CapturingLogs}. Public only because {@link java.util.ServiceLoader} instantiates it.
+ * The SLF4J binding of sdk-core's tests, registered in {@code META-INF/services}: every logger is enabled at every
+ * level and hands its events to the open {@link CapturingLogs}. Nothing is printed. Public only because
+ * {@link java.util.ServiceLoader} needs it to be; tests use {@link CapturingLogs}.
  */
-// Test sources compile into the SDK's module, which does not re-export SLF4J: no user ever sees this class.
+// "exports": the test classes are compiled into the SDK's module, where a public class showing SLF4J types would
+// need "requires transitive org.slf4j"; this one is only ever loaded from the class path by ServiceLoader.
 @SuppressWarnings("exports")
 public final class CapturingLogsProvider implements SLF4JServiceProvider {
-  private final ConcurrentMap<String, Logger> loggers = new ConcurrentHashMap<>();
-  private final ILoggerFactory loggerFactory = name -> loggers.computeIfAbsent(name, CapturingLogger::new);
-  private final IMarkerFactory markerFactory = new BasicMarkerFactory();
-  private final MDCAdapter mdcAdapter = new BasicMDCAdapter();
+  private final ILoggerFactory loggers = new Loggers();
+  private final IMarkerFactory markers = new BasicMarkerFactory();
+  private final MDCAdapter mdc = new BasicMDCAdapter();
 
   /** Called by {@link java.util.ServiceLoader}. */
   public CapturingLogsProvider() {}
 
   @Override
   public ILoggerFactory getLoggerFactory() {
-    return loggerFactory;
+    return loggers;
   }
 
   @Override
   public IMarkerFactory getMarkerFactory() {
-    return markerFactory;
+    return markers;
   }
 
   @Override
   public MDCAdapter getMDCAdapter() {
-    return mdcAdapter;
+    return mdc;
   }
 
   @Override
@@ -51,12 +53,34 @@ public final class CapturingLogsProvider implements SLF4JServiceProvider {
   @Override
   public void initialize() {}
 
-  /** A logger that is on at every level and records into {@link CapturingLogs}. */
+  private static final class Loggers implements ILoggerFactory {
+    private final Map<String, Logger> byName = new ConcurrentHashMap<>();
+
+    @Override
+    public Logger getLogger(String name) {
+      return byName.computeIfAbsent(name, CapturingLogger::new);
+    }
+  }
+
   private static final class CapturingLogger extends LegacyAbstractLogger {
     private static final long serialVersionUID = 1L;
 
     CapturingLogger(String name) {
       this.name = name;
+    }
+
+    @Override
+    protected String getFullyQualifiedCallerName() {
+      return null;
+    }
+
+    @Override
+    protected void handleNormalizedLoggingCall(
+        Level level, Marker marker, String pattern, Object[] arguments, Throwable throwable) {
+      Throwable thrown = throwable != null ? throwable : MessageFormatter.getThrowableCandidate(arguments);
+      String message = MessageFormatter.basicArrayFormat(pattern, arguments);
+      CapturingLogs.record(new CapturingLogs.Event(
+          level, name, message, thrown, Thread.currentThread().getName()));
     }
 
     @Override
@@ -82,17 +106,6 @@ public final class CapturingLogsProvider implements SLF4JServiceProvider {
     @Override
     public boolean isErrorEnabled() {
       return true;
-    }
-
-    @Override
-    protected String getFullyQualifiedCallerName() {
-      return null;
-    }
-
-    @Override
-    protected void handleNormalizedLoggingCall(
-        Level level, Marker marker, String pattern, Object[] arguments, Throwable throwable) {
-      CapturingLogs.record(name, level, pattern, arguments, throwable);
     }
   }
 }

@@ -100,7 +100,7 @@ class SecretLeakTest {
     };
     okhttp.setLevel(Level.ALL);
     okhttp.addHandler(jul);
-    CapturingLogs.clear();
+    CapturingLogs logs = CapturingLogs.start();
     List<String> listenerTexts = new CopyOnWriteArrayList<>();
     OAuthClientListener listener = new OAuthClientListener() {
       @Override
@@ -185,6 +185,7 @@ class SecretLeakTest {
         thrown.add(e.getCause());
       }
     } finally {
+      logs.close();
       okhttp.removeHandler(jul);
       okhttp.setLevel(okhttpLevel);
     }
@@ -195,7 +196,7 @@ class SecretLeakTest {
         ((ApiException) e).error().ifPresent(error -> descriptions.add(error.toString()));
       }
     }
-    List<CapturingLogs.Event> events = CapturingLogs.events();
+    List<CapturingLogs.Event> events = logs.events();
     assertThat(thrown).hasSize(8);
     assertThat(thrown).hasAtLeastOneElementOfType(TransportException.class);
     // The capture must have worked for the test to mean anything: DEBUG per fetch and retry, WARN per failure.
@@ -205,7 +206,11 @@ class SecretLeakTest {
 
     List<String> forbidden = forbidden(mode);
     for (CapturingLogs.Event event : events) {
-      assertFree("log " + event, event.fullText(), forbidden);
+      StringBuilder text = new StringBuilder(event.message());
+      for (Throwable t = event.thrown(); t != null; t = t.getCause()) {
+        text.append('\n').append(stackTrace(t));
+      }
+      assertFree("log " + event, text.toString(), forbidden);
     }
     for (String line : julLines) {
       assertFree("OkHttp log", line, forbidden);
