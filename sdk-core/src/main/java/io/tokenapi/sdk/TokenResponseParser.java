@@ -29,6 +29,15 @@ final class TokenResponseParser {
   }
 
   AccessToken parseToken(int status, byte[] body, String contentType) {
+    return parseToken(status, body, contentType, clock.instant());
+  }
+
+  /**
+   * The token in a success body.
+   *
+   * @param requestedAt when the token request was sent: {@code expires_in} counts from there
+   */
+  AccessToken parseToken(int status, byte[] body, String contentType, Instant requestedAt) {
     JsonNode root;
     try {
       root = Json.MAPPER.readTree(body);
@@ -49,8 +58,7 @@ final class TokenResponseParser {
     }
     JsonNode type = field(root, "token_type", "tokenType");
     JsonNode scope = root.get("scope");
-    Instant now = clock.instant();
-    Instant expiresAt = now.plus(lifetime(status, field(root, "expires_in", "expiresIn")));
+    Instant expiresAt = requestedAt.plus(lifetime(status, field(root, "expires_in", "expiresIn")));
 
     Map<String, Object> additional = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : root.properties()) {
