@@ -260,6 +260,22 @@ class NetworkFaultTest {
   }
 
   @Test
+  void slowResponse_tokenExpiryCountsFromTheRequest_notFromTheLateAnswer() throws Exception {
+    // expires_in counts from when the server answered; the answer took 300 ms to arrive. Counting from its
+    // arrival would keep the token 300 ms past the server's idea of its expiry.
+    server.enqueue(json(tokenBody("x")).headersDelay(300, TimeUnit.MILLISECONDS).build());
+    long before = System.currentTimeMillis();
+
+    AccessToken token;
+    try (OAuthClient client = client().build()) {
+      token = client.getToken();
+    }
+
+    assertThat(System.currentTimeMillis() - before).isGreaterThanOrEqualTo(300);
+    assertThat(token.expiresAt().toEpochMilli()).isLessThanOrEqualTo(before + 3_600_000 + 100);
+  }
+
+  @Test
   void getTokenAsync_onAStalledServer_returnsAtOnce_andFailsWithinTheReadTimeout() throws Exception {
     server.enqueue(json(tokenBody("x")).headersDelay(10, TimeUnit.SECONDS).build());
     SdkThreads threads = SdkThreads.snapshot();
