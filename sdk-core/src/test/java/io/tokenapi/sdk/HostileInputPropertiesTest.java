@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,7 +30,12 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import net.jqwik.api.statistics.Statistics;
+import okhttp3.Headers;
 import okio.Buffer;
+import okio.BufferedSink;
+import okio.GzipSink;
+import okio.Okio;
+
 
 /**
  * Random answers from a hostile token server over loopback: any status, {@code Retry-After} in every malformed
@@ -67,7 +73,7 @@ class HostileInputPropertiesTest {
     @Override
     public String toString() {
       return "HTTP " + status + " retryAfter=" + retryAfter + " contentType=" + contentType + " framing=" + framing
-          + " retries=" + retries + " body=" + new String(body, java.nio.charset.StandardCharsets.UTF_8);
+          + " retries=" + retries + " body=" + new String(body, StandardCharsets.UTF_8);
     }
   }
 
@@ -124,7 +130,7 @@ class HostileInputPropertiesTest {
             Arbitraries.strings().withCharRange('!', '~').ofMinLength(1).ofMaxLength(30),
             Arbitraries.integers().between(0, 100_000))
         .as((value, expiresIn) -> ("{\"access_token\":" + HostileInputs.quote(value) + ",\"token_type\":\"Bearer\","
-            + "\"expires_in\":" + expiresIn + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            + "\"expires_in\":" + expiresIn + "}").getBytes(StandardCharsets.UTF_8));
   }
 
   @Property(tries = TRIES, edgeCases = EdgeCasesMode.NONE)
@@ -152,7 +158,7 @@ class HostileInputPropertiesTest {
       AccessToken token = (AccessToken) outcome;
       assertThat(token.value()).isNotBlank();
       assertThat(token.expiresAt()).isAfterOrEqualTo(Instant.now().minusSeconds(60));
-      new okhttp3.Headers.Builder().add("Authorization", token.authorizationHeader());
+      new Headers.Builder().add("Authorization", token.authorizationHeader());
       return;
     }
     assertThat(outcome).isInstanceOf(OAuthException.class);
@@ -245,7 +251,7 @@ class HostileInputPropertiesTest {
     switch (answer.framing()) {
       case GZIP:
         Buffer compressed = new Buffer();
-        try (okio.BufferedSink sink = okio.Okio.buffer(new okio.GzipSink(compressed))) {
+        try (BufferedSink sink = Okio.buffer(new GzipSink(compressed))) {
           sink.write(body);
         }
         r.body(compressed).setHeader("Content-Encoding", "gzip");

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +22,10 @@ import okio.Buffer;
 import okio.BufferedSink;
 import okio.GzipSink;
 import okio.Okio;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
 
 /**
  * Faults below HTTP, served over loopback by MockWebServer: refused connections, disconnects at each stage of the
@@ -36,6 +41,12 @@ class NetworkFaultTest {
   private static final long SLACK_MILLIS = 1_000;
 
   @StartStop final MockWebServer server = new MockWebServer();
+  private String testName;
+
+  @BeforeEach
+  void rememberName(TestInfo info) {
+    testName = info.getTestMethod().map(m -> m.getName()).orElse("?");
+  }
 
   private OAuthClient.Builder client() {
     return OAuthClient.builder()
@@ -59,6 +70,9 @@ class NetworkFaultTest {
       e = catchThrowableOfType(OAuthException.class, client::getToken);
       elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     }
+    // One line per fault, for RELIABILITY.md: what it ended in and how long it took against its bound.
+    System.out.printf("FAULT %s -> %s in %d ms (bound %d ms + %d ms slack)%n", testName,
+        e == null ? "no exception" : e.getClass().getSimpleName(), elapsedMillis, boundMillis, SLACK_MILLIS);
     assertThat(e).as("getToken() must fail with an OAuthException").isNotNull();
     assertThat(e).isInstanceOf(type);
     assertThat(elapsedMillis).as("time to fail, ms").isLessThanOrEqualTo(boundMillis + SLACK_MILLIS);
@@ -125,7 +139,7 @@ class NetworkFaultTest {
 
     TransportException e = failsWithin(builder, TransportException.class, 1_000);
 
-    assertThat(e.getCause()).isInstanceOf(java.net.ConnectException.class);
+    assertThat(e.getCause()).isInstanceOf(ConnectException.class);
   }
 
   @Test
@@ -166,7 +180,7 @@ class NetworkFaultTest {
 
     TransportException e = failsWithin(client(), TransportException.class, READ_TIMEOUT_MILLIS);
 
-    assertThat(e.getCause()).isInstanceOf(java.io.InterruptedIOException.class);
+    assertThat(e.getCause()).isInstanceOf(InterruptedIOException.class);
   }
 
   @Test
@@ -175,7 +189,7 @@ class NetworkFaultTest {
 
     TransportException e = failsWithin(client(), TransportException.class, READ_TIMEOUT_MILLIS);
 
-    assertThat(e.getCause()).isInstanceOf(java.io.InterruptedIOException.class);
+    assertThat(e.getCause()).isInstanceOf(InterruptedIOException.class);
   }
 
   @Test

@@ -3,6 +3,9 @@ package io.tokenapi.sdk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.tokenapi.sdk.okhttp.BearerTokenInterceptor;
+import io.tokenapi.sdk.okhttp.TokenUnavailableIOException;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URLEncoder;
@@ -30,13 +33,17 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.SocketEffect;
 import mockwebserver3.junit5.StartStop;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+
 /**
  * A full run of the client against a server that answers every way the provider can (success, refresh, 401, 409,
- * 500, 503, invalid bodies, a dropped connection), with every SLF4J logger at TRACE ({@link CapturingLogs}) and
+ * 500, 503, invalid bodies, a dropped connection), and resource calls through {@link BearerTokenInterceptor}, with every SLF4J logger at TRACE ({@link CapturingLogs}) and
  * OkHttp's java.util.logging at ALL: neither the client secret (plain, form-encoded or in the Basic header) nor any
  * token value may appear in a log line, an exception message or stack trace, or a {@code toString()}.
  */
@@ -150,6 +157,29 @@ class SecretLeakTest {
       AccessToken third = awaitNewToken(client, second);
       client.invalidate(third);
 
+      // resource calls through the interceptor: a 401 (invalidate, new token, one retry), then no token at all
+      try (MockWebServer resource = new MockWebServer()) {
+        resource.start();
+        BearerTokenInterceptor interceptor =
+            BearerTokenInterceptor.builder(client).allowHost(resource.getHostName()).build();
+        descriptions.add(interceptor.toString());
+        OkHttpClient api = new OkHttpClient.Builder().addInterceptor(interceptor).build();
+        Request call = new Request.Builder().url(resource.url("/accounts")).build();
+        server.enqueue(token(3600));
+        server.enqueue(token(3600));
+        resource.enqueue(new MockResponse.Builder().code(401).build());
+        resource.enqueue(new MockResponse.Builder().body("ok").build());
+        try (Response r = api.newCall(call).execute()) {
+          assertThat(r.code()).isEqualTo(200);
+        }
+        client.invalidate();
+        server.enqueue(json(409, echo("CONFLICT")));
+        IOException unavailable = catchThrowableOfType(IOException.class, () -> api.newCall(call).execute().close());
+        assertThat(unavailable).isInstanceOf(TokenUnavailableIOException.class);
+        thrown.add(unavailable);
+        api.connectionPool().evictAll();
+      }
+
       // 401, 409, 500 (twice: the retry fails too), 503 that reopens after maxWait
       server.enqueue(json(401, "{\"error\":\"invalid_client\",\"error_description\":\"bad secret " + SECRET
           + "\"}"));
@@ -197,7 +227,7 @@ class SecretLeakTest {
       }
     }
     List<CapturingLogs.Event> events = logs.events();
-    assertThat(thrown).hasSize(8);
+    assertThat(thrown).hasSize(9);
     assertThat(thrown).hasAtLeastOneElementOfType(TransportException.class);
     // The capture must have worked for the test to mean anything: DEBUG per fetch and retry, WARN per failure.
     assertThat(events).anyMatch(e -> e.level() == org.slf4j.event.Level.DEBUG);
@@ -284,7 +314,7 @@ class SecretLeakTest {
         conflict,
         conflict.error().orElseThrow(),
         new ServiceUnavailableException("closed", null, NOW),
-        new TransportException("reset", new java.io.IOException("reset")),
+        new TransportException("reset", new IOException("reset")),
         new InvalidResponseException("bad", 200, null),
         new OAuthException("failed")));
     values.addAll(List.of(ClientAuthentication.values()));

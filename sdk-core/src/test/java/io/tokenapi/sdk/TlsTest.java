@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.tokenapi.sdk.okhttp.BearerTokenInterceptor;
+import java.net.InetAddress;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLHandshakeException;
 import mockwebserver3.MockResponse;
@@ -19,9 +22,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+
 /**
  * Transport security: the real TLS path with a self-signed certificate the test trusts, TLS failures as
- * {@link TransportException}, clear-text HTTP only to loopback, and a token request that never follows a redirect.
+ * {@link TransportException}, clear-text HTTP only to loopback, a token request that never follows a redirect, and
+ * a bearer token that goes only to the interceptor's allowed host.
  */
 class TlsTest {
   private static final String SECRET = "tls-s3cret-77aa";
@@ -161,6 +166,44 @@ class TlsTest {
     assertThat(e.getMessage()).contains("never follows redirects");
     assertThat(elsewhere.getRequestCount()).as("requests that reached the redirect target").isZero();
     assertThat(server.getRequestCount()).isEqualTo(1);
+  }
+
+  /**
+   * Every host name resolves to the loopback resource server, so lookalike hosts really receive the request: only
+   * the allowed host may see the token, and for the others no token is even fetched.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"api.example.com", "API.Example.COM", "evil.example.com", "api.example.com.evil.test",
+      "xapi.example.com", "example.com", "api-example.com", "api.example.co", "localhost", "127.0.0.1"})
+  void bearerTokenInterceptor_sendsTheTokenOnlyToItsAllowedHost(String host) throws Exception {
+    server.enqueue(new MockResponse.Builder().body(TOKEN).build());
+    elsewhere.enqueue(new MockResponse.Builder().body("ok").build());
+    InetAddress loopback = elsewhere.getSocketAddress().getAddress();
+    boolean allowed = host.equalsIgnoreCase("api.example.com");
+
+    try (OAuthClient client = client().build()) {
+      OkHttpClient api = new OkHttpClient.Builder()
+          .dns(name -> List.of(loopback))
+          .addInterceptor(BearerTokenInterceptor.builder(client)
+              .allowHost("api.example.com")
+              .allowInsecureHttp() // plain http only because every name is loopback here
+              .build())
+          .build();
+      String url = "http://" + host + ":" + elsewhere.getPort() + "/accounts";
+      try (Response r = api.newCall(new Request.Builder().url(url).build()).execute()) {
+        assertThat(r.code()).isEqualTo(200);
+      }
+      api.connectionPool().evictAll();
+    }
+
+    RecordedRequest request = elsewhere.takeRequest(5, TimeUnit.SECONDS);
+    String authorization = request.getHeaders().get("Authorization");
+    if (allowed) {
+      assertThat(authorization).isEqualTo("Bearer tls-token-value");
+    } else {
+      assertThat(authorization).as("Authorization sent to %s", host).isNull();
+      assertThat(server.getRequestCount()).as("token requests for a host off the allow-list").isZero();
+    }
   }
 
   @Test

@@ -17,6 +17,7 @@ import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
 import okhttp3.Headers;
 
 /**
@@ -82,6 +83,7 @@ class TokenResponseParserPropertiesTest {
   @Property(tries = TRIES, edgeCases = EdgeCasesMode.NONE)
   void retryAfter_anyValue_isNullOrWithinTheBound(@ForAll("retryAfterValues") String value) {
     Instant at = RetryAfter.parse(value, NOW);
+    Statistics.label("outcome").collect(at == null ? "null" : at.equals(NOW) ? "now" : "later");
 
     if (at != null) {
       assertThat(at).isBetween(NOW, NOW.plus(RetryAfter.MAX));
@@ -129,10 +131,12 @@ class TokenResponseParserPropertiesTest {
     try {
       token = parser.parseToken(200, body, contentType);
     } catch (InvalidResponseException e) {
+      Statistics.label("outcome").collect("InvalidResponseException");
       assertThat(e.statusCode()).isEqualTo(200);
       assertThat(e.getMessage()).doesNotContain(SECRET).hasSizeLessThan(400);
       return;
     }
+    Statistics.label("outcome").collect("AccessToken");
     assertUsable(token);
   }
 
@@ -147,6 +151,7 @@ class TokenResponseParserPropertiesTest {
   }
 
   private static void assertErrorOrNull(ApiError error) {
+    Statistics.label("outcome").collect(error == null ? "null" : "ApiError");
     if (error == null) {
       return;
     }
