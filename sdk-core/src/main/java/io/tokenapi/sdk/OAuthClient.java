@@ -126,6 +126,11 @@ public final class OAuthClient implements AutoCloseable {
     return TokenCache.await(cache.refresh());
   }
 
+  /** For tests: the cached token, fresh or not, or null; never a request. */
+  AccessToken cachedToken() {
+    return cache.peek();
+  }
+
   /** Forgets the cached token: the next {@link #getToken()} fetches a new one. */
   public void invalidate() {
     cache.invalidate();

@@ -5,8 +5,12 @@ import java.time.Duration;
 /**
  * Callbacks about the client's token requests, for metrics and alerts. Every method is a no-op by default.
  *
- * <p>Callbacks run on the client's own threads and must return quickly. An exception thrown by a callback is
- * logged and otherwise ignored: it never breaks the client.
+ * <p>Callbacks run on the client's own threads and must return quickly. An exception (or an error such as a failed
+ * assertion) thrown by a callback is logged and otherwise ignored: it never breaks the client.
+ *
+ * <p>When {@link #onTokenRefreshed} or {@link #onRefreshFailed} runs, the cache already holds the outcome and the
+ * refresh is no longer in flight, and the callers waiting for that refresh have not been woken yet. A callback may
+ * so call {@link OAuthClient#getToken()}: it gets the new token, or the failure while it is briefly remembered.
  */
 public interface OAuthClientListener {
   /**

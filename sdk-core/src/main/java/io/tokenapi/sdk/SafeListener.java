@@ -18,7 +18,8 @@ final class SafeListener implements OAuthClientListener {
   public void onTokenRefreshed(AccessToken token) {
     try {
       delegate.onTokenRefreshed(token);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
+      rethrowFatal(e);
       warn("onTokenRefreshed", e);
     }
   }
@@ -27,7 +28,8 @@ final class SafeListener implements OAuthClientListener {
   public void onRefreshFailed(OAuthException cause) {
     try {
       delegate.onRefreshFailed(cause);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
+      rethrowFatal(e);
       warn("onRefreshFailed", e);
     }
   }
@@ -36,12 +38,23 @@ final class SafeListener implements OAuthClientListener {
   public void onRetryScheduled(int attempt, Duration delay, OAuthException cause) {
     try {
       delegate.onRetryScheduled(attempt, delay, cause);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
+      rethrowFatal(e);
       warn("onRetryScheduled", e);
     }
   }
 
-  private static void warn(String method, RuntimeException e) {
+  /**
+   * A listener's own bug may surface as an Error (an assertion, a missing class): ignored like an exception. Running
+   * out of memory or stack is the JVM's state, not the listener's, and propagates.
+   */
+  private static void rethrowFatal(Throwable e) {
+    if (e instanceof VirtualMachineError) {
+      throw (VirtualMachineError) e;
+    }
+  }
+
+  private static void warn(String method, Throwable e) {
     // Only the type: a listener's message is the application's text and could hold anything.
     LOG.warn("OAuthClientListener.{} threw {}; the client ignores it and carries on", method, e.getClass().getName());
   }

@@ -25,11 +25,16 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p>The hit path is one volatile read, one clock read and a compare: no lock, no allocation.
+ *
+ * <p>A refresh publishes its outcome in this order: the snapshot (or the failure) is stored, {@code inFlight} is
+ * cleared, the listener is told, and only then the shared future completes. So a caller woken by the future finds
+ * the new token cached, and a caller that read the old state just before the refresh ended and then wins the race to
+ * start the next refresh sees that outcome and hands it over instead of sending a second request.
  */
 final class TokenCache {
   private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
   private static final VarHandle SNAPSHOT;
-  /** Expired callers after a failure get the same exception for about this long, not a new request each. */
+  /** Expired callers after a failure get the same exception for 1 to 2 times this long, not a new request each. */
   static final long NEGATIVE_CACHE_MILLIS = 1_000;
 
   static {
@@ -90,23 +95,19 @@ final class TokenCache {
     long now = clock.millis();
     s = snapshot;
     if (s != null && now < s.expiredAt) {
-      if (now >= s.staleAt) {
-        refreshInBackground(now);
-      }
+      refreshInBackground(s, now);
       return CompletableFuture.completedFuture(s.token);
     }
-    Failure f = failure;
-    if (f != null && now < f.negativeUntil && inFlight.get() == null) {
-      return CompletableFuture.failedFuture(f.exception);
-    }
-    // A copy per caller: one caller cancelling its future must not cancel the refresh for the others.
-    return refreshShared().copy();
+    return awaitRefresh(s, now);
   }
 
   /** A new token from the server now, joining a refresh already in flight. */
   CompletableFuture<AccessToken> refresh() {
     ensureOpen();
-    return refreshShared().copy();
+    Snapshot seen = snapshot;
+    Failure seenFailure = failure;
+    // A copy per caller: one caller cancelling its future must not cancel the refresh for the others.
+    return shared(seen, seenFailure).copy();
   }
 
   void invalidate() {
@@ -142,11 +143,22 @@ final class TokenCache {
     }
   }
 
+  /** The stale and expired cases of {@link #get()}, kept apart so the hit path stays small enough to inline. */
   private AccessToken slowGet() {
-    return await(getAsync());
+    ensureOpen();
+    long now = clock.millis();
+    Snapshot s = snapshot;
+    if (s != null && now < s.expiredAt) {
+      refreshInBackground(s, now);
+      return s.token;
+    }
+    return await(awaitRefresh(s, now));
   }
 
-  /** Waits for a token future on the caller's thread, interruptibly, and rethrows its typed exception. */
+  /**
+   * Waits for a token future on the caller's thread, interruptibly, and rethrows its typed exception. An interrupt
+   * ends only this caller's wait: the shared refresh goes on for the others.
+   */
   static AccessToken await(CompletableFuture<AccessToken> future) {
     try {
       return future.get();
@@ -161,22 +173,40 @@ final class TokenCache {
       if (cause instanceof OAuthException) {
         throw (OAuthException) cause;
       }
+      if (cause instanceof IllegalStateException) {
+        // The client was closed while this caller waited: same type as calling a closed client, this caller's stack.
+        throw new IllegalStateException(cause.getMessage(), cause);
+      }
       throw new OAuthException("Token refresh failed unexpectedly (" + cause.getClass().getName() + ")", cause);
     }
   }
 
-  private void refreshInBackground(long now) {
+  /** For a caller without a usable token: the one refresh, or the recent failure while it is negatively cached. */
+  private CompletableFuture<AccessToken> awaitRefresh(Snapshot seen, long now) {
+    Failure f = failure;
+    if (f != null && now < f.negativeUntil && inFlight.get() == null) {
+      return CompletableFuture.failedFuture(f.exception);
+    }
+    // A copy per caller: one caller cancelling its future must not cancel the refresh for the others.
+    return shared(seen, f).copy();
+  }
+
+  /** Starts the one background refresh for a stale token, unless one runs or the last failure's backoff holds. */
+  private void refreshInBackground(Snapshot seen, long now) {
     Failure f = failure;
     if (f != null && now < f.nextBackgroundAttempt) {
       return;
     }
     if (inFlight.get() == null) {
-      LOG.debug("Cached token is stale; refreshing in the background");
-      refreshShared();
+      shared(seen, f);
     }
   }
 
-  private CompletableFuture<AccessToken> refreshShared() {
+  /**
+   * The refresh in flight, or a new one. {@code seen} and {@code seenFailure} are the state the caller decided on:
+   * if a refresh ended since, its outcome is handed over instead of starting another request.
+   */
+  private CompletableFuture<AccessToken> shared(Snapshot seen, Failure seenFailure) {
     for (;;) {
       CompletableFuture<AccessToken> current = inFlight.get();
       if (current != null) {
@@ -184,48 +214,78 @@ final class TokenCache {
       }
       CompletableFuture<AccessToken> mine = new CompletableFuture<>();
       if (inFlight.compareAndSet(null, mine)) {
-        start(mine);
+        // A refresh that ended after the caller looked stored its outcome before clearing inFlight, so winning the
+        // CAS makes that outcome visible here.
+        Snapshot s = snapshot;
+        Failure f = failure;
+        if (s != seen && s != null && clock.millis() < s.expiredAt) {
+          inFlight.compareAndSet(mine, null);
+          mine.complete(s.token);
+        } else if (f != seenFailure && f != null) {
+          inFlight.compareAndSet(mine, null);
+          mine.completeExceptionally(f.exception);
+        } else {
+          start(mine);
+        }
         return mine;
       }
     }
   }
 
   private void start(CompletableFuture<AccessToken> mine) {
+    LOG.debug(snapshot == null ? "No usable token cached; fetching one" : "Cached token is stale; refreshing");
     CompletableFuture<AccessToken> fetch;
     try {
       fetch = fetcher.get();
     } catch (RuntimeException e) {
       fetch = CompletableFuture.failedFuture(e);
     }
-    fetch.whenComplete((token, error) -> {
-      if (error == null) {
-        onSuccess(token);
-      } else {
-        onFailure(RetryingTokenFetcher.unwrap(error));
-      }
-      // Clear before completing: a caller woken by the completion that needs another refresh can start one.
-      inFlight.compareAndSet(mine, null);
-      if (error == null) {
-        mine.complete(token);
-      } else {
-        mine.completeExceptionally(RetryingTokenFetcher.unwrap(error));
-      }
-    });
+    fetch.whenComplete((token, error) -> finish(mine, token, error));
   }
 
-  private void onSuccess(AccessToken token) {
+  private void finish(CompletableFuture<AccessToken> mine, AccessToken token, Throwable error) {
+    OAuthException failed = null;
+    try {
+      if (error == null) {
+        store(token);
+      } else {
+        failed = recordFailure(RetryingTokenFetcher.unwrap(error));
+      }
+    } finally {
+      // Clear before completing: a caller woken by the completion that needs another refresh can start one.
+      inFlight.compareAndSet(mine, null);
+    }
+    try {
+      if (failed == null) {
+        listener.onTokenRefreshed(token);
+      } else {
+        listener.onRefreshFailed(failed);
+      }
+    } finally {
+      // Whatever the listener did, every waiting caller is woken.
+      if (failed == null) {
+        mine.complete(token);
+      } else {
+        mine.completeExceptionally(failed);
+      }
+    }
+  }
+
+  private void store(AccessToken token) {
     if (closed) {
       return;
     }
-    long now = clock.millis();
     // Store before the shared future completes, so every caller it wakes finds the new token cached.
-    snapshot = Snapshot.of(token, now, refreshAheadMillis, expiryMarginMillis);
+    snapshot = Snapshot.of(token, clock.millis(), refreshAheadMillis, expiryMarginMillis);
     failure = null;
+    if (closed) {
+      // close() ran between the check and the store: it must not leave a token served after it returned.
+      snapshot = null;
+    }
     LOG.debug("Token refreshed; expires at {}", token.expiresAt());
-    listener.onTokenRefreshed(token);
   }
 
-  private void onFailure(Throwable error) {
+  private OAuthException recordFailure(Throwable error) {
     OAuthException e = error instanceof OAuthException
         ? (OAuthException) error
         : new OAuthException("Token refresh failed unexpectedly (" + error.getClass().getName() + ")", error);
@@ -247,7 +307,7 @@ final class TokenCache {
       }
     }
     failure = new Failure(e, failures, negativeUntil, nextBackground);
-    listener.onRefreshFailed(e);
+    return e;
   }
 
   private void ensureOpen() {

@@ -1,0 +1,229 @@
+package io.tokenapi.sdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.junit5.StartStop;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@link OAuthClientListener}: which callbacks come when, and that a listener that throws cannot break the client. */
+class OAuthClientListenerTest {
+  private static final Instant T0 = Instant.parse("2025-03-03T10:00:00Z");
+
+  @StartStop final MockWebServer server = new MockWebServer();
+  private final TokenDispatcher tokens = new TokenDispatcher();
+  private final MutableClock clock = new MutableClock(T0);
+  private final ManualScheduler scheduler = new ManualScheduler(clock);
+  private OAuthClient client;
+
+  @BeforeEach
+  void serveTokens() {
+    server.setDispatcher(tokens);
+  }
+
+  @AfterEach
+  void closeClient() {
+    tokens.release();
+    if (client != null) {
+      client.close();
+    }
+  }
+
+  private OAuthClient.Builder builder(OAuthClientListener listener) {
+    return OAuthClient.builder()
+        .baseUrl(server.url("/").toString())
+        .clientId("listener-id")
+        .clientSecret("listener-secret")
+        .clock(clock)
+        .scheduler(scheduler)
+        .random(() -> 0.5)
+        .listener(listener);
+  }
+
+  private void awaitPendingTask() throws InterruptedException, TimeoutException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (scheduler.pending() == 0) {
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException("no task was scheduled");
+      }
+      Thread.sleep(1);
+    }
+  }
+
+  @Test
+  void onTokenRefreshed_isCalledWithTheNewToken_beforeWaitingCallersWake() {
+    RecordingListener listener = new RecordingListener();
+    client = builder(listener).build();
+
+    AccessToken token = client.getToken();
+
+    // No waiting: the callback ran before getToken() returned.
+    assertThat(listener.refreshed).containsExactly(token);
+    assertThat(listener.failed).isEmpty();
+    assertThat(listener.retries).isEmpty();
+  }
+
+  @Test
+  void onTokenRefreshed_isCalledForEachRefresh_includingBackgroundOnes() throws Exception {
+    RecordingListener listener = new RecordingListener();
+    client = builder(listener).build();
+    AccessToken first = client.getToken();
+    AccessToken second = client.refresh();
+
+    clock.advance(Duration.ofSeconds(3300)); // stale
+    assertThat(client.getToken()).isSameAs(second);
+    listener.awaitRefreshed(3);
+
+    assertThat(listener.refreshed).extracting(AccessToken::value).containsExactly("tok-1", "tok-2", "tok-3");
+    assertThat(first.value()).isEqualTo("tok-1");
+  }
+
+  @Test
+  void onRefreshFailed_isCalledWithTheTypedCause() {
+    RecordingListener listener = new RecordingListener();
+    client = builder(listener).build();
+    tokens.failWith(TokenDispatcher.error(409));
+
+    Throwable thrown = catchThrowable(client::getToken);
+
+    assertThat(thrown).isInstanceOf(ConflictException.class);
+    assertThat(listener.failed).containsExactly((OAuthException) thrown);
+    assertThat(listener.refreshed).isEmpty();
+    assertThat(listener.retries).isEmpty(); // 409 is never retried
+  }
+
+  @Test
+  void onRetryScheduled_isCalledWithAttemptDelayAndCause() throws Exception {
+    RecordingListener listener = new RecordingListener();
+    client = builder(listener).build();
+    tokens.enqueue(TokenDispatcher.error(500)).enqueue(TokenDispatcher.error(500));
+
+    CompletableFuture<AccessToken> future = client.getTokenAsync();
+    listener.awaitRetries(1);
+    awaitPendingTask();
+    scheduler.runNext();
+    listener.awaitRetries(2);
+    awaitPendingTask();
+    scheduler.runNext();
+
+    assertThat(future.get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-3");
+    assertThat(listener.retries).hasSize(2);
+    // Full jitter 0.5 of the 500 ms first backoff, then of the doubled 1000 ms one.
+    assertThat(listener.retries.get(0).attempt).isEqualTo(1);
+    assertThat(listener.retries.get(0).delay).isEqualTo(Duration.ofMillis(250));
+    assertThat(listener.retries.get(0).cause).isInstanceOf(InternalServerErrorException.class);
+    assertThat(listener.retries.get(1).attempt).isEqualTo(2);
+    assertThat(listener.retries.get(1).delay).isEqualTo(Duration.ofMillis(500));
+    assertThat(listener.refreshed).extracting(AccessToken::value).containsExactly("tok-3");
+    assertThat(listener.failed).isEmpty();
+  }
+
+  @Test
+  void listenerCallingTheClientFromACallback_doesNotDeadlock() throws Exception {
+    // When a callback runs, the refresh is no longer in flight: a listener that asks the client for a token gets the
+    // cached outcome instead of waiting for the refresh its own thread has yet to complete.
+    AtomicReference<OAuthClient> self = new AtomicReference<>();
+    CompletableFuture<Object> askedOnFailure = new CompletableFuture<>();
+    CompletableFuture<AccessToken> askedOnRefresh = new CompletableFuture<>();
+    OAuthClientListener reentrant = new OAuthClientListener() {
+      @Override
+      public void onTokenRefreshed(AccessToken token) {
+        askedOnRefresh.complete(self.get().getToken());
+      }
+
+      @Override
+      public void onRefreshFailed(OAuthException cause) {
+        try {
+          askedOnFailure.complete(self.get().getToken());
+        } catch (RuntimeException e) {
+          askedOnFailure.complete(e);
+        }
+      }
+    };
+    client = builder(reentrant).retryPolicy(RetryPolicy.none()).build();
+    self.set(client);
+    tokens.enqueue(TokenDispatcher.error(500));
+
+    CompletableFuture<AccessToken> failing = client.getTokenAsync();
+    assertThat(askedOnFailure.get(5, TimeUnit.SECONDS)).isInstanceOf(InternalServerErrorException.class);
+    assertThat(failing).failsWithin(Duration.ofSeconds(5));
+
+    clock.advance(Duration.ofSeconds(2)); // past the negative cache
+    AccessToken token = client.getTokenAsync().get(5, TimeUnit.SECONDS);
+    assertThat(askedOnRefresh.get(5, TimeUnit.SECONDS)).isSameAs(token);
+    assertThat(tokens.requests()).isEqualTo(2);
+  }
+
+  /** A listener whose every callback throws: a RuntimeException, or an Error such as a failed assertion. */
+  private static final class ThrowingListener implements OAuthClientListener {
+    final boolean error;
+    final AtomicInteger calls = new AtomicInteger();
+
+    ThrowingListener(boolean error) {
+      this.error = error;
+    }
+
+    private void fail() {
+      calls.incrementAndGet();
+      if (error) {
+        throw new AssertionError("listener bug");
+      }
+      throw new IllegalStateException("listener bug");
+    }
+
+    @Override
+    public void onTokenRefreshed(AccessToken token) {
+      fail();
+    }
+
+    @Override
+    public void onRefreshFailed(OAuthException cause) {
+      fail();
+    }
+
+    @Override
+    public void onRetryScheduled(int attempt, Duration delay, OAuthException cause) {
+      fail();
+    }
+  }
+
+  @ParameterizedTest(name = "throws Error: {0}")
+  @ValueSource(booleans = {false, true})
+  void listenerThatThrows_doesNotBreakTheClient(boolean error) throws Exception {
+    ThrowingListener listener = new ThrowingListener(error);
+    client = builder(listener).build();
+
+    // A retry (onRetryScheduled throws), then a token (onTokenRefreshed throws).
+    tokens.enqueue(TokenDispatcher.error(500));
+    CompletableFuture<AccessToken> future = client.getTokenAsync();
+    awaitPendingTask();
+    scheduler.runNext();
+    AccessToken token = future.get(5, TimeUnit.SECONDS);
+    assertThat(token.value()).isEqualTo("tok-2");
+    assertThat(client.getToken()).isSameAs(token);
+
+    // A failure (onRefreshFailed throws) still reaches the caller typed.
+    client.invalidate(token);
+    tokens.failWith(TokenDispatcher.error(409));
+    assertThatThrownBy(client::getToken).isInstanceOf(ConflictException.class);
+
+    // And the client recovers once the negative cache has passed.
+    tokens.failWith(null);
+    clock.advance(Duration.ofSeconds(2));
+    assertThat(client.getToken().value()).isEqualTo("tok-4");
+    assertThat(listener.calls).hasValue(4);
+  }
+}

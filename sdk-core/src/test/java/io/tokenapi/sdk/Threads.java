@@ -1,0 +1,73 @@
+package io.tokenapi.sdk;
+
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+/** Thread helpers for the cache tests: callers on their own threads, and waiting until they are parked. */
+final class Threads {
+  private Threads() {}
+
+  /** A caller running on its own thread. */
+  static final class Caller<T> {
+    final Thread thread;
+    final CompletableFuture<T> result = new CompletableFuture<>();
+
+    private Caller(String name, Callable<T> body) {
+      this.thread = new Thread(() -> {
+        try {
+          result.complete(body.call());
+        } catch (Throwable t) {
+          result.completeExceptionally(t);
+        }
+      }, name);
+      thread.setDaemon(true);
+    }
+  }
+
+  /** Starts {@code body} on a new daemon thread named {@code name}. */
+  static <T> Caller<T> start(String name, Callable<T> body) {
+    Caller<T> caller = new Caller<>(name, body);
+    caller.thread.start();
+    return caller;
+  }
+
+  /** Waits until {@code t} is parked (waiting, for example for a token) or has ended. */
+  static void awaitParked(Thread t) throws InterruptedException, TimeoutException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    for (;;) {
+      Thread.State state = t.getState();
+      if (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING || state == Thread.State.TERMINATED) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException(t.getName() + " did not park: " + state);
+      }
+      Thread.sleep(1);
+    }
+  }
+
+  /**
+   * Waits until {@code t} is named {@code prefix...} or has ended. OkHttp renames its dispatcher thread to
+   * {@code "OkHttp <url>"} while it runs a call and restores the name afterwards.
+   */
+  static void awaitNamed(Thread t, String prefix) throws InterruptedException, TimeoutException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (t.isAlive() && !t.getName().startsWith(prefix)) {
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException(t.getName() + " was not renamed " + prefix + "...");
+      }
+      Thread.sleep(1);
+    }
+  }
+
+  /** The live threads whose name starts with {@code prefix}, per {@link Thread#getAllStackTraces()}. */
+  static Set<Thread> named(String prefix) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith(prefix) && t.isAlive())
+        .collect(Collectors.toSet());
+  }
+}

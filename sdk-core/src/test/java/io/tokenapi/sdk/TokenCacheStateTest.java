@@ -1,0 +1,440 @@
+package io.tokenapi.sdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.junit5.StartStop;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The cache's state machine (fresh, stale, expired), its margins, and its failure handling, driven by a fake clock
+ * against a real loopback token endpoint. Nothing here sleeps: time moves only when a test moves it.
+ *
+ * <p>With the defaults a one-hour token is fresh for 55 minutes, stale until 59:30 and expired after that.
+ */
+class TokenCacheStateTest {
+  private static final Instant T0 = Instant.parse("2025-03-03T10:00:00Z");
+  private static final Duration STALE_AT = Duration.ofSeconds(3600 - 300);
+  private static final Duration EXPIRED_AT = Duration.ofSeconds(3600 - 30);
+
+  @StartStop final MockWebServer server = new MockWebServer();
+  private final TokenDispatcher tokens = new TokenDispatcher();
+  private final MutableClock clock = new MutableClock(T0);
+  private final ManualScheduler scheduler = new ManualScheduler(clock);
+  private final RecordingListener listener = new RecordingListener();
+  private OAuthClient client;
+
+  @BeforeEach
+  void serveTokens() {
+    server.setDispatcher(tokens);
+  }
+
+  @AfterEach
+  void closeClient() {
+    tokens.release();
+    if (client != null) {
+      client.close();
+    }
+  }
+
+  private OAuthClient.Builder builder() {
+    return OAuthClient.builder()
+        .baseUrl(server.url("/").toString())
+        .clientId("cache-id")
+        .clientSecret("cache-secret")
+        .clock(clock)
+        .scheduler(scheduler)
+        .random(() -> 0.5)
+        .listener(listener);
+  }
+
+  private OAuthClient client() {
+    client = builder().build();
+    return client;
+  }
+
+  private void advance(Duration d) {
+    clock.advance(d);
+  }
+
+  private static List<CompletableFuture<AccessToken>> asyncCallers(OAuthClient client, int n) {
+    List<CompletableFuture<AccessToken>> futures = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      futures.add(client.getTokenAsync());
+    }
+    return futures;
+  }
+
+  // ---- fresh, stale, expired ----
+
+  @Test
+  void getToken_whenFresh_servesCachedTokenWithoutRequest() {
+    OAuthClient c = client();
+    AccessToken first = c.getToken();
+
+    advance(STALE_AT.minusMillis(1));
+    for (int i = 0; i < 100; i++) {
+      assertThat(c.getToken()).isSameAs(first);
+    }
+    assertThat(c.getTokenAsync()).isCompletedWithValue(first);
+
+    assertThat(first.value()).isEqualTo("tok-1");
+    assertThat(tokens.requests()).isEqualTo(1);
+    assertThat(listener.refreshed).containsExactly(first);
+  }
+
+  @Test
+  void getToken_whenStale_servesCachedWithoutWaitingAndRefreshesOnce() throws Exception {
+    OAuthClient c = client();
+    AccessToken old = c.getToken();
+    advance(STALE_AT);
+    tokens.hold();
+
+    // The refresh is held on the server for the whole loop: a caller that waited for it would not get the old token.
+    for (int i = 0; i < 50; i++) {
+      assertThat(c.getToken()).isSameAs(old);
+      assertThat(c.getTokenAsync()).isCompletedWithValue(old);
+    }
+    tokens.awaitRequests(2);
+    advance(EXPIRED_AT.minus(STALE_AT).minusMillis(1)); // the last millisecond of the stale window
+    assertThat(c.getToken()).isSameAs(old);
+    assertThat(tokens.requests()).isEqualTo(2);
+
+    tokens.release();
+    listener.awaitRefreshed(2);
+    assertThat(c.getToken().value()).isEqualTo("tok-2");
+    assertThat(tokens.requests()).isEqualTo(2);
+  }
+
+  @Test
+  void getToken_whenExpired_callersWaitForTheOneRefresh() throws Exception {
+    OAuthClient c = client();
+    c.getToken();
+    advance(EXPIRED_AT);
+    tokens.hold();
+
+    List<CompletableFuture<AccessToken>> waiting = asyncCallers(c, 20);
+    CompletableFuture<AccessToken> blocking = Threads.start("test-blocking-caller", c::getToken).result;
+    tokens.awaitRequests(2);
+    assertThat(waiting).noneMatch(CompletableFuture::isDone);
+
+    tokens.release();
+    for (CompletableFuture<AccessToken> f : waiting) {
+      assertThat(f.get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-2");
+    }
+    assertThat(blocking.get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-2");
+    assertThat(tokens.requests()).isEqualTo(2);
+  }
+
+  @Test
+  void refresh_storesTheNewTokenBeforeCompletingItsFuture() throws Exception {
+    OAuthClient c = client();
+    c.getToken();
+    advance(EXPIRED_AT);
+    tokens.hold();
+
+    CompletableFuture<AccessToken> seenByFirstCallback = c.getTokenAsync().thenApply(t -> c.cachedToken());
+    tokens.awaitRequests(2);
+    tokens.release();
+
+    // The dependent stage runs the moment the caller's future completes: the new token must already be cached.
+    assertThat(seenByFirstCallback.get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-2");
+  }
+
+  // ---- margins ----
+
+  @Test
+  void getToken_withTwoSecondToken_isFreshForOneSecondAndStaleUntil1800Millis() throws Exception {
+    tokens.expiresIn(2L);
+    OAuthClient c = client();
+    AccessToken first = c.getToken();
+
+    advance(Duration.ofMillis(999));
+    assertThat(c.getToken()).isSameAs(first);
+    assertThat(tokens.requests()).isEqualTo(1);
+
+    advance(Duration.ofMillis(1)); // 1000 ms: stale, half the lifetime before expiry
+    tokens.hold();
+    assertThat(c.getToken()).isSameAs(first);
+    tokens.awaitRequests(2);
+
+    advance(Duration.ofMillis(799)); // 1799 ms: still served
+    assertThat(c.getToken()).isSameAs(first);
+
+    advance(Duration.ofMillis(1)); // 1800 ms: expired, a tenth of the lifetime before expiry
+    CompletableFuture<AccessToken> waiting = c.getTokenAsync();
+    assertThat(waiting).isNotDone();
+
+    tokens.release();
+    assertThat(waiting.get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-2");
+    assertThat(tokens.requests()).isEqualTo(2);
+  }
+
+  @Test
+  void getToken_withoutExpiresIn_livesDefaultTokenLifetime() throws Exception {
+    tokens.expiresIn(null);
+    client = builder().defaultTokenLifetime(Duration.ofMinutes(20)).build();
+    AccessToken first = client.getToken();
+    assertThat(first.expiresAt()).isEqualTo(T0.plus(Duration.ofMinutes(20)));
+
+    advance(Duration.ofMinutes(15).minusMillis(1)); // refreshAhead 5 min before expiry
+    assertThat(client.getToken()).isSameAs(first);
+    assertThat(tokens.requests()).isEqualTo(1);
+
+    advance(Duration.ofMillis(1));
+    assertThat(client.getToken()).isSameAs(first);
+    listener.awaitRefreshed(2);
+    assertThat(tokens.requests()).isEqualTo(2);
+  }
+
+  @Test
+  void getToken_withoutExpiresInAndDefaultSettings_livesFiveMinutesAndIsCached() {
+    tokens.expiresIn(null);
+    OAuthClient c = client();
+    AccessToken first = c.getToken();
+    assertThat(first.expiresAt()).isEqualTo(T0.plus(OAuthClient.DEFAULT_TOKEN_LIFETIME));
+
+    // refreshAhead shrinks to half of five minutes: fresh for 2.5 minutes.
+    advance(Duration.ofSeconds(150).minusMillis(1));
+    assertThat(c.getToken()).isSameAs(first);
+    assertThat(tokens.requests()).isEqualTo(1);
+  }
+
+  @Test
+  void getToken_withExpiresInZero_handsTheTokenToItsCallersButNeverServesItFromCache() throws Exception {
+    tokens.expiresIn(0L);
+    OAuthClient c = client();
+
+    AccessToken first = c.getToken();
+    assertThat(first.value()).isEqualTo("tok-1");
+    assertThat(first.expiresAt()).isEqualTo(T0);
+    assertThat(c.getToken().value()).isEqualTo("tok-2");
+
+    // Still one request for all concurrent callers.
+    tokens.hold();
+    List<CompletableFuture<AccessToken>> waiting = asyncCallers(c, 10);
+    tokens.awaitRequests(3);
+    tokens.release();
+    for (CompletableFuture<AccessToken> f : waiting) {
+      assertThat(f.get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-3");
+    }
+    assertThat(tokens.requests()).isEqualTo(3);
+  }
+
+  // ---- failures ----
+
+  @Test
+  void getToken_whenBackgroundRefreshFailsDuringStale_servesOldTokenAndRetriesOnlyAfterBackoff() throws Exception {
+    // One attempt per background refresh; with jitter 0.5 the background backoff is half of 10 s.
+    client = builder()
+        .retryPolicy(RetryPolicy.builder()
+            .maxAttempts(1)
+            .initialBackoff(Duration.ofSeconds(10))
+            .maxBackoff(Duration.ofSeconds(10))
+            .build())
+        .build();
+    AccessToken old = client.getToken();
+    advance(STALE_AT);
+    tokens.failWith(TokenDispatcher.error(500));
+
+    assertThat(client.getToken()).isSameAs(old);
+    listener.awaitFailed(1);
+    assertThat(listener.failed.get(0)).isInstanceOf(InternalServerErrorException.class);
+    for (int i = 0; i < 20; i++) {
+      assertThat(client.getToken()).isSameAs(old);
+    }
+    advance(Duration.ofMillis(4999));
+    assertThat(client.getToken()).isSameAs(old);
+    assertThat(tokens.requests()).isEqualTo(2);
+
+    tokens.failWith(null);
+    advance(Duration.ofMillis(1));
+    assertThat(client.getToken()).isSameAs(old);
+    listener.awaitRefreshed(2);
+    assertThat(client.getToken().value()).isEqualTo("tok-3");
+    assertThat(tokens.requests()).isEqualTo(3);
+  }
+
+  @Test
+  void getToken_whenExpiredAndServerFails_throwsTypedExceptionAndBoundsRequests() throws Exception {
+    client = builder().retryPolicy(RetryPolicy.none()).build();
+    client.getToken();
+    advance(EXPIRED_AT);
+    tokens.failWith(TokenDispatcher.error(500)).hold();
+
+    List<CompletableFuture<AccessToken>> waiting = asyncCallers(client, 10);
+    CompletableFuture<AccessToken> blocking = Threads.start("test-blocking-caller", client::getToken).result;
+    tokens.awaitRequests(2);
+    tokens.release();
+    for (CompletableFuture<AccessToken> f : waiting) {
+      assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .hasCauseInstanceOf(InternalServerErrorException.class);
+    }
+    assertThatThrownBy(() -> blocking.get(5, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(InternalServerErrorException.class);
+
+    // Negative caching: with jitter 0.5 the failure is answered for 1.5 s without asking the server again.
+    for (int i = 0; i < 50; i++) {
+      assertThatThrownBy(client::getToken).isInstanceOf(InternalServerErrorException.class);
+    }
+    advance(Duration.ofMillis(1499));
+    assertThatThrownBy(client::getToken).isInstanceOf(InternalServerErrorException.class);
+    assertThat(tokens.requests()).isEqualTo(2);
+
+    tokens.failWith(null);
+    advance(Duration.ofMillis(1));
+    assertThat(client.getToken().value()).isEqualTo("tok-3");
+    assertThat(tokens.requests()).isEqualTo(3);
+  }
+
+  @Test
+  void getToken_whenStaleAndServerClosedWithRetryAfter_triesAgainNotBeforeRetryAt() throws Exception {
+    // Default policy: a reopening two minutes away is past maxWait's reach for this refresh, so it fails at once.
+    client = builder().retryPolicy(RetryPolicy.builder().maxWait(Duration.ofSeconds(30)).build()).build();
+    AccessToken old = client.getToken();
+    advance(STALE_AT);
+    Instant retryAt = T0.plus(STALE_AT).plusSeconds(120);
+    tokens.failWith(TokenDispatcher.error(503).newBuilder().addHeader("Retry-After", "120").build());
+
+    assertThat(client.getToken()).isSameAs(old);
+    listener.awaitFailed(1);
+    assertThat(listener.failed.get(0)).isInstanceOfSatisfying(ServiceUnavailableException.class,
+        e -> assertThat(e.retryAt()).contains(retryAt));
+    for (int i = 0; i < 20; i++) {
+      assertThat(client.getToken()).isSameAs(old);
+    }
+    advance(Duration.ofSeconds(120).minusMillis(1));
+    assertThat(client.getToken()).isSameAs(old);
+    assertThat(tokens.requests()).isEqualTo(2);
+
+    tokens.failWith(null);
+    advance(Duration.ofMillis(1));
+    assertThat(client.getToken()).isSameAs(old);
+    listener.awaitRefreshed(2);
+    assertThat(client.getToken().value()).isEqualTo("tok-3");
+    assertThat(tokens.requests()).isEqualTo(3);
+  }
+
+  @Test
+  void getToken_whenExpiredAndServerClosedWithRetryAfter_failsFastUntilRetryAt() throws Exception {
+    client = builder().retryPolicy(RetryPolicy.builder().maxWait(Duration.ofSeconds(30)).build()).build();
+    client.getToken();
+    advance(EXPIRED_AT);
+    tokens.failWith(TokenDispatcher.error(503).newBuilder().addHeader("Retry-After", "600").build());
+
+    assertThatThrownBy(client::getToken).isInstanceOf(ServiceUnavailableException.class);
+    advance(Duration.ofSeconds(600).minusMillis(1));
+    assertThatThrownBy(client::getToken)
+        .isInstanceOfSatisfying(ServiceUnavailableException.class,
+            e -> assertThat(e.retryAt()).contains(T0.plus(EXPIRED_AT).plusSeconds(600)));
+    assertThat(tokens.requests()).isEqualTo(2);
+
+    tokens.failWith(null);
+    advance(Duration.ofMillis(1));
+    assertThat(client.getToken().value()).isEqualTo("tok-3");
+  }
+
+  // ---- refresh, invalidate, async ----
+
+  @Test
+  void refresh_whenTokenIsFresh_fetchesANewTokenAndCachesIt() {
+    OAuthClient c = client();
+    c.getToken();
+
+    AccessToken refreshed = c.refresh();
+
+    assertThat(refreshed.value()).isEqualTo("tok-2");
+    assertThat(c.getToken()).isSameAs(refreshed);
+    assertThat(tokens.requests()).isEqualTo(2);
+  }
+
+  @Test
+  void refresh_whileARefreshIsInFlight_joinsIt() throws Exception {
+    OAuthClient c = client();
+    tokens.hold();
+    CompletableFuture<AccessToken> first = c.getTokenAsync();
+    tokens.awaitRequests(1);
+
+    Threads.Caller<AccessToken> refresher = Threads.start("test-refresher", c::refresh);
+    Threads.awaitParked(refresher.thread);
+    tokens.release();
+
+    assertThat(refresher.result.get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-1");
+    assertThat(first.get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-1");
+    assertThat(tokens.requests()).isEqualTo(1);
+  }
+
+  @Test
+  void invalidate_ofTheCachedToken_causesOneRefresh() {
+    OAuthClient c = client();
+    AccessToken rejected = c.getToken();
+
+    c.invalidate(rejected);
+    c.invalidate(rejected);
+
+    assertThat(c.getToken().value()).isEqualTo("tok-2");
+    assertThat(c.getToken().value()).isEqualTo("tok-2");
+    assertThat(tokens.requests()).isEqualTo(2);
+  }
+
+  @Test
+  void invalidate_ofAnOldTokenAfterANewOneIsCached_isANoOp() {
+    OAuthClient c = client();
+    AccessToken old = c.getToken();
+    AccessToken current = c.refresh();
+
+    c.invalidate(old);
+
+    assertThat(c.getToken()).isSameAs(current);
+    assertThat(tokens.requests()).isEqualTo(2);
+  }
+
+  @Test
+  void invalidate_withoutArgument_forgetsTheToken() {
+    OAuthClient c = client();
+    c.getToken();
+
+    c.invalidate();
+
+    assertThat(c.cachedToken()).isNull();
+    assertThat(c.getToken().value()).isEqualTo("tok-2");
+  }
+
+  @Test
+  void getTokenAsync_whenARetryIsNeeded_schedulesTheWaitInsteadOfSleeping() throws Exception {
+    OAuthClient c = client();
+    tokens.enqueue(TokenDispatcher.error(500));
+
+    CompletableFuture<AccessToken> future = c.getTokenAsync();
+    listener.awaitRetries(1);
+    awaitPendingTask();
+    assertThat(future).isNotDone();
+    assertThat(scheduler.scheduledDelays()).containsExactly(250L); // full jitter 0.5 of the 500 ms first backoff
+
+    scheduler.advance(Duration.ofMillis(250));
+    assertThat(future.get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-2");
+    assertThat(tokens.requests()).isEqualTo(2);
+  }
+
+  private void awaitPendingTask() throws InterruptedException, TimeoutException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (scheduler.pending() == 0) {
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException("no task was scheduled");
+      }
+      Thread.sleep(1);
+    }
+  }
+}
