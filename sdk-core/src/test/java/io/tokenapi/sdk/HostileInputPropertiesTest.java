@@ -44,7 +44,7 @@ import okio.Okio;
  * hang, never the secret or a line break in the message.
  */
 class HostileInputPropertiesTest {
-  static final int TRIES = 300;
+  static final int TRIES = 200;
   /**
    * No call may take longer. The worst legitimate case is about 2 s (two attempts, each cut by the 1 s call
    * timeout, within maxWait 1 s plus one more attempt); the rest is slack for a loaded machine, not for a hang.

@@ -27,7 +27,7 @@ import okhttp3.Headers;
  * the secret in a message or an error field.
  */
 class TokenResponseParserPropertiesTest {
-  static final int TRIES = 3_000;
+  static final int TRIES = 2_000;
   private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
   private static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(5);
 
