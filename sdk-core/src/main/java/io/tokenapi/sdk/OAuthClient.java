@@ -217,7 +217,12 @@ public final class OAuthClient implements AutoCloseable {
 
   private static OkHttpClient httpClient(Builder b, ClientThreads threads) {
     OkHttpClient base = b.httpClient != null ? b.httpClient : new OkHttpClient();
-    OkHttpClient.Builder http = base.newBuilder()
+    OkHttpClient.Builder http = base.newBuilder();
+    // The token request carries the client secret and its answer the token: the caller's interceptors (a body
+    // logger, a BearerTokenInterceptor that would call back into this client) never see it.
+    http.interceptors().clear();
+    http.networkInterceptors().clear();
+    http
         // A redirect could carry the client secret to another host: the token request never follows one.
         .followRedirects(false)
         .followSslRedirects(false)
@@ -398,7 +403,8 @@ public final class OAuthClient implements AutoCloseable {
     /**
      * The OkHttp client to share connection pool and settings with. Default: a new client owned by this one. The
      * given client is not changed: the SDK derives its own with {@code newBuilder()} (no redirects, its own
-     * dispatcher), and {@link OAuthClient#close()} leaves it alone. Its timeouts are kept unless set on this
+     * dispatcher, none of the given client's interceptors, so a body logger never sees the secret), and
+     * {@link OAuthClient#close()} leaves it alone. Its timeouts are kept unless set on this
      * builder; a missing call timeout becomes {@link OAuthClient#DEFAULT_CALL_TIMEOUT}.
      *
      * @param httpClient the client
