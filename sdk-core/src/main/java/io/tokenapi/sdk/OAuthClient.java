@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
+import io.tokenapi.sdk.internal.Loopback;
 import okhttp3.Dispatcher;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -245,22 +246,7 @@ public final class OAuthClient implements AutoCloseable {
   }
 
   static boolean isLoopback(String host) {
-    if (host.equalsIgnoreCase("localhost") || host.equals("::1") || host.equals("0:0:0:0:0:0:0:1")) {
-      return true;
-    }
-    if (host.startsWith("127.")) {
-      String[] parts = host.split("\\.", -1);
-      if (parts.length != 4) {
-        return false;
-      }
-      for (String part : parts) {
-        if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit)) {
-          return false;
-        }
-      }
-      return true;
-    }
-    return false;
+    return Loopback.isLoopback(host);
   }
 
   /**
