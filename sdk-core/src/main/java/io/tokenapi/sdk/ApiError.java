@@ -82,22 +82,23 @@ public final class ApiError {
 
   /**
    * Describes the error by id, code, text and parameter name; the parameter value is left out because it may be
-   * an input the caller considers sensitive.
+   * an input the caller considers sensitive. The server's texts are cut to 200 characters each, with control
+   * characters replaced by {@code '?'}.
    *
    * @return a description that is safe to log
    */
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder("ApiError[");
-    sb.append("code=").append(code);
+    sb.append("code=").append(ExceptionFactory.printable(code));
     if (errorId != null) {
-      sb.append(", errorId=").append(errorId);
+      sb.append(", errorId=").append(ExceptionFactory.printable(errorId));
     }
     if (text != null) {
-      sb.append(", text=").append(text);
+      sb.append(", text=").append(ExceptionFactory.printable(text));
     }
     if (parameterName != null) {
-      sb.append(", parameter=").append(parameterName);
+      sb.append(", parameter=").append(ExceptionFactory.printable(parameterName));
     }
     return sb.append(']').toString();
   }

@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
+import io.tokenapi.sdk.internal.Loopback;
 import okhttp3.Dispatcher;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -44,10 +45,14 @@ public final class OAuthClient implements AutoCloseable {
   public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
   /** Default bound on one token request attempt, body included: 30 seconds. */
   public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
+  /** Default time to live of a {@link TokenStore} refresh lock: 30 seconds. */
+  public static final Duration DEFAULT_TOKEN_STORE_LOCK_TTL = Duration.ofSeconds(30);
   /** Default bound on a response body, after decompression: {@value} bytes. */
   public static final long DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
 
   private final TokenCache cache;
+  /** Null unless a {@link TokenStore} is configured. */
+  private final SharedTokenFetcher shared;
   private final ClientThreads threads;
   private final OkHttpClient http;
   private final boolean ownHttpClient;
@@ -74,8 +79,27 @@ public final class OAuthClient implements AutoCloseable {
             : DEFAULT_CALL_TIMEOUT.toMillis());
     RetryingTokenFetcher fetcher = new RetryingTokenFetcher(
         endpoint, b.retryPolicy, b.workingHours, b.clock, threads.scheduler(), listener, callTimeout, b.random);
-    this.cache = new TokenCache(
-        fetcher::fetch, b.clock, b.refreshAhead, b.expiryMargin, b.retryPolicy, listener, b.random);
+    if (b.tokenStore == null) {
+      this.shared = null;
+      this.cache = new TokenCache(
+          fetcher::fetch, b.clock, b.refreshAhead, b.expiryMargin, b.retryPolicy, listener, b.random);
+    } else {
+      TokenCache[] self = new TokenCache[1];
+      this.shared = new SharedTokenFetcher(
+          b.tokenStore,
+          SharedTokenFetcher.key(tokenUrl, b.clientId, b.scope),
+          fetcher::fetch,
+          () -> self[0].peek(),
+          b.clock,
+          threads.scheduler(),
+          threads.http(),
+          b.tokenStoreLockTtl,
+          b.refreshAhead,
+          b.expiryMargin);
+      this.cache = new TokenCache(
+          shared::fetch, b.clock, b.refreshAhead, b.expiryMargin, b.retryPolicy, listener, b.random);
+      self[0] = cache;
+    }
     this.description = "OAuthClient[tokenUrl=" + endpoint.displayUrl() + ", clientId=" + b.clientId
         + ", authentication=" + b.clientAuthentication + (b.scope != null ? ", scope=" + b.scope : "") + "]";
   }
@@ -123,6 +147,9 @@ public final class OAuthClient implements AutoCloseable {
    * @throws IllegalStateException if the client is closed
    */
   public AccessToken refresh() {
+    if (shared != null) {
+      shared.reject(cache.peek());
+    }
     return TokenCache.await(cache.refresh());
   }
 
@@ -133,6 +160,9 @@ public final class OAuthClient implements AutoCloseable {
 
   /** Forgets the cached token: the next {@link #getToken()} fetches a new one. */
   public void invalidate() {
+    if (shared != null) {
+      shared.reject(cache.peek());
+    }
     cache.invalidate();
   }
 
@@ -146,6 +176,9 @@ public final class OAuthClient implements AutoCloseable {
   public void invalidate(AccessToken rejected) {
     if (rejected == null) {
       throw new IllegalArgumentException("rejected == null");
+    }
+    if (shared != null) {
+      shared.reject(rejected);
     }
     cache.invalidate(rejected);
   }
@@ -185,7 +218,12 @@ public final class OAuthClient implements AutoCloseable {
 
   private static OkHttpClient httpClient(Builder b, ClientThreads threads) {
     OkHttpClient base = b.httpClient != null ? b.httpClient : new OkHttpClient();
-    OkHttpClient.Builder http = base.newBuilder()
+    OkHttpClient.Builder http = base.newBuilder();
+    // The token request carries the client secret and its answer the token: the caller's interceptors (a body
+    // logger, a BearerTokenInterceptor that would call back into this client) never see it.
+    http.interceptors().clear();
+    http.networkInterceptors().clear();
+    http
         // A redirect could carry the client secret to another host: the token request never follows one.
         .followRedirects(false)
         .followSslRedirects(false)
@@ -208,22 +246,7 @@ public final class OAuthClient implements AutoCloseable {
   }
 
   static boolean isLoopback(String host) {
-    if (host.equalsIgnoreCase("localhost") || host.equals("::1") || host.equals("0:0:0:0:0:0:0:1")) {
-      return true;
-    }
-    if (host.startsWith("127.")) {
-      String[] parts = host.split("\\.", -1);
-      if (parts.length != 4) {
-        return false;
-      }
-      for (String part : parts) {
-        if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit)) {
-          return false;
-        }
-      }
-      return true;
-    }
-    return false;
+    return Loopback.isLoopback(host);
   }
 
   /**
@@ -250,6 +273,8 @@ public final class OAuthClient implements AutoCloseable {
     private Duration readTimeout;
     private Duration callTimeout;
     private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
+    private TokenStore tokenStore;
+    private Duration tokenStoreLockTtl = DEFAULT_TOKEN_STORE_LOCK_TTL;
     private ScheduledExecutorService scheduler;
     private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
 
@@ -364,7 +389,8 @@ public final class OAuthClient implements AutoCloseable {
     /**
      * The OkHttp client to share connection pool and settings with. Default: a new client owned by this one. The
      * given client is not changed: the SDK derives its own with {@code newBuilder()} (no redirects, its own
-     * dispatcher), and {@link OAuthClient#close()} leaves it alone. Its timeouts are kept unless set on this
+     * dispatcher, none of the given client's interceptors, so a body logger never sees the secret), and
+     * {@link OAuthClient#close()} leaves it alone. Its timeouts are kept unless set on this
      * builder; a missing call timeout becomes {@link OAuthClient#DEFAULT_CALL_TIMEOUT}.
      *
      * @param httpClient the client
@@ -526,6 +552,33 @@ public final class OAuthClient implements AutoCloseable {
         throw new IllegalArgumentException("maxResponseBytes < 1024: " + maxResponseBytes);
       }
       this.maxResponseBytes = maxResponseBytes;
+      return this;
+    }
+
+    /**
+     * Shares tokens with other clients through {@code tokenStore}, so a fleet makes one token request per token
+     * lifetime. Default none: the client's own in-memory cache only. When the store fails, the client logs a WARN
+     * and fetches on its own until the store answers again.
+     *
+     * @param tokenStore the shared store, for example {@code RedisTokenStore} or {@link InMemoryTokenStore}
+     * @return this builder
+     * @throws IllegalArgumentException if null
+     */
+    public Builder tokenStore(TokenStore tokenStore) {
+      this.tokenStore = nonNull(tokenStore, "tokenStore");
+      return this;
+    }
+
+    /**
+     * How long a {@link TokenStore} refresh lock holds when its holder dies; others take over after it. Default 30
+     * seconds. Longer than one token request, so a live holder keeps the lock while it fetches.
+     *
+     * @param lockTtl positive
+     * @return this builder
+     * @throws IllegalArgumentException if null, zero or negative
+     */
+    public Builder tokenStoreLockTtl(Duration lockTtl) {
+      this.tokenStoreLockTtl = positive(lockTtl, "tokenStoreLockTtl");
       return this;
     }
 

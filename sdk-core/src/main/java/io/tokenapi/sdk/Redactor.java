@@ -22,7 +22,7 @@ final class Redactor {
     return text.replace(secret, REDACTED);
   }
 
-  /** Redacts strings inside plain Java JSON values (String, List, Map) too. */
+  /** Redacts strings inside plain Java JSON values (String, List, Map keys and values) too. */
   Object redactValue(Object value) {
     if (value instanceof String) {
       return redact((String) value);
@@ -37,7 +37,8 @@ final class Redactor {
     if (value instanceof Map) {
       Map<Object, Object> out = new LinkedHashMap<>();
       for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
-        out.put(e.getKey(), redactValue(e.getValue()));
+        // Keys too: a server can echo the secret as a field name as easily as a value.
+        out.put(redactValue(e.getKey()), redactValue(e.getValue()));
       }
       return out;
     }

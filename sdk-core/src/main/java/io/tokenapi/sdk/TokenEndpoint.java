@@ -62,6 +62,9 @@ final class TokenEndpoint {
       call.timeout().timeout(timeoutMillis, TimeUnit.MILLISECONDS);
     }
     LOG.debug("Requesting a token from {}", displayUrl);
+    // expires_in counts from when the server answered, which is after this: anchoring the expiry here errs on the
+    // early side by the request's latency instead of on the late side by the response's.
+    Instant sentAt = clock.instant();
     call.enqueue(new Callback() {
       @Override
       public void onFailure(Call c, IOException e) {
@@ -71,7 +74,7 @@ final class TokenEndpoint {
       @Override
       public void onResponse(Call c, Response response) {
         try (response) {
-          result.complete(handle(response));
+          result.complete(handle(response, sentAt));
         } catch (OAuthException e) {
           result.completeExceptionally(e);
         } catch (IOException e) {
@@ -85,14 +88,14 @@ final class TokenEndpoint {
     return result;
   }
 
-  private AccessToken handle(Response response) throws IOException {
-    int status = response.code();
+  private AccessToken handle(Response response, Instant sentAt) throws IOException {
+    int status = RetryAfterShield.status(response);
     byte[] body = readBounded(response.body());
     if (status >= 200 && status < 300) {
       if (body == null) {
         throw TokenResponseParser.invalid(status, "the body is larger than " + maxResponseBytes + " bytes", null);
       }
-      return parser.parseToken(status, body, response.header("Content-Type"));
+      return parser.parseToken(status, body, response.header("Content-Type"), sentAt);
     }
     ApiError error = body == null ? null : parser.parseError(body);
     Instant retryAt = null;

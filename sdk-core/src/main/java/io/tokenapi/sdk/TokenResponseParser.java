@@ -29,6 +29,15 @@ final class TokenResponseParser {
   }
 
   AccessToken parseToken(int status, byte[] body, String contentType) {
+    return parseToken(status, body, contentType, clock.instant());
+  }
+
+  /**
+   * The token in a success body.
+   *
+   * @param requestedAt when the token request was sent: {@code expires_in} counts from there
+   */
+  AccessToken parseToken(int status, byte[] body, String contentType, Instant requestedAt) {
     JsonNode root;
     try {
       root = Json.MAPPER.readTree(body);
@@ -42,10 +51,14 @@ final class TokenResponseParser {
     if (value == null || !value.isTextual() || value.textValue().isBlank()) {
       throw invalid(status, "the body has no access_token", null);
     }
+    if (!isVsChars(value.textValue())) {
+      // It could not be sent: OkHttp refuses such a header value, far from the response that caused it.
+      throw invalid(status, "its access_token has characters outside RFC 6749's %x20-7E, so it cannot be sent in"
+          + " an Authorization header", null);
+    }
     JsonNode type = field(root, "token_type", "tokenType");
     JsonNode scope = root.get("scope");
-    Instant now = clock.instant();
-    Instant expiresAt = now.plus(lifetime(status, field(root, "expires_in", "expiresIn")));
+    Instant expiresAt = requestedAt.plus(lifetime(status, field(root, "expires_in", "expiresIn")));
 
     Map<String, Object> additional = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : root.properties()) {
@@ -114,6 +127,17 @@ final class TokenResponseParser {
       return Duration.ofSeconds(MAX_EXPIRES_IN_SECONDS);
     }
     return Duration.ofMillis(seconds.movePointRight(3).longValue());
+  }
+
+  /** RFC 6749 appendix A.12: {@code access-token = 1*VSCHAR}, {@code VSCHAR = %x20-7E}. */
+  private static boolean isVsChars(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || c > 0x7E) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String scopeText(JsonNode scope) {

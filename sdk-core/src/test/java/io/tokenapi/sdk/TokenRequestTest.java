@@ -115,4 +115,32 @@ class TokenRequestTest {
     }
     assertThat(server.takeRequest().getUrl().encodedPath()).isEqualTo("/api/oauth2/token");
   }
+
+  @Test
+  void callersOkHttpClient_isReusedButItsInterceptorsNeverSeeTheTokenRequest() throws Exception {
+    java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    okhttp3.OkHttpClient callers = new okhttp3.OkHttpClient.Builder()
+        .addInterceptor(chain -> {
+          seen.add("application " + chain.request().url());
+          return chain.proceed(chain.request());
+        })
+        .addNetworkInterceptor(chain -> {
+          seen.add("network " + chain.request().url());
+          return chain.proceed(chain.request());
+        })
+        .build();
+    server.enqueue(new MockResponse.Builder().body("{\"access_token\":\"t\"}").build());
+    try (OAuthClient client = OAuthClient.builder()
+        .baseUrl(server.url("/").toString())
+        .clientId("id")
+        .clientSecret("secret")
+        .httpClient(callers)
+        .build()) {
+      assertThat(client.getToken().value()).isEqualTo("t");
+    }
+    assertThat(seen).isEmpty();
+    assertThat(callers.interceptors()).hasSize(1);
+    assertThat(callers.networkInterceptors()).hasSize(1);
+    assertThat(callers.dispatcher().executorService().isShutdown()).isFalse();
+  }
 }

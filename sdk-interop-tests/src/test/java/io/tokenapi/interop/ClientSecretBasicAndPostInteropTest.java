@@ -1,40 +1,23 @@
 package io.tokenapi.interop;
 
+import static io.tokenapi.sdk.ClientAuthentication.CLIENT_SECRET_BASIC;
+import static io.tokenapi.sdk.ClientAuthentication.CLIENT_SECRET_POST;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokenapi.sdk.AccessToken;
-import io.tokenapi.sdk.ClientAuthentication;
 import io.tokenapi.sdk.OAuthClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** OAuthClient obtains tokens from Spring Authorization Server with both RFC 6749 client authentication methods. */
 class ClientSecretBasicAndPostInteropTest {
 
-  private static SpringAuthorizationServer server;
-
-  @BeforeAll
-  static void startServer() {
-    server = SpringAuthorizationServer.start(InteropClients.all());
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  @BeforeEach
-  void forgetEarlierRequests() {
-    server.clearRecordedRequests();
-  }
+  @RegisterExtension
+  static final InteropServer server = new InteropServer();
 
   @Test
   void getToken_withClientSecretBasic_obtainsBearerTokenWithCredentialsInAuthorizationHeader() {
-    try (OAuthClient client = basicClient().build()) {
+    try (OAuthClient client = server.client(CLIENT_SECRET_BASIC).build()) {
 
       AccessToken token = client.getToken();
 
@@ -51,7 +34,7 @@ class ClientSecretBasicAndPostInteropTest {
 
   @Test
   void getToken_withClientSecretPost_obtainsBearerTokenWithCredentialsInForm() {
-    try (OAuthClient client = postClient().build()) {
+    try (OAuthClient client = server.client(CLIENT_SECRET_POST).build()) {
 
       AccessToken token = client.getToken();
 
@@ -69,7 +52,7 @@ class ClientSecretBasicAndPostInteropTest {
 
   @Test
   void getToken_withScopeAndClientSecretBasic_sendsScopeAndReportsGrantedScope() {
-    try (OAuthClient client = basicClient().scope("payments.read").build()) {
+    try (OAuthClient client = server.client(CLIENT_SECRET_BASIC).scope("payments.read").build()) {
 
       AccessToken token = client.getToken();
 
@@ -80,7 +63,7 @@ class ClientSecretBasicAndPostInteropTest {
 
   @Test
   void getToken_withTwoScopesAndClientSecretPost_reportsBothGrantedScopes() {
-    try (OAuthClient client = postClient().scope(InteropClients.SCOPES).build()) {
+    try (OAuthClient client = server.client(CLIENT_SECRET_POST).scope(InteropClients.SCOPES).build()) {
 
       AccessToken token = client.getToken();
 
@@ -93,7 +76,7 @@ class ClientSecretBasicAndPostInteropTest {
 
   @Test
   void getToken_withoutScope_sendsNoScopeAndReportsNone() {
-    try (OAuthClient client = basicClient().build()) {
+    try (OAuthClient client = server.client(CLIENT_SECRET_BASIC).build()) {
 
       AccessToken token = client.getToken();
 
@@ -101,15 +84,5 @@ class ClientSecretBasicAndPostInteropTest {
       // Spring grants no scope when none is requested and leaves "scope" out of the response.
       assertThat(token.scope()).isEmpty();
     }
-  }
-
-  private static OAuthClient.Builder basicClient() {
-    return SdkClients.builder(
-        server, InteropClients.BASIC_ID, InteropClients.BASIC_SECRET, ClientAuthentication.CLIENT_SECRET_BASIC);
-  }
-
-  private static OAuthClient.Builder postClient() {
-    return SdkClients.builder(
-        server, InteropClients.POST_ID, InteropClients.POST_SECRET, ClientAuthentication.CLIENT_SECRET_POST);
   }
 }

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tokenapi.sdk.AccessToken;
 import io.tokenapi.sdk.ClientAuthentication;
 import io.tokenapi.sdk.OAuthClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Ids and secrets with characters that RFC 6749 2.3.1 makes the client form-encode ({@code :}, {@code %},
@@ -17,29 +15,13 @@ import org.junit.jupiter.api.Test;
  */
 class FormEncodedCredentialsInteropTest {
 
-  private static SpringAuthorizationServer server;
-
-  @BeforeAll
-  static void startServer() {
-    server = SpringAuthorizationServer.start(InteropClients.all());
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  @BeforeEach
-  void forgetEarlierRequests() {
-    server.clearRecordedRequests();
-  }
+  @RegisterExtension
+  static final InteropServer server = new InteropServer();
 
   @Test
   void getToken_withClientSecretBasicAndSpecialCharacters_obtainsToken() {
-    OAuthClient.Builder builder = SdkClients.builder(server,
-        InteropClients.SPECIAL_BASIC_ID, InteropClients.SPECIAL_BASIC_SECRET, ClientAuthentication.CLIENT_SECRET_BASIC);
+    OAuthClient.Builder builder = server.client(ClientAuthentication.CLIENT_SECRET_BASIC,
+        InteropClients.SPECIAL_BASIC_ID, InteropClients.SPECIAL_BASIC_SECRET);
     try (OAuthClient client = builder.build()) {
 
       AccessToken token = client.getToken();
@@ -51,8 +33,8 @@ class FormEncodedCredentialsInteropTest {
 
   @Test
   void getToken_withClientSecretPostAndSpecialCharacters_obtainsToken() {
-    OAuthClient.Builder builder = SdkClients.builder(server,
-        InteropClients.SPECIAL_POST_ID, InteropClients.SPECIAL_POST_SECRET, ClientAuthentication.CLIENT_SECRET_POST);
+    OAuthClient.Builder builder = server.client(ClientAuthentication.CLIENT_SECRET_POST,
+        InteropClients.SPECIAL_POST_ID, InteropClients.SPECIAL_POST_SECRET);
     try (OAuthClient client = builder.build()) {
 
       AccessToken token = client.getToken();

@@ -1,5 +1,6 @@
 package io.tokenapi.interop;
 
+import io.tokenapi.sdk.ClientAuthentication;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -40,6 +41,20 @@ final class InteropClients {
   static final String CODE_ONLY_SECRET = "code-only-secret";
 
   private InteropClients() {
+  }
+
+  /** The id of the registered client that allows {@code method}: {@link #BASIC_ID} or {@link #POST_ID}. */
+  static String idFor(ClientAuthentication method) {
+    return switch (method) {
+      case CLIENT_SECRET_BASIC -> BASIC_ID;
+      case CLIENT_SECRET_POST -> POST_ID;
+      default -> throw new IllegalArgumentException("Spring registers no client for " + method);
+    };
+  }
+
+  /** The secret that goes with {@link #idFor}. */
+  static String secretFor(ClientAuthentication method) {
+    return idFor(method).equals(BASIC_ID) ? BASIC_SECRET : POST_SECRET;
   }
 
   static List<RegisteredClient> all() {

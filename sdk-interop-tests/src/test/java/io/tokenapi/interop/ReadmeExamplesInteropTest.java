@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tokenapi.sdk.AccessToken;
 import io.tokenapi.sdk.ClientAuthentication;
 import io.tokenapi.sdk.OAuthClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The builder snippets of the README section "Other OAuth 2.0 servers" (README.md at the repository root),
@@ -16,19 +15,8 @@ import org.junit.jupiter.api.Test;
  */
 class ReadmeExamplesInteropTest {
 
-  private static SpringAuthorizationServer server;
-
-  @BeforeAll
-  static void startServer() {
-    server = SpringAuthorizationServer.start(InteropClients.all());
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (server != null) {
-      server.close();
-    }
-  }
+  @RegisterExtension
+  static final InteropServer server = new InteropServer();
 
   static OAuthClient clientSecretBasicExample(String authServerUrl, String clientSecret) {
     OAuthClient client = OAuthClient.builder()

@@ -15,6 +15,7 @@ import okhttp3.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The embedded server itself, spoken to with raw OkHttp and no SDK code: pins down what Spring Authorization Server
@@ -24,20 +25,18 @@ class SpringAuthorizationServerTokenEndpointTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static SpringAuthorizationServer server;
+  @RegisterExtension
+  static final InteropServer server = new InteropServer();
+
   private static OkHttpClient http;
 
   @BeforeAll
-  static void startServer() {
-    server = SpringAuthorizationServer.start(InteropClients.all());
+  static void startClient() {
     http = new OkHttpClient();
   }
 
   @AfterAll
-  static void stopServer() {
-    if (server != null) {
-      server.close();
-    }
+  static void stopClient() {
     http.dispatcher().executorService().shutdown();
     http.connectionPool().evictAll();
   }
@@ -55,12 +54,8 @@ class SpringAuthorizationServerTokenEndpointTest {
 
   @Test
   void tokenEndpoint_withClientSecretPost_issuesBearerTokenForRequestedScope() throws IOException {
-    FormBody body = form(InteropClients.SCOPES)
-        .add("client_id", InteropClients.POST_ID)
-        .add("client_secret", InteropClients.POST_SECRET)
-        .build();
-
-    Reply reply = post(null, body);
+    Reply reply =
+        post(null, formWithCredentials(InteropClients.SCOPES, InteropClients.POST_ID, InteropClients.POST_SECRET));
 
     assertThat(reply.status).isEqualTo(200);
     assertThat(reply.json.path("access_token").asText()).isNotBlank();
@@ -78,12 +73,8 @@ class SpringAuthorizationServerTokenEndpointTest {
 
   @Test
   void tokenEndpoint_withSpecialCharactersInPostCredentials_issuesToken() throws IOException {
-    FormBody body = form(null)
-        .add("client_id", InteropClients.SPECIAL_POST_ID)
-        .add("client_secret", InteropClients.SPECIAL_POST_SECRET)
-        .build();
-
-    Reply reply = post(null, body);
+    Reply reply =
+        post(null, formWithCredentials(null, InteropClients.SPECIAL_POST_ID, InteropClients.SPECIAL_POST_SECRET));
 
     assertThat(reply.status).as(reply.raw).isEqualTo(200);
   }
@@ -126,12 +117,7 @@ class SpringAuthorizationServerTokenEndpointTest {
 
   @Test
   void tokenEndpoint_withPostCredentialsForBasicOnlyClient_answers401InvalidClient() throws IOException {
-    FormBody body = form(null)
-        .add("client_id", InteropClients.BASIC_ID)
-        .add("client_secret", InteropClients.BASIC_SECRET)
-        .build();
-
-    Reply reply = post(null, body);
+    Reply reply = post(null, formWithCredentials(null, InteropClients.BASIC_ID, InteropClients.BASIC_SECRET));
 
     assertThat(reply.status).isEqualTo(401);
     assertThat(reply.json.path("error").asText()).as(reply.raw).isEqualTo("invalid_client");
@@ -151,6 +137,11 @@ class SpringAuthorizationServerTokenEndpointTest {
       form.add("scope", scope);
     }
     return form;
+  }
+
+  /** client_secret_post: the credentials go into the form, next to the grant type. */
+  private static FormBody formWithCredentials(String scope, String id, String secret) {
+    return form(scope).add("client_id", id).add("client_secret", secret).build();
   }
 
   /** RFC 6749 2.3.1: id and secret are form-urlencoded (UTF-8) before they are joined and Base64-encoded. */

@@ -7,9 +7,7 @@ import io.tokenapi.sdk.ClientAuthentication;
 import io.tokenapi.sdk.OAuthClient;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -21,26 +19,10 @@ class TokenCacheInteropTest {
 
   private static final Instant START = Instant.parse("2026-01-05T10:00:00Z");
 
-  private static SpringAuthorizationServer server;
+  @RegisterExtension
+  static final InteropServer server = new InteropServer();
 
   private final MutableClock clock = new MutableClock(START);
-
-  @BeforeAll
-  static void startServer() {
-    server = SpringAuthorizationServer.start(InteropClients.all());
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  @BeforeEach
-  void forgetEarlierRequests() {
-    server.clearRecordedRequests();
-  }
 
   @ParameterizedTest
   @EnumSource(names = {"CLIENT_SECRET_BASIC", "CLIENT_SECRET_POST"})
@@ -82,12 +64,6 @@ class TokenCacheInteropTest {
   }
 
   private OAuthClient clientFor(ClientAuthentication method) {
-    boolean basic = method == ClientAuthentication.CLIENT_SECRET_BASIC;
-    return SdkClients.builder(server,
-            basic ? InteropClients.BASIC_ID : InteropClients.POST_ID,
-            basic ? InteropClients.BASIC_SECRET : InteropClients.POST_SECRET,
-            method)
-        .clock(clock)
-        .build();
+    return server.client(method).clock(clock).build();
   }
 }

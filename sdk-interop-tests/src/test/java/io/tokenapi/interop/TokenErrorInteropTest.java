@@ -6,10 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.tokenapi.sdk.ApiException;
 import io.tokenapi.sdk.ClientAuthentication;
 import io.tokenapi.sdk.OAuthClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -19,32 +17,14 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class TokenErrorInteropTest {
 
-  private static SpringAuthorizationServer server;
-
-  @BeforeAll
-  static void startServer() {
-    server = SpringAuthorizationServer.start(InteropClients.all());
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  @BeforeEach
-  void forgetEarlierRequests() {
-    server.clearRecordedRequests();
-  }
+  @RegisterExtension
+  static final InteropServer server = new InteropServer();
 
   @ParameterizedTest
   @EnumSource(names = {"CLIENT_SECRET_BASIC", "CLIENT_SECRET_POST"})
   void getToken_withWrongSecret_throws401InvalidClientWithoutRetrying(ClientAuthentication method) {
-    String clientId = method == ClientAuthentication.CLIENT_SECRET_BASIC
-        ? InteropClients.BASIC_ID : InteropClients.POST_ID;
-
-    ApiException failure = failureOf(SdkClients.builder(server, clientId, "wrong-secret", method).build());
+    ApiException failure =
+        failureOf(server.client(method, InteropClients.idFor(method), "wrong-secret").build());
 
     assertThat(failure.statusCode()).isEqualTo(401);
     assertThat(failure.error()).hasValueSatisfying(error -> {
@@ -58,7 +38,7 @@ class TokenErrorInteropTest {
   @ParameterizedTest
   @EnumSource(names = {"CLIENT_SECRET_BASIC", "CLIENT_SECRET_POST"})
   void getToken_forUnknownClient_throws401InvalidClient(ClientAuthentication method) {
-    ApiException failure = failureOf(SdkClients.builder(server, "no-such-client", "some-secret", method).build());
+    ApiException failure = failureOf(server.client(method, "no-such-client", "some-secret").build());
 
     assertThat(failure.statusCode()).isEqualTo(401);
     assertThat(failure.error()).hasValueSatisfying(error -> assertThat(error.code()).isEqualTo("invalid_client"));
@@ -66,8 +46,8 @@ class TokenErrorInteropTest {
 
   @Test
   void getToken_withClientSecretPostForClientRegisteredForBasic_throws401InvalidClient() {
-    ApiException failure = failureOf(SdkClients.builder(server,
-        InteropClients.BASIC_ID, InteropClients.BASIC_SECRET, ClientAuthentication.CLIENT_SECRET_POST).build());
+    ApiException failure = failureOf(server.client(ClientAuthentication.CLIENT_SECRET_POST,
+        InteropClients.BASIC_ID, InteropClients.BASIC_SECRET).build());
 
     assertThat(failure.statusCode()).isEqualTo(401);
     assertThat(failure.error()).hasValueSatisfying(error -> assertThat(error.code()).isEqualTo("invalid_client"));
@@ -76,8 +56,8 @@ class TokenErrorInteropTest {
   @ParameterizedTest
   @EnumSource(names = {"CLIENT_SECRET_BASIC", "CLIENT_SECRET_POST"})
   void getToken_forClientWithoutClientCredentialsGrant_throws400UnauthorizedClient(ClientAuthentication method) {
-    ApiException failure = failureOf(SdkClients.builder(server,
-        InteropClients.CODE_ONLY_ID, InteropClients.CODE_ONLY_SECRET, method).build());
+    ApiException failure = failureOf(
+        server.client(method, InteropClients.CODE_ONLY_ID, InteropClients.CODE_ONLY_SECRET).build());
 
     assertThat(failure.statusCode()).isEqualTo(400);
     assertThat(failure.error()).hasValueSatisfying(error ->
@@ -88,8 +68,7 @@ class TokenErrorInteropTest {
 
   @Test
   void getToken_withScopeNotRegisteredForClient_throws400InvalidScope() {
-    ApiException failure = failureOf(SdkClients.builder(server,
-        InteropClients.BASIC_ID, InteropClients.BASIC_SECRET, ClientAuthentication.CLIENT_SECRET_BASIC)
+    ApiException failure = failureOf(server.client(ClientAuthentication.CLIENT_SECRET_BASIC)
         .scope("payments.admin")
         .build());
 
@@ -100,8 +79,7 @@ class TokenErrorInteropTest {
   @ParameterizedTest
   @EnumSource(names = {"CLIENT_SECRET_BASIC", "CLIENT_SECRET_POST"})
   void getToken_withNonAsciiClientId_throws400InvalidRequest(ClientAuthentication method) {
-    ApiException failure = failureOf(
-        SdkClients.builder(server, InteropClients.NON_ASCII_ID, "some-secret", method).build());
+    ApiException failure = failureOf(server.client(method, InteropClients.NON_ASCII_ID, "some-secret").build());
 
     assertThat(failure.statusCode()).isEqualTo(400);
     assertThat(failure.error()).hasValueSatisfying(error -> assertThat(error.code()).isEqualTo("invalid_request"));

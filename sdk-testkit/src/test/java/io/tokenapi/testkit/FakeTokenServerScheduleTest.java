@@ -1,7 +1,7 @@
 package io.tokenapi.testkit;
 
 import static io.tokenapi.testkit.FakeTokenServer.DEFAULT_CLIENT_ID;
-import static io.tokenapi.testkit.FakeTokenServer.DEFAULT_CLIENT_SECRET;
+import static io.tokenapi.testkit.TestHttp.requestToken;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokenapi.testkit.TestHttp.Reply;
@@ -11,8 +11,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.TemporalAdjusters;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** The closed schedule ("non-working hours"), driven by a clock the test controls. */
@@ -29,27 +28,15 @@ class FakeTokenServerScheduleTest {
             .toInstant();
 
     private final MutableClock clock = new MutableClock(Instant.parse("2025-06-07T10:00:00Z")); // a Saturday
-    private final FakeTokenServer server = new FakeTokenServer().clock(clock);
 
-    @BeforeEach
-    void start() {
-        server.start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
-    private Reply requestToken() {
-        return TestHttp.postJson(server.tokenUrl(), DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET);
-    }
+    @AutoClose
+    private final FakeTokenServer server = new FakeTokenServer().clock(clock).start();
 
     @Test
     void whileClosed_answers503WithRetryAfterUntilReopening() {
         server.closedWhen(WEEKEND, NEXT_MONDAY_8AM);
 
-        Reply reply = requestToken();
+        Reply reply = requestToken(server);
 
         assertThat(reply.status()).isEqualTo(503);
         assertThat(reply.header("Content-Type")).isEqualTo("application/json");
@@ -64,11 +51,11 @@ class FakeTokenServerScheduleTest {
     @Test
     void afterReopening_issuesTokensAgain() {
         server.closedWhen(WEEKEND, NEXT_MONDAY_8AM);
-        assertThat(requestToken().status()).isEqualTo(503);
+        assertThat(requestToken(server).status()).isEqualTo(503);
 
         clock.set(Instant.parse("2025-06-09T08:00:00Z"));
 
-        assertThat(requestToken().status()).isEqualTo(200);
+        assertThat(requestToken(server).status()).isEqualTo(200);
         assertThat(server.takeRequest().receivedAt()).isEqualTo(Instant.parse("2025-06-07T10:00:00Z"));
         assertThat(server.takeRequest().receivedAt()).isEqualTo(Instant.parse("2025-06-09T08:00:00Z"));
     }
@@ -78,14 +65,14 @@ class FakeTokenServerScheduleTest {
         clock.set(Instant.parse("2025-06-08T07:59:59.200Z"));
         server.closedWhen(WEEKEND, instant -> Instant.parse("2025-06-08T08:00:00Z"));
 
-        assertThat(requestToken().header("Retry-After")).isEqualTo("1");
+        assertThat(requestToken(server).header("Retry-After")).isEqualTo("1");
     }
 
     @Test
     void withoutReopeningTime_answers503WithoutRetryAfter() {
         server.closedWhen(WEEKEND);
 
-        Reply reply = requestToken();
+        Reply reply = requestToken(server);
 
         assertThat(reply.status()).isEqualTo(503);
         assertThat(reply.header("Retry-After")).isNull();
@@ -95,15 +82,15 @@ class FakeTokenServerScheduleTest {
     void scriptedAnswers_comeBeforeTheSchedule() {
         server.closedWhen(WEEKEND, NEXT_MONDAY_8AM).enqueueConflict();
 
-        assertThat(requestToken().status()).isEqualTo(409);
-        assertThat(requestToken().status()).isEqualTo(503);
+        assertThat(requestToken(server).status()).isEqualTo(409);
+        assertThat(requestToken(server).status()).isEqualTo(503);
     }
 
     @Test
     void alwaysOpen_removesTheSchedule() {
         server.closedWhen(WEEKEND).alwaysOpen();
 
-        assertThat(requestToken().status()).isEqualTo(200);
+        assertThat(requestToken(server).status()).isEqualTo(200);
     }
 
     @Test
@@ -112,7 +99,7 @@ class FakeTokenServerScheduleTest {
             throw new IllegalStateException("schedule bug");
         });
 
-        Reply reply = requestToken();
+        Reply reply = requestToken(server);
 
         assertThat(reply.status()).isEqualTo(500);
         assertThat(reply.json().get("code").asText()).isEqualTo(FakeTokenServer.FAILURE_CODE);
@@ -124,7 +111,7 @@ class FakeTokenServerScheduleTest {
         clock.set(Instant.parse("2025-06-09T09:00:00Z")); // a Monday
         server.closedWhen(WEEKEND, NEXT_MONDAY_8AM);
 
-        assertThat(requestToken().status()).isEqualTo(200);
+        assertThat(requestToken(server).status()).isEqualTo(200);
         assertThat(TestHttp.postJson(server.tokenUrl(), DEFAULT_CLIENT_ID, "wrong").status()).isEqualTo(401);
     }
 }

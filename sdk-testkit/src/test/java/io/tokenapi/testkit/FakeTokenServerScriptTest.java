@@ -1,7 +1,7 @@
 package io.tokenapi.testkit;
 
-import static io.tokenapi.testkit.FakeTokenServer.DEFAULT_CLIENT_ID;
-import static io.tokenapi.testkit.FakeTokenServer.DEFAULT_CLIENT_SECRET;
+import static io.tokenapi.testkit.TestHttp.requestToken;
+import static io.tokenapi.testkit.TestHttp.tokenRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,38 +16,22 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** One-shot scripted answers and faults. */
 class FakeTokenServerScriptTest {
 
-    private final FakeTokenServer server = new FakeTokenServer();
-
-    @BeforeEach
-    void start() {
-        server.start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
-    private Reply requestToken() {
-        return TestHttp.postJson(server.tokenUrl(), DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET);
-    }
+    @AutoClose
+    private final FakeTokenServer server = new FakeTokenServer().start();
 
     @Test
     void enqueueConflict_answers409WithProviderEnvelopeOnce() {
         server.enqueueConflict();
 
-        Reply conflict = requestToken();
-        Reply next = requestToken();
+        Reply conflict = requestToken(server);
+        Reply next = requestToken(server);
 
         assertThat(conflict.status()).isEqualTo(409);
         assertThat(conflict.header("Content-Type")).isEqualTo("application/json");
@@ -64,7 +48,7 @@ class FakeTokenServerScriptTest {
     void enqueueServerError_answers500() {
         server.enqueueServerError();
 
-        Reply reply = requestToken();
+        Reply reply = requestToken(server);
 
         assertThat(reply.status()).isEqualTo(500);
         assertThat(reply.json().get("code").asText()).isEqualTo("INTERNAL_SERVER_ERROR");
@@ -74,7 +58,7 @@ class FakeTokenServerScriptTest {
     void enqueueError_withParameter_writesTheFullEnvelope() {
         server.enqueueError(409, "DUPLICATE", "Already exists.", "client_id", 42);
 
-        JsonNode json = requestToken().json();
+        JsonNode json = requestToken(server).json();
 
         assertThat(json.get("code").asText()).isEqualTo("DUPLICATE");
         assertThat(json.get("parameter_name").asText()).isEqualTo("client_id");
@@ -87,8 +71,8 @@ class FakeTokenServerScriptTest {
         server.enqueueServerError().enqueueConflict();
 
         assertThat(TestHttp.postJson(server.tokenUrl(), "nobody", "nothing").status()).isEqualTo(500);
-        assertThat(requestToken().status()).isEqualTo(409);
-        assertThat(requestToken().status()).isEqualTo(200);
+        assertThat(requestToken(server).status()).isEqualTo(409);
+        assertThat(requestToken(server).status()).isEqualTo(200);
         assertThat(server.scriptedAnswersRemaining()).isZero();
     }
 
@@ -96,7 +80,7 @@ class FakeTokenServerScriptTest {
     void enqueueClosed_withDuration_sendsRetryAfterDeltaSecondsRoundedUp() {
         server.enqueueClosed(Duration.ofMillis(1500));
 
-        Reply reply = requestToken();
+        Reply reply = requestToken(server);
 
         assertThat(reply.status()).isEqualTo(503);
         assertThat(reply.header("Retry-After")).isEqualTo("2");
@@ -108,7 +92,7 @@ class FakeTokenServerScriptTest {
     void enqueueClosed_withoutDuration_sendsNoRetryAfter() {
         server.enqueueClosed();
 
-        Reply reply = requestToken();
+        Reply reply = requestToken(server);
 
         assertThat(reply.status()).isEqualTo(503);
         assertThat(reply.header("Retry-After")).isNull();
@@ -118,7 +102,7 @@ class FakeTokenServerScriptTest {
     void enqueueClosedUntil_sendsRetryAfterAsImfFixdate() {
         server.enqueueClosedUntil(Instant.parse("2025-06-02T08:00:00.750Z"));
 
-        Reply reply = requestToken();
+        Reply reply = requestToken(server);
 
         assertThat(reply.status()).isEqualTo(503);
         assertThat(reply.header("Retry-After")).isEqualTo("Mon, 02 Jun 2025 08:00:00 GMT");
@@ -131,8 +115,8 @@ class FakeTokenServerScriptTest {
         server.enqueueResponse(502, Map.of("Content-Type", "text/html"), "<html>bad gateway</html>")
                 .enqueueResponse(200, Map.of("X-Trace", "abc"), "{\"access_token\":\"custom\",\"extra\":true}");
 
-        Reply html = requestToken();
-        Reply custom = requestToken();
+        Reply html = requestToken(server);
+        Reply custom = requestToken(server);
 
         assertThat(html.status()).isEqualTo(502);
         assertThat(html.header("Content-Type")).isEqualTo("text/html");
@@ -148,7 +132,7 @@ class FakeTokenServerScriptTest {
         server.enqueueDelay(Duration.ofMillis(300));
 
         long start = System.nanoTime();
-        Reply reply = requestToken();
+        Reply reply = requestToken(server);
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
 
         assertThat(reply.status()).isEqualTo(200);
@@ -161,46 +145,46 @@ class FakeTokenServerScriptTest {
         server.enqueueDelay(Duration.ofSeconds(1));
         OkHttpClient impatient = TestHttp.CLIENT.newBuilder().readTimeout(Duration.ofMillis(100)).build();
 
-        assertThatThrownBy(() -> TestHttp.execute(impatient, tokenRequest()))
+        assertThatThrownBy(() -> TestHttp.execute(impatient, tokenRequest(server)))
                 .isInstanceOf(UncheckedIOException.class)
                 .hasCauseInstanceOf(InterruptedIOException.class);
-        assertThat(requestToken().status()).isEqualTo(200);
+        assertThat(requestToken(server).status()).isEqualTo(200);
     }
 
     @Test
     void enqueueDisconnect_closesTheConnectionWithoutAnswerOrToken() {
         server.enqueueDisconnect();
 
-        assertThatThrownBy(this::requestToken)
+        assertThatThrownBy(() -> requestToken(server))
                 .isInstanceOf(UncheckedIOException.class)
                 .hasCauseInstanceOf(IOException.class);
         assertThat(server.requestCount()).isEqualTo(1);
         assertThat(server.issuedTokens()).isEmpty();
-        assertThat(requestToken().status()).isEqualTo(200);
+        assertThat(requestToken(server).status()).isEqualTo(200);
     }
 
     @Test
     void enqueueDisconnectDuringBody_sendsHeadersThenBreaksTheBody() throws IOException {
         server.enqueueDisconnectDuringBody();
 
-        try (Response response = TestHttp.CLIENT.newCall(tokenRequest()).execute()) {
+        try (Response response = TestHttp.CLIENT.newCall(tokenRequest(server)).execute()) {
             assertThat(response.code()).isEqualTo(200);
             assertThatThrownBy(() -> response.body().string()).isInstanceOf(IOException.class);
         }
-        assertThat(requestToken().status()).isEqualTo(200);
+        assertThat(requestToken(server).status()).isEqualTo(200);
     }
 
     @Test
     void enqueueTruncatedJson_sendsAWellFramedHalfBody() {
         server.enqueueTruncatedJson();
 
-        Reply reply = requestToken();
+        Reply reply = requestToken(server);
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.header("Content-Length")).isEqualTo(Integer.toString(reply.body().length()));
         assertThat(reply.body()).startsWith("{\"access_token\":\"fake-token-1\"");
         assertThatThrownBy(reply::json).isInstanceOf(UncheckedIOException.class);
-        assertThat(requestToken().status()).isEqualTo(200);
+        assertThat(requestToken(server).status()).isEqualTo(200);
     }
 
     @Test
@@ -213,13 +197,5 @@ class FakeTokenServerScriptTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> server.enqueueResponse(200, Map.of(), null)).hasMessage("body == null");
         assertThat(server.scriptedAnswersRemaining()).isZero();
-    }
-
-    private Request tokenRequest() {
-        String body = "{\"client_id\":\"" + DEFAULT_CLIENT_ID + "\",\"client_secret\":\"" + DEFAULT_CLIENT_SECRET
-                + "\"}";
-        return new Request.Builder().url(server.tokenUrl())
-                .post(RequestBody.create(body, TestHttp.APPLICATION_JSON))
-                .build();
     }
 }

@@ -23,8 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.RequestBody;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,17 +31,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The default behaviour: issuing tokens, checking credentials, routing. */
 class FakeTokenServerTest {
 
-    private final FakeTokenServer server = new FakeTokenServer();
-
-    @BeforeEach
-    void start() {
-        server.start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @AutoClose
+    private final FakeTokenServer server = new FakeTokenServer().start();
 
     @Test
     void jsonBody_withDefaultCredentials_issuesBearerTokenForOneHour() {

@@ -8,8 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tokenapi.testkit.RecordedTokenRequest.AuthStyle;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** What the server records about each request, and what it never prints. */
@@ -17,17 +16,8 @@ class RecordedTokenRequestTest {
 
     private static final String SECRET = "very-secret-value";
 
-    private final FakeTokenServer server = new FakeTokenServer().credentials(DEFAULT_CLIENT_ID, SECRET);
-
-    @BeforeEach
-    void start() {
-        server.start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @AutoClose
+    private final FakeTokenServer server = new FakeTokenServer().credentials(DEFAULT_CLIENT_ID, SECRET).start();
 
     @Test
     void takeRequest_decodesTheJsonStyle() {

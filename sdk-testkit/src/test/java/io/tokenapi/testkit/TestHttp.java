@@ -31,9 +31,23 @@ final class TestHttp {
     private TestHttp() {
     }
 
+    /** The provider's own style with the server's default credentials: the request most tests just need answered. */
+    static Reply requestToken(FakeTokenServer server) {
+        return execute(CLIENT, tokenRequest(server));
+    }
+
+    /** The request {@link #requestToken} sends, for tests that send it with another client. */
+    static Request tokenRequest(FakeTokenServer server) {
+        return jsonRequest(server.tokenUrl(), FakeTokenServer.DEFAULT_CLIENT_ID, FakeTokenServer.DEFAULT_CLIENT_SECRET);
+    }
+
     static Reply postJson(String url, String clientId, String clientSecret) {
+        return execute(CLIENT, jsonRequest(url, clientId, clientSecret));
+    }
+
+    private static Request jsonRequest(String url, String clientId, String clientSecret) {
         String body = "{\"client_id\":\"" + clientId + "\",\"client_secret\":\"" + clientSecret + "\"}";
-        return execute(CLIENT, new Request.Builder().url(url).post(RequestBody.create(body, APPLICATION_JSON)).build());
+        return new Request.Builder().url(url).post(RequestBody.create(body, APPLICATION_JSON)).build();
     }
 
     static Reply postForm(String url, String clientId, String clientSecret, String scope) {

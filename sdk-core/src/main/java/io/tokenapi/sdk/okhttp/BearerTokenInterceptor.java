@@ -3,6 +3,7 @@ package io.tokenapi.sdk.okhttp;
 import io.tokenapi.sdk.AccessToken;
 import io.tokenapi.sdk.OAuthClient;
 import io.tokenapi.sdk.OAuthException;
+import io.tokenapi.sdk.internal.Loopback;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -161,9 +162,7 @@ public final class BearerTokenInterceptor implements Interceptor {
   }
 
   static boolean isLoopback(String host) {
-    return host.equals("localhost")
-        || host.equals("::1")
-        || (host.startsWith("127.") && host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9')));
+    return Loopback.isLoopback(host);
   }
 
   /** Builds a {@link BearerTokenInterceptor}. Not thread-safe. */

@@ -1,0 +1,330 @@
+package io.tokenapi.sdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.tokenapi.sdk.okhttp.BearerTokenInterceptor;
+import io.tokenapi.sdk.okhttp.TokenUnavailableIOException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.SocketEffect;
+import mockwebserver3.junit5.StartStop;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+
+/**
+ * A full run of the client against a server that answers every way the provider can (success, refresh, 401, 409,
+ * 500, 503, invalid bodies, a dropped connection), and resource calls through {@link BearerTokenInterceptor}, with every SLF4J logger at TRACE ({@link CapturingLogs}) and
+ * OkHttp's java.util.logging at ALL: neither the client secret (plain, form-encoded or in the Basic header) nor any
+ * token value may appear in a log line, an exception message or stack trace, or a {@code toString()}.
+ */
+class SecretLeakTest {
+  private static final String CLIENT_ID = "leak-client";
+  private static final String SECRET = "leak-s3cret-5e3d9a";
+  private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
+
+  @StartStop final MockWebServer server = new MockWebServer();
+  private final MutableClock clock = new MutableClock(NOW);
+  private final List<String> tokenValues = new ArrayList<>();
+  private final List<Throwable> thrown = new CopyOnWriteArrayList<>();
+
+  private MockResponse token(int expiresIn) {
+    String value = "tokval-" + UUID.randomUUID();
+    tokenValues.add(value);
+    return json(200, "{\"access_token\":\"" + value + "\",\"token_type\":\"Bearer\",\"expires_in\":" + expiresIn
+        + ",\"scope\":\"payments\",\"refresh_hint\":\"" + value + "\"}");
+  }
+
+  private static MockResponse json(int status, String body) {
+    return new MockResponse.Builder().code(status).setHeader("Content-Type", "application/json").body(body).build();
+  }
+
+  /** An error body that echoes the secret everywhere a careless server might. */
+  private static String echo(String code) {
+    return "{\"errorId\":\"id-" + SECRET + "\",\"code\":\"" + code + "\",\"text\":\"client_secret=" + SECRET
+        + " is wrong\",\"parameter_name\":\"client_secret\",\"parameter_value\":{\"" + SECRET + "\":[\"" + SECRET
+        + "\"]}}";
+  }
+
+  private OAuthException failure(ThrowingRunnable call) {
+    OAuthException e = catchThrowableOfType(OAuthException.class, call::run);
+    assertThat(e).isNotNull();
+    thrown.add(e);
+    return e;
+  }
+
+  @FunctionalInterface
+  private interface ThrowingRunnable {
+    void run() throws Throwable;
+  }
+
+  @ParameterizedTest
+  @EnumSource(ClientAuthentication.class)
+  void fullScenario_neverLogsOrThrowsTheSecretOrATokenValue(ClientAuthentication mode) throws Exception {
+    List<String> julLines = new CopyOnWriteArrayList<>();
+    Logger okhttp = Logger.getLogger("okhttp3");
+    Level okhttpLevel = okhttp.getLevel();
+    Handler jul = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        julLines.add(record.getLoggerName() + " " + record.getMessage() + " " + record.getThrown());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    okhttp.setLevel(Level.ALL);
+    okhttp.addHandler(jul);
+    CapturingLogs logs = CapturingLogs.start();
+    List<String> listenerTexts = new CopyOnWriteArrayList<>();
+    OAuthClientListener listener = new OAuthClientListener() {
+      @Override
+      public void onRefreshFailed(OAuthException cause) {
+        listenerTexts.add(stackTrace(cause));
+      }
+
+      @Override
+      public void onRetryScheduled(int attempt, Duration delay, OAuthException cause) {
+        listenerTexts.add(stackTrace(cause));
+      }
+    };
+    List<String> descriptions = new ArrayList<>();
+
+    try (OAuthClient client = OAuthClient.builder()
+        .baseUrl(server.url("/"))
+        .clientId(CLIENT_ID)
+        .clientSecret(SECRET)
+        .clientAuthentication(mode)
+        .scope("payments")
+        .clock(clock)
+        .listener(listener)
+        .retryPolicy(RetryPolicy.builder()
+            .maxAttempts(2)
+            .initialBackoff(Duration.ofMillis(1))
+            .maxBackoff(Duration.ofMillis(5))
+            .maxWait(Duration.ofSeconds(10))
+            .build())
+        .readTimeout(Duration.ofSeconds(2))
+        .build()) {
+      descriptions.add(client.toString());
+
+      // success, cache hit, refresh
+      server.enqueue(token(3600));
+      AccessToken first = client.getToken();
+      assertThat(client.getToken()).isSameAs(first);
+      server.enqueue(token(3600));
+      AccessToken second = client.refresh();
+      descriptions.add(first.toString());
+      descriptions.add(second.toString());
+
+      // stale: the background refresh, then a 500 that is retried and succeeds
+      clock.advance(Duration.ofMinutes(57));
+      server.enqueue(json(500, echo("INTERNAL")));
+      server.enqueue(token(3600));
+      assertThat(client.getToken()).isEqualTo(second);
+      AccessToken third = awaitNewToken(client, second);
+      client.invalidate(third);
+
+      // resource calls through the interceptor: a 401 (invalidate, new token, one retry), then no token at all
+      try (MockWebServer resource = new MockWebServer()) {
+        resource.start();
+        BearerTokenInterceptor interceptor =
+            BearerTokenInterceptor.builder(client).allowHost(resource.getHostName()).build();
+        descriptions.add(interceptor.toString());
+        OkHttpClient api = new OkHttpClient.Builder().addInterceptor(interceptor).build();
+        Request call = new Request.Builder().url(resource.url("/accounts")).build();
+        server.enqueue(token(3600));
+        server.enqueue(token(3600));
+        resource.enqueue(new MockResponse.Builder().code(401).build());
+        resource.enqueue(new MockResponse.Builder().body("ok").build());
+        try (Response r = api.newCall(call).execute()) {
+          assertThat(r.code()).isEqualTo(200);
+        }
+        client.invalidate();
+        server.enqueue(json(409, echo("CONFLICT")));
+        IOException unavailable = catchThrowableOfType(IOException.class, () -> api.newCall(call).execute().close());
+        assertThat(unavailable).isInstanceOf(TokenUnavailableIOException.class);
+        thrown.add(unavailable);
+        api.connectionPool().evictAll();
+      }
+
+      // 401, 409, 500 (twice: the retry fails too), 503 that reopens after maxWait
+      server.enqueue(json(401, "{\"error\":\"invalid_client\",\"error_description\":\"bad secret " + SECRET
+          + "\"}"));
+      failure(client::refresh);
+      server.enqueue(json(409, echo("CONFLICT")));
+      failure(client::refresh);
+      server.enqueue(json(500, echo("INTERNAL")));
+      server.enqueue(json(500, echo("INTERNAL")));
+      failure(client::refresh);
+      server.enqueue(new MockResponse.Builder().code(503).setHeader("Retry-After", "3600")
+          .setHeader("Content-Type", "application/json").body(echo("CLOSED")).build());
+      failure(client::refresh);
+
+      // invalid bodies: the request echoed back, a token with an unusable expiry, not JSON
+      server.enqueue(json(200, "{\"client_id\":\"" + CLIENT_ID + "\",\"client_secret\":\"" + SECRET + "\""));
+      failure(client::refresh);
+      String unusable = "tokval-unusable-" + UUID.randomUUID();
+      tokenValues.add(unusable);
+      server.enqueue(json(200, "{\"access_token\":\"" + unusable + "\",\"expires_in\":\"soon\"}"));
+      failure(client::refresh);
+      server.enqueue(new MockResponse.Builder().body("<html>" + SECRET + "</html>").build());
+      failure(client::refresh);
+
+      // transport failure (retried once, fails again), through the async path
+      server.enqueue(json(200, "{}").newBuilder().onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build());
+      server.enqueue(json(200, "{}").newBuilder().onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build());
+      client.invalidate();
+      clock.advance(Duration.ofSeconds(5)); // past the negative cache of the failures above
+      CompletableFuture<AccessToken> async = client.getTokenAsync();
+      try {
+        async.get(5, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        thrown.add(e.getCause());
+      }
+    } finally {
+      logs.close();
+      okhttp.removeHandler(jul);
+      okhttp.setLevel(okhttpLevel);
+    }
+
+    for (Throwable e : thrown) {
+      descriptions.add(stackTrace(e));
+      if (e instanceof ApiException) {
+        ((ApiException) e).error().ifPresent(error -> descriptions.add(error.toString()));
+      }
+    }
+    List<CapturingLogs.Event> events = logs.events();
+    assertThat(thrown).hasSize(9);
+    assertThat(thrown).hasAtLeastOneElementOfType(TransportException.class);
+    // The capture must have worked for the test to mean anything: DEBUG per fetch and retry, WARN per failure.
+    assertThat(events).anyMatch(e -> e.level() == org.slf4j.event.Level.DEBUG);
+    assertThat(events).anyMatch(e -> e.level() == org.slf4j.event.Level.WARN);
+    assertThat(listenerTexts).isNotEmpty();
+
+    List<String> forbidden = forbidden(mode);
+    for (CapturingLogs.Event event : events) {
+      StringBuilder text = new StringBuilder(event.message());
+      for (Throwable t = event.thrown(); t != null; t = t.getCause()) {
+        text.append('\n').append(stackTrace(t));
+      }
+      assertFree("log " + event, text.toString(), forbidden);
+    }
+    for (String line : julLines) {
+      assertFree("OkHttp log", line, forbidden);
+    }
+    for (String text : listenerTexts) {
+      assertFree("listener exception", text, forbidden);
+    }
+    for (String text : descriptions) {
+      assertFree("description", text, forbidden);
+    }
+  }
+
+  /** The secret as it travels in each mode, and every token value the server issued. */
+  private List<String> forbidden(ClientAuthentication mode) {
+    List<String> forbidden = new ArrayList<>(tokenValues);
+    forbidden.add(SECRET);
+    forbidden.add(URLEncoder.encode(SECRET, StandardCharsets.UTF_8));
+    String basic = URLEncoder.encode(CLIENT_ID, StandardCharsets.UTF_8) + ":"
+        + URLEncoder.encode(SECRET, StandardCharsets.UTF_8);
+    forbidden.add(Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.UTF_8)));
+    assertThat(tokenValues).as("tokens issued in mode %s", mode).hasSizeGreaterThanOrEqualTo(4);
+    return forbidden;
+  }
+
+  private static void assertFree(String where, String text, List<String> forbidden) {
+    for (String secret : forbidden) {
+      assertThat(text).as("%s must not contain %s", where, secret).doesNotContain(secret);
+    }
+  }
+
+  /** Waits for the background refresh to replace {@code old} in the cache. */
+  private static AccessToken awaitNewToken(OAuthClient client, AccessToken old) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    AccessToken current = client.getToken();
+    while (current.equals(old) && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+      current = client.getToken();
+    }
+    assertThat(current).as("the background refresh replaced the stale token").isNotEqualTo(old);
+    return current;
+  }
+
+  private static String stackTrace(Throwable e) {
+    StringWriter out = new StringWriter();
+    e.printStackTrace(new PrintWriter(out));
+    return out.toString();
+  }
+
+  @Test
+  void toString_ofEveryPublicType_redacts() throws Exception {
+    String value = "tokval-" + UUID.randomUUID();
+    AccessToken token = new AccessToken(value, "Bearer", NOW, "payments", Map.of("id_token", value));
+    OAuthClient.Builder builder = OAuthClient.builder()
+        .baseUrl("https://api.example.com")
+        .clientId(CLIENT_ID)
+        .clientSecret(SECRET);
+    server.enqueue(json(409, echo("CONFLICT")));
+    ConflictException conflict;
+    try (OAuthClient client = OAuthClient.builder().baseUrl(server.url("/")).clientId(CLIENT_ID)
+        .clientSecret(SECRET).retryPolicy(RetryPolicy.none()).build()) {
+      conflict = catchThrowableOfType(ConflictException.class, client::getToken);
+    }
+    List<Object> values = new ArrayList<>(List.of(
+        token,
+        AccessToken.of(value, NOW),
+        builder,
+        RetryPolicy.defaults(),
+        RetryPolicy.none(),
+        WorkingHours.of(ZoneId.of("Europe/Berlin"), LocalTime.of(8, 0), LocalTime.of(18, 0),
+            EnumSet.range(DayOfWeek.MONDAY, DayOfWeek.FRIDAY)),
+        conflict,
+        conflict.error().orElseThrow(),
+        new ServiceUnavailableException("closed", null, NOW),
+        new TransportException("reset", new IOException("reset")),
+        new InvalidResponseException("bad", 200, null),
+        new OAuthException("failed")));
+    values.addAll(List.of(ClientAuthentication.values()));
+    try (OAuthClient client = builder.build()) {
+      values.add(client);
+    }
+
+    for (Object v : values) {
+      assertThat(v.toString()).as(v.getClass().getName()).doesNotContain(SECRET).doesNotContain(value);
+    }
+    assertThat(token.toString()).contains("<redacted>").contains("payments");
+  }
+}

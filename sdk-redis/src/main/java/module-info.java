@@ -1,0 +1,11 @@
+/**
+ * A Redis token store for the tokenapi SDK, on Jedis. Only {@code io.tokenapi.sdk.redis} is exported.
+ */
+module io.tokenapi.sdk.redis {
+  requires transitive io.tokenapi.sdk;
+  requires transitive redis.clients.jedis;
+  requires com.fasterxml.jackson.databind;
+  requires org.slf4j;
+
+  exports io.tokenapi.sdk.redis;
+}
