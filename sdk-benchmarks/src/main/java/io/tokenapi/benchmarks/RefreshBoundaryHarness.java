@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,7 +47,14 @@ final class RefreshBoundaryHarness {
     Contender create(TokenServer server) throws Exception;
   }
 
+  /**
+   * One contender's result. {@code tokenRequests} counts the first fetch too: one refresh per crossing means
+   * {@code crossings + 1}.
+   */
   record Row(String contender, int callers, int crossings, int tokenRequests, LatencyHistogram nanos) {
+    int extraRequests() {
+      return tokenRequests - crossings - 1;
+    }
   }
 
   static List<Row> runAll(int crossings, PrintStream log) throws Exception {
@@ -80,9 +88,13 @@ final class RefreshBoundaryHarness {
         }
         if (contender.cachedToken() != before) {
           refreshed++;
+        } else {
+          log.printf("refresh boundary  %s: crossing %d: no refreshed token after %d s (%d token requests so far);"
+              + " threads:%n%s", name, i + 1, REFRESH_TIMEOUT.toSeconds(), server.tokenRequests(), threadDump());
         }
         TimeUnit.NANOSECONDS.sleep(MARGIN.toNanos());
         callers.active = false;
+        settle(server);
       }
       LatencyHistogram nanos = callers.stop();
       Row row = new Row(name, CALLERS, refreshed, server.tokenRequests(), nanos);
@@ -93,6 +105,35 @@ final class RefreshBoundaryHarness {
       log.printf("  slowest calls: %s%n", callers.slowest());
       return row;
     }
+  }
+
+  /**
+   * Waits until no token request has arrived for longer than the server takes to answer one, so a second refresh
+   * started at the end of a crossing lands before the next crossing computes its clock jump from the cached token
+   * (otherwise it would land after the jump, with an expiry computed from the old clock).
+   */
+  private static void settle(TokenServer server) throws InterruptedException {
+    int seen;
+    do {
+      seen = server.tokenRequests();
+      TimeUnit.NANOSECONDS.sleep(SERVER_DELAY.toNanos() + MARGIN.toNanos() * 5);
+    } while (server.tokenRequests() != seen);
+  }
+
+  /** Stacks of the threads that take part in a refresh, for a crossing whose refresh never landed. */
+  private static String threadDump() {
+    StringBuilder dump = new StringBuilder();
+    for (Map.Entry<Thread, StackTraceElement[]> entry : Thread.getAllStackTraces().entrySet()) {
+      String thread = entry.getKey().getName();
+      if (thread.startsWith("tokenapi") || thread.startsWith("OkHttp") || thread.startsWith("boundary-caller")
+          || thread.startsWith("MockWebServer")) {
+        dump.append("  \"").append(thread).append("\" ").append(entry.getKey().getState()).append('\n');
+        for (StackTraceElement frame : entry.getValue()) {
+          dump.append("      at ").append(frame).append('\n');
+        }
+      }
+    }
+    return dump.toString();
   }
 
   /** The calling threads: loop on getToken() while active, sleep otherwise. */
