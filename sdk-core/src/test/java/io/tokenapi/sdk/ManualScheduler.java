@@ -11,6 +11,7 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A scheduler driven by a {@link MutableClock}: scheduled tasks run only when the test advances time past them, on
@@ -64,6 +65,17 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
 
   synchronized int pending() {
     return tasks.size();
+  }
+
+  /** Waits up to 5 s until a task is pending: one that another thread (the client's retry loop) schedules. */
+  void awaitPending() throws InterruptedException, TimeoutException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (pending() == 0) {
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException("no task was scheduled");
+      }
+      Thread.sleep(1);
+    }
   }
 
   /** Delays of every task ever scheduled, in milliseconds, in scheduling order. */

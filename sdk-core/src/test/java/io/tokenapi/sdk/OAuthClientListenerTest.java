@@ -8,14 +8,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import mockwebserver3.MockWebServer;
-import mockwebserver3.junit5.StartStop;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,50 +19,20 @@ import org.junit.jupiter.params.provider.ValueSource;
 class OAuthClientListenerTest {
   private static final Instant T0 = Instant.parse("2025-03-03T10:00:00Z");
 
-  @StartStop final MockWebServer server = new MockWebServer();
-  private final TokenDispatcher tokens = new TokenDispatcher();
+  @RegisterExtension final CacheTestClients clients = new CacheTestClients("listener");
+  private final TokenDispatcher tokens = clients.tokens;
   private final MutableClock clock = new MutableClock(T0);
   private final ManualScheduler scheduler = new ManualScheduler(clock);
   private OAuthClient client;
 
-  @BeforeEach
-  void serveTokens() {
-    server.setDispatcher(tokens);
-  }
-
-  @AfterEach
-  void closeClient() {
-    tokens.release();
-    if (client != null) {
-      client.close();
-    }
-  }
-
   private OAuthClient.Builder builder(OAuthClientListener listener) {
-    return OAuthClient.builder()
-        .baseUrl(server.url("/").toString())
-        .clientId("listener-id")
-        .clientSecret("listener-secret")
-        .clock(clock)
-        .scheduler(scheduler)
-        .random(() -> 0.5)
-        .listener(listener);
-  }
-
-  private void awaitPendingTask() throws InterruptedException, TimeoutException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (scheduler.pending() == 0) {
-      if (System.nanoTime() > deadline) {
-        throw new TimeoutException("no task was scheduled");
-      }
-      Thread.sleep(1);
-    }
+    return clients.builder(clock, listener).scheduler(scheduler).random(() -> 0.5);
   }
 
   @Test
   void onTokenRefreshed_isCalledWithTheNewToken_beforeWaitingCallersWake() {
     RecordingListener listener = new RecordingListener();
-    client = builder(listener).build();
+    client = clients.build(builder(listener));
 
     AccessToken token = client.getToken();
 
@@ -79,7 +45,7 @@ class OAuthClientListenerTest {
   @Test
   void onTokenRefreshed_isCalledForEachRefresh_includingBackgroundOnes() throws Exception {
     RecordingListener listener = new RecordingListener();
-    client = builder(listener).build();
+    client = clients.build(builder(listener));
     AccessToken first = client.getToken();
     AccessToken second = client.refresh();
 
@@ -94,7 +60,7 @@ class OAuthClientListenerTest {
   @Test
   void onRefreshFailed_isCalledWithTheTypedCause() {
     RecordingListener listener = new RecordingListener();
-    client = builder(listener).build();
+    client = clients.build(builder(listener));
     tokens.failWith(TokenDispatcher.error(409));
 
     Throwable thrown = catchThrowable(client::getToken);
@@ -108,15 +74,15 @@ class OAuthClientListenerTest {
   @Test
   void onRetryScheduled_isCalledWithAttemptDelayAndCause() throws Exception {
     RecordingListener listener = new RecordingListener();
-    client = builder(listener).build();
+    client = clients.build(builder(listener));
     tokens.enqueue(TokenDispatcher.error(500)).enqueue(TokenDispatcher.error(500));
 
     CompletableFuture<AccessToken> future = client.getTokenAsync();
     listener.awaitRetries(1);
-    awaitPendingTask();
+    scheduler.awaitPending();
     scheduler.runNext();
     listener.awaitRetries(2);
-    awaitPendingTask();
+    scheduler.awaitPending();
     scheduler.runNext();
 
     assertThat(future.get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-3");
@@ -153,7 +119,7 @@ class OAuthClientListenerTest {
         }
       }
     };
-    client = builder(reentrant).retryPolicy(RetryPolicy.none()).build();
+    client = clients.build(builder(reentrant).retryPolicy(RetryPolicy.none()));
     self.set(client);
     tokens.enqueue(TokenDispatcher.error(500));
 
@@ -204,12 +170,12 @@ class OAuthClientListenerTest {
   @ValueSource(booleans = {false, true})
   void listenerThatThrows_doesNotBreakTheClient(boolean error) throws Exception {
     ThrowingListener listener = new ThrowingListener(error);
-    client = builder(listener).build();
+    client = clients.build(builder(listener));
 
     // A retry (onRetryScheduled throws), then a token (onTokenRefreshed throws).
     tokens.enqueue(TokenDispatcher.error(500));
     CompletableFuture<AccessToken> future = client.getTokenAsync();
-    awaitPendingTask();
+    scheduler.awaitPending();
     scheduler.runNext();
     AccessToken token = future.get(5, TimeUnit.SECONDS);
     assertThat(token.value()).isEqualTo("tok-2");

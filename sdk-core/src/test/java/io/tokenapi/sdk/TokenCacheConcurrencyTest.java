@@ -19,15 +19,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import mockwebserver3.MockWebServer;
-import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The cache under real concurrency: platform threads calling the client at once against a loopback token endpoint.
@@ -50,8 +47,8 @@ class TokenCacheConcurrencyTest {
   /** Reused by every repetition: creating 200 threads per run would cost more than the test itself. */
   private static ExecutorService pool;
 
-  @StartStop final MockWebServer server = new MockWebServer();
-  private final TokenDispatcher tokens = new TokenDispatcher();
+  @RegisterExtension final CacheTestClients clients = new CacheTestClients("race");
+  private final TokenDispatcher tokens = clients.tokens;
   private final RecordingListener listener = new RecordingListener();
   private OAuthClient client;
 
@@ -70,26 +67,8 @@ class TokenCacheConcurrencyTest {
     pool.shutdownNow();
   }
 
-  @BeforeEach
-  void serveTokens() {
-    server.setDispatcher(tokens);
-  }
-
-  @AfterEach
-  void closeClient() {
-    tokens.release();
-    if (client != null) {
-      client.close();
-    }
-  }
-
   private OAuthClient.Builder builder() {
-    return OAuthClient.builder()
-        .baseUrl(server.url("/").toString())
-        .clientId("race-id")
-        .clientSecret("race-secret")
-        .clock(new MutableClock(NOW))
-        .listener(listener);
+    return clients.builder(new MutableClock(NOW), listener);
   }
 
   /**
@@ -130,7 +109,7 @@ class TokenCacheConcurrencyTest {
 
   @RepeatedTest(RACE_REPETITIONS)
   void getToken_with200ColdCallers_sendsExactlyOneRequest() throws Exception {
-    client = builder().build();
+    client = clients.build(builder());
     tokens.hold();
     Set<Thread> threads = ConcurrentHashMap.newKeySet();
 
@@ -153,7 +132,7 @@ class TokenCacheConcurrencyTest {
   @RepeatedTest(RACE_REPETITIONS)
   void invalidate_by100ThreadsForTheSameRejectedToken_causesExactlyOneRefresh(RepetitionInfo repetition)
       throws Exception {
-    client = builder().build();
+    client = clients.build(builder());
     AccessToken rejected = client.getToken();
     boolean holdRefresh = repetition.getCurrentRepetition() % 2 == 1;
     if (holdRefresh) {
@@ -179,7 +158,7 @@ class TokenCacheConcurrencyTest {
 
   @RepeatedTest(FAILURE_BURST_REPETITIONS)
   void getToken_burstOfCallersAfterFailure_doesNotBecomeBurstOfRequests() throws Exception {
-    client = builder().retryPolicy(RetryPolicy.none()).build();
+    client = clients.build(builder().retryPolicy(RetryPolicy.none()));
     tokens.failWith(TokenDispatcher.error(500)).hold();
     Set<Thread> threads = ConcurrentHashMap.newKeySet();
 
@@ -202,7 +181,7 @@ class TokenCacheConcurrencyTest {
 
   @Test
   void getTokenAsync_neverBlocksTheCaller_whileTheServerTakes500Millis() throws Exception {
-    client = builder().build();
+    client = clients.build(builder());
     tokens.headersDelay(500);
 
     long start = System.nanoTime();
@@ -217,7 +196,7 @@ class TokenCacheConcurrencyTest {
 
   @Test
   void getTokenAsync_cancellingOneCallersFuture_doesNotCancelTheOthers() throws Exception {
-    client = builder().build();
+    client = clients.build(builder());
     tokens.hold();
     CompletableFuture<AccessToken> cancelled = client.getTokenAsync();
     CompletableFuture<AccessToken> other = client.getTokenAsync();
@@ -236,7 +215,7 @@ class TokenCacheConcurrencyTest {
 
   @Test
   void getToken_whenCallerIsInterrupted_endsOnlyThatWaitWithTheFlagRestored() throws Exception {
-    client = builder().build();
+    client = clients.build(builder());
     tokens.hold();
     Threads.Caller<Boolean> interrupted = Threads.start("test-interrupted", () -> {
       try {
@@ -268,7 +247,7 @@ class TokenCacheConcurrencyTest {
    */
   private Set<Thread> clientThreadsAfterARetriedCall() throws Exception {
     Set<Thread> before = Threads.named("tokenapi-");
-    client = builder().random(() -> 0.0).build();
+    client = clients.build(builder().random(() -> 0.0));
     tokens.enqueue(TokenDispatcher.error(500));
 
     assertThat(client.getToken().value()).isEqualTo("tok-2");
@@ -314,7 +293,7 @@ class TokenCacheConcurrencyTest {
 
   @Test
   void close_whileCallersWait_failsThemWithIllegalStateException() throws Exception {
-    client = builder().build();
+    client = clients.build(builder());
     tokens.hold();
     CompletableFuture<AccessToken> async = client.getTokenAsync();
     Threads.Caller<AccessToken> blocking = Threads.start("test-blocking-caller", client::getToken);
@@ -333,7 +312,7 @@ class TokenCacheConcurrencyTest {
 
   @Test
   void refresh_calledBy50ThreadsWhileOneIsInFlight_sendsOneRequest() throws Exception {
-    client = builder().build();
+    client = clients.build(builder());
     tokens.hold();
     CompletableFuture<AccessToken> first = client.getTokenAsync();
     tokens.awaitRequests(1);

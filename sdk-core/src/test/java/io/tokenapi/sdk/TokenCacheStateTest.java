@@ -10,12 +10,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import mockwebserver3.MockWebServer;
-import mockwebserver3.junit5.StartStop;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The cache's state machine (fresh, stale, expired), its margins, and its failure handling, driven by a fake clock
@@ -28,39 +24,19 @@ class TokenCacheStateTest {
   private static final Duration STALE_AT = Duration.ofSeconds(3600 - 300);
   private static final Duration EXPIRED_AT = Duration.ofSeconds(3600 - 30);
 
-  @StartStop final MockWebServer server = new MockWebServer();
-  private final TokenDispatcher tokens = new TokenDispatcher();
+  @RegisterExtension final CacheTestClients clients = new CacheTestClients("cache");
+  private final TokenDispatcher tokens = clients.tokens;
   private final MutableClock clock = new MutableClock(T0);
   private final ManualScheduler scheduler = new ManualScheduler(clock);
   private final RecordingListener listener = new RecordingListener();
   private OAuthClient client;
 
-  @BeforeEach
-  void serveTokens() {
-    server.setDispatcher(tokens);
-  }
-
-  @AfterEach
-  void closeClient() {
-    tokens.release();
-    if (client != null) {
-      client.close();
-    }
-  }
-
   private OAuthClient.Builder builder() {
-    return OAuthClient.builder()
-        .baseUrl(server.url("/").toString())
-        .clientId("cache-id")
-        .clientSecret("cache-secret")
-        .clock(clock)
-        .scheduler(scheduler)
-        .random(() -> 0.5)
-        .listener(listener);
+    return clients.builder(clock, listener).scheduler(scheduler).random(() -> 0.5);
   }
 
   private OAuthClient client() {
-    client = builder().build();
+    client = clients.build(builder());
     return client;
   }
 
@@ -184,7 +160,7 @@ class TokenCacheStateTest {
   @Test
   void getToken_withoutExpiresIn_livesDefaultTokenLifetime() throws Exception {
     tokens.expiresIn(null);
-    client = builder().defaultTokenLifetime(Duration.ofMinutes(20)).build();
+    client = clients.build(builder().defaultTokenLifetime(Duration.ofMinutes(20)));
     AccessToken first = client.getToken();
     assertThat(first.expiresAt()).isEqualTo(T0.plus(Duration.ofMinutes(20)));
 
@@ -237,38 +213,23 @@ class TokenCacheStateTest {
   @Test
   void getToken_whenBackgroundRefreshFailsDuringStale_servesOldTokenAndRetriesOnlyAfterBackoff() throws Exception {
     // One attempt per background refresh; with jitter 0.5 the background backoff is half of 10 s.
-    client = builder()
+    client = clients.build(builder()
         .retryPolicy(RetryPolicy.builder()
             .maxAttempts(1)
             .initialBackoff(Duration.ofSeconds(10))
             .maxBackoff(Duration.ofSeconds(10))
-            .build())
-        .build();
+            .build()));
     AccessToken old = client.getToken();
     advance(STALE_AT);
     tokens.failWith(TokenDispatcher.error(500));
 
-    assertThat(client.getToken()).isSameAs(old);
-    listener.awaitFailed(1);
-    assertThat(listener.failed.get(0)).isInstanceOf(InternalServerErrorException.class);
-    for (int i = 0; i < 20; i++) {
-      assertThat(client.getToken()).isSameAs(old);
-    }
-    advance(Duration.ofMillis(4999));
-    assertThat(client.getToken()).isSameAs(old);
-    assertThat(tokens.requests()).isEqualTo(2);
-
-    tokens.failWith(null);
-    advance(Duration.ofMillis(1));
-    assertThat(client.getToken()).isSameAs(old);
-    listener.awaitRefreshed(2);
-    assertThat(client.getToken().value()).isEqualTo("tok-3");
-    assertThat(tokens.requests()).isEqualTo(3);
+    assertThat(backgroundRefreshFails(old)).isInstanceOf(InternalServerErrorException.class);
+    servesOldTokenForWaitThenRefreshes(old, Duration.ofSeconds(5));
   }
 
   @Test
   void getToken_whenExpiredAndServerFails_throwsTypedExceptionAndBoundsRequests() throws Exception {
-    client = builder().retryPolicy(RetryPolicy.none()).build();
+    client = clients.build(builder().retryPolicy(RetryPolicy.none()));
     client.getToken();
     advance(EXPIRED_AT);
     tokens.failWith(TokenDispatcher.error(500)).hold();
@@ -302,20 +263,33 @@ class TokenCacheStateTest {
   @Test
   void getToken_whenStaleAndServerClosedWithRetryAfter_triesAgainNotBeforeRetryAt() throws Exception {
     // Default policy: a reopening two minutes away is past maxWait's reach for this refresh, so it fails at once.
-    client = builder().retryPolicy(RetryPolicy.builder().maxWait(Duration.ofSeconds(30)).build()).build();
+    client = clients.build(builder().retryPolicy(RetryPolicy.builder().maxWait(Duration.ofSeconds(30)).build()));
     AccessToken old = client.getToken();
     advance(STALE_AT);
     Instant retryAt = T0.plus(STALE_AT).plusSeconds(120);
     tokens.failWith(TokenDispatcher.error(503).newBuilder().addHeader("Retry-After", "120").build());
 
+    assertThat(backgroundRefreshFails(old)).isInstanceOfSatisfying(ServiceUnavailableException.class,
+        e -> assertThat(e.retryAt()).contains(retryAt));
+    servesOldTokenForWaitThenRefreshes(old, Duration.ofSeconds(120));
+  }
+
+  /** A stale token's background refresh fails: {@code old} is served at once; returns the failure reported. */
+  private OAuthException backgroundRefreshFails(AccessToken old) throws Exception {
     assertThat(client.getToken()).isSameAs(old);
     listener.awaitFailed(1);
-    assertThat(listener.failed.get(0)).isInstanceOfSatisfying(ServiceUnavailableException.class,
-        e -> assertThat(e.retryAt()).contains(retryAt));
+    return listener.failed.get(0);
+  }
+
+  /**
+   * After a failed background refresh, {@code old} is served without a new request until {@code wait} has passed;
+   * then, with the server working again, one more request refreshes it.
+   */
+  private void servesOldTokenForWaitThenRefreshes(AccessToken old, Duration wait) throws Exception {
     for (int i = 0; i < 20; i++) {
       assertThat(client.getToken()).isSameAs(old);
     }
-    advance(Duration.ofSeconds(120).minusMillis(1));
+    advance(wait.minusMillis(1));
     assertThat(client.getToken()).isSameAs(old);
     assertThat(tokens.requests()).isEqualTo(2);
 
@@ -329,7 +303,7 @@ class TokenCacheStateTest {
 
   @Test
   void getToken_whenExpiredAndServerClosedWithRetryAfter_failsFastUntilRetryAt() throws Exception {
-    client = builder().retryPolicy(RetryPolicy.builder().maxWait(Duration.ofSeconds(30)).build()).build();
+    client = clients.build(builder().retryPolicy(RetryPolicy.builder().maxWait(Duration.ofSeconds(30)).build()));
     client.getToken();
     advance(EXPIRED_AT);
     tokens.failWith(TokenDispatcher.error(503).newBuilder().addHeader("Retry-After", "600").build());
@@ -419,22 +393,12 @@ class TokenCacheStateTest {
 
     CompletableFuture<AccessToken> future = c.getTokenAsync();
     listener.awaitRetries(1);
-    awaitPendingTask();
+    scheduler.awaitPending();
     assertThat(future).isNotDone();
     assertThat(scheduler.scheduledDelays()).containsExactly(250L); // full jitter 0.5 of the 500 ms first backoff
 
     scheduler.advance(Duration.ofMillis(250));
     assertThat(future.get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-2");
     assertThat(tokens.requests()).isEqualTo(2);
-  }
-
-  private void awaitPendingTask() throws InterruptedException, TimeoutException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (scheduler.pending() == 0) {
-      if (System.nanoTime() > deadline) {
-        throw new TimeoutException("no task was scheduled");
-      }
-      Thread.sleep(1);
-    }
   }
 }
