@@ -1,5 +1,6 @@
 package io.tokenapi.benchmarks;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenapi.sdk.OAuthClient;
 import io.tokenapi.sdk.RetryPolicy;
 import java.io.PrintStream;
@@ -50,7 +51,7 @@ final class InterleavedFetchHarness {
       HandWrittenTokenClient handWritten = Contenders.handWritten(server);
       HandWrittenTokenClient handWrittenAsync = new HandWrittenTokenClient(
           new OkHttpClient.Builder().dispatcher(new Dispatcher(asyncPool)).build(),
-          new com.fasterxml.jackson.databind.ObjectMapper(), server.tokenUrl(),
+          new ObjectMapper(), server.tokenUrl(),
           Credentials.CLIENT_ID, Credentials.CLIENT_SECRET);
       try (OAuthClient oursWithoutRetry = Contenders.ourClient(server).retryPolicy(RetryPolicy.none()).build();
           OAuthClient ours = Contenders.ourClient(server).build()) {

@@ -1,8 +1,10 @@
 package io.tokenapi.benchmarks;
 
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +70,7 @@ final class JmhRounds {
     for (int round = 0; round < rounds; round++) {
       List<String> order = new ArrayList<>(benchmarks);
       if (round % 2 == 1) {
-        java.util.Collections.reverse(order);
+        Collections.reverse(order);
       }
       for (String benchmark : order) {
         log.printf("%n# Round %d of %d: %s%n", round + 1, rounds, benchmark);
@@ -90,7 +92,7 @@ final class JmhRounds {
         all.add(result);
       }
     }
-    try (PrintStream out = new PrintStream(json.toFile(), java.nio.charset.StandardCharsets.UTF_8)) {
+    try (PrintStream out = new PrintStream(json.toFile(), StandardCharsets.UTF_8)) {
       ResultFormatFactory.getInstance(ResultFormatType.JSON, out).writeOut(all);
     }
     return results;

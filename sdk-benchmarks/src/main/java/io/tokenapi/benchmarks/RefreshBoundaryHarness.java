@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -204,7 +205,7 @@ final class RefreshBoundaryHarness {
     String slowest() {
       StringBuilder text = new StringBuilder();
       for (int i = 0; i < CALLERS; i++) {
-        text.append(String.format(java.util.Locale.ROOT, "%scaller %d: %.1f µs, started %+.1f ms from a crossing",
+        text.append(String.format(Locale.ROOT, "%scaller %d: %.1f µs, started %+.1f ms from a crossing",
             i == 0 ? "" : "; ", i, slowestNanos[i] / 1e3, slowestStartAfterCrossing[i] / 1e6));
       }
       return text.toString();

@@ -3,6 +3,10 @@ package io.tokenapi.benchmarks;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,7 +33,7 @@ final class TokenServer implements AutoCloseable {
   private final AtomicInteger connections = new AtomicInteger();
   private final long startedNanos = System.nanoTime();
   // Arrival time (ms since start) and connection of the first requests, to explain an unexpected count.
-  private final java.util.List<String> firstArrivals = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+  private final List<String> firstArrivals = Collections.synchronizedList(new ArrayList<>());
   // Delayed answers wait on this rather than sleep, so close() need not wait out a long delay.
   private final CountDownLatch closing = new CountDownLatch(1);
   private final MockResponse response;
@@ -110,7 +114,7 @@ final class TokenServer implements AutoCloseable {
       int number = tokenRequests.incrementAndGet();
       connections.accumulateAndGet(request.getConnectionIndex() + 1, Math::max);
       if (number <= 8) {
-        firstArrivals.add(String.format(java.util.Locale.ROOT, "#%d at %.1f ms on connection %d", number,
+        firstArrivals.add(String.format(Locale.ROOT, "#%d at %.1f ms on connection %d", number,
             (System.nanoTime() - startedNanos) / 1e6, request.getConnectionIndex()));
       }
       if (delayNanos > 0 && number > undelayedRequests) {
