@@ -193,6 +193,10 @@ final class TokenCache {
 
   /** Starts the one background refresh for a stale token, unless one runs or the last failure's backoff holds. */
   private void refreshInBackground(Snapshot seen, long now) {
+    if (now < seen.staleAt) {
+      // The caller re-read the snapshot after its fast path missed: a refresh landed in between, nothing to do.
+      return;
+    }
     Failure f = failure;
     if (f != null && now < f.nextBackgroundAttempt) {
       return;
