@@ -31,10 +31,16 @@ class ReadmeTest {
 
   /** The marked region of Quickstart.java without its common indentation. */
   private static String quickstartRegion() throws IOException {
-    String source = read("sdk-examples/src/main/java/io/tokenapi/examples/Quickstart.java");
-    Matcher region = Pattern.compile("// README quickstart: begin\n(.*?\n)\\s*// README quickstart: end", Pattern.DOTALL)
+    return region("sdk-examples/src/main/java/io/tokenapi/examples/Quickstart.java", "quickstart");
+  }
+
+  /** The region between {@code // README <name>: begin} and {@code // README <name>: end}, dedented. */
+  private static String region(String path, String name) throws IOException {
+    String source = read(path);
+    Matcher region = Pattern.compile(
+            "// README " + name + ": begin\n(.*?\n)\\s*// README " + name + ": end", Pattern.DOTALL)
         .matcher(source);
-    assertThat(region.find()).as("Quickstart.java marks the README region").isTrue();
+    assertThat(region.find()).as(path + " marks the README region " + name).isTrue();
     List<String> lines = region.group(1).lines().toList();
     int indent = lines.stream().filter(l -> !l.isBlank())
         .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
@@ -55,6 +61,12 @@ class ReadmeTest {
   @Test
   void quickstartSnippet_isTheCompiledExample() throws IOException {
     assertThat(firstBlockAfter(read("README.md"), "## Quickstart", "java")).isEqualTo(quickstartRegion());
+  }
+
+  @Test
+  void testkitSnippet_isTheCompiledTest() throws IOException {
+    assertThat(firstBlockAfter(read("README.md"), "## Testing your code with the testkit", "java"))
+        .isEqualTo(region("sdk-examples/src/test/java/io/tokenapi/examples/TestkitReadmeExampleTest.java", "testkit"));
   }
 
   @Test
