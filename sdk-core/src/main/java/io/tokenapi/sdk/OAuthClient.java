@@ -67,7 +67,7 @@ public final class OAuthClient implements AutoCloseable {
     TokenEndpoint endpoint = new TokenEndpoint(
         http,
         TokenRequestFactory.create(tokenUrl, b.clientId, b.clientSecret, b.scope, b.clientAuthentication),
-        new TokenResponseParser(b.clock, b.defaultTokenLifetime, redactor),
+        new TokenResponseParser(b.defaultTokenLifetime, redactor),
         b.clock,
         b.workingHours,
         b.maxResponseBytes);
@@ -243,10 +243,6 @@ public final class OAuthClient implements AutoCloseable {
 
   private static Duration orDefault(Duration value, Duration fallback) {
     return value != null ? value : fallback;
-  }
-
-  static boolean isLoopback(String host) {
-    return Loopback.isLoopback(host);
   }
 
   /**
@@ -611,7 +607,7 @@ public final class OAuthClient implements AutoCloseable {
       if (clientSecret == null) {
         throw new IllegalStateException("clientSecret is not set: call clientSecret(...)");
       }
-      if (!baseUrl.isHttps() && !allowInsecureHttp && !isLoopback(baseUrl.host())) {
+      if (!baseUrl.isHttps() && !allowInsecureHttp && !Loopback.isLoopback(baseUrl.host())) {
         throw new IllegalStateException(
             "baseUrl uses http:// to " + baseUrl.host() + ": the client secret and tokens would travel in clear"
                 + " text. Use https://, or call allowInsecureHttp() if this network is trusted.");

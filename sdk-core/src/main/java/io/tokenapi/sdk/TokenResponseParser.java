@@ -3,7 +3,6 @@ package io.tokenapi.sdk;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -18,18 +17,12 @@ final class TokenResponseParser {
   private static final Set<String> KNOWN_FIELDS = Set.of(
       "access_token", "accessToken", "token_type", "tokenType", "expires_in", "expiresIn", "scope");
 
-  private final Clock clock;
   private final Duration defaultLifetime;
   private final Redactor redactor;
 
-  TokenResponseParser(Clock clock, Duration defaultLifetime, Redactor redactor) {
-    this.clock = clock;
+  TokenResponseParser(Duration defaultLifetime, Redactor redactor) {
     this.defaultLifetime = defaultLifetime;
     this.redactor = redactor;
-  }
-
-  AccessToken parseToken(int status, byte[] body, String contentType) {
-    return parseToken(status, body, contentType, clock.instant());
   }
 
   /**

@@ -5,10 +5,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** A clock the test moves by hand. Thread-safe. */
 final class MutableClock extends Clock {
   private volatile Instant now;
+  private final AtomicInteger readsUntilHook = new AtomicInteger(-1);
+  private final AtomicReference<Runnable> hook = new AtomicReference<>();
 
   MutableClock(Instant start) {
     this.now = start;
@@ -36,13 +40,28 @@ final class MutableClock extends Clock {
     throw new UnsupportedOperationException();
   }
 
+  /**
+   * Runs {@code action} once, inside the read that comes after {@code readsToSkip} further reads, before that read
+   * answers: lets a test make something happen between two reads of the code under test.
+   */
+  void beforeRead(int readsToSkip, Runnable action) {
+    hook.set(action);
+    readsUntilHook.set(readsToSkip);
+  }
+
   @Override
   public Instant instant() {
+    if (readsUntilHook.get() >= 0 && readsUntilHook.getAndDecrement() == 0) {
+      Runnable action = hook.getAndSet(null);
+      if (action != null) {
+        action.run();
+      }
+    }
     return now;
   }
 
   @Override
   public long millis() {
-    return now.toEpochMilli();
+    return instant().toEpochMilli();
   }
 }

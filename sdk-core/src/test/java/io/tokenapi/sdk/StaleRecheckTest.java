@@ -2,14 +2,10 @@ package io.tokenapi.sdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -28,39 +24,6 @@ class StaleRecheckTest {
   @StartStop final MockWebServer server = new MockWebServer();
   private final AtomicInteger issued = new AtomicInteger();
 
-  /** A settable clock that runs a hook once, on a chosen later call, before it answers. */
-  private static final class HookClock extends Clock {
-    volatile Instant now = T0;
-    final AtomicInteger callsUntilHook = new AtomicInteger(-1);
-    final AtomicReference<Runnable> hook = new AtomicReference<>();
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Instant instant() {
-      if (callsUntilHook.getAndDecrement() == 0) {
-        Runnable r = hook.getAndSet(null);
-        if (r != null) {
-          r.run();
-        }
-      }
-      return now;
-    }
-
-    @Override
-    public long millis() {
-      return instant().toEpochMilli();
-    }
-  }
-
   @Test
   void getToken_whenARefreshLandsBetweenTheTwoReads_sendsNoSecondRequest() throws Exception {
     server.setDispatcher(new Dispatcher() {
@@ -71,7 +34,7 @@ class StaleRecheckTest {
             .build();
       }
     });
-    HookClock clock = new HookClock();
+    MutableClock clock = new MutableClock(T0);
     try (OAuthClient client = OAuthClient.builder()
         .baseUrl(server.url("/").toString())
         .clientId("id")
@@ -79,8 +42,9 @@ class StaleRecheckTest {
         .clock(clock)
         .build()) {
       assertThat(client.getToken().value()).isEqualTo("t1");
-      clock.now = T0.plus(Duration.ofMinutes(56)); // inside the 5-minute refresh-ahead window: stale
-      clock.hook.set(() -> {
+      clock.set(T0.plus(Duration.ofMinutes(56))); // inside the 5-minute refresh-ahead window: stale
+      // Read 0: the fast path's clock read; read 1: the slow path's.
+      clock.beforeRead(1, () -> {
         // Another thread's refresh completes while this caller is between its two reads of the cache.
         Thread other = new Thread(client::refresh);
         other.start();
@@ -90,7 +54,6 @@ class StaleRecheckTest {
           Thread.currentThread().interrupt();
         }
       });
-      clock.callsUntilHook.set(1); // call 0: the fast path's clock read; call 1: the slow path's
 
       assertThat(client.getToken().value()).isEqualTo("t2");
 

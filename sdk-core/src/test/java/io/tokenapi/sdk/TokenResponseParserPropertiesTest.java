@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitrary;
@@ -32,7 +30,7 @@ class TokenResponseParserPropertiesTest {
   private static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(5);
 
   private final TokenResponseParser parser =
-      new TokenResponseParser(Clock.fixed(NOW, ZoneOffset.UTC), DEFAULT_LIFETIME, new Redactor(SECRET));
+      new TokenResponseParser(DEFAULT_LIFETIME, new Redactor(SECRET));
 
   @Provide
   Arbitrary<byte[]> bodies() {
@@ -123,13 +121,13 @@ class TokenResponseParserPropertiesTest {
   }
 
   private AccessToken parse(String json) {
-    return parser.parseToken(200, json.getBytes(StandardCharsets.UTF_8), "application/json");
+    return parser.parseToken(200, json.getBytes(StandardCharsets.UTF_8), "application/json", NOW);
   }
 
   private void assertTokenOrInvalid(byte[] body, String contentType) {
     AccessToken token;
     try {
-      token = parser.parseToken(200, body, contentType);
+      token = parser.parseToken(200, body, contentType, NOW);
     } catch (InvalidResponseException e) {
       Statistics.label("outcome").collect("InvalidResponseException");
       assertThat(e.statusCode()).isEqualTo(200);

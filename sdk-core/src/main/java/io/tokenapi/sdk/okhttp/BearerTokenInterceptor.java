@@ -103,7 +103,7 @@ public final class BearerTokenInterceptor implements Interceptor {
     if (!hosts.contains(url.host()) || request.header(AUTHORIZATION) != null) {
       return chain.proceed(request);
     }
-    if (!url.isHttps() && !allowInsecureHttp && !isLoopback(url.host())) {
+    if (!url.isHttps() && !allowInsecureHttp && !Loopback.isLoopback(url.host())) {
       throw new IOException("Refusing to send a bearer token over http:// to " + url.host()
           + ": use https://, or build the interceptor with allowInsecureHttp() if this network is trusted.");
     }
@@ -161,9 +161,6 @@ public final class BearerTokenInterceptor implements Interceptor {
     return body == null || (!body.isOneShot() && !body.isDuplex());
   }
 
-  static boolean isLoopback(String host) {
-    return Loopback.isLoopback(host);
-  }
 
   /** Builds a {@link BearerTokenInterceptor}. Not thread-safe. */
   public static final class Builder {
