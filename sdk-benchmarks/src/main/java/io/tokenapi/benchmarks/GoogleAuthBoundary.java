@@ -1,7 +1,6 @@
 package io.tokenapi.benchmarks;
 
 import com.google.auth.oauth2.AccessToken;
-import com.google.auth.oauth2.OAuth2Credentials;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -19,10 +18,10 @@ final class GoogleAuthBoundary implements RefreshBoundaryHarness.Contender {
   private static final Duration EXPIRATION_MARGIN = Duration.ofMillis(500);
   private static final URI RESOURCE_URI = URI.create("https://api.example.com/v1/payments");
 
-  private final Credentials credentials;
+  private final GoogleAuthPeer credentials;
 
   GoogleAuthBoundary(TokenServer server) throws IOException {
-    this.credentials = new Credentials(Contenders.handWritten(server));
+    this.credentials = new GoogleAuthPeer(Contenders.handWritten(server), REFRESH_MARGIN, EXPIRATION_MARGIN);
     credentials.getRequestMetadata(RESOURCE_URI);
   }
 
@@ -49,32 +48,5 @@ final class GoogleAuthBoundary implements RefreshBoundaryHarness.Contender {
   @Override
   public void crossIntoStale() {
     // Real time crosses by itself: approachStale() returned MARGIN before the stale moment.
-  }
-
-  /** {@link GoogleAuthPeer} with margins scaled down to the short token. */
-  private static final class Credentials extends OAuth2Credentials {
-    private static final long serialVersionUID = 1L;
-    private final transient HandWrittenTokenClient fetcher;
-
-    Credentials(HandWrittenTokenClient fetcher) {
-      super(null, REFRESH_MARGIN, EXPIRATION_MARGIN);
-      this.fetcher = fetcher;
-    }
-
-    @Override
-    public AccessToken refreshAccessToken() throws IOException {
-      HandWrittenTokenClient.Token token = fetcher.fetch();
-      return new AccessToken(token.value(), Date.from(token.expiresAt()));
-    }
-
-    @Override
-    public boolean equals(Object other) {
-      return this == other;
-    }
-
-    @Override
-    public int hashCode() {
-      return System.identityHashCode(this);
-    }
   }
 }

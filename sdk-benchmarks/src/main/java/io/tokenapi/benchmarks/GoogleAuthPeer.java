@@ -3,6 +3,7 @@ package io.tokenapi.benchmarks;
 import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.OAuth2Credentials;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Date;
 
 /**
@@ -18,6 +19,12 @@ final class GoogleAuthPeer extends OAuth2Credentials {
   private final transient HandWrittenTokenClient fetcher;
 
   GoogleAuthPeer(HandWrittenTokenClient fetcher) {
+    this.fetcher = fetcher;
+  }
+
+  /** With the library's refresh and expiration margins set, for runs where the token turns stale. */
+  GoogleAuthPeer(HandWrittenTokenClient fetcher, Duration refreshMargin, Duration expirationMargin) {
+    super(null, refreshMargin, expirationMargin);
     this.fetcher = fetcher;
   }
 
