@@ -1,5 +1,6 @@
 package io.tokenapi.sdk;
 
+import java.net.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -8,6 +9,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import io.tokenapi.sdk.internal.Loopback;
+import javax.net.SocketFactory;
 import okhttp3.Dispatcher;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -56,6 +58,7 @@ public final class OAuthClient implements AutoCloseable {
   private final ClientThreads threads;
   private final OkHttpClient http;
   private final boolean ownHttpClient;
+  private final boolean firstAttemptOnCallerThread;
   private final String description;
 
   private OAuthClient(Builder b) {
@@ -79,10 +82,14 @@ public final class OAuthClient implements AutoCloseable {
             : DEFAULT_CALL_TIMEOUT.toMillis());
     RetryingTokenFetcher fetcher = new RetryingTokenFetcher(
         endpoint, b.retryPolicy, b.workingHours, b.clock, threads.scheduler(), listener, callTimeout, b.random);
+    // Store calls and polling run on the client's threads; with a store, the provider request stays there too.
+    this.firstAttemptOnCallerThread = b.tokenStore == null && callerThreadAttempts(http);
     if (b.tokenStore == null) {
       this.shared = null;
       this.cache = new TokenCache(
-          fetcher::fetch, b.clock, b.refreshAhead, b.expiryMargin, b.retryPolicy, listener, b.random);
+          fetcher::fetch,
+          firstAttemptOnCallerThread ? fetcher::fetchOnCallerThread : null,
+          b.clock, b.refreshAhead, b.expiryMargin, b.retryPolicy, listener, b.random);
     } else {
       TokenCache[] self = new TokenCache[1];
       this.shared = new SharedTokenFetcher(
@@ -97,7 +104,7 @@ public final class OAuthClient implements AutoCloseable {
           b.refreshAhead,
           b.expiryMargin);
       this.cache = new TokenCache(
-          shared::fetch, b.clock, b.refreshAhead, b.expiryMargin, b.retryPolicy, listener, b.random);
+          shared::fetch, null, b.clock, b.refreshAhead, b.expiryMargin, b.retryPolicy, listener, b.random);
       self[0] = cache;
     }
     this.description = "OAuthClient[tokenUrl=" + endpoint.displayUrl() + ", clientId=" + b.clientId
@@ -116,7 +123,8 @@ public final class OAuthClient implements AutoCloseable {
   /**
    * The cached token while it is fresh; otherwise one request for all concurrent callers. A stale token is returned
    * at once while a background refresh runs. Blocks only when there is no usable token, at most for the retry
-   * policy's {@code maxWait} plus one request.
+   * policy's {@code maxWait} plus one request. A caller that starts the refresh sends the first attempt itself, on
+   * its own thread; an interrupt still ends its wait at once.
    *
    * @return a token that is valid now
    * @throws OAuthException (a subclass) when no token could be obtained, or when the calling thread is interrupted
@@ -150,7 +158,12 @@ public final class OAuthClient implements AutoCloseable {
     if (shared != null) {
       shared.reject(cache.peek());
     }
-    return TokenCache.await(cache.refresh());
+    return TokenCache.await(cache.refresh(true));
+  }
+
+  /** For tests: whether a blocking caller that starts a refresh makes its first attempt itself. */
+  boolean makesFirstAttemptOnCallerThread() {
+    return firstAttemptOnCallerThread;
   }
 
   /** For tests: the cached token, fresh or not, or null; never a request. */
@@ -232,6 +245,10 @@ public final class OAuthClient implements AutoCloseable {
         .retryOnConnectionFailure(false)
         .dispatcher(new Dispatcher(threads.http()))
         .addNetworkInterceptor(new RetryAfterShield());
+    if (base.socketFactory() == SocketFactory.getDefault()) {
+      // Same sockets, but an interrupt stops a blocked read: see callerThreadAttempts.
+      http.socketFactory(InterruptibleSocketFactory.INSTANCE);
+    }
     if (b.connectTimeout != null || b.httpClient == null) {
       http.connectTimeout(orDefault(b.connectTimeout, DEFAULT_CONNECT_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -239,6 +256,19 @@ public final class OAuthClient implements AutoCloseable {
       http.readTimeout(orDefault(b.readTimeout, DEFAULT_READ_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS);
     }
     return http.build();
+  }
+
+  /**
+   * Whether a blocking caller may make the first token request attempt on its own thread. Only when every blocking
+   * step of the request ends on {@link Thread#interrupt()}: the SDK's interruptible sockets (a caller's own socket
+   * factory may not be) and no SOCKS proxy (OkHttp opens those sockets itself). Otherwise every attempt runs on the
+   * client's threads and the caller waits for it, interruptibly.
+   */
+  private static boolean callerThreadAttempts(OkHttpClient http) {
+    Proxy proxy = http.proxy();
+    boolean socks = (proxy != null && proxy.type() == Proxy.Type.SOCKS)
+        || System.getProperty("socksProxyHost") != null;
+    return http.socketFactory() == InterruptibleSocketFactory.INSTANCE && !socks;
   }
 
   private static Duration orDefault(Duration value, Duration fallback) {

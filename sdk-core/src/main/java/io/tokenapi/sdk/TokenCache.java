@@ -46,6 +46,8 @@ final class TokenCache {
   }
 
   private final Supplier<CompletableFuture<AccessToken>> fetcher;
+  /** Like {@code fetcher} but with the first attempt on the calling thread; null when that is not possible. */
+  private final Supplier<CompletableFuture<AccessToken>> callerThreadFetcher;
   private final Clock clock;
   private final long refreshAheadMillis;
   private final long expiryMarginMillis;
@@ -62,6 +64,7 @@ final class TokenCache {
 
   TokenCache(
       Supplier<CompletableFuture<AccessToken>> fetcher,
+      Supplier<CompletableFuture<AccessToken>> callerThreadFetcher,
       Clock clock,
       Duration refreshAhead,
       Duration expiryMargin,
@@ -69,6 +72,7 @@ final class TokenCache {
       OAuthClientListener listener,
       DoubleSupplier random) {
     this.fetcher = fetcher;
+    this.callerThreadFetcher = callerThreadFetcher;
     this.clock = clock;
     this.refreshAheadMillis = refreshAhead.toMillis();
     this.expiryMarginMillis = expiryMargin.toMillis();
@@ -98,16 +102,21 @@ final class TokenCache {
       refreshInBackground(s, now);
       return CompletableFuture.completedFuture(s.token);
     }
-    return awaitRefresh(s, now);
+    return awaitRefresh(s, now, false);
   }
 
-  /** A new token from the server now, joining a refresh already in flight. */
-  CompletableFuture<AccessToken> refresh() {
+  /**
+   * A new token from the server now, joining a refresh already in flight.
+   *
+   * @param blockingCaller true when the caller waits for the result anyway, so a refresh it starts may make its
+   *     first attempt on the caller's thread
+   */
+  CompletableFuture<AccessToken> refresh(boolean blockingCaller) {
     ensureOpen();
     Snapshot seen = snapshot;
     Failure seenFailure = failure;
     // A copy per caller: one caller cancelling its future must not cancel the refresh for the others.
-    return shared(seen, seenFailure).copy();
+    return shared(seen, seenFailure, blockingCaller).copy();
   }
 
   void invalidate() {
@@ -152,7 +161,7 @@ final class TokenCache {
       refreshInBackground(s, now);
       return s.token;
     }
-    return await(awaitRefresh(s, now));
+    return await(awaitRefresh(s, now, true));
   }
 
   /**
@@ -182,13 +191,13 @@ final class TokenCache {
   }
 
   /** For a caller without a usable token: the one refresh, or the recent failure while it is negatively cached. */
-  private CompletableFuture<AccessToken> awaitRefresh(Snapshot seen, long now) {
+  private CompletableFuture<AccessToken> awaitRefresh(Snapshot seen, long now, boolean blockingCaller) {
     Failure f = failure;
     if (f != null && now < f.negativeUntil && inFlight.get() == null) {
       return CompletableFuture.failedFuture(f.exception);
     }
     // A copy per caller: one caller cancelling its future must not cancel the refresh for the others.
-    return shared(seen, f).copy();
+    return shared(seen, f, blockingCaller).copy();
   }
 
   /** Starts the one background refresh for a stale token, unless one runs or the last failure's backoff holds. */
@@ -202,15 +211,16 @@ final class TokenCache {
       return;
     }
     if (inFlight.get() == null) {
-      shared(seen, f);
+      shared(seen, f, false);
     }
   }
 
   /**
    * The refresh in flight, or a new one. {@code seen} and {@code seenFailure} are the state the caller decided on:
-   * if a refresh ended since, its outcome is handed over instead of starting another request.
+   * if a refresh ended since, its outcome is handed over instead of starting another request. A blocking caller
+   * that starts the refresh makes its first attempt itself, so the returned future is usually complete.
    */
-  private CompletableFuture<AccessToken> shared(Snapshot seen, Failure seenFailure) {
+  private CompletableFuture<AccessToken> shared(Snapshot seen, Failure seenFailure, boolean blockingCaller) {
     for (;;) {
       CompletableFuture<AccessToken> current = inFlight.get();
       if (current != null) {
@@ -229,18 +239,21 @@ final class TokenCache {
           inFlight.compareAndSet(mine, null);
           mine.completeExceptionally(f.exception);
         } else {
-          start(mine);
+          start(mine, blockingCaller);
         }
         return mine;
       }
     }
   }
 
-  private void start(CompletableFuture<AccessToken> mine) {
+  private void start(CompletableFuture<AccessToken> mine, boolean blockingCaller) {
     LOG.debug(snapshot == null ? "No usable token cached; fetching one" : "Cached token is stale; refreshing");
+    // An interrupted caller would stop waiting at once: its thread must not make the attempt the others wait for.
+    boolean onThisThread =
+        blockingCaller && callerThreadFetcher != null && !Thread.currentThread().isInterrupted();
     CompletableFuture<AccessToken> fetch;
     try {
-      fetch = fetcher.get();
+      fetch = onThisThread ? callerThreadFetcher.get() : fetcher.get();
     } catch (RuntimeException e) {
       fetch = CompletableFuture.failedFuture(e);
     }

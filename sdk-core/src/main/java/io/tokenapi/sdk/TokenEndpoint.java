@@ -51,20 +51,15 @@ final class TokenEndpoint {
   }
 
   /**
-   * Sends one request. The future completes with the token, or exceptionally with an {@link OAuthException}.
+   * Sends one request from a pool thread. The future completes with the token, or exceptionally with an
+   * {@link OAuthException}.
    *
    * @param timeoutMillis the call timeout for this attempt, or 0 to keep the client's
    */
   CompletableFuture<AccessToken> fetch(long timeoutMillis) {
     CompletableFuture<AccessToken> result = new CompletableFuture<>();
-    Call call = http.newCall(request);
-    if (timeoutMillis > 0) {
-      call.timeout().timeout(timeoutMillis, TimeUnit.MILLISECONDS);
-    }
-    LOG.debug("Requesting a token from {}", displayUrl);
-    // expires_in counts from when the server answered, which is after this: anchoring the expiry here errs on the
-    // early side by the request's latency instead of on the late side by the response's.
-    Instant sentAt = clock.instant();
+    Call call = newCall(timeoutMillis);
+    Instant sentAt = sentAt();
     call.enqueue(new Callback() {
       @Override
       public void onFailure(Call c, IOException e) {
@@ -73,19 +68,65 @@ final class TokenEndpoint {
 
       @Override
       public void onResponse(Call c, Response response) {
-        try (response) {
-          result.complete(handle(response, sentAt));
+        try {
+          result.complete(read(response, sentAt));
         } catch (OAuthException e) {
           result.completeExceptionally(e);
-        } catch (IOException e) {
-          result.completeExceptionally(ExceptionFactory.transport(displayUrl, e));
-        } catch (RuntimeException e) {
-          // Nothing in handle() should throw anything else; if it does, the caller still gets the typed contract.
-          result.completeExceptionally(TokenResponseParser.invalid(response.code(), "it could not be read", e));
         }
       }
     });
     return result;
+  }
+
+  /**
+   * Sends one request on the calling thread. The client's sockets are interruptible, so an interrupt ends it early
+   * with a {@link TransportException} and the interrupt flag set.
+   *
+   * @param timeoutMillis the call timeout for this attempt, or 0 to keep the client's
+   * @return the token
+   * @throws OAuthException (a subclass) for any failure
+   */
+  AccessToken execute(long timeoutMillis) {
+    Call call = newCall(timeoutMillis);
+    Instant sentAt = sentAt();
+    Response response;
+    try {
+      response = call.execute();
+    } catch (IOException e) {
+      throw ExceptionFactory.transport(displayUrl, e);
+    }
+    return read(response, sentAt);
+  }
+
+  private Call newCall(long timeoutMillis) {
+    Call call = http.newCall(request);
+    if (timeoutMillis > 0) {
+      call.timeout().timeout(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+    LOG.debug("Requesting a token from {}", displayUrl);
+    return call;
+  }
+
+  /**
+   * expires_in counts from when the server answered, which is after this: anchoring the expiry at the send errs on
+   * the early side by the request's latency instead of on the late side by the response's.
+   */
+  private Instant sentAt() {
+    return clock.instant();
+  }
+
+  /** The token, or the typed exception for the response; closes the response. */
+  private AccessToken read(Response response, Instant sentAt) {
+    try (response) {
+      return handle(response, sentAt);
+    } catch (IOException e) {
+      throw ExceptionFactory.transport(displayUrl, e);
+    } catch (OAuthException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // Nothing in handle() should throw anything else; if it does, the caller still gets the typed contract.
+      throw TokenResponseParser.invalid(response.code(), "it could not be read", e);
+    }
   }
 
   private AccessToken handle(Response response, Instant sentAt) throws IOException {

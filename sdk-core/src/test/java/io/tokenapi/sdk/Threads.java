@@ -35,12 +35,16 @@ final class Threads {
     return caller;
   }
 
-  /** Waits until {@code t} is parked (waiting, for example for a token) or has ended. */
+  /**
+   * Waits until {@code t} is parked (waiting, for example for a token), blocked reading the token response (a
+   * blocking caller that started the refresh makes the request itself) or has ended.
+   */
   static void awaitParked(Thread t) throws InterruptedException, TimeoutException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     for (;;) {
       Thread.State state = t.getState();
-      if (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING || state == Thread.State.TERMINATED) {
+      if (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING || state == Thread.State.TERMINATED
+          || isReadingSocket(t)) {
         return;
       }
       if (System.nanoTime() > deadline) {
@@ -48,6 +52,20 @@ final class Threads {
       }
       Thread.sleep(1);
     }
+  }
+
+  /** Whether {@code t} sits in a socket channel's blocking read, which the JVM reports as RUNNABLE. */
+  static boolean isReadingSocket(Thread t) {
+    StackTraceElement[] stack = t.getStackTrace();
+    if (stack.length == 0 || !stack[0].isNativeMethod()) {
+      return false;
+    }
+    for (StackTraceElement frame : stack) {
+      if (frame.getClassName().equals("sun.nio.ch.SocketChannelImpl") && frame.getMethodName().contains("Read")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -217,6 +217,10 @@ class TokenCacheConcurrencyTest {
   void getToken_whenCallerIsInterrupted_endsOnlyThatWaitWithTheFlagRestored() throws Exception {
     client = clients.build(builder());
     tokens.hold();
+    // The patient caller starts the refresh; the interrupted one joins it (CallerThreadAttemptTest interrupts the
+    // caller that makes the request).
+    Threads.Caller<AccessToken> patient = Threads.start("test-patient", client::getToken);
+    tokens.awaitRequests(1);
     Threads.Caller<Boolean> interrupted = Threads.start("test-interrupted", () -> {
       try {
         client.getToken();
@@ -226,8 +230,6 @@ class TokenCacheConcurrencyTest {
         return Thread.currentThread().isInterrupted();
       }
     });
-    Threads.Caller<AccessToken> patient = Threads.start("test-patient", client::getToken);
-    tokens.awaitRequests(1);
     Threads.awaitParked(interrupted.thread);
     Threads.awaitParked(patient.thread);
 
@@ -242,15 +244,15 @@ class TokenCacheConcurrencyTest {
   }
 
   /**
-   * Gets a token through one retry (a 500, then a zero wait), so the client has started both its scheduler and its
-   * HTTP threads, and returns the threads it started.
+   * Gets a token asynchronously through one retry (a 500, then a zero wait), so the client has started both its
+   * scheduler and its HTTP threads, and returns the threads it started.
    */
   private Set<Thread> clientThreadsAfterARetriedCall() throws Exception {
     Set<Thread> before = Threads.named("tokenapi-");
     client = clients.build(builder().random(() -> 0.0));
     tokens.enqueue(TokenDispatcher.error(500));
 
-    assertThat(client.getToken().value()).isEqualTo("tok-2");
+    assertThat(client.getTokenAsync().get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-2");
     assertThat(listener.retries).hasSize(1);
     for (Thread t : listener.threads) {
       Threads.awaitNamed(t, "tokenapi-");
