@@ -64,6 +64,15 @@ public abstract class CacheHitBenchmark {
     return state.spring.getToken();
   }
 
+  /**
+   * Spring Security as its RestClient interceptor calls it: {@code authorize(...)} with the authorize request built
+   * per call.
+   */
+  @Benchmark
+  public OAuth2AccessToken springPerCall(SpringState state) {
+    return state.spring.getTokenBuildingTheRequest();
+  }
+
   /** Holds the loopback server each contender fetches its first token from. */
   abstract static class ServerState {
     TokenServer server;

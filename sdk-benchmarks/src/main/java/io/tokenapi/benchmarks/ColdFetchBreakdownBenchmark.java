@@ -33,11 +33,15 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <ol>
  *   <li>{@code a_handWritten}: OkHttp {@code execute()} and the Jackson parse on the calling thread.</li>
+ *   <li>{@code a2_handWrittenChannelSockets}: the same over sockets made by {@code SocketChannel.open().socket()},
+ *       the interruptible kind the SDK uses: the cost of interruptibility.</li>
  *   <li>{@code b_handWrittenAsync}: the same request {@code enqueue()}d on a pool thread, the caller parked on a
- *       {@code CompletableFuture} until the callback has parsed: the cost of the hand-off the SDK makes.</li>
- *   <li>{@code c_oursWithoutRetry}: our {@code refresh()} with {@code RetryPolicy.none()}, which bypasses
- *       resilience4j: the hand-off plus the SDK's own work (cache, parser, interceptor, futures).</li>
- *   <li>{@code d_ours}: our {@code refresh()} with the default policy: adds the per-fetch resilience4j loop.</li>
+ *       {@code CompletableFuture} until the callback has parsed: the cost of a hand-off, which the SDK makes for
+ *       {@code getTokenAsync()} and for retries, but no longer for a blocking caller's first attempt.</li>
+ *   <li>{@code c_oursWithoutRetry}: our {@code refresh()} with {@code RetryPolicy.none()}: the SDK's own work
+ *       (cache, parser, interceptor, futures) over the hand-written request.</li>
+ *   <li>{@code d_ours}: our {@code refresh()} with the default policy (resilience4j is only built if the first
+ *       attempt fails).</li>
  * </ol>
  */
 @State(Scope.Benchmark)
@@ -51,6 +55,7 @@ public class ColdFetchBreakdownBenchmark {
 
   private TokenServer server;
   private HandWrittenTokenClient handWritten;
+  private HandWrittenTokenClient handWrittenChannelSockets;
   private HandWrittenTokenClient handWrittenAsync;
   private ExecutorService asyncPool;
   private OAuthClient oursWithoutRetry;
@@ -60,6 +65,9 @@ public class ColdFetchBreakdownBenchmark {
   public void setUp() throws IOException {
     server = TokenServer.start(3600);
     handWritten = Contenders.handWritten(server);
+    handWrittenChannelSockets = new HandWrittenTokenClient(
+        new OkHttpClient.Builder().socketFactory(new ChannelSocketFactory()).build(), new ObjectMapper(),
+        server.tokenUrl(), Credentials.CLIENT_ID, Credentials.CLIENT_SECRET);
     // The same pool shape as the SDK's token-request threads.
     asyncPool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>());
     handWrittenAsync = new HandWrittenTokenClient(
@@ -80,6 +88,11 @@ public class ColdFetchBreakdownBenchmark {
   @Benchmark
   public HandWrittenTokenClient.Token a_handWritten() throws IOException {
     return handWritten.fetch();
+  }
+
+  @Benchmark
+  public HandWrittenTokenClient.Token a2_handWrittenChannelSockets() throws IOException {
+    return handWrittenChannelSockets.fetch();
   }
 
   @Benchmark

@@ -49,6 +49,10 @@ final class InterleavedFetchHarness {
       ExecutorService asyncPool =
           new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>());
       HandWrittenTokenClient handWritten = Contenders.handWritten(server);
+      HandWrittenTokenClient handWrittenChannelSockets = new HandWrittenTokenClient(
+          new OkHttpClient.Builder().socketFactory(new ChannelSocketFactory()).build(),
+          new ObjectMapper(), server.tokenUrl(),
+          Credentials.CLIENT_ID, Credentials.CLIENT_SECRET);
       HandWrittenTokenClient handWrittenAsync = new HandWrittenTokenClient(
           new OkHttpClient.Builder().dispatcher(new Dispatcher(asyncPool)).build(),
           new ObjectMapper(), server.tokenUrl(),
@@ -57,8 +61,14 @@ final class InterleavedFetchHarness {
           OAuthClient ours = Contenders.ourClient(server).build()) {
         Map<String, Variant> variants = new LinkedHashMap<>();
         variants.put("hand-written OkHttp + Jackson (execute on the caller)", handWritten::fetch);
+        variants.put("hand-written over SocketChannel sockets (the SDK's interruptible kind)",
+            handWrittenChannelSockets::fetch);
         variants.put("hand-written, enqueued + future.get() (the hand-off alone)",
             () -> handWrittenAsync.fetchAsync().get());
+        variants.put("ours, getTokenAsync() after invalidate() (every attempt on the client's threads)", () -> {
+          ours.invalidate();
+          return ours.getTokenAsync().get();
+        });
         variants.put("ours, RetryPolicy.none() (no resilience4j)", oursWithoutRetry::refresh);
         variants.put("ours: OAuthClient.refresh() (default policy)", ours::refresh);
         return measure(variants, log);

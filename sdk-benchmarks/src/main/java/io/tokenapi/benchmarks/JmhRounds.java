@@ -57,7 +57,7 @@ final class JmhRounds {
    * seconds while C2 works through it, so it gets four times the warm-up of the others.
    */
   private int warmupsFor(String benchmark) {
-    return benchmark.endsWith(".spring") ? warmups * 4 : warmups;
+    return benchmark.endsWith(".spring") || benchmark.endsWith(".springPerCall") ? warmups * 4 : warmups;
   }
 
   /** Benchmark name to its result in each round, in round order. */

@@ -50,7 +50,7 @@ final class Suite {
   }
 
   private static final String PACKAGE = "io.tokenapi.benchmarks.";
-  private static final List<String> HIT_METHODS = List.of("floor", "ours", "googleAuth", "spring");
+  private static final List<String> HIT_METHODS = List.of("floor", "ours", "googleAuth", "spring", "springPerCall");
   private static final List<String> FETCH_METHODS = List.of("handWritten", "ours");
 
   static Suite fromArgs(String[] args) {

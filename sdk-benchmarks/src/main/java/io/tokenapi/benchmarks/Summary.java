@@ -25,7 +25,8 @@ final class Summary {
     HIT_NAMES.put("floor", "floor: volatile read + clock read + compare");
     HIT_NAMES.put("ours", "ours: `OAuthClient.getToken()`");
     HIT_NAMES.put("googleAuth", "google-auth: `OAuth2Credentials.getRequestMetadata(URI)`");
-    HIT_NAMES.put("spring", "Spring Security: `authorize(...)`");
+    HIT_NAMES.put("spring", "Spring Security: `authorize(...)`, request built once");
+    HIT_NAMES.put("springPerCall", "Spring Security: `authorize(...)`, request built per call (its interceptor)");
     FETCH_NAMES.put("handWritten", "hand-written OkHttp + Jackson");
     FETCH_NAMES.put("ours", "ours: `OAuthClient.refresh()`");
   }
@@ -60,6 +61,7 @@ final class Summary {
       Measured ours = byMethod.get("ours");
       Measured google = byMethod.get("googleAuth");
       Measured spring = byMethod.get("spring");
+      Measured springPerCall = byMethod.get("springPerCall");
       if (ours != null && floor != null && google != null && spring != null) {
         // Judged on CPU time per op where perf gave it: wall time on this shared VM mostly measures other load.
         String basis = ours.hasCpu() ? " (CPU time)" : " (wall time)";
@@ -70,8 +72,15 @@ final class Summary {
             .append(target("ours allocates 0 B/op", bytes, bytes < 0.5))
             .append(target("ours faster than google-auth: google-auth / ours" + basis, google.robustRatioTo(ours),
                 google.robustRatioTo(ours) > 1.0))
-            .append(target("ours at least 5x faster than Spring: Spring / ours" + basis, spring.robustRatioTo(ours),
-                spring.robustRatioTo(ours) >= 5));
+            .append(target("ours at least 5x faster than Spring (request built once): Spring / ours" + basis,
+                spring.robustRatioTo(ours), spring.robustRatioTo(ours) >= 5))
+            .append(String.format(Locale.ROOT,
+                "- Spring (request built once) / floor = %.2f%s: no cache that reads the clock can beat Spring by more%n",
+                spring.robustRatioTo(floor), basis));
+        if (springPerCall != null) {
+          markdown.append(target("ours at least 5x faster than Spring (request per call): Spring / ours" + basis,
+              springPerCall.robustRatioTo(ours), springPerCall.robustRatioTo(ours) >= 5));
+        }
       }
       markdown.append('\n');
     }
