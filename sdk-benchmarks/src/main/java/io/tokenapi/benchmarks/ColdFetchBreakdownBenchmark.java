@@ -35,6 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code a_handWritten}: OkHttp {@code execute()} and the Jackson parse on the calling thread.</li>
  *   <li>{@code a2_handWrittenChannelSockets}: the same over sockets made by {@code SocketChannel.open().socket()},
  *       the interruptible kind the SDK uses: the cost of interruptibility.</li>
+ *   <li>{@code a3_handWrittenCallTimeout}: the same with a 30 s OkHttp call timeout, the bound the SDK puts on
+ *       every attempt (OkHttp's watchdog thread keeps it).</li>
  *   <li>{@code b_handWrittenAsync}: the same request {@code enqueue()}d on a pool thread, the caller parked on a
  *       {@code CompletableFuture} until the callback has parsed: the cost of a hand-off, which the SDK makes for
  *       {@code getTokenAsync()} and for retries, but no longer for a blocking caller's first attempt.</li>
@@ -56,6 +58,7 @@ public class ColdFetchBreakdownBenchmark {
   private TokenServer server;
   private HandWrittenTokenClient handWritten;
   private HandWrittenTokenClient handWrittenChannelSockets;
+  private HandWrittenTokenClient handWrittenCallTimeout;
   private HandWrittenTokenClient handWrittenAsync;
   private ExecutorService asyncPool;
   private OAuthClient oursWithoutRetry;
@@ -67,6 +70,9 @@ public class ColdFetchBreakdownBenchmark {
     handWritten = Contenders.handWritten(server);
     handWrittenChannelSockets = new HandWrittenTokenClient(
         new OkHttpClient.Builder().socketFactory(new ChannelSocketFactory()).build(), new ObjectMapper(),
+        server.tokenUrl(), Credentials.CLIENT_ID, Credentials.CLIENT_SECRET);
+    handWrittenCallTimeout = new HandWrittenTokenClient(
+        new OkHttpClient.Builder().callTimeout(30, TimeUnit.SECONDS).build(), new ObjectMapper(),
         server.tokenUrl(), Credentials.CLIENT_ID, Credentials.CLIENT_SECRET);
     // The same pool shape as the SDK's token-request threads.
     asyncPool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>());
@@ -93,6 +99,11 @@ public class ColdFetchBreakdownBenchmark {
   @Benchmark
   public HandWrittenTokenClient.Token a2_handWrittenChannelSockets() throws IOException {
     return handWrittenChannelSockets.fetch();
+  }
+
+  @Benchmark
+  public HandWrittenTokenClient.Token a3_handWrittenCallTimeout() throws IOException {
+    return handWrittenCallTimeout.fetch();
   }
 
   @Benchmark

@@ -53,6 +53,10 @@ final class InterleavedFetchHarness {
           new OkHttpClient.Builder().socketFactory(new ChannelSocketFactory()).build(),
           new ObjectMapper(), server.tokenUrl(),
           Credentials.CLIENT_ID, Credentials.CLIENT_SECRET);
+      HandWrittenTokenClient handWrittenCallTimeout = new HandWrittenTokenClient(
+          new OkHttpClient.Builder().callTimeout(30, TimeUnit.SECONDS).build(),
+          new ObjectMapper(), server.tokenUrl(),
+          Credentials.CLIENT_ID, Credentials.CLIENT_SECRET);
       HandWrittenTokenClient handWrittenAsync = new HandWrittenTokenClient(
           new OkHttpClient.Builder().dispatcher(new Dispatcher(asyncPool)).build(),
           new ObjectMapper(), server.tokenUrl(),
@@ -63,6 +67,8 @@ final class InterleavedFetchHarness {
         variants.put("hand-written OkHttp + Jackson (execute on the caller)", handWritten::fetch);
         variants.put("hand-written over SocketChannel sockets (the SDK's interruptible kind)",
             handWrittenChannelSockets::fetch);
+        variants.put("hand-written with a 30 s call timeout (the SDK bounds every attempt)",
+            handWrittenCallTimeout::fetch);
         variants.put("hand-written, enqueued + future.get() (the hand-off alone)",
             () -> handWrittenAsync.fetchAsync().get());
         variants.put("ours, getTokenAsync() after invalidate() (every attempt on the client's threads)", () -> {

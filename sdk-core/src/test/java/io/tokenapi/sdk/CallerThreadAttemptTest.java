@@ -111,15 +111,7 @@ class CallerThreadAttemptTest {
   void interruptingTheCallerThatMakesTheRequest_endsItsWaitPromptly_andTheOthersStillGetAToken() throws Exception {
     OAuthClient client = clients.build(builder());
     tokens.hold();
-    Threads.Caller<Boolean> leader = Threads.start("test-leader", () -> {
-      try {
-        client.getToken();
-        return false;
-      } catch (OAuthException e) {
-        assertThat(e).hasMessageContaining("Interrupted").hasCauseInstanceOf(InterruptedException.class);
-        return Thread.currentThread().isInterrupted();
-      }
-    });
+    Threads.Caller<Boolean> leader = Threads.startInterruptedCaller("test-leader", client, false);
     tokens.awaitRequests(1);
     Threads.Caller<AccessToken> patient = Threads.start("test-patient", client::getToken);
     Threads.awaitParked(leader.thread);
@@ -142,16 +134,7 @@ class CallerThreadAttemptTest {
   @Test
   void alreadyInterruptedCaller_failsAtOnce_butTheRefreshItStartedCompletes() throws Exception {
     OAuthClient client = clients.build(builder());
-    Threads.Caller<Boolean> interrupted = Threads.start("test-interrupted", () -> {
-      Thread.currentThread().interrupt();
-      try {
-        client.getToken();
-        return false;
-      } catch (OAuthException e) {
-        assertThat(e).hasCauseInstanceOf(InterruptedException.class);
-        return Thread.currentThread().isInterrupted();
-      }
-    });
+    Threads.Caller<Boolean> interrupted = Threads.startInterruptedCaller("test-interrupted", client, true);
 
     assertThat(interrupted.result.get(5, TimeUnit.SECONDS)).as("interrupt flag kept").isTrue();
     listener.awaitRefreshed(1);

@@ -36,6 +36,30 @@ final class Threads {
   }
 
   /**
+   * Starts a {@code getToken()} caller that expects to be interrupted. Its result is whether the interrupt flag was
+   * still set after {@code getToken()} threw the {@link OAuthException} caused by the interrupt; {@code false} if it
+   * returned a token instead.
+   *
+   * @param interruptFirst interrupt the thread before it calls {@code getToken()}
+   */
+  static Caller<Boolean> startInterruptedCaller(String name, OAuthClient client, boolean interruptFirst) {
+    return start(name, () -> {
+      if (interruptFirst) {
+        Thread.currentThread().interrupt();
+      }
+      try {
+        client.getToken();
+        return false;
+      } catch (OAuthException e) {
+        if (!(e.getCause() instanceof InterruptedException)) {
+          throw new AssertionError("expected an OAuthException caused by the interrupt", e);
+        }
+        return Thread.currentThread().isInterrupted();
+      }
+    });
+  }
+
+  /**
    * Waits until {@code t} is parked (waiting, for example for a token), blocked reading the token response (a
    * blocking caller that started the refresh makes the request itself) or has ended.
    */

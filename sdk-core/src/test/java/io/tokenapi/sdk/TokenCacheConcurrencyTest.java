@@ -221,15 +221,7 @@ class TokenCacheConcurrencyTest {
     // caller that makes the request).
     Threads.Caller<AccessToken> patient = Threads.start("test-patient", client::getToken);
     tokens.awaitRequests(1);
-    Threads.Caller<Boolean> interrupted = Threads.start("test-interrupted", () -> {
-      try {
-        client.getToken();
-        return false;
-      } catch (OAuthException e) {
-        assertThat(e).hasCauseInstanceOf(InterruptedException.class);
-        return Thread.currentThread().isInterrupted();
-      }
-    });
+    Threads.Caller<Boolean> interrupted = Threads.startInterruptedCaller("test-interrupted", client, false);
     Threads.awaitParked(interrupted.thread);
     Threads.awaitParked(patient.thread);
 
