@@ -14,7 +14,8 @@ import javax.net.SocketFactory;
  * <p>Why: a blocking caller that wins a refresh runs the first attempt on its own thread (no hand-off to a pool
  * thread and back). An ordinary {@code java.net.Socket} read ignores interrupts on platform threads, so that caller
  * could no longer end its wait promptly when interrupted; with these sockets it can. TLS layers over them as over
- * any socket.
+ * any socket. A DNS lookup is the one blocking step they do not cover: an interrupt during it takes effect when it
+ * returns.
  */
 final class InterruptibleSocketFactory extends SocketFactory {
   static final InterruptibleSocketFactory INSTANCE = new InterruptibleSocketFactory();
