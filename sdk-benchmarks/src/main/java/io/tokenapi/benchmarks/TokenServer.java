@@ -1,5 +1,6 @@
 package io.tokenapi.benchmarks;
 
+import io.tokenapi.testkit.NoDelayServerSocketFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
