@@ -8,6 +8,7 @@ import static io.tokenapi.sdk.RetryTesting.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.tokenapi.sdk.logcapture.CapturingLogs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

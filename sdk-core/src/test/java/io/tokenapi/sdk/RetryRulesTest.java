@@ -7,6 +7,7 @@ import static io.tokenapi.sdk.RetryTesting.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.tokenapi.sdk.logcapture.CapturingLogs;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.DayOfWeek;

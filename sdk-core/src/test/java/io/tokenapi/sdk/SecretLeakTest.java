@@ -3,6 +3,7 @@ package io.tokenapi.sdk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.tokenapi.sdk.logcapture.CapturingLogs;
 import io.tokenapi.sdk.okhttp.BearerTokenInterceptor;
 import io.tokenapi.sdk.okhttp.TokenUnavailableIOException;
 import java.io.IOException;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokenapi.sdk.AccessToken;
 import io.tokenapi.sdk.OAuthClient;
+import io.tokenapi.sdk.logcapture.CapturingLogs;
 import io.tokenapi.testkit.FakeTokenServer;
 import java.time.Duration;
 import java.util.Base64;
@@ -32,6 +33,7 @@ class RedisTokenSharingTest {
   private RedisClient redisB;
   private OAuthClient a;
   private OAuthClient b;
+  private CapturingLogs logs;
 
   @BeforeAll
   static void startRedis() throws Exception {
@@ -49,7 +51,7 @@ class RedisTokenSharingTest {
   void twoInstances() {
     redis = redisServer.client();
     redis.flushAll();
-    RecordingLoggerProvider.clear();
+    logs = CapturingLogs.start();
     tokens.start();
     redisA = redisServer.client();
     redisB = redisServer.client();
@@ -59,7 +61,7 @@ class RedisTokenSharingTest {
 
   @AfterEach
   void closeInstances() throws Exception {
-    for (AutoCloseable closeable : new AutoCloseable[] {a, b, redisA, redisB, redis, tokens}) {
+    for (AutoCloseable closeable : new AutoCloseable[] {a, b, redisA, redisB, redis, tokens, logs}) {
       if (closeable != null) {
         closeable.close();
       }
@@ -112,7 +114,7 @@ class RedisTokenSharingTest {
     // The refetched token replaced the tampered entry, for the rest of the fleet.
     RedisTokenStore store = RedisTokenStore.builder(redis).encryptionKey(FleetWorker.fleetKey()).build();
     assertThat(store.load(key)).contains(second);
-    assertThat(RecordingLoggerProvider.events()).noneSatisfy(e -> assertThat(e.message).contains("fake-token-1"));
+    assertThat(logs.events()).noneSatisfy(e -> assertThat(e.message()).contains("fake-token-1"));
   }
 
   @Test
@@ -129,7 +131,7 @@ class RedisTokenSharingTest {
     // Each instance fetched on its own: tokens kept coming, without Redis.
     assertThat(Set.of(shared, ownA, ownB)).hasSize(3);
     assertThat(a.getToken()).isEqualTo(ownA);
-    assertThat(RecordingLoggerProvider.messages(Level.WARN))
+    assertThat(logs.messages(Level.WARN))
         .filteredOn(m -> m.startsWith("Token store failed"))
         .hasSize(2); // one per client for the whole outage
     assertThat(outageMillis).isLessThan(5_000);
@@ -144,7 +146,7 @@ class RedisTokenSharingTest {
     }
 
     assertThat(sharing).as("B takes A's token from Redis again").isTrue();
-    assertThat(RecordingLoggerProvider.messages(Level.INFO))
+    assertThat(logs.messages(Level.INFO))
         .anySatisfy(m -> assertThat(m).startsWith("Token store answers again"));
     System.out.printf("redis outage: two refreshes without Redis took %d ms; %d token requests in all%n",
         outageMillis, tokens.requestCount());
@@ -169,7 +171,7 @@ class RedisTokenSharingTest {
     // The store read hits the 500 ms socket timeout (Jedis may spend a second one dropping the broken connection),
     // then the client fetches on its own. The upper bound is loose for a loaded CI machine.
     assertThat(millis).isBetween(450L, 4_000L);
-    assertThat(RecordingLoggerProvider.messages(Level.WARN)).anySatisfy(m -> assertThat(m).contains("Token store"));
+    assertThat(logs.messages(Level.WARN)).anySatisfy(m -> assertThat(m).contains("Token store"));
     System.out.printf("redis frozen: refresh took %d ms with a 500 ms socket timeout%n", millis);
   }
 }

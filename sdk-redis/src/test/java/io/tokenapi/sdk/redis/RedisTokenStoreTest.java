@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokenapi.sdk.AccessToken;
+import io.tokenapi.sdk.logcapture.CapturingLogs;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,6 +35,7 @@ class RedisTokenStoreTest {
 
   private final SecretKey key = aesKey(32, 7);
   private final RedisTokenStore store = RedisTokenStore.builder(redis).encryptionKey(key).build();
+  private CapturingLogs logs;
 
   @BeforeAll
   static void startRedis() throws Exception {
@@ -53,7 +56,12 @@ class RedisTokenStoreTest {
   @BeforeEach
   void emptyRedis() {
     redis.flushAll();
-    RecordingLoggerProvider.clear();
+    logs = CapturingLogs.start();
+  }
+
+  @AfterEach
+  void stopCapturingLogs() {
+    logs.close();
   }
 
   @Test
@@ -193,11 +201,11 @@ class RedisTokenStoreTest {
 
     assertThat(store.load(KEY)).isEmpty();
 
-    assertThat(RecordingLoggerProvider.messages(Level.DEBUG))
+    assertThat(logs.messages(Level.DEBUG))
         .anySatisfy(m -> assertThat(m).contains(KEY).contains("unreadable"));
-    assertThat(RecordingLoggerProvider.events())
-        .noneSatisfy(e -> assertThat(e.message).contains(raw))
-        .noneSatisfy(e -> assertThat(e.message).contains("tok-must-not-be-logged"));
+    assertThat(logs.events())
+        .noneSatisfy(e -> assertThat(e.message()).contains(raw))
+        .noneSatisfy(e -> assertThat(e.message()).contains("tok-must-not-be-logged"));
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.tokenapi.sdk;
+package io.tokenapi.sdk.logcapture;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,4 +1,4 @@
-package io.tokenapi.sdk;
+package io.tokenapi.sdk.logcapture;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,9 +17,13 @@ import org.slf4j.event.Level;
  * }</pre>
  *
  * Events logged by a client of an earlier test that is still running are recorded too: close clients at the end of
- * each test, or filter with {@link #messages(Level, String)}.
+ * each test, or filter with {@link #messages(Level, String)}. Public for the other modules' tests, which get it
+ * from this module's test-jar.
  */
-final class CapturingLogs implements AutoCloseable {
+// "exports": as for CapturingLogsProvider, the test classes are compiled into the SDK's module, where a public class
+// showing SLF4J's Level would need "requires transitive org.slf4j"; other modules' tests use it from the class path.
+@SuppressWarnings("exports")
+public final class CapturingLogs implements AutoCloseable {
   private static final List<CapturingLogs> OPEN = new CopyOnWriteArrayList<>();
 
   private final List<Event> events = new CopyOnWriteArrayList<>();
@@ -27,7 +31,7 @@ final class CapturingLogs implements AutoCloseable {
   private CapturingLogs() {}
 
   /** Starts recording every event logged from now on, until {@link #close()}. */
-  static CapturingLogs start() {
+  public static CapturingLogs start() {
     CapturingLogs logs = new CapturingLogs();
     OPEN.add(logs);
     return logs;
@@ -40,27 +44,27 @@ final class CapturingLogs implements AutoCloseable {
   }
 
   /** Every event recorded so far, in logging order. */
-  List<Event> events() {
+  public List<Event> events() {
     return List.copyOf(events);
   }
 
   /** The events at exactly {@code level}. */
-  List<Event> events(Level level) {
+  public List<Event> events(Level level) {
     return events.stream().filter(e -> e.level() == level).collect(Collectors.toList());
   }
 
   /** The formatted messages at exactly {@code level}, in logging order. */
-  List<String> messages(Level level) {
+  public List<String> messages(Level level) {
     return events(level).stream().map(Event::message).collect(Collectors.toList());
   }
 
   /** The formatted messages at exactly {@code level} that contain {@code fragment}. */
-  List<String> messages(Level level, String fragment) {
+  public List<String> messages(Level level, String fragment) {
     return messages(level).stream().filter(m -> m.contains(fragment)).collect(Collectors.toList());
   }
 
   /** Every formatted message and the text of every thrown exception, for "never logs X" checks. */
-  String allText() {
+  public String allText() {
     StringBuilder sb = new StringBuilder();
     for (Event e : events) {
       sb.append(e.level()).append(' ').append(e.message()).append('\n');
@@ -72,7 +76,7 @@ final class CapturingLogs implements AutoCloseable {
   }
 
   /** Forgets what was recorded so far and keeps recording. */
-  void clear() {
+  public void clear() {
     events.clear();
   }
 
@@ -83,7 +87,7 @@ final class CapturingLogs implements AutoCloseable {
   }
 
   /** One logging call: level, logger name, message with its arguments filled in, throwable or null, thread. */
-  record Event(Level level, String logger, String message, Throwable thrown, String thread) {
+  public record Event(Level level, String logger, String message, Throwable thrown, String thread) {
     @Override
     public String toString() {
       return level + " [" + thread + "] " + logger + " - " + message;
