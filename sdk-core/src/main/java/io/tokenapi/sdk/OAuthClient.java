@@ -53,6 +53,7 @@ public final class OAuthClient implements AutoCloseable {
   public static final long DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
 
   private final TokenCache cache;
+  private final RetryingTokenFetcher fetcher;
   /** Null unless a {@link TokenStore} is configured. */
   private final SharedTokenFetcher shared;
   private final ClientThreads threads;
@@ -80,7 +81,7 @@ public final class OAuthClient implements AutoCloseable {
         : (b.httpClient != null && b.httpClient.callTimeoutMillis() > 0
             ? b.httpClient.callTimeoutMillis()
             : DEFAULT_CALL_TIMEOUT.toMillis());
-    RetryingTokenFetcher fetcher = new RetryingTokenFetcher(
+    this.fetcher = new RetryingTokenFetcher(
         endpoint, b.retryPolicy, b.workingHours, b.clock, threads.scheduler(), listener, callTimeout, b.random);
     // Store calls and polling run on the client's threads; with a store, the provider request stays there too.
     this.firstAttemptOnCallerThread = b.tokenStore == null && callerThreadAttempts(http);
@@ -202,6 +203,7 @@ public final class OAuthClient implements AutoCloseable {
    */
   @Override
   public void close() {
+    fetcher.close();
     cache.close();
     http.dispatcher().cancelAll();
     threads.shutdown();

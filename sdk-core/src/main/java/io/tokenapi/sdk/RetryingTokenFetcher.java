@@ -50,6 +50,8 @@ final class RetryingTokenFetcher {
   private final OAuthClientListener listener;
   private final long callTimeoutMillis;
   private final DoubleSupplier random;
+  /** Set first thing in {@link OAuthClient#close()}, before calls are cancelled and the scheduler stops. */
+  private volatile boolean closed;
 
   RetryingTokenFetcher(
       TokenEndpoint endpoint,
@@ -68,6 +70,11 @@ final class RetryingTokenFetcher {
     this.listener = listener;
     this.callTimeoutMillis = callTimeoutMillis;
     this.random = random;
+  }
+
+  /** From now on no attempt is retried: the client is closing. */
+  void close() {
+    closed = true;
   }
 
   /**
@@ -175,7 +182,9 @@ final class RetryingTokenFetcher {
       return -1;
     }
     OAuthException e = (OAuthException) failure;
-    if (scheduler.isShutdown()) {
+    // The flag, not only the scheduler: close() cancels the calls before it stops the scheduler, so a cancelled
+    // attempt can be decided on while the scheduler still runs, and must not be retried.
+    if (closed || scheduler.isShutdown()) {
       attempts.clientClosed = true;
       return -1;
     }

@@ -184,6 +184,33 @@ class RetryLoopbackTest {
   }
 
   /**
+   * close() cancels the attempt before it stops the client's scheduler, so the cancelled attempt can be decided on
+   * while a scheduler still runs: here a shared one that close() leaves running, which makes that order certain. The
+   * cancelled attempt must end the call, not be retried.
+   */
+  @Test
+  void close_duringAnAttempt_withASchedulerThatKeepsRunning_doesNotRetry() {
+    server.enqueue(new MockResponse.Builder(token("late")).headersDelay(5, TimeUnit.SECONDS).build());
+    server.enqueue(token("must-not-be-fetched"));
+    ScheduledThreadPoolExecutor shared = new ScheduledThreadPoolExecutor(1);
+    try (CapturingLogs logs = CapturingLogs.start()) {
+      OAuthClient client = builder().scheduler(shared).random(() -> 0.0).build();
+      CompletableFuture<AccessToken> future = client.getTokenAsync();
+      awaitTrue(() -> server.getRequestCount() == 1, "the request to reach the server");
+
+      client.close();
+
+      catchThrowableOfType(RuntimeException.class, () -> join(future));
+      awaitTrue(() -> !logs.messages(Level.DEBUG, "the client was closed").isEmpty(), "the call to end");
+      assertThat(logs.messages(Level.WARN)).isEmpty();
+      assertThat(server.getRequestCount()).isEqualTo(1);
+      assertThat(shared.isShutdown()).isFalse();
+    } finally {
+      shared.shutdownNow();
+    }
+  }
+
+  /**
    * Fifty clients share one scheduler thread, and every one of them waits out a {@code Retry-After: 1}. If a wait
    * held the thread, they would take fifty seconds; scheduled waits take about one.
    */
