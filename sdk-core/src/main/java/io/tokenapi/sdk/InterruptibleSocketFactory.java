@@ -29,7 +29,7 @@ final class InterruptibleSocketFactory extends SocketFactory {
 
   @Override
   public Socket createSocket(String host, int port) throws IOException {
-    return connected(new InetSocketAddress(host, port));
+    return connected(new InetSocketAddress(host, port), null);
   }
 
   @Override
@@ -39,17 +39,13 @@ final class InterruptibleSocketFactory extends SocketFactory {
 
   @Override
   public Socket createSocket(InetAddress host, int port) throws IOException {
-    return connected(new InetSocketAddress(host, port));
+    return connected(new InetSocketAddress(host, port), null);
   }
 
   @Override
   public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
       throws IOException {
     return connected(new InetSocketAddress(address, port), new InetSocketAddress(localAddress, localPort));
-  }
-
-  private static Socket connected(InetSocketAddress remote) throws IOException {
-    return connected(remote, null);
   }
 
   private static Socket connected(InetSocketAddress remote, InetSocketAddress local) throws IOException {

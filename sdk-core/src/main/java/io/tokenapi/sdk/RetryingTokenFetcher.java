@@ -110,7 +110,8 @@ final class RetryingTokenFetcher {
     } catch (OAuthException e) {
       failure = e;
     } catch (RuntimeException e) {
-      failure = new OAuthException("Token request failed unexpectedly (" + e.getClass().getName() + ")", e);
+      // Not retried, as in the loop; finish() gives it the typed contract.
+      return finish(CompletableFuture.failedFuture(e), attempts);
     }
     if (Thread.currentThread().isInterrupted()) {
       LOG.debug("Token request on the caller's thread ended by an interrupt; continuing on the client's threads");
