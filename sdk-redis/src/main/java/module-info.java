@@ -1,5 +1,6 @@
 /**
- * A Redis token store for the tokenapi SDK, on Jedis. Only {@code io.tokenapi.sdk.redis} is exported.
+ * A Redis token store for the tokenapi SDK, on Jedis. Only {@code io.tokenapi.sdk.redis} is
+ * exported.
  */
 module io.tokenapi.sdk.redis {
   requires transitive io.tokenapi.sdk;

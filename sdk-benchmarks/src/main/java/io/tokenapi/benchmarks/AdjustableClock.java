@@ -5,7 +5,10 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** The system clock plus an offset the harness can move forward, to push a cached token into its stale window. */
+/**
+ * The system clock plus an offset the harness can move forward, to push a cached token into its
+ * stale window.
+ */
 final class AdjustableClock extends Clock {
 
   private volatile long offsetMillis;

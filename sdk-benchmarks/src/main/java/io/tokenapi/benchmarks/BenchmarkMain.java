@@ -14,8 +14,7 @@ package io.tokenapi.benchmarks;
  */
 public final class BenchmarkMain {
 
-  private BenchmarkMain() {
-  }
+  private BenchmarkMain() {}
 
   /**
    * Runs the suite for {@code --quick}/{@code --full}, otherwise hands the arguments to JMH.

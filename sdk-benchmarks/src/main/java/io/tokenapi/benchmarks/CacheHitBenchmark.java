@@ -25,10 +25,11 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
 /**
  * Benchmarks 1 and 2: a cache hit on a fresh token, ours beside the floor and the peers.
  *
- * <p>Each contender's cache is warmed with one real fetch from its own loopback server in setup and then serves a
- * token that stays fresh for an hour. Each contender has its own state class, so a fork sets up only the library it
- * measures. States are {@code Scope.Benchmark}: in the two-thread variant both threads read the same cache.
- * Subclasses fix the thread count (JMH generates code that extends them, so they cannot be final).
+ * <p>Each contender's cache is warmed with one real fetch from its own loopback server in setup and
+ * then serves a token that stays fresh for an hour. Each contender has its own state class, so a
+ * fork sets up only the library it measures. States are {@code Scope.Benchmark}: in the two-thread
+ * variant both threads read the same cache. Subclasses fix the thread count (JMH generates code
+ * that extends them, so they cannot be final).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -52,21 +53,26 @@ public abstract class CacheHitBenchmark {
     return state.client.getToken();
   }
 
-  /** google-auth-library-java: {@code OAuth2Credentials.getRequestMetadata(URI)} with a fresh token. */
+  /**
+   * google-auth-library-java: {@code OAuth2Credentials.getRequestMetadata(URI)} with a fresh token.
+   */
   @Benchmark
   public Map<String, List<String>> googleAuth(GoogleAuthState state) throws IOException {
     return state.credentials.getRequestMetadata(RESOURCE_URI);
   }
 
-  /** Spring Security: {@code AuthorizedClientServiceOAuth2AuthorizedClientManager.authorize(...)} after the first token. */
+  /**
+   * Spring Security: {@code AuthorizedClientServiceOAuth2AuthorizedClientManager.authorize(...)}
+   * after the first token.
+   */
   @Benchmark
   public OAuth2AccessToken spring(SpringState state) {
     return state.spring.getToken();
   }
 
   /**
-   * Spring Security as its RestClient interceptor calls it: {@code authorize(...)} with the authorize request built
-   * per call.
+   * Spring Security as its RestClient interceptor calls it: {@code authorize(...)} with the
+   * authorize request built per call.
    */
   @Benchmark
   public OAuth2AccessToken springPerCall(SpringState state) {

@@ -4,5 +4,4 @@ import org.openjdk.jmh.annotations.Threads;
 
 /** {@link CacheHitBenchmark} on one thread. */
 @Threads(1)
-public class CacheHitOneThread extends CacheHitBenchmark {
-}
+public class CacheHitOneThread extends CacheHitBenchmark {}

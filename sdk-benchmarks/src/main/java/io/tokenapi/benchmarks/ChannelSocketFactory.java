@@ -7,8 +7,9 @@ import java.nio.channels.SocketChannel;
 import javax.net.SocketFactory;
 
 /**
- * Sockets backed by a {@link SocketChannel}, the interruptible kind the SDK uses (its own factory is
- * package-private): lets the cold-fetch breakdown show what interruptibility costs a hand-written client.
+ * Sockets backed by a {@link SocketChannel}, the interruptible kind the SDK uses (its own factory
+ * is package-private): lets the cold-fetch breakdown show what interruptibility costs a
+ * hand-written client.
  */
 final class ChannelSocketFactory extends SocketFactory {
   @Override
@@ -22,7 +23,8 @@ final class ChannelSocketFactory extends SocketFactory {
   }
 
   @Override
-  public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+  public Socket createSocket(String host, int port, InetAddress localHost, int localPort)
+      throws IOException {
     throw new UnsupportedOperationException("OkHttp connects unconnected sockets itself");
   }
 

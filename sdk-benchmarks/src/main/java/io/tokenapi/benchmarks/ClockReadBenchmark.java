@@ -14,8 +14,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Diagnostic (not in the suite): what the floor's parts cost on this machine. The cache-hit floor is a volatile read
- * plus one clock read, and the clock read is most of it; this shows which time source is cheapest here.
+ * Diagnostic (not in the suite): what the floor's parts cost on this machine. The cache-hit floor
+ * is a volatile read plus one clock read, and the clock read is most of it; this shows which time
+ * source is cheapest here.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -21,13 +21,13 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Benchmark 3: one token request end to end against a loopback server, ours vs a hand-written OkHttp + Jackson POST
- * with the same parsing (both build a Jackson tree and read the same fields). Each side has its own OkHttpClient
- * and reuses its keep-alive connection, so the figure is one request/response plus the work each side does around
- * it.
+ * Benchmark 3: one token request end to end against a loopback server, ours vs a hand-written
+ * OkHttp + Jackson POST with the same parsing (both build a Jackson tree and read the same fields).
+ * Each side has its own OkHttpClient and reuses its keep-alive connection, so the figure is one
+ * request/response plus the work each side does around it.
  *
- * <p>Loopback round trips on a shared 2-core machine are noisy: the warm-up is long so both sides reach C2 and
- * the connection pool is settled before measuring.
+ * <p>Loopback round trips on a shared 2-core machine are noisy: the warm-up is long so both sides
+ * reach C2 and the connection pool is settled before measuring.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -45,8 +45,13 @@ public class ColdFetchBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws IOException {
     server = TokenServer.start(3600);
-    handWritten = new HandWrittenTokenClient(
-        new OkHttpClient(), new ObjectMapper(), server.tokenUrl(), Credentials.CLIENT_ID, Credentials.CLIENT_SECRET);
+    handWritten =
+        new HandWrittenTokenClient(
+            new OkHttpClient(),
+            new ObjectMapper(),
+            server.tokenUrl(),
+            Credentials.CLIENT_ID,
+            Credentials.CLIENT_SECRET);
     ours = Contenders.ourClient(server).build();
   }
 
@@ -63,10 +68,11 @@ public class ColdFetchBenchmark {
   }
 
   /**
-   * Ours: {@code refresh()} on one long-lived client, which sends one token request now and stores the result: the
-   * same single request as {@link #handWritten()}, plus what the SDK adds around it (single flight, typed errors,
-   * cache store; the first attempt runs on the calling thread, as the hand-written one does). A fresh client per
-   * call would also measure building a client and its threads.
+   * Ours: {@code refresh()} on one long-lived client, which sends one token request now and stores
+   * the result: the same single request as {@link #handWritten()}, plus what the SDK adds around it
+   * (single flight, typed errors, cache store; the first attempt runs on the calling thread, as the
+   * hand-written one does). A fresh client per call would also measure building a client and its
+   * threads.
    */
   @Benchmark
   public AccessToken ours() {

@@ -27,23 +27,27 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Where the cold fetch's extra time goes: steps from the hand-written baseline to our {@code refresh()}, each
- * adding one thing the SDK does. Not part of the suite; run it when the cold-fetch ratio needs explaining:
- * {@code java -jar sdk-benchmarks/target/benchmarks.jar ColdFetchBreakdown -prof gc}.
+ * Where the cold fetch's extra time goes: steps from the hand-written baseline to our {@code
+ * refresh()}, each adding one thing the SDK does. Not part of the suite; run it when the cold-fetch
+ * ratio needs explaining: {@code java -jar sdk-benchmarks/target/benchmarks.jar ColdFetchBreakdown
+ * -prof gc}.
  *
  * <ol>
- *   <li>{@code a_handWritten}: OkHttp {@code execute()} and the Jackson parse on the calling thread.</li>
- *   <li>{@code a2_handWrittenChannelSockets}: the same over sockets made by {@code SocketChannel.open().socket()},
- *       the interruptible kind the SDK uses: the cost of interruptibility.</li>
- *   <li>{@code a3_handWrittenCallTimeout}: the same with a 30 s OkHttp call timeout, the bound the SDK puts on
- *       every attempt (OkHttp's watchdog thread keeps it).</li>
- *   <li>{@code b_handWrittenAsync}: the same request {@code enqueue()}d on a pool thread, the caller parked on a
- *       {@code CompletableFuture} until the callback has parsed: the cost of a hand-off, which the SDK makes for
- *       {@code getTokenAsync()} and for retries, but no longer for a blocking caller's first attempt.</li>
- *   <li>{@code c_oursWithoutRetry}: our {@code refresh()} with {@code RetryPolicy.none()}: the SDK's own work
- *       (cache, parser, interceptor, futures) over the hand-written request.</li>
- *   <li>{@code d_ours}: our {@code refresh()} with the default policy (resilience4j is only built if the first
- *       attempt fails).</li>
+ *   <li>{@code a_handWritten}: OkHttp {@code execute()} and the Jackson parse on the calling
+ *       thread.
+ *   <li>{@code a2_handWrittenChannelSockets}: the same over sockets made by {@code
+ *       SocketChannel.open().socket()}, the interruptible kind the SDK uses: the cost of
+ *       interruptibility.
+ *   <li>{@code a3_handWrittenCallTimeout}: the same with a 30 s OkHttp call timeout, the bound the
+ *       SDK puts on every attempt (OkHttp's watchdog thread keeps it).
+ *   <li>{@code b_handWrittenAsync}: the same request {@code enqueue()}d on a pool thread, the
+ *       caller parked on a {@code CompletableFuture} until the callback has parsed: the cost of a
+ *       hand-off, which the SDK makes for {@code getTokenAsync()} and for retries, but no longer
+ *       for a blocking caller's first attempt.
+ *   <li>{@code c_oursWithoutRetry}: our {@code refresh()} with {@code RetryPolicy.none()}: the
+ *       SDK's own work (cache, parser, interceptor, futures) over the hand-written request.
+ *   <li>{@code d_ours}: our {@code refresh()} with the default policy (resilience4j is only built
+ *       if the first attempt fails).
  * </ol>
  */
 @State(Scope.Benchmark)
@@ -68,17 +72,31 @@ public class ColdFetchBreakdownBenchmark {
   public void setUp() throws IOException {
     server = TokenServer.start(3600);
     handWritten = Contenders.handWritten(server);
-    handWrittenChannelSockets = new HandWrittenTokenClient(
-        new OkHttpClient.Builder().socketFactory(new ChannelSocketFactory()).build(), new ObjectMapper(),
-        server.tokenUrl(), Credentials.CLIENT_ID, Credentials.CLIENT_SECRET);
-    handWrittenCallTimeout = new HandWrittenTokenClient(
-        new OkHttpClient.Builder().callTimeout(30, TimeUnit.SECONDS).build(), new ObjectMapper(),
-        server.tokenUrl(), Credentials.CLIENT_ID, Credentials.CLIENT_SECRET);
+    handWrittenChannelSockets =
+        new HandWrittenTokenClient(
+            new OkHttpClient.Builder().socketFactory(new ChannelSocketFactory()).build(),
+            new ObjectMapper(),
+            server.tokenUrl(),
+            Credentials.CLIENT_ID,
+            Credentials.CLIENT_SECRET);
+    handWrittenCallTimeout =
+        new HandWrittenTokenClient(
+            new OkHttpClient.Builder().callTimeout(30, TimeUnit.SECONDS).build(),
+            new ObjectMapper(),
+            server.tokenUrl(),
+            Credentials.CLIENT_ID,
+            Credentials.CLIENT_SECRET);
     // The same pool shape as the SDK's token-request threads.
-    asyncPool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>());
-    handWrittenAsync = new HandWrittenTokenClient(
-        new OkHttpClient.Builder().dispatcher(new Dispatcher(asyncPool)).build(), new ObjectMapper(),
-        server.tokenUrl(), Credentials.CLIENT_ID, Credentials.CLIENT_SECRET);
+    asyncPool =
+        new ThreadPoolExecutor(
+            0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>());
+    handWrittenAsync =
+        new HandWrittenTokenClient(
+            new OkHttpClient.Builder().dispatcher(new Dispatcher(asyncPool)).build(),
+            new ObjectMapper(),
+            server.tokenUrl(),
+            Credentials.CLIENT_ID,
+            Credentials.CLIENT_SECRET);
     oursWithoutRetry = Contenders.ourClient(server).retryPolicy(RetryPolicy.none()).build();
     ours = Contenders.ourClient(server).build();
   }
@@ -107,7 +125,8 @@ public class ColdFetchBreakdownBenchmark {
   }
 
   @Benchmark
-  public HandWrittenTokenClient.Token b_handWrittenAsync() throws InterruptedException, ExecutionException {
+  public HandWrittenTokenClient.Token b_handWrittenAsync()
+      throws InterruptedException, ExecutionException {
     return handWrittenAsync.fetchAsync().get();
   }
 

@@ -4,13 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import okhttp3.OkHttpClient;
 
 /**
- * Benchmark 6, baseline program: fetch one token with hand-written OkHttp + Jackson and say so on stdout.
- * Run by {@link ColdStartHarness} in a fresh JVM; argument: the server's base URL.
+ * Benchmark 6, baseline program: fetch one token with hand-written OkHttp + Jackson and say so on
+ * stdout. Run by {@link ColdStartHarness} in a fresh JVM; argument: the server's base URL.
  */
 public final class ColdStartHandWritten {
 
-  private ColdStartHandWritten() {
-  }
+  private ColdStartHandWritten() {}
 
   /**
    * Fetches one token and prints {@code TOKEN <expiry>}.
@@ -20,8 +19,13 @@ public final class ColdStartHandWritten {
    */
   public static void main(String[] args) throws Exception {
     OkHttpClient httpClient = new OkHttpClient();
-    HandWrittenTokenClient client = new HandWrittenTokenClient(
-        httpClient, new ObjectMapper(), args[0] + TokenServer.TOKEN_PATH, Credentials.CLIENT_ID, Credentials.CLIENT_SECRET);
+    HandWrittenTokenClient client =
+        new HandWrittenTokenClient(
+            httpClient,
+            new ObjectMapper(),
+            args[0] + TokenServer.TOKEN_PATH,
+            Credentials.CLIENT_ID,
+            Credentials.CLIENT_SECRET);
     HandWrittenTokenClient.Token token = client.fetch();
     System.out.println("TOKEN " + token.expiresAt());
     System.out.flush();

@@ -15,12 +15,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Benchmark 6: wall time from spawning {@code java -cp <this jar> <program> <url>} to the program printing its
- * first token, for each program, over repeated whole-process runs against one loopback server started here.
+ * Benchmark 6: wall time from spawning {@code java -cp <this jar> <program> <url>} to the program
+ * printing its first token, for each program, over repeated whole-process runs against one loopback
+ * server started here.
  *
- * <p>Runs alternate between the programs so drift from other load on the machine hits both alike, and a few
- * discarded runs first warm the OS page cache for the jar. Both programs run from the same (shaded) jar, so the
- * cost of opening it is the same for both.
+ * <p>Runs alternate between the programs so drift from other load on the machine hits both alike,
+ * and a few discarded runs first warm the OS page cache for the jar. Both programs run from the
+ * same (shaded) jar, so the cost of opening it is the same for both.
  */
 final class ColdStartHarness {
 
@@ -45,8 +46,7 @@ final class ColdStartHarness {
   }
 
   /** Milliseconds to first token for one program. */
-  record Row(String program, Percentiles millis) {
-  }
+  record Row(String program, Percentiles millis) {}
 
   List<Row> run(PrintStream log) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -68,7 +68,8 @@ final class ColdStartHarness {
     List<Row> rows = new ArrayList<>();
     for (int k = 0; k < names.size(); k++) {
       Percentiles millis = new Percentiles(toMillis(samples[k]), runs);
-      log.printf("cold start  %-32s runs %d  median %d ms  p90 %d ms  min %d ms  max %d ms%n",
+      log.printf(
+          "cold start  %-32s runs %d  median %d ms  p90 %d ms  min %d ms  max %d ms%n",
           names.get(k), runs, millis.at(50), millis.at(90), millis.min(), millis.max());
       rows.add(new Row(names.get(k), millis));
     }
@@ -88,13 +89,14 @@ final class ColdStartHarness {
       throws IOException, InterruptedException {
     File stderr = Files.createTempFile("cold-start", ".err").toFile();
     try {
-      ProcessBuilder builder = new ProcessBuilder(java, "-cp", classpath, mainClass, baseUrl)
-          .redirectError(stderr);
+      ProcessBuilder builder =
+          new ProcessBuilder(java, "-cp", classpath, mainClass, baseUrl).redirectError(stderr);
       long started = System.nanoTime();
       Process process = builder.start();
       String line;
-      try (BufferedReader stdout = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      try (BufferedReader stdout =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         line = stdout.readLine();
         long elapsed = System.nanoTime() - started;
         if (!process.waitFor(RUN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
@@ -102,8 +104,12 @@ final class ColdStartHarness {
           throw new IllegalStateException(mainClass + " did not exit");
         }
         if (line == null || !line.startsWith("TOKEN ")) {
-          throw new IllegalStateException(mainClass + " printed no token (exit " + process.exitValue() + "): "
-              + Files.readString(stderr.toPath(), StandardCharsets.UTF_8));
+          throw new IllegalStateException(
+              mainClass
+                  + " printed no token (exit "
+                  + process.exitValue()
+                  + "): "
+                  + Files.readString(stderr.toPath(), StandardCharsets.UTF_8));
         }
         return TimeUnit.NANOSECONDS.toMicros(elapsed);
       }

@@ -13,8 +13,7 @@ final class Contenders {
 
   private static final URI RESOURCE_URI = URI.create("https://api.example.com/v1/payments");
 
-  private Contenders() {
-  }
+  private Contenders() {}
 
   /** Name to factory, in report order. */
   static Map<String, TokenSource.Factory> all() {
@@ -54,12 +53,17 @@ final class Contenders {
   }
 
   static TokenSource spring(TokenServer server) {
-    SpringPeer spring = new SpringPeer(server.tokenUrl(), Credentials.CLIENT_ID, Credentials.CLIENT_SECRET);
+    SpringPeer spring =
+        new SpringPeer(server.tokenUrl(), Credentials.CLIENT_ID, Credentials.CLIENT_SECRET);
     return spring::getToken;
   }
 
   static HandWrittenTokenClient handWritten(TokenServer server) throws IOException {
-    return new HandWrittenTokenClient(new OkHttpClient(), new ObjectMapper(), server.tokenUrl(),
-        Credentials.CLIENT_ID, Credentials.CLIENT_SECRET);
+    return new HandWrittenTokenClient(
+        new OkHttpClient(),
+        new ObjectMapper(),
+        server.tokenUrl(),
+        Credentials.CLIENT_ID,
+        Credentials.CLIENT_SECRET);
   }
 }

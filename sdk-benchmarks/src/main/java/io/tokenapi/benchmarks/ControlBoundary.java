@@ -4,9 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * The refresh-boundary control: the floor cache, which never waits for anything, driven through the same loop and
- * windows (its "refresh" lands {@link RefreshBoundaryHarness#SERVER_DELAY} after each crossing). Whatever latency it
- * shows is the machine's (descheduled threads, GC, safepoints), not a cache's.
+ * The refresh-boundary control: the floor cache, which never waits for anything, driven through the
+ * same loop and windows (its "refresh" lands {@link RefreshBoundaryHarness#SERVER_DELAY} after each
+ * crossing). Whatever latency it shows is the machine's (descheduled threads, GC, safepoints), not
+ * a cache's.
  */
 final class ControlBoundary implements RefreshBoundaryHarness.Contender {
 
@@ -30,8 +31,7 @@ final class ControlBoundary implements RefreshBoundaryHarness.Contender {
   }
 
   @Override
-  public void approachStale(Duration margin) {
-  }
+  public void approachStale(Duration margin) {}
 
   @Override
   public void crossIntoStale() {

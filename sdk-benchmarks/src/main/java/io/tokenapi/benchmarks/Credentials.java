@@ -6,6 +6,5 @@ final class Credentials {
   static final String CLIENT_ID = "benchmark-client";
   static final String CLIENT_SECRET = "benchmark-secret";
 
-  private Credentials() {
-  }
+  private Credentials() {}
 }

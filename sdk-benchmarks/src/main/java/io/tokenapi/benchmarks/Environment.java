@@ -9,17 +9,32 @@ import java.util.Optional;
 /** The machine and JVM a run happened on, for the results files. */
 final class Environment {
 
-  private Environment() {
-  }
+  private Environment() {}
 
   static String describe() {
-    return "- CPUs (available processors): " + Runtime.getRuntime().availableProcessors() + "\n"
-        + "- CPU model: " + procLine("/proc/cpuinfo", "model name").orElse("unknown") + "\n"
-        + "- Memory: " + procLine("/proc/meminfo", "MemTotal").orElse("unknown") + "\n"
-        + "- JDK: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
-        + " (" + System.getProperty("java.vendor") + ")\n"
-        + "- OS: " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-        + System.getProperty("os.arch") + "\n";
+    return "- CPUs (available processors): "
+        + Runtime.getRuntime().availableProcessors()
+        + "\n"
+        + "- CPU model: "
+        + procLine("/proc/cpuinfo", "model name").orElse("unknown")
+        + "\n"
+        + "- Memory: "
+        + procLine("/proc/meminfo", "MemTotal").orElse("unknown")
+        + "\n"
+        + "- JDK: "
+        + System.getProperty("java.vm.name")
+        + " "
+        + System.getProperty("java.runtime.version")
+        + " ("
+        + System.getProperty("java.vendor")
+        + ")\n"
+        + "- OS: "
+        + System.getProperty("os.name")
+        + " "
+        + System.getProperty("os.version")
+        + " "
+        + System.getProperty("os.arch")
+        + "\n";
   }
 
   private static Optional<String> procLine(String file, String key) {

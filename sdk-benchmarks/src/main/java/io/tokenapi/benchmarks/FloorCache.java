@@ -3,9 +3,9 @@ package io.tokenapi.benchmarks;
 import java.time.Clock;
 
 /**
- * The least any correct token cache hit can cost: one volatile read of an immutable snapshot, one clock read and one
- * compare. A cache that skips the clock read cannot notice expiry; one that skips the volatile read cannot see a
- * refresh made by another thread.
+ * The least any correct token cache hit can cost: one volatile read of an immutable snapshot, one
+ * clock read and one compare. A cache that skips the clock read cannot notice expiry; one that
+ * skips the volatile read cannot see a refresh made by another thread.
  */
 final class FloorCache<T> {
 

@@ -1,15 +1,15 @@
 package io.tokenapi.benchmarks;
 
-import com.google.auth.oauth2.AccessToken;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Date;
 
 /**
- * google-auth at the refresh boundary. Its clock cannot be injected through public API, so this uses real time and
- * a short-lived token: 3 s lifetime, stale 2 s before expiry (refresh margin), expired 0.5 s before. Note that
- * {@code getRequestMetadata(URI)} runs the refresh on the first caller that sees the stale token.
+ * google-auth at the refresh boundary. Its clock cannot be injected through public API, so this
+ * uses real time and a short-lived token: 3 s lifetime, stale 2 s before expiry (refresh margin),
+ * expired 0.5 s before. Note that {@code getRequestMetadata(URI)} runs the refresh on the first
+ * caller that sees the stale token.
  */
 final class GoogleAuthBoundary implements RefreshBoundaryHarness.Contender {
 
@@ -21,7 +21,8 @@ final class GoogleAuthBoundary implements RefreshBoundaryHarness.Contender {
   private final GoogleAuthPeer credentials;
 
   GoogleAuthBoundary(TokenServer server) throws IOException {
-    this.credentials = new GoogleAuthPeer(Contenders.handWritten(server), REFRESH_MARGIN, EXPIRATION_MARGIN);
+    this.credentials =
+        new GoogleAuthPeer(Contenders.handWritten(server), REFRESH_MARGIN, EXPIRATION_MARGIN);
     credentials.getRequestMetadata(RESOURCE_URI);
   }
 

@@ -7,10 +7,11 @@ import java.time.Duration;
 import java.util.Date;
 
 /**
- * google-auth-library-java's token cache over our token endpoint. {@link OAuth2Credentials} is the library's
- * documented extension point for a non-Google token source: a subclass supplies {@code refreshAccessToken()} and
- * inherits the cache (immutable snapshot, fresh/stale/expired, one shared refresh task). The fetch itself is the
- * hand-written OkHttp + Jackson request, so only the caching differs from ours.
+ * google-auth-library-java's token cache over our token endpoint. {@link OAuth2Credentials} is the
+ * library's documented extension point for a non-Google token source: a subclass supplies {@code
+ * refreshAccessToken()} and inherits the cache (immutable snapshot, fresh/stale/expired, one shared
+ * refresh task). The fetch itself is the hand-written OkHttp + Jackson request, so only the caching
+ * differs from ours.
  */
 final class GoogleAuthPeer extends OAuth2Credentials {
 
@@ -22,8 +23,11 @@ final class GoogleAuthPeer extends OAuth2Credentials {
     this.fetcher = fetcher;
   }
 
-  /** With the library's refresh and expiration margins set, for runs where the token turns stale. */
-  GoogleAuthPeer(HandWrittenTokenClient fetcher, Duration refreshMargin, Duration expirationMargin) {
+  /**
+   * With the library's refresh and expiration margins set, for runs where the token turns stale.
+   */
+  GoogleAuthPeer(
+      HandWrittenTokenClient fetcher, Duration refreshMargin, Duration expirationMargin) {
     super(null, refreshMargin, expirationMargin);
     this.fetcher = fetcher;
   }

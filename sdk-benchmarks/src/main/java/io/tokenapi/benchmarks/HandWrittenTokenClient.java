@@ -17,8 +17,9 @@ import okhttp3.Response;
 import okhttp3.ResponseBody;
 
 /**
- * What a user would write instead of the SDK: one OkHttp POST of the provider's JSON body and a Jackson parse of the
- * answer into a token value with an absolute expiry. No cache, no retry: the baseline for one token request.
+ * What a user would write instead of the SDK: one OkHttp POST of the provider's JSON body and a
+ * Jackson parse of the answer into a token value with an absolute expiry. No cache, no retry: the
+ * baseline for one token request.
  */
 final class HandWrittenTokenClient {
 
@@ -29,16 +30,23 @@ final class HandWrittenTokenClient {
   private final Request request;
   private final Clock clock;
 
-  HandWrittenTokenClient(OkHttpClient httpClient, ObjectMapper mapper, String tokenUrl, String clientId,
-      String clientSecret) throws IOException {
+  HandWrittenTokenClient(
+      OkHttpClient httpClient,
+      ObjectMapper mapper,
+      String tokenUrl,
+      String clientId,
+      String clientSecret)
+      throws IOException {
     this.httpClient = httpClient;
     this.mapper = mapper;
     // Built once, as the SDK does: the baseline does no per-request encoding the SDK would not do.
-    ObjectNode body = mapper.createObjectNode().put("client_id", clientId).put("client_secret", clientSecret);
-    this.request = new Request.Builder()
-        .url(tokenUrl)
-        .post(RequestBody.create(mapper.writeValueAsBytes(body), JSON))
-        .build();
+    ObjectNode body =
+        mapper.createObjectNode().put("client_id", clientId).put("client_secret", clientSecret);
+    this.request =
+        new Request.Builder()
+            .url(tokenUrl)
+            .post(RequestBody.create(mapper.writeValueAsBytes(body), JSON))
+            .build();
     this.clock = Clock.systemUTC();
   }
 
@@ -57,24 +65,30 @@ final class HandWrittenTokenClient {
     }
   }
 
-  /** The same request enqueued on OkHttp's dispatcher and parsed on its thread (for the cold-fetch breakdown). */
+  /**
+   * The same request enqueued on OkHttp's dispatcher and parsed on its thread (for the cold-fetch
+   * breakdown).
+   */
   CompletableFuture<Token> fetchAsync() {
     CompletableFuture<Token> result = new CompletableFuture<>();
-    httpClient.newCall(request).enqueue(new Callback() {
-      @Override
-      public void onFailure(Call call, IOException e) {
-        result.completeExceptionally(e);
-      }
+    httpClient
+        .newCall(request)
+        .enqueue(
+            new Callback() {
+              @Override
+              public void onFailure(Call call, IOException e) {
+                result.completeExceptionally(e);
+              }
 
-      @Override
-      public void onResponse(Call call, Response response) {
-        try (response) {
-          result.complete(parse(response));
-        } catch (IOException | RuntimeException e) {
-          result.completeExceptionally(e);
-        }
-      }
-    });
+              @Override
+              public void onResponse(Call call, Response response) {
+                try (response) {
+                  result.complete(parse(response));
+                } catch (IOException | RuntimeException e) {
+                  result.completeExceptionally(e);
+                }
+              }
+            });
     return result;
   }
 

@@ -22,14 +22,15 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
- * Runs a group of JMH benchmarks in rounds: every round runs each benchmark once in its own fork, in forward order
- * on even rounds and reverse order on odd ones.
+ * Runs a group of JMH benchmarks in rounds: every round runs each benchmark once in its own fork,
+ * in forward order on even rounds and reverse order on odd ones.
  *
- * <p>Why: this machine is shared with other agents whose builds come and go on a scale of seconds. Run one after
- * the other, as JMH does, a benchmark and its baseline can see very different load; in alternating rounds each
- * round yields its own ratio and the median of those ratios holds up. Where {@code perf} works, each fork also
- * records the process's CPU time per operation ({@link PerfTaskClock}), which leaves out the time the benchmark
- * thread spent descheduled. JMH's own output for every fork goes to the log, and all results to one JSON file.
+ * <p>Why: this machine is shared with other agents whose builds come and go on a scale of seconds.
+ * Run one after the other, as JMH does, a benchmark and its baseline can see very different load;
+ * in alternating rounds each round yields its own ratio and the median of those ratios holds up.
+ * Where {@code perf} works, each fork also records the process's CPU time per operation ({@link
+ * PerfTaskClock}), which leaves out the time the benchmark thread spent descheduled. JMH's own
+ * output for every fork goes to the log, and all results to one JSON file.
  */
 final class JmhRounds {
 
@@ -41,7 +42,12 @@ final class JmhRounds {
   private final int iterationMillis;
   private final boolean cpuTime;
 
-  JmhRounds(List<String> benchmarks, int rounds, int warmups, int warmupMillis, int iterations,
+  JmhRounds(
+      List<String> benchmarks,
+      int rounds,
+      int warmups,
+      int warmupMillis,
+      int iterations,
       int iterationMillis) {
     this.benchmarks = benchmarks;
     this.rounds = rounds;
@@ -53,11 +59,14 @@ final class JmhRounds {
   }
 
   /**
-   * Spring's authorize() path is deep: on this loaded machine its warm-up iterations are still falling after two
-   * seconds while C2 works through it, so it gets four times the warm-up of the others.
+   * Spring's authorize() path is deep: on this loaded machine its warm-up iterations are still
+   * falling after two seconds while C2 works through it, so it gets four times the warm-up of the
+   * others.
    */
   private int warmupsFor(String benchmark) {
-    return benchmark.endsWith(".spring") || benchmark.endsWith(".springPerCall") ? warmups * 4 : warmups;
+    return benchmark.endsWith(".spring") || benchmark.endsWith(".springPerCall")
+        ? warmups * 4
+        : warmups;
   }
 
   /** Benchmark name to its result in each round, in round order. */
@@ -74,20 +83,24 @@ final class JmhRounds {
       }
       for (String benchmark : order) {
         log.printf("%n# Round %d of %d: %s%n", round + 1, rounds, benchmark);
-        ChainedOptionsBuilder options = new OptionsBuilder()
-            .include("^" + Pattern.quote(benchmark) + "$")
-            .forks(1)
-            .warmupIterations(warmupsFor(benchmark))
-            .warmupTime(TimeValue.milliseconds(warmupMillis))
-            .measurementIterations(iterations)
-            .measurementTime(TimeValue.milliseconds(iterationMillis))
-            .jvmArgsAppend("-Xms512m", "-Xmx512m")
-            .addProfiler(GCProfiler.class);
+        ChainedOptionsBuilder options =
+            new OptionsBuilder()
+                .include("^" + Pattern.quote(benchmark) + "$")
+                .forks(1)
+                .warmupIterations(warmupsFor(benchmark))
+                .warmupTime(TimeValue.milliseconds(warmupMillis))
+                .measurementIterations(iterations)
+                .measurementTime(TimeValue.milliseconds(iterationMillis))
+                .jvmArgsAppend("-Xms512m", "-Xmx512m")
+                .addProfiler(GCProfiler.class);
         if (cpuTime) {
           options.addProfiler(LinuxPerfNormProfiler.class, "events=" + PerfTaskClock.EVENT);
         }
-        RunResult result = new Runner(options.build(),
-            OutputFormatFactory.createFormatInstance(log, VerboseMode.NORMAL)).runSingle();
+        RunResult result =
+            new Runner(
+                    options.build(),
+                    OutputFormatFactory.createFormatInstance(log, VerboseMode.NORMAL))
+                .runSingle();
         results.get(benchmark).add(result);
         all.add(result);
       }

@@ -1,9 +1,10 @@
 package io.tokenapi.benchmarks;
 
 /**
- * A log-linear histogram of nanosecond latencies: exact below 1 µs in 8 ns steps, then 64 sub-buckets per power of
- * two (at most 1.6% too high). Holds billions of samples in a few KB, so callers in a tight loop can record every
- * call. Single-writer; merge per-thread histograms afterwards.
+ * A log-linear histogram of nanosecond latencies: exact below 1 µs in 8 ns steps, then 64
+ * sub-buckets per power of two (at most 1.6% too high). Holds billions of samples in a few KB, so
+ * callers in a tight loop can record every call. Single-writer; merge per-thread histograms
+ * afterwards.
  */
 final class LatencyHistogram {
 
@@ -13,7 +14,8 @@ final class LatencyHistogram {
   private static final int LINEAR_BUCKETS = LINEAR_LIMIT >> LINEAR_STEP_SHIFT;
   private static final int FIRST_EXPONENT = 10;
 
-  private final long[] counts = new long[LINEAR_BUCKETS + (63 - FIRST_EXPONENT) * (1 << SUB_BUCKET_BITS)];
+  private final long[] counts =
+      new long[LINEAR_BUCKETS + (63 - FIRST_EXPONENT) * (1 << SUB_BUCKET_BITS)];
   private long total;
   private long max;
 
@@ -51,7 +53,10 @@ final class LatencyHistogram {
     return max;
   }
 
-  /** Upper bound of the bucket holding the {@code percent}th percentile (nearest rank), capped at the max. */
+  /**
+   * Upper bound of the bucket holding the {@code percent}th percentile (nearest rank), capped at
+   * the max.
+   */
   long percentile(double percent) {
     if (total == 0) {
       return 0;

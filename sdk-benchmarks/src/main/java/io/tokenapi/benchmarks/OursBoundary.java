@@ -5,8 +5,9 @@ import io.tokenapi.sdk.OAuthClient;
 import java.time.Duration;
 
 /**
- * Our client at the refresh boundary: a one-hour token, the default 5-minute refresh-ahead window and 30-second
- * expiry margin, and an injected clock that the harness jumps to the middle of the stale window.
+ * Our client at the refresh boundary: a one-hour token, the default 5-minute refresh-ahead window
+ * and 30-second expiry margin, and an injected clock that the harness jumps to the middle of the
+ * stale window.
  */
 final class OursBoundary implements RefreshBoundaryHarness.Contender {
 
@@ -18,11 +19,12 @@ final class OursBoundary implements RefreshBoundaryHarness.Contender {
   private final OAuthClient client;
 
   OursBoundary(TokenServer server) {
-    this.client = Contenders.ourClient(server)
-        .clock(clock)
-        .refreshAhead(REFRESH_AHEAD)
-        .expiryMargin(EXPIRY_MARGIN)
-        .build();
+    this.client =
+        Contenders.ourClient(server)
+            .clock(clock)
+            .refreshAhead(REFRESH_AHEAD)
+            .expiryMargin(EXPIRY_MARGIN)
+            .build();
     client.getToken();
   }
 
@@ -33,7 +35,8 @@ final class OursBoundary implements RefreshBoundaryHarness.Contender {
 
   @Override
   public Object cachedToken() {
-    // A fresh token is returned without side effects; the harness calls this only outside the stale window or
+    // A fresh token is returned without side effects; the harness calls this only outside the stale
+    // window or
     // to watch for the refreshed token, which getToken() returns as soon as it is stored.
     return client.getToken();
   }
@@ -46,8 +49,11 @@ final class OursBoundary implements RefreshBoundaryHarness.Contender {
   @Override
   public void crossIntoStale() {
     AccessToken token = client.getToken();
-    // Halfway between turning stale (expiry - refreshAhead) and expiring for callers (expiry - expiryMargin).
-    long target = token.expiresAt().toEpochMilli() - (REFRESH_AHEAD.toMillis() + EXPIRY_MARGIN.toMillis()) / 2;
+    // Halfway between turning stale (expiry - refreshAhead) and expiring for callers (expiry -
+    // expiryMargin).
+    long target =
+        token.expiresAt().toEpochMilli()
+            - (REFRESH_AHEAD.toMillis() + EXPIRY_MARGIN.toMillis()) / 2;
     clock.advanceMillis(target - clock.millis());
   }
 

@@ -2,7 +2,9 @@ package io.tokenapi.benchmarks;
 
 import java.util.Arrays;
 
-/** Nearest-rank percentiles of a sample, computed by sorting a copy (no histogram library needed). */
+/**
+ * Nearest-rank percentiles of a sample, computed by sorting a copy (no histogram library needed).
+ */
 final class Percentiles {
 
   private final long[] sorted;
@@ -15,7 +17,9 @@ final class Percentiles {
     Arrays.sort(sorted);
   }
 
-  /** The smallest sample that at least {@code percent}% of the samples are less than or equal to. */
+  /**
+   * The smallest sample that at least {@code percent}% of the samples are less than or equal to.
+   */
   long at(double percent) {
     int rank = (int) Math.ceil(percent / 100.0 * sorted.length);
     return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];

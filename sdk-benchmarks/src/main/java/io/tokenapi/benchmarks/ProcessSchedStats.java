@@ -6,10 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * CPU time and times-scheduled of every thread of this process, summed from {@code /proc/self/task/}*{@code
- * /schedstat} (run time in ns, wait time in ns, number of timeslices). Nanosecond resolution, where the JDK's
- * process CPU time here ticks in 10 ms steps; and "times scheduled" counts the thread hand-offs a request costs.
- * Zero where /proc has no schedstat.
+ * CPU time and times-scheduled of every thread of this process, summed from {@code
+ * /proc/self/task/}*{@code /schedstat} (run time in ns, wait time in ns, number of timeslices).
+ * Nanosecond resolution, where the JDK's process CPU time here ticks in 10 ms steps; and "times
+ * scheduled" counts the thread hand-offs a request costs. Zero where /proc has no schedstat.
  */
 record ProcessSchedStats(long cpuNanos, long runQueueWaitNanos, long timesScheduled) {
 
@@ -25,7 +25,8 @@ record ProcessSchedStats(long cpuNanos, long runQueueWaitNanos, long timesSchedu
           wait += Long.parseLong(fields[1]);
           slices += Long.parseLong(fields[2]);
         } catch (IOException | RuntimeException e) {
-          // A thread that ended while we read: its share is lost, which a block of hundreds of requests absorbs.
+          // A thread that ended while we read: its share is lost, which a block of hundreds of
+          // requests absorbs.
         }
       }
     } catch (IOException e) {
@@ -35,7 +36,9 @@ record ProcessSchedStats(long cpuNanos, long runQueueWaitNanos, long timesSchedu
   }
 
   ProcessSchedStats minus(ProcessSchedStats earlier) {
-    return new ProcessSchedStats(cpuNanos - earlier.cpuNanos, runQueueWaitNanos - earlier.runQueueWaitNanos,
+    return new ProcessSchedStats(
+        cpuNanos - earlier.cpuNanos,
+        runQueueWaitNanos - earlier.runQueueWaitNanos,
         timesScheduled - earlier.timesScheduled);
   }
 }

@@ -9,12 +9,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Benchmark 5: callers call the cache in a tight loop while the token crosses into its stale window and the token
- * server takes {@link #SERVER_DELAY} to answer the refresh. Every call's latency is recorded.
+ * Benchmark 5: callers call the cache in a tight loop while the token crosses into its stale window
+ * and the token server takes {@link #SERVER_DELAY} to answer the refresh. Every call's latency is
+ * recorded.
  *
- * <p>Callers only run (and record) around each crossing: from {@link #MARGIN} before the token turns stale until
- * {@code MARGIN} after the refreshed token is visible, so every recorded call is a boundary call. The rest of the
- * time they sleep, which keeps the shared machine free and the sample about the boundary rather than about hits.
+ * <p>Callers only run (and record) around each crossing: from {@link #MARGIN} before the token
+ * turns stale until {@code MARGIN} after the refreshed token is visible, so every recorded call is
+ * a boundary call. The rest of the time they sleep, which keeps the shared machine free and the
+ * sample about the boundary rather than about hits.
  */
 final class RefreshBoundaryHarness {
 
@@ -28,7 +30,10 @@ final class RefreshBoundaryHarness {
     /** The call whose latency is measured. */
     Object getToken() throws Exception;
 
-    /** The token now in the cache, without triggering anything; compared by identity to see a refresh land. */
+    /**
+     * The token now in the cache, without triggering anything; compared by identity to see a
+     * refresh land.
+     */
     Object cachedToken() throws Exception;
 
     /** Returns when the token is {@link #MARGIN} away from turning stale. */
@@ -38,8 +43,7 @@ final class RefreshBoundaryHarness {
     void crossIntoStale();
 
     @Override
-    default void close() {
-    }
+    default void close() {}
   }
 
   /** Creates a contender with a warm cache against a server. */
@@ -49,10 +53,11 @@ final class RefreshBoundaryHarness {
   }
 
   /**
-   * One contender's result. {@code tokenRequests} counts the first fetch too: one refresh per crossing means
-   * {@code crossings + 1}.
+   * One contender's result. {@code tokenRequests} counts the first fetch too: one refresh per
+   * crossing means {@code crossings + 1}.
    */
-  record Row(String contender, int callers, int crossings, int tokenRequests, LatencyHistogram nanos) {
+  record Row(
+      String contender, int callers, int crossings, int tokenRequests, LatencyHistogram nanos) {
     int extraRequests() {
       return tokenRequests - crossings - 1;
     }
@@ -60,16 +65,32 @@ final class RefreshBoundaryHarness {
 
   static List<Row> runAll(int crossings, PrintStream log) throws Exception {
     List<Row> rows = new ArrayList<>();
-    rows.add(run("control: floor cache, same loop (scheduler noise)",
-        OursBoundary.TOKEN_LIFETIME_SECONDS, server -> new ControlBoundary(), crossings, log));
-    rows.add(run("ours (stale window 5 min, clock jumped into it)",
-        OursBoundary.TOKEN_LIFETIME_SECONDS, OursBoundary::new, crossings, log));
-    rows.add(run("google-auth (real time, stale 2 s before a 3 s expiry)",
-        GoogleAuthBoundary.TOKEN_LIFETIME_SECONDS, GoogleAuthBoundary::new, crossings, log));
+    rows.add(
+        run(
+            "control: floor cache, same loop (scheduler noise)",
+            OursBoundary.TOKEN_LIFETIME_SECONDS,
+            server -> new ControlBoundary(),
+            crossings,
+            log));
+    rows.add(
+        run(
+            "ours (stale window 5 min, clock jumped into it)",
+            OursBoundary.TOKEN_LIFETIME_SECONDS,
+            OursBoundary::new,
+            crossings,
+            log));
+    rows.add(
+        run(
+            "google-auth (real time, stale 2 s before a 3 s expiry)",
+            GoogleAuthBoundary.TOKEN_LIFETIME_SECONDS,
+            GoogleAuthBoundary::new,
+            crossings,
+            log));
     return rows;
   }
 
-  static Row run(String name, long tokenLifetimeSeconds, Factory factory, int crossings, PrintStream log)
+  static Row run(
+      String name, long tokenLifetimeSeconds, Factory factory, int crossings, PrintStream log)
       throws Exception {
     try (TokenServer server = TokenServer.start(SERVER_DELAY, tokenLifetimeSeconds);
         Contender contender = factory.create(server)) {
@@ -90,8 +111,10 @@ final class RefreshBoundaryHarness {
         if (contender.cachedToken() != before) {
           refreshed++;
         } else {
-          log.printf("refresh boundary  %s: crossing %d: no refreshed token after %d s (%d token requests so far);"
-              + " threads:%n%s", name, i + 1, REFRESH_TIMEOUT.toSeconds(), server.tokenRequests(), threadDump());
+          log.printf(
+              "refresh boundary  %s: crossing %d: no refreshed token after %d s (%d token requests so far);"
+                  + " threads:%n%s",
+              name, i + 1, REFRESH_TIMEOUT.toSeconds(), server.tokenRequests(), threadDump());
         }
         TimeUnit.NANOSECONDS.sleep(MARGIN.toNanos());
         callers.active = false;
@@ -99,19 +122,29 @@ final class RefreshBoundaryHarness {
       }
       LatencyHistogram nanos = callers.stop();
       Row row = new Row(name, CALLERS, refreshed, server.tokenRequests(), nanos);
-      log.printf("refresh boundary  %s: %d crossings (%d refreshed), %d token requests, %d calls,"
+      log.printf(
+          "refresh boundary  %s: %d crossings (%d refreshed), %d token requests, %d calls,"
               + " p50 %.1f µs, p99 %.1f µs, p99.9 %.1f µs, max %.1f µs, failures %d%n",
-          name, crossings, refreshed, row.tokenRequests(), nanos.count(), nanos.percentile(50) / 1e3,
-          nanos.percentile(99) / 1e3, nanos.percentile(99.9) / 1e3, nanos.max() / 1e3, callers.failures());
+          name,
+          crossings,
+          refreshed,
+          row.tokenRequests(),
+          nanos.count(),
+          nanos.percentile(50) / 1e3,
+          nanos.percentile(99) / 1e3,
+          nanos.percentile(99.9) / 1e3,
+          nanos.max() / 1e3,
+          callers.failures());
       log.printf("  slowest calls: %s%n", callers.slowest());
       return row;
     }
   }
 
   /**
-   * Waits until no token request has arrived for longer than the server takes to answer one, so a second refresh
-   * started at the end of a crossing lands before the next crossing computes its clock jump from the cached token
-   * (otherwise it would land after the jump, with an expiry computed from the old clock).
+   * Waits until no token request has arrived for longer than the server takes to answer one, so a
+   * second refresh started at the end of a crossing lands before the next crossing computes its
+   * clock jump from the cached token (otherwise it would land after the jump, with an expiry
+   * computed from the old clock).
    */
   private static void settle(TokenServer server) throws InterruptedException {
     int seen;
@@ -121,14 +154,22 @@ final class RefreshBoundaryHarness {
     } while (server.tokenRequests() != seen);
   }
 
-  /** Stacks of the threads that take part in a refresh, for a crossing whose refresh never landed. */
+  /**
+   * Stacks of the threads that take part in a refresh, for a crossing whose refresh never landed.
+   */
   private static String threadDump() {
     StringBuilder dump = new StringBuilder();
     for (Map.Entry<Thread, StackTraceElement[]> entry : Thread.getAllStackTraces().entrySet()) {
       String thread = entry.getKey().getName();
-      if (thread.startsWith("tokenapi") || thread.startsWith("OkHttp") || thread.startsWith("boundary-caller")
+      if (thread.startsWith("tokenapi")
+          || thread.startsWith("OkHttp")
+          || thread.startsWith("boundary-caller")
           || thread.startsWith("MockWebServer")) {
-        dump.append("  \"").append(thread).append("\" ").append(entry.getKey().getState()).append('\n');
+        dump.append("  \"")
+            .append(thread)
+            .append("\" ")
+            .append(entry.getKey().getState())
+            .append('\n');
         for (StackTraceElement frame : entry.getValue()) {
           dump.append("      at ").append(frame).append('\n');
         }
@@ -143,7 +184,8 @@ final class RefreshBoundaryHarness {
     private final List<Thread> threads = new ArrayList<>();
     private final List<LatencyHistogram> histograms = new ArrayList<>();
     private final int[] failures = new int[CALLERS];
-    // Per caller, its slowest call and when it started relative to the crossing: tells a wait caused by the
+    // Per caller, its slowest call and when it started relative to the crossing: tells a wait
+    // caused by the
     // refresh (starts right at the crossing) from the OS descheduling a thread (starts anywhere).
     private final long[] slowestNanos = new long[CALLERS];
     private final long[] slowestStartAfterCrossing = new long[CALLERS];
@@ -205,8 +247,14 @@ final class RefreshBoundaryHarness {
     String slowest() {
       StringBuilder text = new StringBuilder();
       for (int i = 0; i < CALLERS; i++) {
-        text.append(String.format(Locale.ROOT, "%scaller %d: %.1f µs, started %+.1f ms from a crossing",
-            i == 0 ? "" : "; ", i, slowestNanos[i] / 1e3, slowestStartAfterCrossing[i] / 1e6));
+        text.append(
+            String.format(
+                Locale.ROOT,
+                "%scaller %d: %.1f µs, started %+.1f ms from a crossing",
+                i == 0 ? "" : "; ",
+                i,
+                slowestNanos[i] / 1e3,
+                slowestStartAfterCrossing[i] / 1e6));
       }
       return text.toString();
     }

@@ -21,9 +21,10 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What a caller pays for {@code getToken()} inside the stale window, while the one background refresh is in flight
- * (the server holds it for an hour): the path every caller takes during a refresh-boundary crossing. Not part of
- * the suite; run {@code java -jar sdk-benchmarks/target/benchmarks.jar StaleHit -prof gc}.
+ * What a caller pays for {@code getToken()} inside the stale window, while the one background
+ * refresh is in flight (the server holds it for an hour): the path every caller takes during a
+ * refresh-boundary crossing. Not part of the suite; run {@code java -jar
+ * sdk-benchmarks/target/benchmarks.jar StaleHit -prof gc}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -65,13 +66,20 @@ public class StaleHitBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-      // First token at once; every later request is held for an hour, so the background refresh never lands.
+      // First token at once; every later request is held for an hour, so the background refresh
+      // never lands.
       server = TokenServer.start(Duration.ofHours(1), 3600, 1);
       AdjustableClock clock = new AdjustableClock();
-      client = Contenders.ourClient(server).clock(clock).refreshAhead(REFRESH_AHEAD).expiryMargin(EXPIRY_MARGIN)
-          .build();
+      client =
+          Contenders.ourClient(server)
+              .clock(clock)
+              .refreshAhead(REFRESH_AHEAD)
+              .expiryMargin(EXPIRY_MARGIN)
+              .build();
       AccessToken token = client.getToken();
-      long target = token.expiresAt().toEpochMilli() - (REFRESH_AHEAD.toMillis() + EXPIRY_MARGIN.toMillis()) / 2;
+      long target =
+          token.expiresAt().toEpochMilli()
+              - (REFRESH_AHEAD.toMillis() + EXPIRY_MARGIN.toMillis()) / 2;
       clock.advanceMillis(target - clock.millis());
       client.getToken(); // starts the background refresh
     }

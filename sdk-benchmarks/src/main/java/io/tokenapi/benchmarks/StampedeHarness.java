@@ -11,10 +11,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Benchmark 4: N callers ask a cold cache for a token at the same instant; the server counts token requests.
+ * Benchmark 4: N callers ask a cold cache for a token at the same instant; the server counts token
+ * requests.
  *
- * <p>The server answers after {@link #SERVER_DELAY}, a realistic token-endpoint latency that keeps the first
- * request in flight while every caller arrives. Each trial uses a fresh server and a fresh (cold) client.
+ * <p>The server answers after {@link #SERVER_DELAY}, a realistic token-endpoint latency that keeps
+ * the first request in flight while every caller arrives. Each trial uses a fresh server and a
+ * fresh (cold) client.
  */
 final class StampedeHarness {
 
@@ -31,7 +33,12 @@ final class StampedeHarness {
   }
 
   /** One row of the result: token requests seen by the server per trial. */
-  record Row(String contender, int callers, int[] requestsPerTrial, int failures, long slowestTrialMillis) {
+  record Row(
+      String contender,
+      int callers,
+      int[] requestsPerTrial,
+      int failures,
+      long slowestTrialMillis) {
     int minRequests() {
       return Arrays.stream(requestsPerTrial).min().orElse(0);
     }
@@ -55,13 +62,15 @@ final class StampedeHarness {
             slowest = Math.max(slowest, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             requests[trial] = server.tokenRequests();
             if (requests[trial] > 1 && !contender.getKey().startsWith("Spring")) {
-              log.printf("stampede  %s N=%d trial %d: %d token requests: %s%n", contender.getKey(), callers,
-                  trial + 1, requests[trial], server.firstArrivals());
+              log.printf(
+                  "stampede  %s N=%d trial %d: %d token requests: %s%n",
+                  contender.getKey(), callers, trial + 1, requests[trial], server.firstArrivals());
             }
           }
         }
         Row row = new Row(contender.getKey(), callers, requests, failures, slowest);
-        log.printf("stampede  %-16s N=%-4d token requests per trial %s  failures %d  slowest trial %d ms%n",
+        log.printf(
+            "stampede  %-16s N=%-4d token requests per trial %s  failures %d  slowest trial %d ms%n",
             row.contender(), callers, Arrays.toString(requests), failures, slowest);
         rows.add(row);
       }
@@ -69,24 +78,29 @@ final class StampedeHarness {
     return rows;
   }
 
-  /** Starts {@code callers} threads that all call {@code token()} at once; returns how many failed. */
+  /**
+   * Starts {@code callers} threads that all call {@code token()} at once; returns how many failed.
+   */
   private static int stampede(TokenSource source, int callers) throws InterruptedException {
     CountDownLatch ready = new CountDownLatch(callers);
     CountDownLatch go = new CountDownLatch(1);
     AtomicInteger failures = new AtomicInteger();
     List<Thread> threads = new ArrayList<>(callers);
     for (int i = 0; i < callers; i++) {
-      Thread thread = new Thread(() -> {
-        ready.countDown();
-        try {
-          go.await();
-          if (source.token() == null) {
-            failures.incrementAndGet();
-          }
-        } catch (Exception e) {
-          failures.incrementAndGet();
-        }
-      }, "stampede-" + i);
+      Thread thread =
+          new Thread(
+              () -> {
+                ready.countDown();
+                try {
+                  go.await();
+                  if (source.token() == null) {
+                    failures.incrementAndGet();
+                  }
+                } catch (Exception e) {
+                  failures.incrementAndGet();
+                }
+              },
+              "stampede-" + i);
       thread.setDaemon(true);
       threads.add(thread);
       thread.start();

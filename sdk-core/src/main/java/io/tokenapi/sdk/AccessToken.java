@@ -9,8 +9,8 @@ import java.util.Optional;
 /**
  * An OAuth 2.0 access token: an immutable value.
  *
- * <p>{@link #toString()} never shows the token value, so a token can be logged safely. Two tokens are equal when
- * their values are equal.
+ * <p>{@link #toString()} never shows the token value, so a token can be logged safely. Two tokens
+ * are equal when their values are equal.
  */
 public final class AccessToken {
   private final String value;
@@ -27,10 +27,15 @@ public final class AccessToken {
    * @param expiresAt when the token stops being valid; not null
    * @param scope the granted scope, or null when the server named none
    * @param additionalFields other fields of the token response (plain Java values); null means none
-   * @throws IllegalArgumentException if {@code value} is null or blank, or {@code expiresAt} is null
+   * @throws IllegalArgumentException if {@code value} is null or blank, or {@code expiresAt} is
+   *     null
    */
   public AccessToken(
-      String value, String tokenType, Instant expiresAt, String scope, Map<String, Object> additionalFields) {
+      String value,
+      String tokenType,
+      Instant expiresAt,
+      String scope,
+      Map<String, Object> additionalFields) {
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException("value is null or blank: an access token needs a value");
     }
@@ -41,9 +46,10 @@ public final class AccessToken {
     this.tokenType = tokenType == null || tokenType.isBlank() ? "Bearer" : tokenType;
     this.expiresAt = expiresAt;
     this.scope = scope;
-    this.additionalFields = additionalFields == null || additionalFields.isEmpty()
-        ? Collections.emptyMap()
-        : Collections.unmodifiableMap(new LinkedHashMap<>(additionalFields));
+    this.additionalFields =
+        additionalFields == null || additionalFields.isEmpty()
+            ? Collections.emptyMap()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(additionalFields));
   }
 
   /**
@@ -77,7 +83,8 @@ public final class AccessToken {
   }
 
   /**
-   * When the token stops being valid, as the server stated it (or the client's default lifetime when it did not).
+   * When the token stops being valid, as the server stated it (or the client's default lifetime
+   * when it did not).
    *
    * @return the expiry instant, never null
    */
@@ -95,7 +102,8 @@ public final class AccessToken {
   }
 
   /**
-   * The value of an HTTP {@code Authorization} header carrying this token: {@code "Bearer <value>"}.
+   * The value of an HTTP {@code Authorization} header carrying this token: {@code "Bearer
+   * <value>"}.
    *
    * @return the header value
    */
@@ -104,8 +112,8 @@ public final class AccessToken {
   }
 
   /**
-   * Fields of the token response that this class has no accessor for, as plain Java values (String, Number,
-   * Boolean, List, Map or null).
+   * Fields of the token response that this class has no accessor for, as plain Java values (String,
+   * Number, Boolean, List, Map or null).
    *
    * @return an unmodifiable map, empty when there were none
    */
@@ -135,14 +143,17 @@ public final class AccessToken {
   }
 
   /**
-   * Describes the token without its value, for example
-   * {@code AccessToken[type=Bearer, expiresAt=2026-11-25T10:00:00Z, scope=payments, value=<redacted>]}.
+   * Describes the token without its value, for example {@code AccessToken[type=Bearer,
+   * expiresAt=2026-11-25T10:00:00Z, scope=payments, value=<redacted>]}.
    *
    * @return a description that is safe to log
    */
   @Override
   public String toString() {
-    return "AccessToken[type=" + tokenType + ", expiresAt=" + expiresAt
+    return "AccessToken[type="
+        + tokenType
+        + ", expiresAt="
+        + expiresAt
         + (scope == null ? "" : ", scope=" + scope)
         + (additionalFields.isEmpty() ? "" : ", additionalFields=" + additionalFields.keySet())
         + ", value=<redacted>]";

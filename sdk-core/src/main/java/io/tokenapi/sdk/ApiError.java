@@ -5,10 +5,10 @@ import java.util.Optional;
 /**
  * The error body of a failed token request.
  *
- * <p>Parsed from the provider's envelope {@code {errorId, code, text, parameter_name, parameter_value}} and from
- * RFC 6749 section 5.2 bodies, where {@code error} becomes {@link #code()} and {@code error_description} becomes
- * {@link #text()}. The client secret and token values are replaced by {@code [REDACTED]} wherever the server echoed
- * them.
+ * <p>Parsed from the provider's envelope {@code {errorId, code, text, parameter_name,
+ * parameter_value}} and from RFC 6749 section 5.2 bodies, where {@code error} becomes {@link
+ * #code()} and {@code error_description} becomes {@link #text()}. The client secret and token
+ * values are replaced by {@code [REDACTED]} wherever the server echoed them.
  */
 public final class ApiError {
   private final String errorId;
@@ -24,9 +24,11 @@ public final class ApiError {
    * @param code the error code, or null
    * @param text the human-readable text, or null
    * @param parameterName the request parameter the error is about, or null
-   * @param parameterValue that parameter's value as plain Java (String, Number, Boolean, List, Map) or null
+   * @param parameterValue that parameter's value as plain Java (String, Number, Boolean, List, Map)
+   *     or null
    */
-  public ApiError(String errorId, String code, String text, String parameterName, Object parameterValue) {
+  public ApiError(
+      String errorId, String code, String text, String parameterName, Object parameterValue) {
     this.errorId = errorId;
     this.code = code;
     this.text = text;
@@ -62,7 +64,8 @@ public final class ApiError {
   }
 
   /**
-   * The request parameter the error is about ({@code parameter_name}), usually for validation errors.
+   * The request parameter the error is about ({@code parameter_name}), usually for validation
+   * errors.
    *
    * @return the parameter name, or empty
    */
@@ -71,8 +74,8 @@ public final class ApiError {
   }
 
   /**
-   * The value of that parameter as the server echoed it ({@code parameter_value}): String, Number, Boolean, List,
-   * Map or null. A client secret echoed here is replaced by {@code [REDACTED]}.
+   * The value of that parameter as the server echoed it ({@code parameter_value}): String, Number,
+   * Boolean, List, Map or null. A client secret echoed here is replaced by {@code [REDACTED]}.
    *
    * @return the value, or null
    */
@@ -81,9 +84,9 @@ public final class ApiError {
   }
 
   /**
-   * Describes the error by id, code, text and parameter name; the parameter value is left out because it may be
-   * an input the caller considers sensitive. The server's texts are cut to 200 characters each, with control
-   * characters replaced by {@code '?'}.
+   * Describes the error by id, code, text and parameter name; the parameter value is left out
+   * because it may be an input the caller considers sensitive. The server's texts are cut to 200
+   * characters each, with control characters replaced by {@code '?'}.
    *
    * @return a description that is safe to log
    */

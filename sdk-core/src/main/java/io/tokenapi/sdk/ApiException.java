@@ -3,14 +3,16 @@ package io.tokenapi.sdk;
 import java.util.Optional;
 
 /**
- * The token endpoint answered with a status that is not a success. Subclasses name the provider's documented
- * statuses; any other status (400, 401, 403, 429, 502, 3xx, ...) is an {@code ApiException} with that status.
+ * The token endpoint answered with a status that is not a success. Subclasses name the provider's
+ * documented statuses; any other status (400, 401, 403, 429, 502, 3xx, ...) is an {@code
+ * ApiException} with that status.
  */
 public class ApiException extends OAuthException {
   private static final long serialVersionUID = 1L;
 
   /** The HTTP status code of the answer. */
   private final int statusCode;
+
   private final transient ApiError error;
 
   /**
@@ -36,7 +38,8 @@ public class ApiException extends OAuthException {
   }
 
   /**
-   * The error body, when the server sent one the SDK could read (the provider's envelope or an RFC 6749 error).
+   * The error body, when the server sent one the SDK could read (the provider's envelope or an RFC
+   * 6749 error).
    *
    * @return the error, or empty
    */
@@ -45,7 +48,8 @@ public class ApiException extends OAuthException {
   }
 
   /**
-   * Whether the SDK treats this status as transient and retries it: 408, 429, 500, 502, 503 and 504.
+   * Whether the SDK treats this status as transient and retries it: 408, 429, 500, 502, 503 and
+   * 504.
    *
    * @return true for a transient status
    */

@@ -3,10 +3,13 @@ package io.tokenapi.sdk;
 import java.time.Duration;
 import java.util.function.DoubleSupplier;
 
-/** Exponential backoff with full jitter: a fleet that failed together does not come back together. */
+/**
+ * Exponential backoff with full jitter: a fleet that failed together does not come back together.
+ */
 final class Backoff {
   /** The opening spread never exceeds this, however long the wait: {@value} ms. */
   static final long MAX_OPENING_SPREAD_MILLIS = 30_000;
+
   /** The opening spread is at most this share of the wait (one tenth). */
   static final long OPENING_SPREAD_DIVISOR = 10;
 
@@ -18,11 +21,14 @@ final class Backoff {
    * @param failures how many failures so far, at least 1
    * @param random uniform in {@code [0, 1)}; values outside are clamped
    */
-  static long fullJitterMillis(Duration initial, Duration max, int failures, DoubleSupplier random) {
+  static long fullJitterMillis(
+      Duration initial, Duration max, int failures, DoubleSupplier random) {
     return uniform(capMillis(initial, max, failures), random);
   }
 
-  /** The upper bound of the wait after {@code failures} failures; saturates instead of overflowing. */
+  /**
+   * The upper bound of the wait after {@code failures} failures; saturates instead of overflowing.
+   */
   static long capMillis(Duration initial, Duration max, int failures) {
     long maxMillis = millis(max);
     long cap = millis(initial);
@@ -33,8 +39,8 @@ final class Backoff {
   }
 
   /**
-   * A random spread added to a wait for the provider to reopen, so that a fleet does not arrive in the same
-   * millisecond at opening time: uniform in {@code [0, min(30 s, waitMillis / 10)]}.
+   * A random spread added to a wait for the provider to reopen, so that a fleet does not arrive in
+   * the same millisecond at opening time: uniform in {@code [0, min(30 s, waitMillis / 10)]}.
    */
   static long openingSpreadMillis(long waitMillis, DoubleSupplier random) {
     return uniform(maxOpeningSpreadMillis(waitMillis), random);
@@ -45,7 +51,10 @@ final class Backoff {
     return Math.min(MAX_OPENING_SPREAD_MILLIS, Math.max(0, waitMillis) / OPENING_SPREAD_DIVISOR);
   }
 
-  /** Milliseconds of a duration, saturated at {@code Long.MAX_VALUE} for durations too long to count in millis. */
+  /**
+   * Milliseconds of a duration, saturated at {@code Long.MAX_VALUE} for durations too long to count
+   * in millis.
+   */
   static long millis(Duration d) {
     try {
       return d.toMillis();
@@ -63,7 +72,8 @@ final class Backoff {
     if (!(r > 0)) { // also NaN
       return 0;
     }
-    // cap + 1 buckets so that cap itself can be drawn; the check covers r >= 1 and rounding at huge caps.
+    // cap + 1 buckets so that cap itself can be drawn; the check covers r >= 1 and rounding at huge
+    // caps.
     double scaled = r * ((double) cap + 1);
     return scaled >= cap ? cap : (long) scaled;
   }

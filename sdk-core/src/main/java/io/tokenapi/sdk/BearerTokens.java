@@ -6,8 +6,9 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The short path for {@link java.net.http.HttpClient} users: put the client's token on a request, and renew it after
- * a 401. (OkHttp users add {@link io.tokenapi.sdk.okhttp.BearerTokenInterceptor} instead.)
+ * The short path for {@link java.net.http.HttpClient} users: put the client's token on a request,
+ * and renew it after a 401. (OkHttp users add {@link io.tokenapi.sdk.okhttp.BearerTokenInterceptor}
+ * instead.)
  *
  * <pre>{@code
  * HttpRequest request = BearerTokens.authorize(client, HttpRequest.newBuilder(uri)).GET().build();
@@ -19,9 +20,9 @@ import java.util.Optional;
  * }
  * }</pre>
  *
- * <p>Call {@link #authorize} only for requests to the resource servers the token is meant for, and keep the
- * {@code HttpClient}'s default {@link java.net.http.HttpClient.Redirect#NEVER} for them, so the token cannot follow
- * a redirect to another host.
+ * <p>Call {@link #authorize} only for requests to the resource servers the token is meant for, and
+ * keep the {@code HttpClient}'s default {@link java.net.http.HttpClient.Redirect#NEVER} for them,
+ * so the token cannot follow a redirect to another host.
  */
 public final class BearerTokens {
   private static final String AUTHORIZATION = "Authorization";
@@ -30,8 +31,8 @@ public final class BearerTokens {
   private BearerTokens() {}
 
   /**
-   * Sets the {@code Authorization: Bearer <token>} header on {@code request}, replacing one that was there, with the
-   * client's current token (from its cache while fresh).
+   * Sets the {@code Authorization: Bearer <token>} header on {@code request}, replacing one that
+   * was there, with the client's current token (from its cache while fresh).
    *
    * @param client the client whose token is sent
    * @param request the request being built
@@ -51,13 +52,14 @@ public final class BearerTokens {
   }
 
   /**
-   * After a 401 for a request that carried a bearer token, forgets that token in the client (only if it is still
-   * the cached one, so concurrent 401s for it cause one refresh) and says the request is worth sending once more
-   * with a new token from {@link #authorize}.
+   * After a 401 for a request that carried a bearer token, forgets that token in the client (only
+   * if it is still the cached one, so concurrent 401s for it cause one refresh) and says the
+   * request is worth sending once more with a new token from {@link #authorize}.
    *
    * @param client the client whose token was sent
    * @param response the response to look at
-   * @return true if the response is a 401 for a bearer token; false otherwise (nothing is changed then)
+   * @return true if the response is a 401 for a bearer token; false otherwise (nothing is changed
+   *     then)
    * @throws IllegalArgumentException if an argument is null
    */
   public static boolean invalidateIfRejected(OAuthClient client, HttpResponse<?> response) {
@@ -70,10 +72,14 @@ public final class BearerTokens {
     if (response.statusCode() != 401) {
       return false;
     }
-    Optional<String> sent = response.request().headers().firstValue(AUTHORIZATION)
-        .filter(h -> h.regionMatches(true, 0, BEARER, 0, BEARER.length()))
-        .map(h -> h.substring(BEARER.length()).trim())
-        .filter(v -> !v.isEmpty());
+    Optional<String> sent =
+        response
+            .request()
+            .headers()
+            .firstValue(AUTHORIZATION)
+            .filter(h -> h.regionMatches(true, 0, BEARER, 0, BEARER.length()))
+            .map(h -> h.substring(BEARER.length()).trim())
+            .filter(v -> !v.isEmpty());
     if (sent.isEmpty()) {
       return false;
     }

@@ -10,10 +10,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The client's own threads, all daemon and named {@code tokenapi-...}: one scheduler for retry waits, and an
- * on-demand pool that runs the token requests. Token requests get their own pool rather than the caller's OkHttp
- * dispatcher: resource calls blocked in an interceptor waiting for a token must not be able to take every slot the
- * token request needs.
+ * The client's own threads, all daemon and named {@code tokenapi-...}: one scheduler for retry
+ * waits, and an on-demand pool that runs the token requests. Token requests get their own pool
+ * rather than the caller's OkHttp dispatcher: resource calls blocked in an interceptor waiting for
+ * a token must not be able to take every slot the token request needs.
  */
 final class ClientThreads {
   private static final AtomicInteger CLIENTS = new AtomicInteger();
@@ -28,13 +28,20 @@ final class ClientThreads {
       this.scheduler = scheduler;
       this.ownScheduler = false;
     } else {
-      ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, daemon("tokenapi-" + id + "-scheduler"));
+      ScheduledThreadPoolExecutor s =
+          new ScheduledThreadPoolExecutor(1, daemon("tokenapi-" + id + "-scheduler"));
       s.setRemoveOnCancelPolicy(true);
       this.scheduler = s;
       this.ownScheduler = true;
     }
-    this.http = new ThreadPoolExecutor(
-        0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), daemon("tokenapi-" + id + "-http"));
+    this.http =
+        new ThreadPoolExecutor(
+            0,
+            Integer.MAX_VALUE,
+            60,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            daemon("tokenapi-" + id + "-http"));
   }
 
   ScheduledExecutorService scheduler() {

@@ -1,6 +1,9 @@
 package io.tokenapi.sdk;
 
-/** The token endpoint answered 409 Conflict. Never retried: the provider refused the request as it stands. */
+/**
+ * The token endpoint answered 409 Conflict. Never retried: the provider refused the request as it
+ * stands.
+ */
 public final class ConflictException extends ApiException {
   private static final long serialVersionUID = 1L;
 

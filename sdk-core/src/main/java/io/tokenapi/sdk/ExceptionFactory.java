@@ -4,8 +4,9 @@ import java.io.IOException;
 import java.time.Instant;
 
 /**
- * The one place that turns an HTTP status or an I/O failure into the SDK's typed exceptions, with messages that say
- * what happened and what to do. Messages carry the status, the error code and the errorId, never a secret.
+ * The one place that turns an HTTP status or an I/O failure into the SDK's typed exceptions, with
+ * messages that say what happened and what to do. Messages carry the status, the error code and the
+ * errorId, never a secret.
  */
 final class ExceptionFactory {
   private static final int MAX_TEXT = 200;
@@ -17,18 +18,23 @@ final class ExceptionFactory {
     switch (status) {
       case 409:
         return new ConflictException(
-            what + ". The provider reports a conflict for this client (for example a concurrent token request);"
+            what
+                + ". The provider reports a conflict for this client (for example a concurrent token request);"
                 + " it is not retried: try again later.",
             error);
       case 500:
         return new InternalServerErrorException(
-            what + ". The provider had an internal error; it is retried per RetryPolicy. If it persists,"
+            what
+                + ". The provider had an internal error; it is retried per RetryPolicy. If it persists,"
                 + " contact the provider with the errorId.",
             error);
       case 503:
         return new ServiceUnavailableException(
-            what + ". The token API is closed (non-working hours) or unavailable; "
-                + (retryAt != null ? "it expects requests again at " + retryAt + "." : "try again later."),
+            what
+                + ". The token API is closed (non-working hours) or unavailable; "
+                + (retryAt != null
+                    ? "it expects requests again at " + retryAt + "."
+                    : "try again later."),
             error,
             retryAt);
       case 429:
@@ -40,7 +46,10 @@ final class ExceptionFactory {
 
   static TransportException transport(String url, IOException e) {
     return new TransportException(
-        "Token request to " + url + " failed before an HTTP answer: " + e.getClass().getSimpleName()
+        "Token request to "
+            + url
+            + " failed before an HTTP answer: "
+            + e.getClass().getSimpleName()
             + (e.getMessage() != null ? ": " + e.getMessage() : "")
             + ". Check network access to the token API; transport failures are retried per RetryPolicy.",
         e);
@@ -86,7 +95,8 @@ final class ExceptionFactory {
     sb.append(')');
     if (error.text() != null) {
       String text = error.text();
-      // The caller appends ". <advice>": drop the provider's own full stop so the message does not read "..".
+      // The caller appends ". <advice>": drop the provider's own full stop so the message does not
+      // read "..".
       while (text.endsWith(".") && !text.endsWith("...")) {
         text = text.substring(0, text.length() - 1);
       }
@@ -96,9 +106,10 @@ final class ExceptionFactory {
   }
 
   /**
-   * The server's text made safe for one log line: at most {@value #MAX_TEXT} characters, and line breaks, other
-   * control characters and invisible format characters (such as bidi overrides) replaced by {@code '?'}, so that a
-   * hostile error body can neither flood a log nor forge log lines.
+   * The server's text made safe for one log line: at most {@value #MAX_TEXT} characters, and line
+   * breaks, other control characters and invisible format characters (such as bidi overrides)
+   * replaced by {@code '?'}, so that a hostile error body can neither flood a log nor forge log
+   * lines.
    */
   static String printable(String text) {
     if (text == null) {
@@ -109,8 +120,11 @@ final class ExceptionFactory {
     for (int i = 0; i < Math.min(text.length(), MAX_TEXT); i++) {
       char c = text.charAt(i);
       int type = Character.getType(c);
-      boolean unsafe = Character.isISOControl(c) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
-          || type == Character.PARAGRAPH_SEPARATOR;
+      boolean unsafe =
+          Character.isISOControl(c)
+              || type == Character.FORMAT
+              || type == Character.LINE_SEPARATOR
+              || type == Character.PARAGRAPH_SEPARATOR;
       sb.append(unsafe ? '?' : c);
     }
     return cut ? sb.append("...").toString() : sb.toString();

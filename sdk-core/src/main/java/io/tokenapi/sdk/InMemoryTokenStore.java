@@ -8,9 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * A {@link TokenStore} in this JVM's memory: shares one token between several {@link OAuthClient}s with the same
- * credentials in one process. For a fleet of processes use a shared store such as {@code RedisTokenStore} from
- * {@code tokenapi-sdk-redis}. Thread-safe.
+ * A {@link TokenStore} in this JVM's memory: shares one token between several {@link OAuthClient}s
+ * with the same credentials in one process. For a fleet of processes use a shared store such as
+ * {@code RedisTokenStore} from {@code tokenapi-sdk-redis}. Thread-safe.
  */
 public final class InMemoryTokenStore implements TokenStore {
   private final Clock clock;
@@ -72,7 +72,8 @@ public final class InMemoryTokenStore implements TokenStore {
   public Optional<String> tryLock(String key, Duration ttl) {
     long now = clock.millis();
     Lock mine = new Lock(UUID.randomUUID().toString(), now + ttl.toMillis());
-    Lock winner = locks.compute(key, (k, held) -> held == null || held.expiresAt <= now ? mine : held);
+    Lock winner =
+        locks.compute(key, (k, held) -> held == null || held.expiresAt <= now ? mine : held);
     return winner == mine ? Optional.of(mine.owner) : Optional.empty();
   }
 

@@ -9,13 +9,14 @@ import javax.net.SocketFactory;
 
 /**
  * Plain sockets that a {@link Thread#interrupt()} can stop: each is the socket view of a blocking
- * {@link SocketChannel}, so an interrupt during connect, read or write closes it and the blocked call throws.
+ * {@link SocketChannel}, so an interrupt during connect, read or write closes it and the blocked
+ * call throws.
  *
- * <p>Why: a blocking caller that wins a refresh runs the first attempt on its own thread (no hand-off to a pool
- * thread and back). An ordinary {@code java.net.Socket} read ignores interrupts on platform threads, so that caller
- * could no longer end its wait promptly when interrupted; with these sockets it can. TLS layers over them as over
- * any socket. A DNS lookup is the one blocking step they do not cover: an interrupt during it takes effect when it
- * returns.
+ * <p>Why: a blocking caller that wins a refresh runs the first attempt on its own thread (no
+ * hand-off to a pool thread and back). An ordinary {@code java.net.Socket} read ignores interrupts
+ * on platform threads, so that caller could no longer end its wait promptly when interrupted; with
+ * these sockets it can. TLS layers over them as over any socket. A DNS lookup is the one blocking
+ * step they do not cover: an interrupt during it takes effect when it returns.
  */
 final class InterruptibleSocketFactory extends SocketFactory {
   static final InterruptibleSocketFactory INSTANCE = new InterruptibleSocketFactory();
@@ -33,8 +34,10 @@ final class InterruptibleSocketFactory extends SocketFactory {
   }
 
   @Override
-  public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-    return connected(new InetSocketAddress(host, port), new InetSocketAddress(localHost, localPort));
+  public Socket createSocket(String host, int port, InetAddress localHost, int localPort)
+      throws IOException {
+    return connected(
+        new InetSocketAddress(host, port), new InetSocketAddress(localHost, localPort));
   }
 
   @Override
@@ -45,10 +48,12 @@ final class InterruptibleSocketFactory extends SocketFactory {
   @Override
   public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
       throws IOException {
-    return connected(new InetSocketAddress(address, port), new InetSocketAddress(localAddress, localPort));
+    return connected(
+        new InetSocketAddress(address, port), new InetSocketAddress(localAddress, localPort));
   }
 
-  private static Socket connected(InetSocketAddress remote, InetSocketAddress local) throws IOException {
+  private static Socket connected(InetSocketAddress remote, InetSocketAddress local)
+      throws IOException {
     Socket socket = open();
     try {
       if (local != null) {

@@ -1,8 +1,8 @@
 package io.tokenapi.sdk;
 
 /**
- * The token endpoint answered with a success status but the body is not a usable token: not JSON, no access
- * token, an invalid expiry, or larger than the size bound. Not retried.
+ * The token endpoint answered with a success status but the body is not a usable token: not JSON,
+ * no access token, an invalid expiry, or larger than the size bound. Not retried.
  */
 public final class InvalidResponseException extends OAuthException {
   private static final long serialVersionUID = 1L;

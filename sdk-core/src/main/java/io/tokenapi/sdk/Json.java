@@ -11,23 +11,30 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The SDK's one JSON configuration: strict limits, because token responses come from the network. */
+/**
+ * The SDK's one JSON configuration: strict limits, because token responses come from the network.
+ */
 final class Json {
-  /** Token and error documents are flat; deep nesting is hostile input, refused before it costs stack. */
+  /**
+   * Token and error documents are flat; deep nesting is hostile input, refused before it costs
+   * stack.
+   */
   static final int MAX_NESTING_DEPTH = 32;
 
-  static final ObjectMapper MAPPER = JsonMapper.builder(
-          JsonFactory.builder()
-              .streamReadConstraints(StreamReadConstraints.builder()
-                  .maxNestingDepth(MAX_NESTING_DEPTH)
-                  .maxNumberLength(100)
-                  .maxStringLength(1 << 20)
+  static final ObjectMapper MAPPER =
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder()
+                          .maxNestingDepth(MAX_NESTING_DEPTH)
+                          .maxNumberLength(100)
+                          .maxStringLength(1 << 20)
+                          .build())
                   .build())
-              .build())
-      // Floats as BigDecimal: a huge exponent stays a number instead of becoming Infinity.
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .build();
+          // Floats as BigDecimal: a huge exponent stays a number instead of becoming Infinity.
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
 
   private Json() {}
 

@@ -1,5 +1,6 @@
 package io.tokenapi.sdk;
 
+import io.tokenapi.sdk.internal.Loopback;
 import java.net.Proxy;
 import java.time.Clock;
 import java.time.Duration;
@@ -8,15 +9,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
-import io.tokenapi.sdk.internal.Loopback;
 import javax.net.SocketFactory;
 import okhttp3.Dispatcher;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
 /**
- * Gets OAuth 2.0 access tokens from the provider's token endpoint and keeps them cached until they expire.
- * Thread-safe: share one client per set of credentials.
+ * Gets OAuth 2.0 access tokens from the provider's token endpoint and keeps them cached until they
+ * expire. Thread-safe: share one client per set of credentials.
  *
  * <pre>{@code
  * try (OAuthClient client = OAuthClient.builder()
@@ -28,34 +28,49 @@ import okhttp3.OkHttpClient;
  * }
  * }</pre>
  *
- * <p>A cached token is <em>fresh</em> until {@code refreshAhead} before it expires, then <em>stale</em>: callers
- * still get it at once while one background refresh runs. Within {@code expiryMargin} of expiry it is
- * <em>expired</em>: callers wait for the one refresh in flight. Failed requests are retried per {@link RetryPolicy}.
+ * <p>A cached token is <em>fresh</em> until {@code refreshAhead} before it expires, then
+ * <em>stale</em>: callers still get it at once while one background refresh runs. Within {@code
+ * expiryMargin} of expiry it is <em>expired</em>: callers wait for the one refresh in flight.
+ * Failed requests are retried per {@link RetryPolicy}.
  */
 public final class OAuthClient implements AutoCloseable {
   /** Default token path: {@value}. */
   public static final String DEFAULT_TOKEN_PATH = "/v1/oauth/token";
-  /** Default refresh-ahead window: 5 minutes, shrunk to half the lifetime for short-lived tokens. */
+
+  /**
+   * Default refresh-ahead window: 5 minutes, shrunk to half the lifetime for short-lived tokens.
+   */
   public static final Duration DEFAULT_REFRESH_AHEAD = Duration.ofMinutes(5);
-  /** Default expiry margin: 30 seconds, shrunk to a tenth of the lifetime for short-lived tokens. */
+
+  /**
+   * Default expiry margin: 30 seconds, shrunk to a tenth of the lifetime for short-lived tokens.
+   */
   public static final Duration DEFAULT_EXPIRY_MARGIN = Duration.ofSeconds(30);
+
   /** Default lifetime of a token whose response names no expiry: 5 minutes. */
   public static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofMinutes(5);
+
   /** Default connect timeout of the token request: 10 seconds. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
   /** Default read timeout of the token request: 10 seconds. */
   public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
+
   /** Default bound on one token request attempt, body included: 30 seconds. */
   public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
+
   /** Default time to live of a {@link TokenStore} refresh lock: 30 seconds. */
   public static final Duration DEFAULT_TOKEN_STORE_LOCK_TTL = Duration.ofSeconds(30);
+
   /** Default bound on a response body, after decompression: {@value} bytes. */
   public static final long DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
 
   private final TokenCache cache;
   private final RetryingTokenFetcher fetcher;
+
   /** Null unless a {@link TokenStore} is configured. */
   private final SharedTokenFetcher shared;
+
   private final ClientThreads threads;
   private final OkHttpClient http;
   private final boolean ownHttpClient;
@@ -68,52 +83,87 @@ public final class OAuthClient implements AutoCloseable {
     this.ownHttpClient = b.httpClient == null;
     this.http = httpClient(b, threads);
     Redactor redactor = new Redactor(b.clientSecret);
-    TokenEndpoint endpoint = new TokenEndpoint(
-        http,
-        TokenRequestFactory.create(tokenUrl, b.clientId, b.clientSecret, b.scope, b.clientAuthentication),
-        new TokenResponseParser(b.defaultTokenLifetime, redactor),
-        b.clock,
-        b.workingHours,
-        b.maxResponseBytes);
+    TokenEndpoint endpoint =
+        new TokenEndpoint(
+            http,
+            TokenRequestFactory.create(
+                tokenUrl, b.clientId, b.clientSecret, b.scope, b.clientAuthentication),
+            new TokenResponseParser(b.defaultTokenLifetime, redactor),
+            b.clock,
+            b.workingHours,
+            b.maxResponseBytes);
     OAuthClientListener listener = new SafeListener(b.listener);
-    long callTimeout = b.callTimeout != null
-        ? b.callTimeout.toMillis()
-        : (b.httpClient != null && b.httpClient.callTimeoutMillis() > 0
-            ? b.httpClient.callTimeoutMillis()
-            : DEFAULT_CALL_TIMEOUT.toMillis());
-    this.fetcher = new RetryingTokenFetcher(
-        endpoint, b.retryPolicy, b.workingHours, b.clock, threads.scheduler(), listener, callTimeout, b.random);
-    // Store calls and polling run on the client's threads; with a store, the provider request stays there too.
+    long callTimeout =
+        b.callTimeout != null
+            ? b.callTimeout.toMillis()
+            : (b.httpClient != null && b.httpClient.callTimeoutMillis() > 0
+                ? b.httpClient.callTimeoutMillis()
+                : DEFAULT_CALL_TIMEOUT.toMillis());
+    this.fetcher =
+        new RetryingTokenFetcher(
+            endpoint,
+            b.retryPolicy,
+            b.workingHours,
+            b.clock,
+            threads.scheduler(),
+            listener,
+            callTimeout,
+            b.random);
+    // Store calls and polling run on the client's threads; with a store, the provider request stays
+    // there too.
     this.firstAttemptOnCallerThread = b.tokenStore == null && callerThreadAttempts(http);
     if (b.tokenStore == null) {
       this.shared = null;
-      this.cache = new TokenCache(
-          fetcher::fetch,
-          firstAttemptOnCallerThread ? fetcher::fetchOnCallerThread : null,
-          b.clock, b.refreshAhead, b.expiryMargin, b.retryPolicy, listener, b.random);
+      this.cache =
+          new TokenCache(
+              fetcher::fetch,
+              firstAttemptOnCallerThread ? fetcher::fetchOnCallerThread : null,
+              b.clock,
+              b.refreshAhead,
+              b.expiryMargin,
+              b.retryPolicy,
+              listener,
+              b.random);
     } else {
       TokenCache[] self = new TokenCache[1];
-      this.shared = new SharedTokenFetcher(
-          b.tokenStore,
-          SharedTokenFetcher.key(tokenUrl, b.clientId, b.scope),
-          fetcher::fetch,
-          () -> self[0].peek(),
-          b.clock,
-          threads.scheduler(),
-          threads.http(),
-          b.tokenStoreLockTtl,
-          b.refreshAhead,
-          b.expiryMargin);
-      this.cache = new TokenCache(
-          shared::fetch, null, b.clock, b.refreshAhead, b.expiryMargin, b.retryPolicy, listener, b.random);
+      this.shared =
+          new SharedTokenFetcher(
+              b.tokenStore,
+              SharedTokenFetcher.key(tokenUrl, b.clientId, b.scope),
+              fetcher::fetch,
+              () -> self[0].peek(),
+              b.clock,
+              threads.scheduler(),
+              threads.http(),
+              b.tokenStoreLockTtl,
+              b.refreshAhead,
+              b.expiryMargin);
+      this.cache =
+          new TokenCache(
+              shared::fetch,
+              null,
+              b.clock,
+              b.refreshAhead,
+              b.expiryMargin,
+              b.retryPolicy,
+              listener,
+              b.random);
       self[0] = cache;
     }
-    this.description = "OAuthClient[tokenUrl=" + endpoint.displayUrl() + ", clientId=" + b.clientId
-        + ", authentication=" + b.clientAuthentication + (b.scope != null ? ", scope=" + b.scope : "") + "]";
+    this.description =
+        "OAuthClient[tokenUrl="
+            + endpoint.displayUrl()
+            + ", clientId="
+            + b.clientId
+            + ", authentication="
+            + b.clientAuthentication
+            + (b.scope != null ? ", scope=" + b.scope : "")
+            + "]";
   }
 
   /**
-   * A builder for a client. {@code baseUrl}, {@code clientId} and {@code clientSecret} are required.
+   * A builder for a client. {@code baseUrl}, {@code clientId} and {@code clientSecret} are
+   * required.
    *
    * @return a new builder
    */
@@ -122,14 +172,15 @@ public final class OAuthClient implements AutoCloseable {
   }
 
   /**
-   * The cached token while it is fresh; otherwise one request for all concurrent callers. A stale token is returned
-   * at once while a background refresh runs. Blocks only when there is no usable token, at most for the retry
-   * policy's {@code maxWait} plus one request. A caller that starts the refresh sends the first attempt itself, on
-   * its own thread; an interrupt still ends its wait at once.
+   * The cached token while it is fresh; otherwise one request for all concurrent callers. A stale
+   * token is returned at once while a background refresh runs. Blocks only when there is no usable
+   * token, at most for the retry policy's {@code maxWait} plus one request. A caller that starts
+   * the refresh sends the first attempt itself, on its own thread; an interrupt still ends its wait
+   * at once.
    *
    * @return a token that is valid now
-   * @throws OAuthException (a subclass) when no token could be obtained, or when the calling thread is interrupted
-   *     while waiting (the interrupt flag is restored)
+   * @throws OAuthException (a subclass) when no token could be obtained, or when the calling thread
+   *     is interrupted while waiting (the interrupt flag is restored)
    * @throws IllegalStateException if the client is closed
    */
   public AccessToken getToken() {
@@ -137,8 +188,8 @@ public final class OAuthClient implements AutoCloseable {
   }
 
   /**
-   * Like {@link #getToken()} without ever blocking the caller: retry waits are scheduled, not slept. Cancelling the
-   * returned future does not cancel the refresh for other callers.
+   * Like {@link #getToken()} without ever blocking the caller: retry waits are scheduled, not
+   * slept. Cancelling the returned future does not cancel the refresh for other callers.
    *
    * @return a future of a token that is valid now; it fails with an {@link OAuthException}
    * @throws IllegalStateException if the client is closed
@@ -148,11 +199,12 @@ public final class OAuthClient implements AutoCloseable {
   }
 
   /**
-   * A new token from the server now, retried per policy; joins a refresh already in flight instead of starting a
-   * second one. The new token replaces the cached one.
+   * A new token from the server now, retried per policy; joins a refresh already in flight instead
+   * of starting a second one. The new token replaces the cached one.
    *
    * @return the new token
-   * @throws OAuthException (a subclass) when no token could be obtained, or on interrupt (flag restored)
+   * @throws OAuthException (a subclass) when no token could be obtained, or on interrupt (flag
+   *     restored)
    * @throws IllegalStateException if the client is closed
    */
   public AccessToken refresh() {
@@ -181,8 +233,9 @@ public final class OAuthClient implements AutoCloseable {
   }
 
   /**
-   * Forgets the cached token only if it is still {@code rejected}, typically after a resource server answered 401
-   * for it. A burst of 401s for the same old token so causes one refresh, not one per request.
+   * Forgets the cached token only if it is still {@code rejected}, typically after a resource
+   * server answered 401 for it. A burst of 401s for the same old token so causes one refresh, not
+   * one per request.
    *
    * @param rejected the token the resource server rejected
    * @throws IllegalArgumentException if {@code rejected} is null
@@ -198,8 +251,9 @@ public final class OAuthClient implements AutoCloseable {
   }
 
   /**
-   * Releases the client's own threads and cancels a refresh in flight; waiting callers get an exception. A caller's
-   * {@link OkHttpClient} passed to {@link Builder#httpClient(OkHttpClient)} is left alone. Idempotent.
+   * Releases the client's own threads and cancels a refresh in flight; waiting callers get an
+   * exception. A caller's {@link OkHttpClient} passed to {@link Builder#httpClient(OkHttpClient)}
+   * is left alone. Idempotent.
    */
   @Override
   public void close() {
@@ -234,15 +288,18 @@ public final class OAuthClient implements AutoCloseable {
   private static OkHttpClient httpClient(Builder b, ClientThreads threads) {
     OkHttpClient base = b.httpClient != null ? b.httpClient : new OkHttpClient();
     OkHttpClient.Builder http = base.newBuilder();
-    // The token request carries the client secret and its answer the token: the caller's interceptors (a body
+    // The token request carries the client secret and its answer the token: the caller's
+    // interceptors (a body
     // logger, a BearerTokenInterceptor that would call back into this client) never see it.
     http.interceptors().clear();
     http.networkInterceptors().clear();
     http
-        // A redirect could carry the client secret to another host: the token request never follows one.
+        // A redirect could carry the client secret to another host: the token request never follows
+        // one.
         .followRedirects(false)
         .followSslRedirects(false)
-        // OkHttp would silently repeat a request after a 408 or a failed connection: the SDK's retry policy owns
+        // OkHttp would silently repeat a request after a 408 or a failed connection: the SDK's
+        // retry policy owns
         // every retry, so attempts are counted, backed off and bounded by maxWait.
         .retryOnConnectionFailure(false)
         .dispatcher(new Dispatcher(threads.http()))
@@ -252,24 +309,28 @@ public final class OAuthClient implements AutoCloseable {
       http.socketFactory(InterruptibleSocketFactory.INSTANCE);
     }
     if (b.connectTimeout != null || b.httpClient == null) {
-      http.connectTimeout(orDefault(b.connectTimeout, DEFAULT_CONNECT_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS);
+      http.connectTimeout(
+          orDefault(b.connectTimeout, DEFAULT_CONNECT_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS);
     }
     if (b.readTimeout != null || b.httpClient == null) {
-      http.readTimeout(orDefault(b.readTimeout, DEFAULT_READ_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS);
+      http.readTimeout(
+          orDefault(b.readTimeout, DEFAULT_READ_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS);
     }
     return http.build();
   }
 
   /**
-   * Whether a blocking caller may make the first token request attempt on its own thread. Only when every blocking
-   * step of the request ends on {@link Thread#interrupt()}: the SDK's interruptible sockets (a caller's own socket
-   * factory may not be) and no SOCKS proxy (OkHttp opens those sockets itself). Otherwise every attempt runs on the
-   * client's threads and the caller waits for it, interruptibly.
+   * Whether a blocking caller may make the first token request attempt on its own thread. Only when
+   * every blocking step of the request ends on {@link Thread#interrupt()}: the SDK's interruptible
+   * sockets (a caller's own socket factory may not be) and no SOCKS proxy (OkHttp opens those
+   * sockets itself). Otherwise every attempt runs on the client's threads and the caller waits for
+   * it, interruptibly.
    */
   private static boolean callerThreadAttempts(OkHttpClient http) {
     Proxy proxy = http.proxy();
-    boolean socks = (proxy != null && proxy.type() == Proxy.Type.SOCKS)
-        || System.getProperty("socksProxyHost") != null;
+    boolean socks =
+        (proxy != null && proxy.type() == Proxy.Type.SOCKS)
+            || System.getProperty("socksProxyHost") != null;
     return http.socketFactory() == InterruptibleSocketFactory.INSTANCE && !socks;
   }
 
@@ -278,8 +339,8 @@ public final class OAuthClient implements AutoCloseable {
   }
 
   /**
-   * Builds an {@link OAuthClient}. Every setter rejects null with an {@link IllegalArgumentException} naming the
-   * argument. Not thread-safe.
+   * Builds an {@link OAuthClient}. Every setter rejects null with an {@link
+   * IllegalArgumentException} naming the argument. Not thread-safe.
    */
   public static final class Builder {
     private HttpUrl baseUrl;
@@ -347,7 +408,8 @@ public final class OAuthClient implements AutoCloseable {
     }
 
     /**
-     * The token endpoint's path below {@code baseUrl}. Default {@value OAuthClient#DEFAULT_TOKEN_PATH}.
+     * The token endpoint's path below {@code baseUrl}. Default {@value
+     * OAuthClient#DEFAULT_TOKEN_PATH}.
      *
      * @param tokenPath a path such as {@code "/oauth2/token"}, without query or fragment
      * @return this builder
@@ -378,8 +440,8 @@ public final class OAuthClient implements AutoCloseable {
     }
 
     /**
-     * The client secret. Required. It is sent only to the token endpoint and never appears in {@code toString()},
-     * messages or logs.
+     * The client secret. Required. It is sent only to the token endpoint and never appears in
+     * {@code toString()}, messages or logs.
      *
      * @param clientSecret not blank
      * @return this builder
@@ -391,7 +453,8 @@ public final class OAuthClient implements AutoCloseable {
     }
 
     /**
-     * How the id and secret are sent. Default {@link ClientAuthentication#JSON_BODY}, the provider's format.
+     * How the id and secret are sent. Default {@link ClientAuthentication#JSON_BODY}, the
+     * provider's format.
      *
      * @param clientAuthentication the mode
      * @return this builder
@@ -415,11 +478,12 @@ public final class OAuthClient implements AutoCloseable {
     }
 
     /**
-     * The OkHttp client to share connection pool and settings with. Default: a new client owned by this one. The
-     * given client is not changed: the SDK derives its own with {@code newBuilder()} (no redirects, its own
-     * dispatcher, none of the given client's interceptors, so a body logger never sees the secret), and
-     * {@link OAuthClient#close()} leaves it alone. Its timeouts are kept unless set on this
-     * builder; a missing call timeout becomes {@link OAuthClient#DEFAULT_CALL_TIMEOUT}.
+     * The OkHttp client to share connection pool and settings with. Default: a new client owned by
+     * this one. The given client is not changed: the SDK derives its own with {@code newBuilder()}
+     * (no redirects, its own dispatcher, none of the given client's interceptors, so a body logger
+     * never sees the secret), and {@link OAuthClient#close()} leaves it alone. Its timeouts are
+     * kept unless set on this builder; a missing call timeout becomes {@link
+     * OAuthClient#DEFAULT_CALL_TIMEOUT}.
      *
      * @param httpClient the client
      * @return this builder
@@ -443,8 +507,8 @@ public final class OAuthClient implements AutoCloseable {
     }
 
     /**
-     * How long before expiry a token becomes stale and is refreshed in the background while still served. Default
-     * 5 minutes; at most half the token's lifetime is used.
+     * How long before expiry a token becomes stale and is refreshed in the background while still
+     * served. Default 5 minutes; at most half the token's lifetime is used.
      *
      * @param refreshAhead zero or positive
      * @return this builder
@@ -456,8 +520,8 @@ public final class OAuthClient implements AutoCloseable {
     }
 
     /**
-     * How long before expiry a token is no longer handed out: callers wait for the refresh instead. Default 30
-     * seconds; at most a tenth of the token's lifetime is used.
+     * How long before expiry a token is no longer handed out: callers wait for the refresh instead.
+     * Default 30 seconds; at most a tenth of the token's lifetime is used.
      *
      * @param expiryMargin zero or positive
      * @return this builder
@@ -493,8 +557,8 @@ public final class OAuthClient implements AutoCloseable {
     }
 
     /**
-     * The provider's working hours: a 503 without {@code Retry-After} outside them waits for the next opening
-     * (within the retry policy's {@code maxWait}). Default none.
+     * The provider's working hours: a 503 without {@code Retry-After} outside them waits for the
+     * next opening (within the retry policy's {@code maxWait}). Default none.
      *
      * @param workingHours the schedule
      * @return this builder
@@ -518,8 +582,8 @@ public final class OAuthClient implements AutoCloseable {
     }
 
     /**
-     * Allows {@code http://} to a host that is not loopback. Default off: the secret and tokens would cross the
-     * network in clear text. Loopback hosts are always allowed.
+     * Allows {@code http://} to a host that is not loopback. Default off: the secret and tokens
+     * would cross the network in clear text. Loopback hosts are always allowed.
      *
      * @return this builder
      */
@@ -541,8 +605,8 @@ public final class OAuthClient implements AutoCloseable {
     }
 
     /**
-     * Read timeout of the token request: the longest silence while waiting for headers or body. Default 10 seconds
-     * (or the given OkHttp client's).
+     * Read timeout of the token request: the longest silence while waiting for headers or body.
+     * Default 10 seconds (or the given OkHttp client's).
      *
      * @param readTimeout positive
      * @return this builder
@@ -554,9 +618,9 @@ public final class OAuthClient implements AutoCloseable {
     }
 
     /**
-     * Bound on one request attempt from connect to the last body byte. Default 30 seconds (or the given OkHttp
-     * client's, when it has one). Each attempt is also cut short where it would pass the retry policy's
-     * {@code maxWait}.
+     * Bound on one request attempt from connect to the last body byte. Default 30 seconds (or the
+     * given OkHttp client's, when it has one). Each attempt is also cut short where it would pass
+     * the retry policy's {@code maxWait}.
      *
      * @param callTimeout positive
      * @return this builder
@@ -568,8 +632,8 @@ public final class OAuthClient implements AutoCloseable {
     }
 
     /**
-     * Bound on a response body, counted after decompression; a larger success body is an
-     * {@link InvalidResponseException}. Default {@value OAuthClient#DEFAULT_MAX_RESPONSE_BYTES} bytes.
+     * Bound on a response body, counted after decompression; a larger success body is an {@link
+     * InvalidResponseException}. Default {@value OAuthClient#DEFAULT_MAX_RESPONSE_BYTES} bytes.
      *
      * @param maxResponseBytes at least 1024
      * @return this builder
@@ -584,11 +648,12 @@ public final class OAuthClient implements AutoCloseable {
     }
 
     /**
-     * Shares tokens with other clients through {@code tokenStore}, so a fleet makes one token request per token
-     * lifetime. Default none: the client's own in-memory cache only. When the store fails, the client logs a WARN
-     * and fetches on its own until the store answers again.
+     * Shares tokens with other clients through {@code tokenStore}, so a fleet makes one token
+     * request per token lifetime. Default none: the client's own in-memory cache only. When the
+     * store fails, the client logs a WARN and fetches on its own until the store answers again.
      *
-     * @param tokenStore the shared store, for example {@code RedisTokenStore} or {@link InMemoryTokenStore}
+     * @param tokenStore the shared store, for example {@code RedisTokenStore} or {@link
+     *     InMemoryTokenStore}
      * @return this builder
      * @throws IllegalArgumentException if null
      */
@@ -598,8 +663,9 @@ public final class OAuthClient implements AutoCloseable {
     }
 
     /**
-     * How long a {@link TokenStore} refresh lock holds when its holder dies; others take over after it. Default 30
-     * seconds. Longer than one token request, so a live holder keeps the lock while it fetches.
+     * How long a {@link TokenStore} refresh lock holds when its holder dies; others take over after
+     * it. Default 30 seconds. Longer than one token request, so a live holder keeps the lock while
+     * it fetches.
      *
      * @param lockTtl positive
      * @return this builder
@@ -626,8 +692,9 @@ public final class OAuthClient implements AutoCloseable {
      * Builds the client.
      *
      * @return a new client; close it when done
-     * @throws IllegalStateException if {@code baseUrl}, {@code clientId} or {@code clientSecret} is missing, or if
-     *     {@code baseUrl} is {@code http://} to a non-loopback host without {@link #allowInsecureHttp()}
+     * @throws IllegalStateException if {@code baseUrl}, {@code clientId} or {@code clientSecret} is
+     *     missing, or if {@code baseUrl} is {@code http://} to a non-loopback host without {@link
+     *     #allowInsecureHttp()}
      */
     public OAuthClient build() {
       if (baseUrl == null) {
@@ -641,7 +708,9 @@ public final class OAuthClient implements AutoCloseable {
       }
       if (!baseUrl.isHttps() && !allowInsecureHttp && !Loopback.isLoopback(baseUrl.host())) {
         throw new IllegalStateException(
-            "baseUrl uses http:// to " + baseUrl.host() + ": the client secret and tokens would travel in clear"
+            "baseUrl uses http:// to "
+                + baseUrl.host()
+                + ": the client secret and tokens would travel in clear"
                 + " text. Use https://, or call allowInsecureHttp() if this network is trusted.");
       }
       return new OAuthClient(this);

@@ -3,7 +3,8 @@ package io.tokenapi.sdk;
 /**
  * The root of every exception the SDK throws for a failed token request. Unchecked.
  *
- * <p>Messages say what happened and what to do, and never contain the client secret or a token value.
+ * <p>Messages say what happened and what to do, and never contain the client secret or a token
+ * value.
  */
 public class OAuthException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -3,8 +3,8 @@ package io.tokenapi.sdk;
 import java.time.Instant;
 
 /**
- * A 429 answer. Package-private: users see an {@link ApiException} with status 429; the retry logic also reads the
- * {@code Retry-After} instant, which 429 answers may carry too.
+ * A 429 answer. Package-private: users see an {@link ApiException} with status 429; the retry logic
+ * also reads the {@code Retry-After} instant, which 429 answers may carry too.
  */
 final class RateLimitedException extends ApiException {
   private static final long serialVersionUID = 1L;

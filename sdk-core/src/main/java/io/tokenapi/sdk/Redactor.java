@@ -5,7 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Replaces the client secret wherever a server echoed it, before the text can reach an exception or a log. */
+/**
+ * Replaces the client secret wherever a server echoed it, before the text can reach an exception or
+ * a log.
+ */
 final class Redactor {
   static final String REDACTED = "[REDACTED]";
 

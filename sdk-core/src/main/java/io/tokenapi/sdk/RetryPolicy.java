@@ -7,22 +7,26 @@ import java.util.Objects;
  * How the client retries a failed token request. Immutable and thread-safe.
  *
  * <ul>
- *   <li>Transient failures (500, 502, 504, 408, 429, a 503 that does not say when to come back, and transport
- *       errors) are retried up to {@link #maxAttempts()} attempts in all. Before retry {@code n} the client waits a
- *       random time between zero and {@code min(maxBackoff, initialBackoff * 2^(n-1))} ("full jitter"); a 429's
- *       {@code Retry-After} is a lower bound on that wait.</li>
- *   <li>A 503 that says when the provider reopens (its {@code Retry-After}, or else the next opening of the
- *       configured {@link WorkingHours}) is waited out until then, plus a random spread of up to a tenth of the wait
- *       (at most 30 s) so that a fleet of clients does not arrive in the same millisecond. These waits do not count
- *       against {@link #maxAttempts()}: only {@link #maxWait()} bounds them.</li>
- *   <li>409 and every other 4xx are never retried.</li>
- *   <li>{@link #maxWait()} bounds the whole call, waits and attempts included: when the next wait would pass it,
- *       the call fails at once with the last exception (a {@link ServiceUnavailableException} carries
- *       {@link ServiceUnavailableException#retryAt()}), and each attempt's call timeout is cut to what is left.</li>
+ *   <li>Transient failures (500, 502, 504, 408, 429, a 503 that does not say when to come back, and
+ *       transport errors) are retried up to {@link #maxAttempts()} attempts in all. Before retry
+ *       {@code n} the client waits a random time between zero and {@code min(maxBackoff,
+ *       initialBackoff * 2^(n-1))} ("full jitter"); a 429's {@code Retry-After} is a lower bound on
+ *       that wait.
+ *   <li>A 503 that says when the provider reopens (its {@code Retry-After}, or else the next
+ *       opening of the configured {@link WorkingHours}) is waited out until then, plus a random
+ *       spread of up to a tenth of the wait (at most 30 s) so that a fleet of clients does not
+ *       arrive in the same millisecond. These waits do not count against {@link #maxAttempts()}:
+ *       only {@link #maxWait()} bounds them.
+ *   <li>409 and every other 4xx are never retried.
+ *   <li>{@link #maxWait()} bounds the whole call, waits and attempts included: when the next wait
+ *       would pass it, the call fails at once with the last exception (a {@link
+ *       ServiceUnavailableException} carries {@link ServiceUnavailableException#retryAt()}), and
+ *       each attempt's call timeout is cut to what is left.
  * </ul>
  *
- * <p>Defaults ({@link #defaults()}): 4 attempts, 500 ms initial backoff, 30 s maximum backoff, 60 s maximum wait.
- * A job that should wait all night for the provider to open sets a longer {@code maxWait}:
+ * <p>Defaults ({@link #defaults()}): 4 attempts, 500 ms initial backoff, 30 s maximum backoff, 60 s
+ * maximum wait. A job that should wait all night for the provider to open sets a longer {@code
+ * maxWait}:
  *
  * <pre>{@code
  * RetryPolicy overnight = RetryPolicy.builder().maxWait(Duration.ofHours(16)).build();
@@ -31,22 +35,27 @@ import java.util.Objects;
 public final class RetryPolicy {
   /** Default number of attempts for transient failures, the first one included: {@value}. */
   public static final int DEFAULT_MAX_ATTEMPTS = 4;
+
   /** Default first backoff: 500 ms. */
   public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(500);
+
   /** Default longest backoff between two attempts: 30 s. */
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
+
   /** Default bound on a whole call, waits included: 60 s. */
   public static final Duration DEFAULT_MAX_WAIT = Duration.ofSeconds(60);
 
   private static final RetryPolicy DEFAULTS = new Builder().build();
-  private static final RetryPolicy NONE = new RetryPolicy(1, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF, Duration.ZERO);
+  private static final RetryPolicy NONE =
+      new RetryPolicy(1, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF, Duration.ZERO);
 
   private final int maxAttempts;
   private final Duration initialBackoff;
   private final Duration maxBackoff;
   private final Duration maxWait;
 
-  private RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration maxWait) {
+  private RetryPolicy(
+      int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration maxWait) {
     this.maxAttempts = maxAttempts;
     this.initialBackoff = initialBackoff;
     this.maxBackoff = maxBackoff;
@@ -54,7 +63,8 @@ public final class RetryPolicy {
   }
 
   /**
-   * The default policy: 4 attempts, 500 ms initial backoff, 30 s maximum backoff, 60 s maximum wait.
+   * The default policy: 4 attempts, 500 ms initial backoff, 30 s maximum backoff, 60 s maximum
+   * wait.
    *
    * @return the default policy
    */
@@ -152,12 +162,20 @@ public final class RetryPolicy {
   /**
    * Describes the settings.
    *
-   * @return for example {@code RetryPolicy[maxAttempts=4, initialBackoff=PT0.5S, maxBackoff=PT30S, maxWait=PT1M]}
+   * @return for example {@code RetryPolicy[maxAttempts=4, initialBackoff=PT0.5S, maxBackoff=PT30S,
+   *     maxWait=PT1M]}
    */
   @Override
   public String toString() {
-    return "RetryPolicy[maxAttempts=" + maxAttempts + ", initialBackoff=" + initialBackoff
-        + ", maxBackoff=" + maxBackoff + ", maxWait=" + maxWait + "]";
+    return "RetryPolicy[maxAttempts="
+        + maxAttempts
+        + ", initialBackoff="
+        + initialBackoff
+        + ", maxBackoff="
+        + maxBackoff
+        + ", maxWait="
+        + maxWait
+        + "]";
   }
 
   /** Builds a {@link RetryPolicy}; starts from the defaults. Not thread-safe. */
@@ -178,7 +196,8 @@ public final class RetryPolicy {
      */
     public Builder maxAttempts(int maxAttempts) {
       if (maxAttempts < 1) {
-        throw new IllegalArgumentException("maxAttempts < 1: " + maxAttempts + " (1 means one attempt, no retry)");
+        throw new IllegalArgumentException(
+            "maxAttempts < 1: " + maxAttempts + " (1 means one attempt, no retry)");
       }
       this.maxAttempts = maxAttempts;
       return this;
@@ -209,9 +228,11 @@ public final class RetryPolicy {
     }
 
     /**
-     * The bound on one call, waits included; also bounds waiting for the provider to reopen. Default 60 s.
+     * The bound on one call, waits included; also bounds waiting for the provider to reopen.
+     * Default 60 s.
      *
-     * @param maxWait positive; a job that should wait overnight passes for example {@code Duration.ofHours(14)}
+     * @param maxWait positive; a job that should wait overnight passes for example {@code
+     *     Duration.ofHours(14)}
      * @return this builder
      * @throws IllegalArgumentException if null, zero or negative
      */
@@ -229,7 +250,11 @@ public final class RetryPolicy {
     public RetryPolicy build() {
       if (initialBackoff.compareTo(maxBackoff) > 0) {
         throw new IllegalStateException(
-            "initialBackoff " + initialBackoff + " is larger than maxBackoff " + maxBackoff + ": raise maxBackoff");
+            "initialBackoff "
+                + initialBackoff
+                + " is larger than maxBackoff "
+                + maxBackoff
+                + ": raise maxBackoff");
       }
       return new RetryPolicy(maxAttempts, initialBackoff, maxBackoff, maxWait);
     }

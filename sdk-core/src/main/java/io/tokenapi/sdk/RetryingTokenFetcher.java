@@ -18,28 +18,42 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fetches a token with retries: resilience4j-retry runs the loop and schedules every wait on the client's
- * scheduler (no thread sleeps); this class decides, from the typed exception, whether and how long to wait.
+ * Fetches a token with retries: resilience4j-retry runs the loop and schedules every wait on the
+ * client's scheduler (no thread sleeps); this class decides, from the typed exception, whether and
+ * how long to wait.
  *
  * <p>The rules, in the order they are checked:
+ *
  * <ol>
- *   <li>a 503 with a {@code retryAt} (from {@code Retry-After}, or the working hours' next opening) is a closure:
- *       wait until {@code retryAt} plus a random opening spread. Closures do not count against
- *       {@code maxAttempts}; a backoff floor keeps {@code Retry-After: 0} from turning into a busy loop;</li>
- *   <li>other transient failures (500, 502, 503 without {@code retryAt}, 504, 408, 429, transport): full-jitter
- *       exponential backoff, counted against {@code maxAttempts}; a 429's {@code Retry-After} is a lower bound;</li>
- *   <li>anything else is not retried.</li>
+ *   <li>a 503 with a {@code retryAt} (from {@code Retry-After}, or the working hours' next opening)
+ *       is a closure: wait until {@code retryAt} plus a random opening spread. Closures do not
+ *       count against {@code maxAttempts}; a backoff floor keeps {@code Retry-After: 0} from
+ *       turning into a busy loop;
+ *   <li>other transient failures (500, 502, 503 without {@code retryAt}, 504, 408, 429, transport):
+ *       full-jitter exponential backoff, counted against {@code maxAttempts}; a 429's {@code
+ *       Retry-After} is a lower bound;
+ *   <li>anything else is not retried.
  * </ol>
- * Every wait must leave room for one more attempt before {@code maxWait} ends; otherwise the call fails at once
- * with the last exception.
+ *
+ * Every wait must leave room for one more attempt before {@code maxWait} ends; otherwise the call
+ * fails at once with the last exception.
  */
 final class RetryingTokenFetcher {
   private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
-  private static final DateTimeFormatter RESUME_FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss VV");
+  private static final DateTimeFormatter RESUME_FORMAT =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss VV");
   private static final ZoneId UTC = ZoneId.of("UTC");
-  /** A retry is only worth scheduling when the attempt after the wait still has this long before maxWait ends. */
+
+  /**
+   * A retry is only worth scheduling when the attempt after the wait still has this long before
+   * maxWait ends.
+   */
   static final long MIN_ATTEMPT_MILLIS = 100;
-  /** A closure wait at least this long is announced at INFO (once per call): the caller will notice it. */
+
+  /**
+   * A closure wait at least this long is announced at INFO (once per call): the caller will notice
+   * it.
+   */
   static final long LONG_WAIT_MILLIS = 10_000;
 
   private final TokenEndpoint endpoint;
@@ -50,7 +64,11 @@ final class RetryingTokenFetcher {
   private final OAuthClientListener listener;
   private final long callTimeoutMillis;
   private final DoubleSupplier random;
-  /** Set first thing in {@link OAuthClient#close()}, before calls are cancelled and the scheduler stops. */
+
+  /**
+   * Set first thing in {@link OAuthClient#close()}, before calls are cancelled and the scheduler
+   * stops.
+   */
   private volatile boolean closed;
 
   RetryingTokenFetcher(
@@ -90,13 +108,15 @@ final class RetryingTokenFetcher {
   }
 
   /**
-   * One token, retried per policy, with the first attempt on the calling thread: a blocking caller that has to wait
-   * anyway does the request itself instead of handing it to a pool thread and waiting to be woken (two thread
-   * switches, about a third of a loopback request). Retries are scheduled as in {@link #fetch()}.
+   * One token, retried per policy, with the first attempt on the calling thread: a blocking caller
+   * that has to wait anyway does the request itself instead of handing it to a pool thread and
+   * waiting to be woken (two thread switches, about a third of a loopback request). Retries are
+   * scheduled as in {@link #fetch()}.
    *
-   * <p>If the attempt ends because the calling thread was interrupted, it is not counted as a failure: the returned
-   * future is a whole new {@link #fetch()} on the pool, so callers sharing it still get a token, and the interrupted
-   * caller, whose flag is still set, stops waiting for it at once.
+   * <p>If the attempt ends because the calling thread was interrupted, it is not counted as a
+   * failure: the returned future is a whole new {@link #fetch()} on the pool, so callers sharing it
+   * still get a token, and the interrupted caller, whose flag is still set, stops waiting for it at
+   * once.
    *
    * @return a completed future when the first attempt settled it; otherwise the scheduled retries
    */
@@ -105,7 +125,8 @@ final class RetryingTokenFetcher {
     attempts.count++;
     OAuthException failure;
     try {
-      AccessToken token = endpoint.execute(attempts.timeoutMillis(attempts.start, callTimeoutMillis));
+      AccessToken token =
+          endpoint.execute(attempts.timeoutMillis(attempts.start, callTimeoutMillis));
       return CompletableFuture.completedFuture(token);
     } catch (OAuthException e) {
       failure = e;
@@ -114,7 +135,8 @@ final class RetryingTokenFetcher {
       return finish(CompletableFuture.failedFuture(e), attempts);
     }
     if (Thread.currentThread().isInterrupted()) {
-      LOG.debug("Token request on the caller's thread ended by an interrupt; continuing on the client's threads");
+      LOG.debug(
+          "Token request on the caller's thread ended by an interrupt; continuing on the client's threads");
       return fetch();
     }
     long delay = policy.retries() ? decide(attempts, failure) : -1;
@@ -123,15 +145,20 @@ final class RetryingTokenFetcher {
     }
     CompletableFuture<AccessToken> rest = new CompletableFuture<>();
     try {
-      scheduler.schedule(() -> {
-        retryLoop(attempts).whenComplete((token, error) -> {
-          if (error == null) {
-            rest.complete(token);
-          } else {
-            rest.completeExceptionally(error);
-          }
-        });
-      }, delay, TimeUnit.MILLISECONDS);
+      scheduler.schedule(
+          () -> {
+            retryLoop(attempts)
+                .whenComplete(
+                    (token, error) -> {
+                      if (error == null) {
+                        rest.complete(token);
+                      } else {
+                        rest.completeExceptionally(error);
+                      }
+                    });
+          },
+          delay,
+          TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
       attempts.clientClosed = true;
       rest.completeExceptionally(e);
@@ -149,16 +176,21 @@ final class RetryingTokenFetcher {
     return new Attempts(start, saturatedAdd(start, Backoff.millis(policy.maxWait())));
   }
 
-  /** resilience4j's loop: the first attempt at once, later ones after the wait {@link #decide} returns. */
+  /**
+   * resilience4j's loop: the first attempt at once, later ones after the wait {@link #decide}
+   * returns.
+   */
   private CompletableFuture<AccessToken> retryLoop(Attempts attempts) {
-    RetryConfig config = RetryConfig.custom()
-        // The attempt limit applies to transient failures only, so the loop's own limit is out of the way and
-        // decide() returns -1 to stop.
-        .maxAttempts(Integer.MAX_VALUE)
-        .retryOnException(e -> unwrap(e) instanceof OAuthException)
-        .intervalBiFunction((attempt, outcome) -> decide(attempts, unwrap(outcome.getLeft())))
-        .failAfterMaxAttempts(false)
-        .build();
+    RetryConfig config =
+        RetryConfig.custom()
+            // The attempt limit applies to transient failures only, so the loop's own limit is out
+            // of the way and
+            // decide() returns -1 to stop.
+            .maxAttempts(Integer.MAX_VALUE)
+            .retryOnException(e -> unwrap(e) instanceof OAuthException)
+            .intervalBiFunction((attempt, outcome) -> decide(attempts, unwrap(outcome.getLeft())))
+            .failAfterMaxAttempts(false)
+            .build();
     return Retry.of("tokenapi-token", config)
         .executeCompletionStage(scheduler, () -> attempt(attempts))
         .toCompletableFuture();
@@ -169,7 +201,8 @@ final class RetryingTokenFetcher {
     try {
       return endpoint.fetch(attempts.timeoutMillis(clock.millis(), callTimeoutMillis));
     } catch (RuntimeException e) {
-      // resilience4j runs later attempts on the scheduler, where a thrown exception would be lost and the call
+      // resilience4j runs later attempts on the scheduler, where a thrown exception would be lost
+      // and the call
       // would never complete: hand it over as a failed attempt instead.
       return CompletableFuture.failedFuture(e);
     }
@@ -177,13 +210,15 @@ final class RetryingTokenFetcher {
 
   /** The wait before the next attempt in milliseconds, or -1 to stop with {@code failure}. */
   private long decide(Attempts attempts, Throwable failure) {
-    // Counted here rather than taken from resilience4j, whose count restarts when the first attempt ran inline.
+    // Counted here rather than taken from resilience4j, whose count restarts when the first attempt
+    // ran inline.
     int attempt = attempts.count;
     if (!(failure instanceof OAuthException)) {
       return -1;
     }
     OAuthException e = (OAuthException) failure;
-    // The flag, not only the scheduler: close() cancels the calls before it stops the scheduler, so a cancelled
+    // The flag, not only the scheduler: close() cancels the calls before it stops the scheduler, so
+    // a cancelled
     // attempt can be decided on while the scheduler still runs, and must not be retried.
     if (closed || scheduler.isShutdown()) {
       attempts.clientClosed = true;
@@ -197,28 +232,39 @@ final class RetryingTokenFetcher {
       attempts.closures++;
       long untilOpen = Math.max(0, retryAt.toEpochMilli() - now);
       if (saturatedAdd(now, untilOpen + MIN_ATTEMPT_MILLIS) > attempts.deadline) {
-        return stop(attempts, "the provider expects requests again at " + retryAt + ", after maxWait "
-            + policy.maxWait() + " would have passed");
+        return stop(
+            attempts,
+            "the provider expects requests again at "
+                + retryAt
+                + ", after maxWait "
+                + policy.maxWait()
+                + " would have passed");
       }
       long spread = Backoff.openingSpreadMillis(untilOpen, random);
-      long floor = Backoff.fullJitterMillis(
-          policy.initialBackoff(), policy.maxBackoff(), attempts.closures, random);
-      delay = Math.min(Math.max(untilOpen + spread, floor), attempts.deadline - MIN_ATTEMPT_MILLIS - now);
+      long floor =
+          Backoff.fullJitterMillis(
+              policy.initialBackoff(), policy.maxBackoff(), attempts.closures, random);
+      delay =
+          Math.min(
+              Math.max(untilOpen + spread, floor), attempts.deadline - MIN_ATTEMPT_MILLIS - now);
       announce(attempts, attempt, e, now, delay);
     } else if (isTransient(e)) {
       attempts.transientFailures++;
       if (attempts.transientFailures >= policy.maxAttempts()) {
         return stop(attempts, "maxAttempts " + policy.maxAttempts() + " reached");
       }
-      delay = Backoff.fullJitterMillis(
-          policy.initialBackoff(), policy.maxBackoff(), attempts.transientFailures, random);
+      delay =
+          Backoff.fullJitterMillis(
+              policy.initialBackoff(), policy.maxBackoff(), attempts.transientFailures, random);
       if (retryAt != null) {
         delay = Math.max(delay, retryAt.toEpochMilli() - now);
       }
       if (saturatedAdd(now, saturatedAdd(delay, MIN_ATTEMPT_MILLIS)) > attempts.deadline) {
-        return stop(attempts, "the next wait (" + delay + " ms) would pass maxWait " + policy.maxWait());
+        return stop(
+            attempts, "the next wait (" + delay + " ms) would pass maxWait " + policy.maxWait());
       }
-      LOG.debug("Token request attempt {} failed ({}); retrying in {} ms", attempt, summary(e), delay);
+      LOG.debug(
+          "Token request attempt {} failed ({}); retrying in {} ms", attempt, summary(e), delay);
     } else {
       return stop(attempts, summary(e) + " is not retried");
     }
@@ -230,10 +276,16 @@ final class RetryingTokenFetcher {
   private void announce(Attempts attempts, int attempt, OAuthException e, long now, long delay) {
     if (delay >= LONG_WAIT_MILLIS && !attempts.announced) {
       attempts.announced = true;
-      LOG.info("Token API closed (HTTP 503); retrying at {} (in {})",
-          resumeText(now + delay), Duration.ofMillis(delay));
+      LOG.info(
+          "Token API closed (HTTP 503); retrying at {} (in {})",
+          resumeText(now + delay),
+          Duration.ofMillis(delay));
     } else {
-      LOG.debug("Token request attempt {} failed ({}, closed); retrying in {} ms", attempt, summary(e), delay);
+      LOG.debug(
+          "Token request attempt {} failed ({}, closed); retrying in {} ms",
+          attempt,
+          summary(e),
+          delay);
     }
   }
 
@@ -242,29 +294,40 @@ final class RetryingTokenFetcher {
     return -1;
   }
 
-  private CompletableFuture<AccessToken> finish(CompletableFuture<AccessToken> loop, Attempts attempts) {
-    return loop.handle((token, failure) -> {
-      if (failure == null) {
-        return token;
-      }
-      Throwable cause = unwrap(failure);
-      OAuthException e = cause instanceof OAuthException
-          ? (OAuthException) cause
-          : new OAuthException(
-              "Token request failed unexpectedly (" + cause.getClass().getName()
-                  + "); if the client was closed, build a new one.",
-              cause);
-      // Closing the client ends its calls; that is the caller's doing, not a failure worth a WARN.
-      if (attempts.clientClosed || cause instanceof RejectedExecutionException) {
-        LOG.debug("Token request to {} ended after {} attempt(s): the client was closed", endpoint.displayUrl(),
-            attempts.count);
-      } else {
-        LOG.warn("Token request to {} failed after {} attempt(s) in {} ms; {}: {}",
-            endpoint.displayUrl(), attempts.count, clock.millis() - attempts.start,
-            attempts.stopReason != null ? attempts.stopReason : "not retried", e.getMessage());
-      }
-      throw e;
-    });
+  private CompletableFuture<AccessToken> finish(
+      CompletableFuture<AccessToken> loop, Attempts attempts) {
+    return loop.handle(
+        (token, failure) -> {
+          if (failure == null) {
+            return token;
+          }
+          Throwable cause = unwrap(failure);
+          OAuthException e =
+              cause instanceof OAuthException
+                  ? (OAuthException) cause
+                  : new OAuthException(
+                      "Token request failed unexpectedly ("
+                          + cause.getClass().getName()
+                          + "); if the client was closed, build a new one.",
+                      cause);
+          // Closing the client ends its calls; that is the caller's doing, not a failure worth a
+          // WARN.
+          if (attempts.clientClosed || cause instanceof RejectedExecutionException) {
+            LOG.debug(
+                "Token request to {} ended after {} attempt(s): the client was closed",
+                endpoint.displayUrl(),
+                attempts.count);
+          } else {
+            LOG.warn(
+                "Token request to {} failed after {} attempt(s) in {} ms; {}: {}",
+                endpoint.displayUrl(),
+                attempts.count,
+                clock.millis() - attempts.start,
+                attempts.stopReason != null ? attempts.stopReason : "not retried",
+                e.getMessage());
+          }
+          throw e;
+        });
   }
 
   private String resumeText(long atMillis) {
@@ -297,7 +360,8 @@ final class RetryingTokenFetcher {
   }
 
   static Throwable unwrap(Throwable t) {
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
       t = t.getCause();
     }
     return t;
@@ -308,7 +372,10 @@ final class RetryingTokenFetcher {
     return ((a ^ r) & (b ^ r)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : r;
   }
 
-  /** One call's retry state. Touched by one attempt at a time, each after the previous one completed. */
+  /**
+   * One call's retry state. Touched by one attempt at a time, each after the previous one
+   * completed.
+   */
   private static final class Attempts {
     final long start;
     final long deadline;

@@ -45,8 +45,9 @@ final class SafeListener implements OAuthClientListener {
   }
 
   /**
-   * A listener's own bug may surface as an Error (an assertion, a missing class): ignored like an exception. Running
-   * out of memory or stack is the JVM's state, not the listener's, and propagates.
+   * A listener's own bug may surface as an Error (an assertion, a missing class): ignored like an
+   * exception. Running out of memory or stack is the JVM's state, not the listener's, and
+   * propagates.
    */
   private static void rethrowFatal(Throwable e) {
     if (e instanceof VirtualMachineError) {
@@ -56,6 +57,9 @@ final class SafeListener implements OAuthClientListener {
 
   private static void warn(String method, Throwable e) {
     // Only the type: a listener's message is the application's text and could hold anything.
-    LOG.warn("OAuthClientListener.{} threw {}; the client ignores it and carries on", method, e.getClass().getName());
+    LOG.warn(
+        "OAuthClientListener.{} threw {}; the client ignores it and carries on",
+        method,
+        e.getClass().getName());
   }
 }

@@ -6,8 +6,9 @@ import java.util.Optional;
 /**
  * The token endpoint answered 503: the provider is closed (non-working hours) or overloaded.
  *
- * <p>{@link #retryAt()} tells when to come back: from the {@code Retry-After} header, or from the configured
- * {@link WorkingHours} when the SDK gave up waiting because the caller's {@code maxWait} would have passed.
+ * <p>{@link #retryAt()} tells when to come back: from the {@code Retry-After} header, or from the
+ * configured {@link WorkingHours} when the SDK gave up waiting because the caller's {@code maxWait}
+ * would have passed.
  */
 public final class ServiceUnavailableException extends ApiException {
   private static final long serialVersionUID = 1L;
@@ -28,8 +29,8 @@ public final class ServiceUnavailableException extends ApiException {
   }
 
   /**
-   * When to try again: the instant named by {@code Retry-After}, or the next opening of the configured working
-   * hours.
+   * When to try again: the instant named by {@code Retry-After}, or the next opening of the
+   * configured working hours.
    *
    * @return the instant, or empty when neither is known
    */

@@ -19,13 +19,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fetches through a {@link TokenStore} shared by a fleet: read the store, else take its refresh lock and fetch from
- * the provider (saving the result), else poll the store until the lock holder saved a token or its lock expired.
- * Store calls block, so they run on the client's on-demand pool; polling waits are scheduled, not slept. A failing
- * store is bypassed with a WARN: the cache must never fail a caller.
+ * Fetches through a {@link TokenStore} shared by a fleet: read the store, else take its refresh
+ * lock and fetch from the provider (saving the result), else poll the store until the lock holder
+ * saved a token or its lock expired. Store calls block, so they run on the client's on-demand pool;
+ * polling waits are scheduled, not slept. A failing store is bypassed with a WARN: the cache must
+ * never fail a caller.
  */
 final class SharedTokenFetcher {
   private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
+
   /** How often a client waiting for another one's refresh looks at the store again. */
   static final long POLL_MILLIS = 50;
 
@@ -40,6 +42,7 @@ final class SharedTokenFetcher {
   private final long refreshAheadMillis;
   private final long expiryMarginMillis;
   private final AtomicBoolean degraded = new AtomicBoolean();
+
   /** A token a resource server rejected: never taken from the store again. */
   private volatile AccessToken rejected;
 
@@ -66,12 +69,17 @@ final class SharedTokenFetcher {
     this.expiryMarginMillis = expiryMargin.toMillis();
   }
 
-  /** The store key: a hash of token URL, client id and scope, so one store can serve many clients. Never the secret. */
+  /**
+   * The store key: a hash of token URL, client id and scope, so one store can serve many clients.
+   * Never the secret.
+   */
   static String key(HttpUrl tokenUrl, String clientId, String scope) {
     try {
       MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-      byte[] hash = sha256.digest(
-          (tokenUrl + "\n" + clientId + "\n" + (scope == null ? "" : scope)).getBytes(StandardCharsets.UTF_8));
+      byte[] hash =
+          sha256.digest(
+              (tokenUrl + "\n" + clientId + "\n" + (scope == null ? "" : scope))
+                  .getBytes(StandardCharsets.UTF_8));
       return "tokenapi:token:" + HexFormat.of().formatHex(hash, 0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
@@ -87,13 +95,15 @@ final class SharedTokenFetcher {
   CompletableFuture<AccessToken> fetch() {
     CompletableFuture<AccessToken> result = new CompletableFuture<>();
     AccessToken replacing = current.get();
-    // A holder that died frees its lock after lockTtl; waiting a little longer than that lets this client take over.
+    // A holder that died frees its lock after lockTtl; waiting a little longer than that lets this
+    // client take over.
     long giveUpAt = clock.millis() + lockTtl.toMillis() + 4 * POLL_MILLIS;
     runBlocking(result, () -> attempt(result, replacing, giveUpAt));
     return result;
   }
 
-  private void attempt(CompletableFuture<AccessToken> result, AccessToken replacing, long giveUpAt) {
+  private void attempt(
+      CompletableFuture<AccessToken> result, AccessToken replacing, long giveUpAt) {
     if (result.isDone()) {
       return;
     }
@@ -121,14 +131,18 @@ final class SharedTokenFetcher {
     } else {
       try {
         scheduler.schedule(
-            () -> runBlocking(result, () -> attempt(result, replacing, giveUpAt)), POLL_MILLIS, TimeUnit.MILLISECONDS);
+            () -> runBlocking(result, () -> attempt(result, replacing, giveUpAt)),
+            POLL_MILLIS,
+            TimeUnit.MILLISECONDS);
       } catch (RejectedExecutionException closed) {
-        result.completeExceptionally(new OAuthException("OAuthClient was closed while waiting for a token", closed));
+        result.completeExceptionally(
+            new OAuthException("OAuthClient was closed while waiting for a token", closed));
       }
     }
   }
 
-  private void fetchAsHolder(CompletableFuture<AccessToken> result, AccessToken replacing, String owner) {
+  private void fetchAsHolder(
+      CompletableFuture<AccessToken> result, AccessToken replacing, String owner) {
     AccessToken shared;
     try {
       // Another client may have saved a token between our read and our lock.
@@ -143,21 +157,27 @@ final class SharedTokenFetcher {
       return;
     }
     LOG.debug("Holding the token store refresh lock; requesting a token from the provider");
-    origin.get().whenComplete((token, error) -> runBlocking(result, () -> {
-      if (token != null) {
-        try {
-          store.save(key, token);
-        } catch (RuntimeException e) {
-          degrade(e);
-        }
-      }
-      unlock(owner);
-      if (token != null) {
-        result.complete(token);
-      } else {
-        result.completeExceptionally(RetryingTokenFetcher.unwrap(error));
-      }
-    }));
+    origin
+        .get()
+        .whenComplete(
+            (token, error) ->
+                runBlocking(
+                    result,
+                    () -> {
+                      if (token != null) {
+                        try {
+                          store.save(key, token);
+                        } catch (RuntimeException e) {
+                          degrade(e);
+                        }
+                      }
+                      unlock(owner);
+                      if (token != null) {
+                        result.complete(token);
+                      } else {
+                        result.completeExceptionally(RetryingTokenFetcher.unwrap(error));
+                      }
+                    }));
   }
 
   private void unlock(String owner) {
@@ -168,7 +188,10 @@ final class SharedTokenFetcher {
     }
   }
 
-  /** A stored token this client may use: not the one it is replacing, not rejected, and not yet stale. */
+  /**
+   * A stored token this client may use: not the one it is replacing, not rejected, and not yet
+   * stale.
+   */
   private AccessToken usable(Optional<AccessToken> stored, AccessToken replacing) {
     if (stored == null || stored.isEmpty()) {
       return null;
@@ -178,37 +201,45 @@ final class SharedTokenFetcher {
       return null;
     }
     long now = clock.millis();
-    return now < TokenCache.Snapshot.of(token, now, refreshAheadMillis, expiryMarginMillis).staleAt ? token : null;
+    return now < TokenCache.Snapshot.of(token, now, refreshAheadMillis, expiryMarginMillis).staleAt
+        ? token
+        : null;
   }
 
   private void relay(CompletableFuture<AccessToken> from, CompletableFuture<AccessToken> to) {
-    from.whenComplete((token, error) -> {
-      if (error == null) {
-        to.complete(token);
-      } else {
-        to.completeExceptionally(RetryingTokenFetcher.unwrap(error));
-      }
-    });
+    from.whenComplete(
+        (token, error) -> {
+          if (error == null) {
+            to.complete(token);
+          } else {
+            to.completeExceptionally(RetryingTokenFetcher.unwrap(error));
+          }
+        });
   }
 
   private void runBlocking(CompletableFuture<AccessToken> result, Runnable task) {
     try {
-      blocking.execute(() -> {
-        try {
-          task.run();
-        } catch (RuntimeException e) {
-          result.completeExceptionally(e);
-        }
-      });
+      blocking.execute(
+          () -> {
+            try {
+              task.run();
+            } catch (RuntimeException e) {
+              result.completeExceptionally(e);
+            }
+          });
     } catch (RejectedExecutionException closed) {
-      result.completeExceptionally(new OAuthException("OAuthClient was closed while waiting for a token", closed));
+      result.completeExceptionally(
+          new OAuthException("OAuthClient was closed while waiting for a token", closed));
     }
   }
 
   private void degrade(RuntimeException e) {
     if (degraded.compareAndSet(false, true)) {
-      // Only the type: a store's message may name hosts and keys, never anything the caller must act on here.
-      LOG.warn("Token store failed ({}); fetching tokens without it until it answers again", e.getClass().getName());
+      // Only the type: a store's message may name hosts and keys, never anything the caller must
+      // act on here.
+      LOG.warn(
+          "Token store failed ({}); fetching tokens without it until it answers again",
+          e.getClass().getName());
     } else {
       LOG.debug("Token store still failing ({})", e.getClass().getName());
     }

@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The token cache: fresh, stale and expired states over an immutable snapshot in a volatile field, and one shared
- * refresh for all callers.
+ * The token cache: fresh, stale and expired states over an immutable snapshot in a volatile field,
+ * and one shared refresh for all callers.
  *
  * <pre>
  *   fetched ──▶ FRESH ──(refreshAhead before expiry)──▶ STALE ──(expiryMargin before expiry)──▶ EXPIRED
@@ -26,15 +26,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The hit path is one volatile read, one clock read and a compare: no lock, no allocation.
  *
- * <p>A refresh publishes its outcome in this order: the snapshot (or the failure) is stored, {@code inFlight} is
- * cleared, the listener is told, and only then the shared future completes. So a caller woken by the future finds
- * the new token cached, and a caller that read the old state just before the refresh ended and then wins the race to
- * start the next refresh sees that outcome and hands it over instead of sending a second request.
+ * <p>A refresh publishes its outcome in this order: the snapshot (or the failure) is stored, {@code
+ * inFlight} is cleared, the listener is told, and only then the shared future completes. So a
+ * caller woken by the future finds the new token cached, and a caller that read the old state just
+ * before the refresh ended and then wins the race to start the next refresh sees that outcome and
+ * hands it over instead of sending a second request.
  */
 final class TokenCache {
   private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
   private static final VarHandle SNAPSHOT;
-  /** Expired callers after a failure get the same exception for 1 to 2 times this long, not a new request each. */
+
+  /**
+   * Expired callers after a failure get the same exception for 1 to 2 times this long, not a new
+   * request each.
+   */
   static final long NEGATIVE_CACHE_MILLIS = 1_000;
 
   static {
@@ -46,8 +51,13 @@ final class TokenCache {
   }
 
   private final Supplier<CompletableFuture<AccessToken>> fetcher;
-  /** Like {@code fetcher} but with the first attempt on the calling thread; null when that is not possible. */
+
+  /**
+   * Like {@code fetcher} but with the first attempt on the calling thread; null when that is not
+   * possible.
+   */
   private final Supplier<CompletableFuture<AccessToken>> callerThreadFetcher;
+
   private final Clock clock;
   private final long refreshAheadMillis;
   private final long expiryMarginMillis;
@@ -58,8 +68,10 @@ final class TokenCache {
 
   @SuppressWarnings("unused") // accessed through SNAPSHOT as well as directly
   private volatile Snapshot snapshot;
+
   /** The last failure, for negative caching and the background backoff; null after a success. */
   private volatile Failure failure;
+
   private volatile boolean closed;
 
   TokenCache(
@@ -108,14 +120,15 @@ final class TokenCache {
   /**
    * A new token from the server now, joining a refresh already in flight.
    *
-   * @param blockingCaller true when the caller waits for the result anyway, so a refresh it starts may make its
-   *     first attempt on the caller's thread
+   * @param blockingCaller true when the caller waits for the result anyway, so a refresh it starts
+   *     may make its first attempt on the caller's thread
    */
   CompletableFuture<AccessToken> refresh(boolean blockingCaller) {
     ensureOpen();
     Snapshot seen = snapshot;
     Failure seenFailure = failure;
-    // A copy per caller: one caller cancelling its future must not cancel the refresh for the others.
+    // A copy per caller: one caller cancelling its future must not cancel the refresh for the
+    // others.
     return shared(seen, seenFailure, blockingCaller).copy();
   }
 
@@ -123,9 +136,12 @@ final class TokenCache {
     snapshot = null;
   }
 
-  /** Forgets {@code rejected} only if it is still the cached token, so a burst of 401s causes one refresh. */
+  /**
+   * Forgets {@code rejected} only if it is still the cached token, so a burst of 401s causes one
+   * refresh.
+   */
   boolean invalidate(AccessToken rejected) {
-    for (;;) {
+    for (; ; ) {
       Snapshot s = snapshot;
       if (s == null || !s.token.equals(rejected)) {
         return false;
@@ -152,7 +168,10 @@ final class TokenCache {
     }
   }
 
-  /** The stale and expired cases of {@link #get()}, kept apart so the hit path stays small enough to inline. */
+  /**
+   * The stale and expired cases of {@link #get()}, kept apart so the hit path stays small enough to
+   * inline.
+   */
   private AccessToken slowGet() {
     ensureOpen();
     long now = clock.millis();
@@ -165,8 +184,9 @@ final class TokenCache {
   }
 
   /**
-   * Waits for a token future on the caller's thread, interruptibly, and rethrows its typed exception. An interrupt
-   * ends only this caller's wait: the shared refresh goes on for the others.
+   * Waits for a token future on the caller's thread, interruptibly, and rethrows its typed
+   * exception. An interrupt ends only this caller's wait: the shared refresh goes on for the
+   * others.
    */
   static AccessToken await(CompletableFuture<AccessToken> future) {
     try {
@@ -183,27 +203,38 @@ final class TokenCache {
         throw (OAuthException) cause;
       }
       if (cause instanceof IllegalStateException) {
-        // The client was closed while this caller waited: same type as calling a closed client, this caller's stack.
+        // The client was closed while this caller waited: same type as calling a closed client,
+        // this caller's stack.
         throw new IllegalStateException(cause.getMessage(), cause);
       }
-      throw new OAuthException("Token refresh failed unexpectedly (" + cause.getClass().getName() + ")", cause);
+      throw new OAuthException(
+          "Token refresh failed unexpectedly (" + cause.getClass().getName() + ")", cause);
     }
   }
 
-  /** For a caller without a usable token: the one refresh, or the recent failure while it is negatively cached. */
-  private CompletableFuture<AccessToken> awaitRefresh(Snapshot seen, long now, boolean blockingCaller) {
+  /**
+   * For a caller without a usable token: the one refresh, or the recent failure while it is
+   * negatively cached.
+   */
+  private CompletableFuture<AccessToken> awaitRefresh(
+      Snapshot seen, long now, boolean blockingCaller) {
     Failure f = failure;
     if (f != null && now < f.negativeUntil && inFlight.get() == null) {
       return CompletableFuture.failedFuture(f.exception);
     }
-    // A copy per caller: one caller cancelling its future must not cancel the refresh for the others.
+    // A copy per caller: one caller cancelling its future must not cancel the refresh for the
+    // others.
     return shared(seen, f, blockingCaller).copy();
   }
 
-  /** Starts the one background refresh for a stale token, unless one runs or the last failure's backoff holds. */
+  /**
+   * Starts the one background refresh for a stale token, unless one runs or the last failure's
+   * backoff holds.
+   */
   private void refreshInBackground(Snapshot seen, long now) {
     if (now < seen.staleAt) {
-      // The caller re-read the snapshot after its fast path missed: a refresh landed in between, nothing to do.
+      // The caller re-read the snapshot after its fast path missed: a refresh landed in between,
+      // nothing to do.
       return;
     }
     Failure f = failure;
@@ -216,19 +247,22 @@ final class TokenCache {
   }
 
   /**
-   * The refresh in flight, or a new one. {@code seen} and {@code seenFailure} are the state the caller decided on:
-   * if a refresh ended since, its outcome is handed over instead of starting another request. A blocking caller
-   * that starts the refresh makes its first attempt itself, so the returned future is usually complete.
+   * The refresh in flight, or a new one. {@code seen} and {@code seenFailure} are the state the
+   * caller decided on: if a refresh ended since, its outcome is handed over instead of starting
+   * another request. A blocking caller that starts the refresh makes its first attempt itself, so
+   * the returned future is usually complete.
    */
-  private CompletableFuture<AccessToken> shared(Snapshot seen, Failure seenFailure, boolean blockingCaller) {
-    for (;;) {
+  private CompletableFuture<AccessToken> shared(
+      Snapshot seen, Failure seenFailure, boolean blockingCaller) {
+    for (; ; ) {
       CompletableFuture<AccessToken> current = inFlight.get();
       if (current != null) {
         return current;
       }
       CompletableFuture<AccessToken> mine = new CompletableFuture<>();
       if (inFlight.compareAndSet(null, mine)) {
-        // A refresh that ended after the caller looked stored its outcome before clearing inFlight, so winning the
+        // A refresh that ended after the caller looked stored its outcome before clearing inFlight,
+        // so winning the
         // CAS makes that outcome visible here.
         Snapshot s = snapshot;
         Failure f = failure;
@@ -247,8 +281,12 @@ final class TokenCache {
   }
 
   private void start(CompletableFuture<AccessToken> mine, boolean blockingCaller) {
-    LOG.debug(snapshot == null ? "No usable token cached; fetching one" : "Cached token is stale; refreshing");
-    // An interrupted caller would stop waiting at once: its thread must not make the attempt the others wait for.
+    LOG.debug(
+        snapshot == null
+            ? "No usable token cached; fetching one"
+            : "Cached token is stale; refreshing");
+    // An interrupted caller would stop waiting at once: its thread must not make the attempt the
+    // others wait for.
     boolean onThisThread =
         blockingCaller && callerThreadFetcher != null && !Thread.currentThread().isInterrupted();
     CompletableFuture<AccessToken> fetch;
@@ -269,7 +307,8 @@ final class TokenCache {
         failed = recordFailure(RetryingTokenFetcher.unwrap(error));
       }
     } finally {
-      // Clear before completing: a caller woken by the completion that needs another refresh can start one.
+      // Clear before completing: a caller woken by the completion that needs another refresh can
+      // start one.
       inFlight.compareAndSet(mine, null);
     }
     try {
@@ -292,28 +331,37 @@ final class TokenCache {
     if (closed) {
       return;
     }
-    // Store before the shared future completes, so every caller it wakes finds the new token cached.
+    // Store before the shared future completes, so every caller it wakes finds the new token
+    // cached.
     snapshot = Snapshot.of(token, clock.millis(), refreshAheadMillis, expiryMarginMillis);
     failure = null;
     if (closed) {
-      // close() ran between the check and the store: it must not leave a token served after it returned.
+      // close() ran between the check and the store: it must not leave a token served after it
+      // returned.
       snapshot = null;
     }
     LOG.debug("Token refreshed; expires at {}", token.expiresAt());
   }
 
   private OAuthException recordFailure(Throwable error) {
-    OAuthException e = error instanceof OAuthException
-        ? (OAuthException) error
-        : new OAuthException("Token refresh failed unexpectedly (" + error.getClass().getName() + ")", error);
+    OAuthException e =
+        error instanceof OAuthException
+            ? (OAuthException) error
+            : new OAuthException(
+                "Token refresh failed unexpectedly (" + error.getClass().getName() + ")", error);
     long now = clock.millis();
     Failure previous = failure;
     int failures = previous == null ? 1 : previous.consecutive + 1;
-    long backoff = Math.max(
-        NEGATIVE_CACHE_MILLIS,
-        Backoff.fullJitterMillis(
-            backgroundBackoff.initialBackoff(), backgroundBackoff.maxBackoff(), failures, random));
-    long negativeUntil = now + NEGATIVE_CACHE_MILLIS + (long) (random.getAsDouble() * NEGATIVE_CACHE_MILLIS);
+    long backoff =
+        Math.max(
+            NEGATIVE_CACHE_MILLIS,
+            Backoff.fullJitterMillis(
+                backgroundBackoff.initialBackoff(),
+                backgroundBackoff.maxBackoff(),
+                failures,
+                random));
+    long negativeUntil =
+        now + NEGATIVE_CACHE_MILLIS + (long) (random.getAsDouble() * NEGATIVE_CACHE_MILLIS);
     long nextBackground = now + backoff;
     if (e instanceof ServiceUnavailableException) {
       Instant retryAt = ((ServiceUnavailableException) e).retryAt().orElse(null);
@@ -337,7 +385,9 @@ final class TokenCache {
     return new IllegalStateException("OAuthClient is closed: build a new client to get tokens.");
   }
 
-  /** An immutable cache entry; the two instants are precomputed so the hit path only compares longs. */
+  /**
+   * An immutable cache entry; the two instants are precomputed so the hit path only compares longs.
+   */
   static final class Snapshot {
     final AccessToken token;
     final long staleAt;
@@ -350,10 +400,11 @@ final class TokenCache {
     }
 
     /**
-     * Both margins shrink for short-lived tokens, so a 2-second token is still cached: refresh ahead at most half
-     * the lifetime, expiry margin at most a tenth of it.
+     * Both margins shrink for short-lived tokens, so a 2-second token is still cached: refresh
+     * ahead at most half the lifetime, expiry margin at most a tenth of it.
      */
-    static Snapshot of(AccessToken token, long now, long refreshAheadMillis, long expiryMarginMillis) {
+    static Snapshot of(
+        AccessToken token, long now, long refreshAheadMillis, long expiryMarginMillis) {
       long expiresAt = token.expiresAt().toEpochMilli();
       long lifetime = Math.max(0, expiresAt - now);
       long expiredAt = expiresAt - Math.min(expiryMarginMillis, lifetime / 10);
@@ -368,7 +419,8 @@ final class TokenCache {
     final long negativeUntil;
     final long nextBackgroundAttempt;
 
-    Failure(OAuthException exception, int consecutive, long negativeUntil, long nextBackgroundAttempt) {
+    Failure(
+        OAuthException exception, int consecutive, long negativeUntil, long nextBackgroundAttempt) {
       this.exception = exception;
       this.consecutive = consecutive;
       this.negativeUntil = negativeUntil;

@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One token request, asynchronously: sends the prepared request and turns the answer into a token or a typed
- * exception. Responses become exceptions here, before any retry logic looks at them.
+ * One token request, asynchronously: sends the prepared request and turns the answer into a token
+ * or a typed exception. Responses become exceptions here, before any retry logic looks at them.
  */
 final class TokenEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
@@ -51,8 +51,8 @@ final class TokenEndpoint {
   }
 
   /**
-   * Sends one request from a pool thread. The future completes with the token, or exceptionally with an
-   * {@link OAuthException}.
+   * Sends one request from a pool thread. The future completes with the token, or exceptionally
+   * with an {@link OAuthException}.
    *
    * @param timeoutMillis the call timeout for this attempt, or 0 to keep the client's
    */
@@ -60,27 +60,28 @@ final class TokenEndpoint {
     CompletableFuture<AccessToken> result = new CompletableFuture<>();
     Call call = newCall(timeoutMillis);
     Instant sentAt = sentAt();
-    call.enqueue(new Callback() {
-      @Override
-      public void onFailure(Call c, IOException e) {
-        result.completeExceptionally(ExceptionFactory.transport(displayUrl, e));
-      }
+    call.enqueue(
+        new Callback() {
+          @Override
+          public void onFailure(Call c, IOException e) {
+            result.completeExceptionally(ExceptionFactory.transport(displayUrl, e));
+          }
 
-      @Override
-      public void onResponse(Call c, Response response) {
-        try {
-          result.complete(read(response, sentAt));
-        } catch (OAuthException e) {
-          result.completeExceptionally(e);
-        }
-      }
-    });
+          @Override
+          public void onResponse(Call c, Response response) {
+            try {
+              result.complete(read(response, sentAt));
+            } catch (OAuthException e) {
+              result.completeExceptionally(e);
+            }
+          }
+        });
     return result;
   }
 
   /**
-   * Sends one request on the calling thread. The client's sockets are interruptible, so an interrupt ends it early
-   * with a {@link TransportException} and the interrupt flag set.
+   * Sends one request on the calling thread. The client's sockets are interruptible, so an
+   * interrupt ends it early with a {@link TransportException} and the interrupt flag set.
    *
    * @param timeoutMillis the call timeout for this attempt, or 0 to keep the client's
    * @return the token
@@ -108,8 +109,9 @@ final class TokenEndpoint {
   }
 
   /**
-   * expires_in counts from when the server answered, which is after this: anchoring the expiry at the send errs on
-   * the early side by the request's latency instead of on the late side by the response's.
+   * expires_in counts from when the server answered, which is after this: anchoring the expiry at
+   * the send errs on the early side by the request's latency instead of on the late side by the
+   * response's.
    */
   private Instant sentAt() {
     return clock.instant();
@@ -124,7 +126,8 @@ final class TokenEndpoint {
     } catch (OAuthException e) {
       throw e;
     } catch (RuntimeException e) {
-      // Nothing in handle() should throw anything else; if it does, the caller still gets the typed contract.
+      // Nothing in handle() should throw anything else; if it does, the caller still gets the typed
+      // contract.
       throw TokenResponseParser.invalid(response.code(), "it could not be read", e);
     }
   }
@@ -134,7 +137,8 @@ final class TokenEndpoint {
     byte[] body = readBounded(response.body());
     if (status >= 200 && status < 300) {
       if (body == null) {
-        throw TokenResponseParser.invalid(status, "the body is larger than " + maxResponseBytes + " bytes", null);
+        throw TokenResponseParser.invalid(
+            status, "the body is larger than " + maxResponseBytes + " bytes", null);
       }
       return parser.parseToken(status, body, response.header("Content-Type"), sentAt);
     }
@@ -165,7 +169,11 @@ final class TokenEndpoint {
 
   /** Scheme, host, port and path only: never user info or a query. */
   private static String displayUrl(Request request) {
-    return request.url().scheme() + "://" + request.url().host() + ":" + request.url().port()
+    return request.url().scheme()
+        + "://"
+        + request.url().host()
+        + ":"
+        + request.url().port()
         + request.url().encodedPath();
   }
 }

@@ -12,8 +12,8 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 
 /**
- * Builds the token request once per client: the request is immutable and safe to send again, so the hot path of a
- * refresh does no encoding work.
+ * Builds the token request once per client: the request is immutable and safe to send again, so the
+ * hot path of a refresh does no encoding work.
  */
 final class TokenRequestFactory {
   static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
@@ -22,11 +22,16 @@ final class TokenRequestFactory {
   private TokenRequestFactory() {}
 
   static Request create(
-      HttpUrl tokenUrl, String clientId, String clientSecret, String scope, ClientAuthentication authentication) {
-    Request.Builder request = new Request.Builder()
-        .url(tokenUrl)
-        .header("Accept", "application/json")
-        .header("User-Agent", USER_AGENT);
+      HttpUrl tokenUrl,
+      String clientId,
+      String clientSecret,
+      String scope,
+      ClientAuthentication authentication) {
+    Request.Builder request =
+        new Request.Builder()
+            .url(tokenUrl)
+            .header("Accept", "application/json")
+            .header("User-Agent", USER_AGENT);
     switch (authentication) {
       case JSON_BODY:
         return request.post(jsonBody(clientId, clientSecret, scope)).build();
@@ -58,7 +63,8 @@ final class TokenRequestFactory {
   }
 
   private static RequestBody form(String clientId, String clientSecret, String scope) {
-    FormBody.Builder form = new FormBody.Builder(StandardCharsets.UTF_8).add("grant_type", "client_credentials");
+    FormBody.Builder form =
+        new FormBody.Builder(StandardCharsets.UTF_8).add("grant_type", "client_credentials");
     if (clientId != null) {
       form.add("client_id", clientId).add("client_secret", clientSecret);
     }
@@ -68,7 +74,9 @@ final class TokenRequestFactory {
     return form.build();
   }
 
-  /** RFC 6749 2.3.1: id and secret are form-urlencoded before they are joined and Base64-encoded. */
+  /**
+   * RFC 6749 2.3.1: id and secret are form-urlencoded before they are joined and Base64-encoded.
+   */
   static String basic(String clientId, String clientSecret) {
     String pair = formEncode(clientId) + ":" + formEncode(clientSecret);
     return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));

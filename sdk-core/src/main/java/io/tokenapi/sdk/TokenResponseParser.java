@@ -9,13 +9,23 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
-/** Turns a token response body into an {@link AccessToken}, or an error body into an {@link ApiError}. */
+/**
+ * Turns a token response body into an {@link AccessToken}, or an error body into an {@link
+ * ApiError}.
+ */
 final class TokenResponseParser {
   /** Ten years: a longer {@code expires_in} is clamped, so no arithmetic can overflow. */
   static final long MAX_EXPIRES_IN_SECONDS = 10L * 365 * 24 * 3600;
 
-  private static final Set<String> KNOWN_FIELDS = Set.of(
-      "access_token", "accessToken", "token_type", "tokenType", "expires_in", "expiresIn", "scope");
+  private static final Set<String> KNOWN_FIELDS =
+      Set.of(
+          "access_token",
+          "accessToken",
+          "token_type",
+          "tokenType",
+          "expires_in",
+          "expiresIn",
+          "scope");
 
   private final Duration defaultLifetime;
   private final Redactor redactor;
@@ -45,9 +55,13 @@ final class TokenResponseParser {
       throw invalid(status, "the body has no access_token", null);
     }
     if (!isVsChars(value.textValue())) {
-      // It could not be sent: OkHttp refuses such a header value, far from the response that caused it.
-      throw invalid(status, "its access_token has characters outside RFC 6749's %x20-7E, so it cannot be sent in"
-          + " an Authorization header", null);
+      // It could not be sent: OkHttp refuses such a header value, far from the response that caused
+      // it.
+      throw invalid(
+          status,
+          "its access_token has characters outside RFC 6749's %x20-7E, so it cannot be sent in"
+              + " an Authorization header",
+          null);
     }
     JsonNode type = field(root, "token_type", "tokenType");
     JsonNode scope = root.get("scope");
@@ -173,12 +187,17 @@ final class TokenResponseParser {
       return "";
     }
     // The header is the server's text: keep it short so a hostile value cannot flood a log line.
-    return " (content type " + (contentType.length() > 80 ? contentType.substring(0, 80) + "..." : contentType) + ")";
+    return " (content type "
+        + (contentType.length() > 80 ? contentType.substring(0, 80) + "..." : contentType)
+        + ")";
   }
 
   static InvalidResponseException invalid(int status, String what, Throwable cause) {
     return new InvalidResponseException(
-        "Token endpoint answered HTTP " + status + " but " + what
+        "Token endpoint answered HTTP "
+            + status
+            + " but "
+            + what
             + ": check that baseUrl and tokenPath point at the token API.",
         status,
         cause);

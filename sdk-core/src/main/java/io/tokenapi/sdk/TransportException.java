@@ -1,8 +1,8 @@
 package io.tokenapi.sdk;
 
 /**
- * The token request failed below HTTP: connection refused or reset, a timeout, a TLS failure, a body cut short.
- * Retried with backoff.
+ * The token request failed below HTTP: connection refused or reset, a timeout, a TLS failure, a
+ * body cut short. Retried with backoff.
  */
 public final class TransportException extends OAuthException {
   private static final long serialVersionUID = 1L;

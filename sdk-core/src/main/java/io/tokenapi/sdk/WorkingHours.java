@@ -18,40 +18,54 @@ import java.util.Set;
  * <p>The client uses it to wait out a {@code 503} ("closed: non-working hours") that came without
  * {@code Retry-After}: it waits until {@link #nextOpening(Instant)}.
  *
- * <p>A window opens at {@code opens} local time on each of {@code days} and closes at {@code closes}:
- * <ul>
- *   <li>{@code opens < closes}: the same day, e.g. {@code 08:00-16:00};</li>
- *   <li>{@code closes < opens}: the next day, e.g. {@code 22:00-06:00} opening on Friday is open from Friday
- *       22:00 to Saturday 06:00 (the window belongs to the day on which it opens);</li>
- *   <li>{@code opens == closes}: a full day, from {@code opens} until {@code opens} the next day.</li>
- * </ul>
- * Windows include their opening instant and exclude their closing instant. Windows of neighbouring days may
- * overlap or touch; the schedule is open when any window is.
+ * <p>A window opens at {@code opens} local time on each of {@code days} and closes at {@code
+ * closes}:
  *
- * <p>Times are local wall-clock times in the zone, so a window keeps its local times across daylight saving
- * changes: {@code 08:00-16:00} lasts 7 or 9 hours of real time when the clocks change inside it, and a full-day
- * window lasts 23 or 25 hours on such days. Each local time is resolved as {@link ZonedDateTime#of} does:
  * <ul>
- *   <li>in a gap (clocks spring forward), the time is moved later by the length of the gap, so an opening at
- *       02:30 on a day the clocks jump from 02:00 to 03:00 happens at 03:30;</li>
- *   <li>in an overlap (clocks fall back), the earlier of the two instants is used.</li>
+ *   <li>{@code opens < closes}: the same day, e.g. {@code 08:00-16:00};
+ *   <li>{@code closes < opens}: the next day, e.g. {@code 22:00-06:00} opening on Friday is open
+ *       from Friday 22:00 to Saturday 06:00 (the window belongs to the day on which it opens);
+ *   <li>{@code opens == closes}: a full day, from {@code opens} until {@code opens} the next day.
  * </ul>
- * On the rare day where this puts the resolved closing at or before the resolved opening (for example
- * {@code 02:30-03:00} on a day the clocks jump from 02:00 to 03:00), that day's window is empty.
+ *
+ * Windows include their opening instant and exclude their closing instant. Windows of neighbouring
+ * days may overlap or touch; the schedule is open when any window is.
+ *
+ * <p>Times are local wall-clock times in the zone, so a window keeps its local times across
+ * daylight saving changes: {@code 08:00-16:00} lasts 7 or 9 hours of real time when the clocks
+ * change inside it, and a full-day window lasts 23 or 25 hours on such days. Each local time is
+ * resolved as {@link ZonedDateTime#of} does:
+ *
+ * <ul>
+ *   <li>in a gap (clocks spring forward), the time is moved later by the length of the gap, so an
+ *       opening at 02:30 on a day the clocks jump from 02:00 to 03:00 happens at 03:30;
+ *   <li>in an overlap (clocks fall back), the earlier of the two instants is used.
+ * </ul>
+ *
+ * On the rare day where this puts the resolved closing at or before the resolved opening (for
+ * example {@code 02:30-03:00} on a day the clocks jump from 02:00 to 03:00), that day's window is
+ * empty.
  *
  * <p>Instances are immutable and thread-safe.
  */
 public final class WorkingHours {
 
-  /** Looked-at opening days before {@code now}'s local date: a window may open a day earlier and still run. */
-  private static final int DAYS_BEFORE = 2;
   /**
-   * Opening days looked at after {@code now}'s local date in the first pass: a full week plus a day of slack
-   * for offsets that change by up to a day. Only days in {@link #days} are resolved, so this is at most 8 windows
-   * for a five-day week.
+   * Looked-at opening days before {@code now}'s local date: a window may open a day earlier and
+   * still run.
+   */
+  private static final int DAYS_BEFORE = 2;
+
+  /**
+   * Opening days looked at after {@code now}'s local date in the first pass: a full week plus a day
+   * of slack for offsets that change by up to a day. Only days in {@link #days} are resolved, so
+   * this is at most 8 windows for a five-day week.
    */
   private static final int DAYS_AFTER = 8;
-  /** A second week, needed only when the single opening day of the first week has an empty window. */
+
+  /**
+   * A second week, needed only when the single opening day of the first week has an empty window.
+   */
   private static final int DAYS_AFTER_MAX = 15;
 
   private final ZoneId zone;
@@ -67,17 +81,23 @@ public final class WorkingHours {
   }
 
   /**
-   * Returns opening hours from {@code opens} to {@code closes} local time in {@code zone}, on {@code days}.
+   * Returns opening hours from {@code opens} to {@code closes} local time in {@code zone}, on
+   * {@code days}.
    *
-   * @param zone the time zone in which {@code opens} and {@code closes} are read, e.g. {@code Europe/Oslo}
+   * @param zone the time zone in which {@code opens} and {@code closes} are read, e.g. {@code
+   *     Europe/Oslo}
    * @param opens the local time at which each window opens (inclusive)
-   * @param closes the local time at which each window closes (exclusive); before {@code opens} for a window that
-   *     closes the next day, equal to {@code opens} for a window that lasts a full day
-   * @param days the days on which a window opens; copied, so later changes to the set have no effect
+   * @param closes the local time at which each window closes (exclusive); before {@code opens} for
+   *     a window that closes the next day, equal to {@code opens} for a window that lasts a full
+   *     day
+   * @param days the days on which a window opens; copied, so later changes to the set have no
+   *     effect
    * @return the opening hours
-   * @throws IllegalArgumentException if an argument is null, {@code days} contains null, or {@code days} is empty
+   * @throws IllegalArgumentException if an argument is null, {@code days} contains null, or {@code
+   *     days} is empty
    */
-  public static WorkingHours of(ZoneId zone, LocalTime opens, LocalTime closes, Set<DayOfWeek> days) {
+  public static WorkingHours of(
+      ZoneId zone, LocalTime opens, LocalTime closes, Set<DayOfWeek> days) {
     if (zone == null) {
       throw new IllegalArgumentException("zone == null");
     }
@@ -99,7 +119,8 @@ public final class WorkingHours {
       copy.add(day);
     }
     if (copy.isEmpty()) {
-      throw new IllegalArgumentException("days is empty: a schedule that never opens would wait forever");
+      throw new IllegalArgumentException(
+          "days is empty: a schedule that never opens would wait forever");
     }
     return new WorkingHours(zone, opens, closes, Collections.unmodifiableSet(copy));
   }
@@ -146,8 +167,8 @@ public final class WorkingHours {
    *
    * @param instant the instant to check
    * @return true if a window contains {@code instant}
-   * @throws IllegalArgumentException if {@code instant} is null or so close to {@link Instant#MIN} or
-   *     {@link Instant#MAX} that it has no date in {@link #zone()}
+   * @throws IllegalArgumentException if {@code instant} is null or so close to {@link Instant#MIN}
+   *     or {@link Instant#MAX} that it has no date in {@link #zone()}
    */
   public boolean isOpen(Instant instant) {
     if (instant == null) {
@@ -161,12 +182,13 @@ public final class WorkingHours {
   }
 
   /**
-   * Returns the earliest instant at or after {@code now} at which the schedule is open: {@code now} itself when
-   * it is open, otherwise the opening of the next window. The schedule is closed at every instant from
-   * {@code now} up to (excluding) the result.
+   * Returns the earliest instant at or after {@code now} at which the schedule is open: {@code now}
+   * itself when it is open, otherwise the opening of the next window. The schedule is closed at
+   * every instant from {@code now} up to (excluding) the result.
    *
-   * <p>The result is at most about a week after {@code now} (two weeks if a daylight saving change empties the
-   * only window of a week). It is computed from about a week of windows, not by scanning.
+   * <p>The result is at most about a week after {@code now} (two weeks if a daylight saving change
+   * empties the only window of a week). It is computed from about a week of windows, not by
+   * scanning.
    *
    * @param now the instant to start from, usually {@code clock.instant()}
    * @return the earliest open instant that is not before {@code now}
@@ -182,8 +204,10 @@ public final class WorkingHours {
         return now;
       }
       LocalDate today = LocalDate.ofInstant(now, zone);
-      // Not open at now, so the answer is the earliest window opening after now. Openings grow with their date,
-      // but take the minimum anyway: resolving local times at DST changes is not strictly monotonic.
+      // Not open at now, so the answer is the earliest window opening after now. Openings grow with
+      // their date,
+      // but take the minimum anyway: resolving local times at DST changes is not strictly
+      // monotonic.
       Instant earliest = null;
       for (int offset = -DAYS_BEFORE; offset <= DAYS_AFTER_MAX; offset++) {
         if (earliest != null && offset > DAYS_AFTER) {
@@ -194,13 +218,16 @@ public final class WorkingHours {
           continue;
         }
         Instant start = start(day);
-        if (start.isAfter(now) && start.isBefore(end(day)) && (earliest == null || start.isBefore(earliest))) {
+        if (start.isAfter(now)
+            && start.isBefore(end(day))
+            && (earliest == null || start.isBefore(earliest))) {
           earliest = start;
         }
       }
       if (earliest == null) {
         // Cannot happen with real zone rules: some opening day in two weeks has a non-empty window.
-        throw new IllegalStateException(this + " has no opening within " + DAYS_AFTER_MAX + " days of " + now);
+        throw new IllegalStateException(
+            this + " has no opening within " + DAYS_AFTER_MAX + " days of " + now);
       }
       return earliest;
     } catch (DateTimeException e) {
@@ -211,7 +238,9 @@ public final class WorkingHours {
   private boolean openAt(Instant instant) {
     LocalDate today = LocalDate.ofInstant(instant, zone);
     // A window opening on today + 1 can already run when the clocks fell back across midnight.
-    for (LocalDate day = today.minusDays(DAYS_BEFORE); !day.isAfter(today.plusDays(1)); day = day.plusDays(1)) {
+    for (LocalDate day = today.minusDays(DAYS_BEFORE);
+        !day.isAfter(today.plusDays(1));
+        day = day.plusDays(1)) {
       if (days.contains(day.getDayOfWeek()) && windowContains(day, instant)) {
         return true;
       }
@@ -232,8 +261,10 @@ public final class WorkingHours {
     return ZonedDateTime.of(closingDay, closes, zone).toInstant();
   }
 
-  private static IllegalArgumentException outOfRange(String name, Instant value, DateTimeException cause) {
-    return new IllegalArgumentException(name + " is outside the supported range of dates: " + value, cause);
+  private static IllegalArgumentException outOfRange(
+      String name, Instant value, DateTimeException cause) {
+    return new IllegalArgumentException(
+        name + " is outside the supported range of dates: " + value, cause);
   }
 
   /**
@@ -268,8 +299,8 @@ public final class WorkingHours {
   }
 
   /**
-   * Returns a summary such as {@code WorkingHours[08:00-16:00 MONDAY..FRIDAY Europe/Oslo]}; runs of consecutive
-   * days are shown as {@code FIRST..LAST}, other days separated by commas.
+   * Returns a summary such as {@code WorkingHours[08:00-16:00 MONDAY..FRIDAY Europe/Oslo]}; runs of
+   * consecutive days are shown as {@code FIRST..LAST}, other days separated by commas.
    *
    * @return the summary
    */

@@ -25,22 +25,27 @@ class BackoffTest {
   void cap_withHugeDurations_saturatesInsteadOfOverflowing() {
     Duration forever = Duration.ofSeconds(Long.MAX_VALUE);
 
-    assertThat(Backoff.capMillis(Duration.ofDays(365 * 100_000L), forever, 64)).isEqualTo(Long.MAX_VALUE);
+    assertThat(Backoff.capMillis(Duration.ofDays(365 * 100_000L), forever, 64))
+        .isEqualTo(Long.MAX_VALUE);
     // Positive and near the cap: a wrapped long would be negative and end the retry loop.
-    assertThat(Backoff.fullJitterMillis(forever, forever, 64, () -> ALMOST_ONE)).isGreaterThan(Long.MAX_VALUE / 2);
+    assertThat(Backoff.fullJitterMillis(forever, forever, 64, () -> ALMOST_ONE))
+        .isGreaterThan(Long.MAX_VALUE / 2);
   }
 
   @Test
   void fullJitter_spansZeroToCap_bothEndsIncluded() {
     assertThat(Backoff.fullJitterMillis(HALF_SECOND, THIRTY_SECONDS, 3, () -> 0.0)).isZero();
-    assertThat(Backoff.fullJitterMillis(HALF_SECOND, THIRTY_SECONDS, 3, () -> ALMOST_ONE)).isEqualTo(2_000);
-    assertThat(Backoff.fullJitterMillis(HALF_SECOND, THIRTY_SECONDS, 3, () -> 0.5)).isEqualTo(1_000);
+    assertThat(Backoff.fullJitterMillis(HALF_SECOND, THIRTY_SECONDS, 3, () -> ALMOST_ONE))
+        .isEqualTo(2_000);
+    assertThat(Backoff.fullJitterMillis(HALF_SECOND, THIRTY_SECONDS, 3, () -> 0.5))
+        .isEqualTo(1_000);
   }
 
   @ParameterizedTest
   @ValueSource(doubles = {-1.0, Double.NaN, 1.0, 7.5, Double.POSITIVE_INFINITY})
   void fullJitter_withRandomOutsideUnitInterval_staysWithinBounds(double random) {
-    assertThat(Backoff.fullJitterMillis(HALF_SECOND, THIRTY_SECONDS, 2, () -> random)).isBetween(0L, 1_000L);
+    assertThat(Backoff.fullJitterMillis(HALF_SECOND, THIRTY_SECONDS, 2, () -> random))
+        .isBetween(0L, 1_000L);
   }
 
   @Test
@@ -53,7 +58,8 @@ class BackoffTest {
 
   @Test
   void openingSpread_isAtMostThirtySeconds_however_longTheWait() {
-    assertThat(Backoff.openingSpreadMillis(Duration.ofHours(12).toMillis(), () -> ALMOST_ONE)).isEqualTo(30_000);
+    assertThat(Backoff.openingSpreadMillis(Duration.ofHours(12).toMillis(), () -> ALMOST_ONE))
+        .isEqualTo(30_000);
     assertThat(Backoff.maxOpeningSpreadMillis(Long.MAX_VALUE)).isEqualTo(30_000);
   }
 }

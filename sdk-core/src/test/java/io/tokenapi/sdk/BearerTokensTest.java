@@ -17,7 +17,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The java.net.http path: the header goes on the request, and a 401 for it leads to one new token. */
+/**
+ * The java.net.http path: the header goes on the request, and a 401 for it leads to one new token.
+ */
 class BearerTokensTest {
   @StartStop final MockWebServer tokenServer = new MockWebServer();
   @StartStop final MockWebServer api = new MockWebServer();
@@ -27,21 +29,26 @@ class BearerTokensTest {
 
   @BeforeEach
   void setUp() {
-    tokenServer.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest request) {
-        return new MockResponse.Builder()
-            .addHeader("Content-Type", "application/json")
-            .body("{\"access_token\":\"token-" + tokensIssued.incrementAndGet() + "\",\"expires_in\":3600}")
+    tokenServer.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            return new MockResponse.Builder()
+                .addHeader("Content-Type", "application/json")
+                .body(
+                    "{\"access_token\":\"token-"
+                        + tokensIssued.incrementAndGet()
+                        + "\",\"expires_in\":3600}")
+                .build();
+          }
+        });
+    client =
+        OAuthClient.builder()
+            .baseUrl(tokenServer.url("/"))
+            .clientId("id")
+            .clientSecret("secret")
+            .retryPolicy(RetryPolicy.none())
             .build();
-      }
-    });
-    client = OAuthClient.builder()
-        .baseUrl(tokenServer.url("/"))
-        .clientId("id")
-        .clientSecret("secret")
-        .retryPolicy(RetryPolicy.none())
-        .build();
   }
 
   @AfterEach
@@ -57,7 +64,8 @@ class BearerTokensTest {
   void authorize_setsTheBearerHeader_replacingAnyOther() throws Exception {
     api.enqueue(new MockResponse.Builder().body("ok").build());
 
-    HttpRequest.Builder request = HttpRequest.newBuilder(api.url("/accounts").uri()).header("Authorization", "old");
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(api.url("/accounts").uri()).header("Authorization", "old");
     HttpResponse<String> response = send(BearerTokens.authorize(client, request));
 
     assertThat(response.statusCode()).isEqualTo(200);
@@ -71,13 +79,17 @@ class BearerTokensTest {
     api.enqueue(new MockResponse.Builder().code(401).build());
     api.enqueue(new MockResponse.Builder().body("ok").build());
 
-    HttpResponse<String> first = send(BearerTokens.authorize(client, HttpRequest.newBuilder(api.url("/a").uri())));
+    HttpResponse<String> first =
+        send(BearerTokens.authorize(client, HttpRequest.newBuilder(api.url("/a").uri())));
     assertThat(BearerTokens.invalidateIfRejected(client, first)).isTrue();
-    HttpResponse<String> retry = send(BearerTokens.authorize(client, HttpRequest.newBuilder(api.url("/a").uri())));
+    HttpResponse<String> retry =
+        send(BearerTokens.authorize(client, HttpRequest.newBuilder(api.url("/a").uri())));
 
     assertThat(retry.statusCode()).isEqualTo(200);
-    assertThat(api.takeRequest(5, TimeUnit.SECONDS).getHeaders().get("Authorization")).isEqualTo("Bearer token-1");
-    assertThat(api.takeRequest(5, TimeUnit.SECONDS).getHeaders().get("Authorization")).isEqualTo("Bearer token-2");
+    assertThat(api.takeRequest(5, TimeUnit.SECONDS).getHeaders().get("Authorization"))
+        .isEqualTo("Bearer token-1");
+    assertThat(api.takeRequest(5, TimeUnit.SECONDS).getHeaders().get("Authorization"))
+        .isEqualTo("Bearer token-2");
     assertThat(BearerTokens.invalidateIfRejected(client, retry)).isFalse();
     assertThat(tokensIssued).hasValue(2);
   }

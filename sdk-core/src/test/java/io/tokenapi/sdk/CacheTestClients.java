@@ -7,9 +7,10 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The loopback set-up of the cache tests, registered with {@code @RegisterExtension}: one {@link TokenDispatcher}
- * server per test and the client built against it. After each test it releases held answers before it closes the
- * client and then the server, so a test that fails while an answer is held cannot hang the suite.
+ * The loopback set-up of the cache tests, registered with {@code @RegisterExtension}: one {@link
+ * TokenDispatcher} server per test and the client built against it. After each test it releases
+ * held answers before it closes the client and then the server, so a test that fails while an
+ * answer is held cannot hang the suite.
  */
 final class CacheTestClients implements BeforeEachCallback, AfterEachCallback {
   final TokenDispatcher tokens = new TokenDispatcher();
@@ -17,7 +18,10 @@ final class CacheTestClients implements BeforeEachCallback, AfterEachCallback {
   private final String name;
   private OAuthClient client;
 
-  /** {@code name} prefixes the client id and secret, e.g. "cache" gives "cache-id" and "cache-secret". */
+  /**
+   * {@code name} prefixes the client id and secret, e.g. "cache" gives "cache-id" and
+   * "cache-secret".
+   */
   CacheTestClients(String name) {
     this.name = name;
   }
@@ -37,7 +41,10 @@ final class CacheTestClients implements BeforeEachCallback, AfterEachCallback {
     server.close();
   }
 
-  /** A builder aimed at this test's server, with this fixture's credentials, {@code clock} and {@code listener}. */
+  /**
+   * A builder aimed at this test's server, with this fixture's credentials, {@code clock} and
+   * {@code listener}.
+   */
   OAuthClient.Builder builder(Clock clock, OAuthClientListener listener) {
     return OAuthClient.builder()
         .baseUrl(server.url("/").toString())

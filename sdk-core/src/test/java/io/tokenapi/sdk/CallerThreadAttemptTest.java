@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A blocking caller that starts a refresh makes the first attempt on its own thread (no hand-off to a pool thread
- * and back), and still ends its wait promptly on an interrupt, without failing the refresh for the others.
+ * A blocking caller that starts a refresh makes the first attempt on its own thread (no hand-off to
+ * a pool thread and back), and still ends its wait promptly on an interrupt, without failing the
+ * refresh for the others.
  */
 class CallerThreadAttemptTest {
   private static final Instant NOW = Instant.parse("2026-03-02T10:00:00Z");
@@ -63,17 +64,21 @@ class CallerThreadAttemptTest {
 
     assertThat(client.getToken().value()).isEqualTo("tok-2");
 
-    assertThat(listener.retries).singleElement().satisfies(r -> {
-      assertThat(r.attempt).isEqualTo(1);
-      assertThat(r.cause).isInstanceOf(ApiException.class);
-    });
+    assertThat(listener.retries)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.attempt).isEqualTo(1);
+              assertThat(r.cause).isInstanceOf(ApiException.class);
+            });
     assertThat(listener.threads).hasSize(2).contains(Thread.currentThread());
     assertThat(tokens.requests()).isEqualTo(2);
   }
 
   @Test
   void maxAttempts_countsTheFirstAttemptOnTheCallingThread() {
-    OAuthClient client = clients.build(builder().retryPolicy(RetryPolicy.builder().maxAttempts(2).build()));
+    OAuthClient client =
+        clients.build(builder().retryPolicy(RetryPolicy.builder().maxAttempts(2).build()));
     tokens.failWith(TokenDispatcher.error(500));
 
     assertThatThrownBy(client::getToken).isInstanceOf(ApiException.class);
@@ -106,16 +111,22 @@ class CallerThreadAttemptTest {
     assertThat(listener.threads).containsExactly(Thread.currentThread());
   }
 
-  /** The interrupted thread made the request: its socket read ends, and the others' refresh is sent again. */
+  /**
+   * The interrupted thread made the request: its socket read ends, and the others' refresh is sent
+   * again.
+   */
   @Test
-  void interruptingTheCallerThatMakesTheRequest_endsItsWaitPromptly_andTheOthersStillGetAToken() throws Exception {
+  void interruptingTheCallerThatMakesTheRequest_endsItsWaitPromptly_andTheOthersStillGetAToken()
+      throws Exception {
     OAuthClient client = clients.build(builder());
     tokens.hold();
     Threads.Caller<Boolean> leader = Threads.startInterruptedCaller("test-leader", client, false);
     tokens.awaitRequests(1);
     Threads.Caller<AccessToken> patient = Threads.start("test-patient", client::getToken);
     Threads.awaitParked(leader.thread);
-    assertThat(Threads.isReadingSocket(leader.thread)).as("the leader reads the response itself").isTrue();
+    assertThat(Threads.isReadingSocket(leader.thread))
+        .as("the leader reads the response itself")
+        .isTrue();
     Threads.awaitParked(patient.thread);
 
     leader.thread.interrupt();
@@ -125,7 +136,8 @@ class CallerThreadAttemptTest {
     tokens.awaitRequests(2); // the refresh goes on from the client's threads
     assertThat(patient.result).isNotDone();
     tokens.release();
-    // Request 1 was the leader's, answered onto its closed socket; the patient gets the re-sent request's token.
+    // Request 1 was the leader's, answered onto its closed socket; the patient gets the re-sent
+    // request's token.
     assertThat(patient.result.get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-2");
     assertThat(client.getToken()).isEqualTo(patient.result.get());
     assertThat(listener.failed).isEmpty();
@@ -135,7 +147,8 @@ class CallerThreadAttemptTest {
   @Test
   void alreadyInterruptedCaller_failsAtOnce_butTheRefreshItStartedCompletes() throws Exception {
     OAuthClient client = clients.build(builder());
-    Threads.Caller<Boolean> interrupted = Threads.startInterruptedCaller("test-interrupted", client, true);
+    Threads.Caller<Boolean> interrupted =
+        Threads.startInterruptedCaller("test-interrupted", client, true);
 
     assertThat(interrupted.result.get(5, TimeUnit.SECONDS)).as("interrupt flag kept").isTrue();
     listener.awaitRefreshed(1);
@@ -154,13 +167,19 @@ class CallerThreadAttemptTest {
 
     client.close();
 
-    assertThat(leader.result).failsWithin(5, TimeUnit.SECONDS)
-        .withThrowableThat().havingRootCause().isInstanceOf(IllegalStateException.class)
+    assertThat(leader.result)
+        .failsWithin(5, TimeUnit.SECONDS)
+        .withThrowableThat()
+        .havingRootCause()
+        .isInstanceOf(IllegalStateException.class)
         .withMessageContaining("closed");
     assertThat(listener.refreshed).isEmpty();
   }
 
-  /** Every callback ran on one of the client's threads (named once OkHttp gives a running thread its name back). */
+  /**
+   * Every callback ran on one of the client's threads (named once OkHttp gives a running thread its
+   * name back).
+   */
   private void assertClientThreadsOnly() throws Exception {
     assertThat(listener.threads).isNotEmpty().doesNotContain(Thread.currentThread());
     for (Thread t : listener.threads) {
@@ -171,23 +190,32 @@ class CallerThreadAttemptTest {
 
   @Test
   void callersOwnSocketFactory_keepsEveryAttemptOnTheClientsThreads() throws Exception {
-    OkHttpClient own = new OkHttpClient.Builder().socketFactory(new DelegatingSocketFactory()).build();
+    OkHttpClient own =
+        new OkHttpClient.Builder().socketFactory(new DelegatingSocketFactory()).build();
     OAuthClient client = clients.build(builder().httpClient(own));
 
     assertThat(client.getToken().value()).isEqualTo("tok-1");
 
-    // A caller's socket factory may not make interruptible sockets, so the caller waits (interruptibly) instead.
+    // A caller's socket factory may not make interruptible sockets, so the caller waits
+    // (interruptibly) instead.
     assertClientThreadsOnly();
   }
 
   @Test
   void socksProxy_keepsEveryAttemptOnTheClientsThreads() {
-    // Never used: the client is only built, to show the SOCKS check; OkHttp opens SOCKS sockets itself.
-    OkHttpClient socks = new OkHttpClient.Builder()
-        .proxy(new Proxy(Proxy.Type.SOCKS, new InetSocketAddress("127.0.0.1", 1)))
-        .build();
-    OAuthClient viaSocks = OAuthClient.builder()
-        .baseUrl("https://api.example.com").clientId("id").clientSecret("secret").httpClient(socks).build();
+    // Never used: the client is only built, to show the SOCKS check; OkHttp opens SOCKS sockets
+    // itself.
+    OkHttpClient socks =
+        new OkHttpClient.Builder()
+            .proxy(new Proxy(Proxy.Type.SOCKS, new InetSocketAddress("127.0.0.1", 1)))
+            .build();
+    OAuthClient viaSocks =
+        OAuthClient.builder()
+            .baseUrl("https://api.example.com")
+            .clientId("id")
+            .clientSecret("secret")
+            .httpClient(socks)
+            .build();
     try {
       assertThat(viaSocks.makesFirstAttemptOnCallerThread()).isFalse();
     } finally {
@@ -196,7 +224,9 @@ class CallerThreadAttemptTest {
     assertThat(clients.build(builder()).makesFirstAttemptOnCallerThread()).isTrue();
   }
 
-  /** A caller's own socket factory: plain {@code java.net.Socket}s, as most custom factories make. */
+  /**
+   * A caller's own socket factory: plain {@code java.net.Socket}s, as most custom factories make.
+   */
   private static final class DelegatingSocketFactory extends SocketFactory {
     private final SocketFactory plain = SocketFactory.getDefault();
 
@@ -211,13 +241,15 @@ class CallerThreadAttemptTest {
     }
 
     @Override
-    public java.net.Socket createSocket(String host, int port, java.net.InetAddress localHost, int localPort)
+    public java.net.Socket createSocket(
+        String host, int port, java.net.InetAddress localHost, int localPort)
         throws java.io.IOException {
       return plain.createSocket(host, port, localHost, localPort);
     }
 
     @Override
-    public java.net.Socket createSocket(java.net.InetAddress host, int port) throws java.io.IOException {
+    public java.net.Socket createSocket(java.net.InetAddress host, int port)
+        throws java.io.IOException {
       return plain.createSocket(host, port);
     }
 

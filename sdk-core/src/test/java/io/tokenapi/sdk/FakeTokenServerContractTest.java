@@ -57,11 +57,12 @@ class FakeTokenServerContractTest {
   void conflict_isConflictException_andNotRetried() {
     FakeTokenServer server = extension.server();
     server.enqueueConflict();
-    try (OAuthClient client = OAuthClient.builder()
-        .baseUrl(server.baseUrl())
-        .clientId(FakeTokenServer.DEFAULT_CLIENT_ID)
-        .clientSecret(FakeTokenServer.DEFAULT_CLIENT_SECRET)
-        .build()) {
+    try (OAuthClient client =
+        OAuthClient.builder()
+            .baseUrl(server.baseUrl())
+            .clientId(FakeTokenServer.DEFAULT_CLIENT_ID)
+            .clientSecret(FakeTokenServer.DEFAULT_CLIENT_SECRET)
+            .build()) {
       catchThrowableOfType(ConflictException.class, client::getToken);
     }
     assertThat(server.requestCount()).isEqualTo(1);
@@ -71,12 +72,13 @@ class FakeTokenServerContractTest {
   void serverError_isRetried_andTheNextAnswerWins() {
     FakeTokenServer server = extension.server();
     server.enqueueServerError();
-    try (OAuthClient client = OAuthClient.builder()
-        .baseUrl(server.baseUrl())
-        .clientId(FakeTokenServer.DEFAULT_CLIENT_ID)
-        .clientSecret(FakeTokenServer.DEFAULT_CLIENT_SECRET)
-        .retryPolicy(RetryPolicy.builder().initialBackoff(Duration.ofMillis(20)).build())
-        .build()) {
+    try (OAuthClient client =
+        OAuthClient.builder()
+            .baseUrl(server.baseUrl())
+            .clientId(FakeTokenServer.DEFAULT_CLIENT_ID)
+            .clientSecret(FakeTokenServer.DEFAULT_CLIENT_SECRET)
+            .retryPolicy(RetryPolicy.builder().initialBackoff(Duration.ofMillis(20)).build())
+            .build()) {
       assertThat(server.isValid(client.getToken().value())).isTrue();
     }
     assertThat(server.requestCount()).isEqualTo(2);

@@ -36,18 +36,20 @@ import okio.BufferedSink;
 import okio.GzipSink;
 import okio.Okio;
 
-
 /**
- * Random answers from a hostile token server over loopback: any status, {@code Retry-After} in every malformed
- * shape, odd content types, broken framing, and bodies from {@link HostileInputs}. Every call ends, within a bound,
- * in a usable token or an {@link OAuthException} subclass that fits the status; never another exception, never a
- * hang, never the secret or a line break in the message.
+ * Random answers from a hostile token server over loopback: any status, {@code Retry-After} in
+ * every malformed shape, odd content types, broken framing, and bodies from {@link HostileInputs}.
+ * Every call ends, within a bound, in a usable token or an {@link OAuthException} subclass that
+ * fits the status; never another exception, never a hang, never the secret or a line break in the
+ * message.
  */
 class HostileInputPropertiesTest {
   static final int TRIES = 200;
+
   /**
-   * No call may take longer. The worst legitimate case is about 2 s (two attempts, each cut by the 1 s call
-   * timeout, within maxWait 1 s plus one more attempt); the rest is slack for a loaded machine, not for a hang.
+   * No call may take longer. The worst legitimate case is about 2 s (two attempts, each cut by the
+   * 1 s call timeout, within maxWait 1 s plus one more attempt); the rest is slack for a loaded
+   * machine, not for a hang.
    */
   private static final long CALL_BOUND_MILLIS = 8_000;
 
@@ -56,24 +58,52 @@ class HostileInputPropertiesTest {
   private static volatile MockResponse current;
 
   /** How the body is framed on the wire. */
-  enum Framing { PLAIN, GZIP_HEADER_ON_PLAIN_BODY, GZIP, CHUNKED_HEADER_ON_PLAIN_BODY, CONTENT_LENGTH_SHORT }
+  enum Framing {
+    PLAIN,
+    GZIP_HEADER_ON_PLAIN_BODY,
+    GZIP,
+    CHUNKED_HEADER_ON_PLAIN_BODY,
+    CONTENT_LENGTH_SHORT
+  }
 
   /** One hostile answer. */
-  record Answer(int status, List<String> retryAfter, String contentType, Framing framing, byte[] body,
+  record Answer(
+      int status,
+      List<String> retryAfter,
+      String contentType,
+      Framing framing,
+      byte[] body,
       boolean retries) {
-    /** An answer that HTTP itself carries without trouble, so that a transport error would be the SDK's fault. */
+    /**
+     * An answer that HTTP itself carries without trouble, so that a transport error would be the
+     * SDK's fault.
+     */
     boolean wellFramed() {
       return framing == Framing.PLAIN || framing == Framing.GZIP
-          ? status >= 200 && status != 204 && status != 205 && status != 304
+          ? status >= 200
+              && status != 204
+              && status != 205
+              && status != 304
               && retryAfter.stream().noneMatch(v -> v.indexOf('\r') >= 0 || v.indexOf('\n') >= 0)
-              && (contentType == null || (contentType.indexOf('\r') < 0 && contentType.indexOf('\n') < 0))
+              && (contentType == null
+                  || (contentType.indexOf('\r') < 0 && contentType.indexOf('\n') < 0))
           : false;
     }
 
     @Override
     public String toString() {
-      return "HTTP " + status + " retryAfter=" + retryAfter + " contentType=" + contentType + " framing=" + framing
-          + " retries=" + retries + " body=" + new String(body, StandardCharsets.UTF_8);
+      return "HTTP "
+          + status
+          + " retryAfter="
+          + retryAfter
+          + " contentType="
+          + contentType
+          + " framing="
+          + framing
+          + " retries="
+          + retries
+          + " body="
+          + new String(body, StandardCharsets.UTF_8);
     }
   }
 
@@ -81,17 +111,21 @@ class HostileInputPropertiesTest {
   static void startServer() throws IOException {
     threads = SdkThreads.snapshot();
     server = new MockWebServer();
-    server.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest request) {
-        return current;
-      }
-    });
+    server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            return current;
+          }
+        });
     server.start();
     warmUp();
   }
 
-  /** One call before the tries, so that class loading and JIT on a busy machine do not count against try 1. */
+  /**
+   * One call before the tries, so that class loading and JIT on a busy machine do not count against
+   * try 1.
+   */
   private static void warmUp() {
     current = new MockResponse.Builder().body("{\"access_token\":\"warm-up\"}").build();
     try (OAuthClient client = client(false)) {
@@ -102,19 +136,27 @@ class HostileInputPropertiesTest {
   @AfterContainer
   static void stopServer() throws InterruptedException {
     server.close();
-    assertThat(threads.aliveAfter(Duration.ofSeconds(3))).as("SDK threads alive after every client closed").isEmpty();
+    assertThat(threads.aliveAfter(Duration.ofSeconds(3)))
+        .as("SDK threads alive after every client closed")
+        .isEmpty();
   }
 
   @Provide
   Arbitrary<Answer> answers() {
-    Arbitrary<byte[]> bodies = Arbitraries.frequencyOf(List.of(
-        Tuple.of(3, HostileInputs.bodies()),
-        Tuple.of(1, validTokenBodies())));
-    Arbitrary<Framing> framings = Arbitraries.frequencyOf(List.of(
-        Tuple.of(12, Arbitraries.just(Framing.PLAIN)),
-        Tuple.of(2, Arbitraries.just(Framing.GZIP)),
-        Tuple.of(1, Arbitraries.of(
-            Framing.GZIP_HEADER_ON_PLAIN_BODY, Framing.CHUNKED_HEADER_ON_PLAIN_BODY, Framing.CONTENT_LENGTH_SHORT))));
+    Arbitrary<byte[]> bodies =
+        Arbitraries.frequencyOf(
+            List.of(Tuple.of(3, HostileInputs.bodies()), Tuple.of(1, validTokenBodies())));
+    Arbitrary<Framing> framings =
+        Arbitraries.frequencyOf(
+            List.of(
+                Tuple.of(12, Arbitraries.just(Framing.PLAIN)),
+                Tuple.of(2, Arbitraries.just(Framing.GZIP)),
+                Tuple.of(
+                    1,
+                    Arbitraries.of(
+                        Framing.GZIP_HEADER_ON_PLAIN_BODY,
+                        Framing.CHUNKED_HEADER_ON_PLAIN_BODY,
+                        Framing.CONTENT_LENGTH_SHORT))));
     return Combinators.combine(
             HostileInputs.statuses(),
             HostileInputs.retryAfterValues().list().ofMaxSize(2),
@@ -129,13 +171,20 @@ class HostileInputPropertiesTest {
     return Combinators.combine(
             Arbitraries.strings().withCharRange('!', '~').ofMinLength(1).ofMaxLength(30),
             Arbitraries.integers().between(0, 100_000))
-        .as((value, expiresIn) -> ("{\"access_token\":" + HostileInputs.quote(value) + ",\"token_type\":\"Bearer\","
-            + "\"expires_in\":" + expiresIn + "}").getBytes(StandardCharsets.UTF_8));
+        .as(
+            (value, expiresIn) ->
+                ("{\"access_token\":"
+                        + HostileInputs.quote(value)
+                        + ",\"token_type\":\"Bearer\","
+                        + "\"expires_in\":"
+                        + expiresIn
+                        + "}")
+                    .getBytes(StandardCharsets.UTF_8));
   }
 
   @Property(tries = TRIES, edgeCases = EdgeCasesMode.NONE)
-  void anyAnswer_isAUsableTokenOrAFittingOAuthException_withinTheBound(@ForAll("answers") Answer answer)
-      throws Exception {
+  void anyAnswer_isAUsableTokenOrAFittingOAuthException_withinTheBound(
+      @ForAll("answers") Answer answer) throws Exception {
     current = response(answer);
     Object outcome;
     long start = System.nanoTime();
@@ -166,16 +215,22 @@ class HostileInputPropertiesTest {
         .as("a plain OAuthException means an unexpected exception was wrapped")
         .isNotEqualTo(OAuthException.class);
     OAuthException e = (OAuthException) outcome;
-    assertThat(e.getMessage()).doesNotContain(SECRET).doesNotContain("\n").doesNotContain("\r").hasSizeLessThan(1_500);
+    assertThat(e.getMessage())
+        .doesNotContain(SECRET)
+        .doesNotContain("\n")
+        .doesNotContain("\r")
+        .hasSizeLessThan(1_500);
     assertFits(e, answer);
   }
 
   /**
-   * A 1xx answer is not the final one: OkHttp waits for the real answer, so a server that sends only a 1xx ends in
-   * the read timeout. Kept out of the random statuses because each such try costs a read timeout.
+   * A 1xx answer is not the final one: OkHttp waits for the real answer, so a server that sends
+   * only a 1xx ends in the read timeout. Kept out of the random statuses because each such try
+   * costs a read timeout.
    */
   @Example
-  void informationalStatus_withoutAFinalAnswer_isTransportException_afterTheReadTimeout() throws Exception {
+  void informationalStatus_withoutAFinalAnswer_isTransportException_afterTheReadTimeout()
+      throws Exception {
     for (int status : new int[] {100, 199}) {
       current = new MockResponse.Builder().code(status).build();
       long start = System.nanoTime();
@@ -193,7 +248,9 @@ class HostileInputPropertiesTest {
   private static void assertFits(OAuthException e, Answer answer) {
     int status = answer.status();
     if (e instanceof TransportException) {
-      assertThat(answer.wellFramed()).as("a transport error for a well-framed answer: %s", e).isFalse();
+      assertThat(answer.wellFramed())
+          .as("a transport error for a well-framed answer: %s", e)
+          .isFalse();
       return;
     }
     if (e instanceof InvalidResponseException) {
@@ -213,8 +270,10 @@ class HostileInputPropertiesTest {
         break;
       case 503:
         assertThat(e).isInstanceOf(ServiceUnavailableException.class);
-        ((ServiceUnavailableException) e).retryAt().ifPresent(at ->
-            assertThat(at).isBefore(Instant.now().plus(RetryAfter.MAX).plusSeconds(60)));
+        ((ServiceUnavailableException) e)
+            .retryAt()
+            .ifPresent(
+                at -> assertThat(at).isBefore(Instant.now().plus(RetryAfter.MAX).plusSeconds(60)));
         break;
       default:
         break;
@@ -228,14 +287,15 @@ class HostileInputPropertiesTest {
         .clientSecret(SECRET)
         .readTimeout(Duration.ofMillis(500))
         .callTimeout(Duration.ofSeconds(1))
-        .retryPolicy(retries
-            ? RetryPolicy.builder()
-                .maxAttempts(2)
-                .initialBackoff(Duration.ofMillis(1))
-                .maxBackoff(Duration.ofMillis(10))
-                .maxWait(Duration.ofSeconds(1))
-                .build()
-            : RetryPolicy.none())
+        .retryPolicy(
+            retries
+                ? RetryPolicy.builder()
+                    .maxAttempts(2)
+                    .initialBackoff(Duration.ofMillis(1))
+                    .maxBackoff(Duration.ofMillis(10))
+                    .maxWait(Duration.ofSeconds(1))
+                    .build()
+                : RetryPolicy.none())
         .build();
   }
 
@@ -260,7 +320,9 @@ class HostileInputPropertiesTest {
         r.body(new Buffer().write(body)).setHeader("Content-Encoding", "gzip");
         break;
       case CHUNKED_HEADER_ON_PLAIN_BODY:
-        r.body(new Buffer().write(body)).removeHeader("Content-Length").setHeader("Transfer-Encoding", "chunked");
+        r.body(new Buffer().write(body))
+            .removeHeader("Content-Length")
+            .setHeader("Transfer-Encoding", "chunked");
         break;
       case CONTENT_LENGTH_SHORT:
         r.body(new Buffer().write(body)).setHeader("Content-Length", Math.max(0, body.length - 1));

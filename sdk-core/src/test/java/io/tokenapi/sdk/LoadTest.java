@@ -29,12 +29,13 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@value #THREADS} threads call a resource server through {@link BearerTokenInterceptor} while tokens live
- * {@value #LIFETIME_MILLIS} ms and the token server fails {@value #FAILURE_PERCENT}% of token requests with 503 or
- * 500. The resource server checks every bearer token against the tokens issued and their expiry.
+ * {@value #THREADS} threads call a resource server through {@link BearerTokenInterceptor} while
+ * tokens live {@value #LIFETIME_MILLIS} ms and the token server fails {@value #FAILURE_PERCENT}% of
+ * token requests with 503 or 500. The resource server checks every bearer token against the tokens
+ * issued and their expiry.
  *
- * <p>{@code mvn verify} runs it for {@value #DEFAULT_SECONDS} s; the long run is
- * {@code mvn -B verify -pl sdk-testkit,sdk-core -Dgroups=load -Dtokenapi.load.seconds=30}. Loopback only; it
+ * <p>{@code mvn verify} runs it for {@value #DEFAULT_SECONDS} s; the long run is {@code mvn -B
+ * verify -pl sdk-testkit,sdk-core -Dgroups=load -Dtokenapi.load.seconds=30}. Loopback only; it
  * stops by itself at the deadline.
  */
 @Tag("load")
@@ -43,21 +44,36 @@ class LoadTest {
   static final long LIFETIME_MILLIS = 1_000;
   static final int FAILURE_PERCENT = 10;
   static final long DEFAULT_SECONDS = 4;
-  /** Refresh 200 ms before expiry: with the default (half the lifetime) there would be twice as many fetches. */
+
+  /**
+   * Refresh 200 ms before expiry: with the default (half the lifetime) there would be twice as many
+   * fetches.
+   */
   static final long REFRESH_AHEAD_MILLIS = 200;
+
   private static final String HANDED_OUT_AT = "X-Test-Token-Handed-Out-At";
 
-  /** What the token server issued: token value to the instant (epoch ms) the server stops accepting it. */
+  /**
+   * What the token server issued: token value to the instant (epoch ms) the server stops accepting
+   * it.
+   */
   private final Map<String, Long> issued = new ConcurrentHashMap<>();
+
   private final AtomicLong tokenRequests = new AtomicLong();
   private final AtomicLong tokenFailures = new AtomicLong();
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong withoutToken = new AtomicLong();
   private final AtomicLong unknownToken = new AtomicLong();
+
   /** Requests whose token had expired when the SDK handed it out: always the SDK's fault. */
   private final AtomicLong handedOutExpired = new AtomicLong();
-  /** Requests whose token was valid when handed out but expired on the way (transit longer than the margin). */
+
+  /**
+   * Requests whose token was valid when handed out but expired on the way (transit longer than the
+   * margin).
+   */
   private final AtomicLong arrivedExpired = new AtomicLong();
+
   /** How late the latest expired token arrived, ms past its expiry. */
   private final AtomicLong maxLateMillis = new AtomicLong();
 
@@ -68,7 +84,8 @@ class LoadTest {
     SdkThreads sdkThreads = SdkThreads.snapshot();
     AtomicBoolean stop = new AtomicBoolean();
 
-    try (MockWebServer tokenServer = new MockWebServer(); MockWebServer resourceServer = new MockWebServer()) {
+    try (MockWebServer tokenServer = new MockWebServer();
+        MockWebServer resourceServer = new MockWebServer()) {
       tokenServer.setDispatcher(tokenDispatcher());
       resourceServer.setDispatcher(resourceDispatcher());
       tokenServer.start();
@@ -76,26 +93,38 @@ class LoadTest {
       Thread drainer = drain(stop, tokenServer, resourceServer);
 
       Result result;
-      try (OAuthClient oauth = OAuthClient.builder()
-          .baseUrl(tokenServer.url("/"))
-          .clientId("load-client")
-          .clientSecret("load-s3cret")
-          .refreshAhead(Duration.ofMillis(REFRESH_AHEAD_MILLIS))
-          .retryPolicy(RetryPolicy.builder()
-              .maxAttempts(6)
-              .initialBackoff(Duration.ofMillis(10))
-              .maxBackoff(Duration.ofMillis(100))
-              .maxWait(Duration.ofSeconds(5))
-              .build())
-          .build()) {
-        OkHttpClient http = new OkHttpClient.Builder()
-            .connectionPool(new ConnectionPool(THREADS, 1, TimeUnit.MINUTES))
-            .addInterceptor(BearerTokenInterceptor.builder(oauth).allowHost(resourceServer.getHostName()).build())
-            // Runs inside the bearer interceptor, right after it attached the token: when was it handed out?
-            .addInterceptor(chain -> chain.proceed(chain.request().newBuilder()
-                .header(HANDED_OUT_AT, Long.toString(System.currentTimeMillis()))
-                .build()))
-            .build();
+      try (OAuthClient oauth =
+          OAuthClient.builder()
+              .baseUrl(tokenServer.url("/"))
+              .clientId("load-client")
+              .clientSecret("load-s3cret")
+              .refreshAhead(Duration.ofMillis(REFRESH_AHEAD_MILLIS))
+              .retryPolicy(
+                  RetryPolicy.builder()
+                      .maxAttempts(6)
+                      .initialBackoff(Duration.ofMillis(10))
+                      .maxBackoff(Duration.ofMillis(100))
+                      .maxWait(Duration.ofSeconds(5))
+                      .build())
+              .build()) {
+        OkHttpClient http =
+            new OkHttpClient.Builder()
+                .connectionPool(new ConnectionPool(THREADS, 1, TimeUnit.MINUTES))
+                .addInterceptor(
+                    BearerTokenInterceptor.builder(oauth)
+                        .allowHost(resourceServer.getHostName())
+                        .build())
+                // Runs inside the bearer interceptor, right after it attached the token: when was
+                // it handed out?
+                .addInterceptor(
+                    chain ->
+                        chain.proceed(
+                            chain
+                                .request()
+                                .newBuilder()
+                                .header(HANDED_OUT_AT, Long.toString(System.currentTimeMillis()))
+                                .build()))
+                .build();
         try {
           result = run(http, resourceServer, seconds);
         } finally {
@@ -113,28 +142,54 @@ class LoadTest {
               + " withoutToken=%d unknown=%d handedOutExpired=%d arrivedExpired=%d (latest %d ms late) |"
               + " tokenRequests=%d tokenFailures=%d tokensIssued=%d expectedFetches~%.0f |"
               + " call latency p50=%.2f p99=%.2f max=%.2f ms%n",
-          result.seconds, THREADS, result.requests, result.requests / result.seconds, result.errors.size(),
-          result.non200, accepted.get(), withoutToken.get(), unknownToken.get(), handedOutExpired.get(),
-          arrivedExpired.get(), maxLateMillis.get(),
-          tokenRequests.get(), tokenFailures.get(), issued.size(), expectedFetches,
-          result.percentileMillis(50), result.percentileMillis(99), result.percentileMillis(100));
+          result.seconds,
+          THREADS,
+          result.requests,
+          result.requests / result.seconds,
+          result.errors.size(),
+          result.non200,
+          accepted.get(),
+          withoutToken.get(),
+          unknownToken.get(),
+          handedOutExpired.get(),
+          arrivedExpired.get(),
+          maxLateMillis.get(),
+          tokenRequests.get(),
+          tokenFailures.get(),
+          issued.size(),
+          expectedFetches,
+          result.percentileMillis(50),
+          result.percentileMillis(99),
+          result.percentileMillis(100));
 
       assertThat(result.errors).as("exceptions in the calling threads").isEmpty();
-      assertThat(result.non200).as("calls that did not end in 200 (after the interceptor's one retry)").isZero();
-      assertThat(withoutToken.get()).as("resource requests without a token").isZero();
-      assertThat(unknownToken.get()).as("resource requests with a token that was never issued").isZero();
-      assertThat(handedOutExpired.get()).as("resource requests with a token that had expired when handed out")
+      assertThat(result.non200)
+          .as("calls that did not end in 200 (after the interceptor's one retry)")
           .isZero();
-      // A token can still expire on the way when transit takes longer than the expiry margin (100 ms for 1 s
-      // tokens): the server answers 401 and the interceptor retries once with a new token, so non200 stays 0.
-      assertThat(arrivedExpired.get()).as("resource requests whose token expired in transit")
+      assertThat(withoutToken.get()).as("resource requests without a token").isZero();
+      assertThat(unknownToken.get())
+          .as("resource requests with a token that was never issued")
+          .isZero();
+      assertThat(handedOutExpired.get())
+          .as("resource requests with a token that had expired when handed out")
+          .isZero();
+      // A token can still expire on the way when transit takes longer than the expiry margin (100
+      // ms for 1 s
+      // tokens): the server answers 401 and the interceptor retries once with a new token, so
+      // non200 stays 0.
+      assertThat(arrivedExpired.get())
+          .as("resource requests whose token expired in transit")
           .isLessThanOrEqualTo(Math.max(5, result.requests / 100));
       assertThat(result.requests).isGreaterThan(THREADS);
-      // One fetch per (lifetime - refreshAhead), not one per call or per thread, and no retry storm.
-      assertThat((double) issued.size()).isBetween(expectedFetches * 0.5, expectedFetches * 1.5 + 2);
+      // One fetch per (lifetime - refreshAhead), not one per call or per thread, and no retry
+      // storm.
+      assertThat((double) issued.size())
+          .isBetween(expectedFetches * 0.5, expectedFetches * 1.5 + 2);
       assertThat((double) tokenRequests.get()).isLessThan(expectedFetches * 2 + 4);
     }
-    assertThat(sdkThreads.aliveAfter(Duration.ofSeconds(3))).as("SDK threads alive after close()").isEmpty();
+    assertThat(sdkThreads.aliveAfter(Duration.ofSeconds(3)))
+        .as("SDK threads alive after close()")
+        .isEmpty();
   }
 
   private Dispatcher tokenDispatcher() {
@@ -146,15 +201,26 @@ class LoadTest {
         if (ThreadLocalRandom.current().nextInt(100) < FAILURE_PERCENT) {
           tokenFailures.incrementAndGet();
           int status = ThreadLocalRandom.current().nextBoolean() ? 503 : 500;
-          return new MockResponse.Builder().code(status).setHeader("Content-Type", "application/json")
-              .body("{\"errorId\":\"e-" + serial.incrementAndGet() + "\",\"code\":\"FLAKY\",\"text\":\"try again\"}")
+          return new MockResponse.Builder()
+              .code(status)
+              .setHeader("Content-Type", "application/json")
+              .body(
+                  "{\"errorId\":\"e-"
+                      + serial.incrementAndGet()
+                      + "\",\"code\":\"FLAKY\",\"text\":\"try again\"}")
               .build();
         }
-        String value = "load-token-" + serial.incrementAndGet() + "-" + ThreadLocalRandom.current().nextLong();
+        String value =
+            "load-token-" + serial.incrementAndGet() + "-" + ThreadLocalRandom.current().nextLong();
         issued.put(value, System.currentTimeMillis() + LIFETIME_MILLIS);
-        return new MockResponse.Builder().setHeader("Content-Type", "application/json")
-            .body("{\"access_token\":\"" + value + "\",\"token_type\":\"Bearer\",\"expires_in\":"
-                + LIFETIME_MILLIS / 1000.0 + "}")
+        return new MockResponse.Builder()
+            .setHeader("Content-Type", "application/json")
+            .body(
+                "{\"access_token\":\""
+                    + value
+                    + "\",\"token_type\":\"Bearer\",\"expires_in\":"
+                    + LIFETIME_MILLIS / 1000.0
+                    + "}")
             .build();
       }
     };
@@ -191,39 +257,49 @@ class LoadTest {
     };
   }
 
-  /** MockWebServer keeps every request it served; this takes them off its queue so a long run stays small. */
+  /**
+   * MockWebServer keeps every request it served; this takes them off its queue so a long run stays
+   * small.
+   */
   private static Thread drain(AtomicBoolean stop, MockWebServer... servers) {
-    Thread t = new Thread(() -> {
-      try {
-        while (!stop.get()) {
-          boolean idle = true;
-          for (MockWebServer server : servers) {
-            while (server.takeRequest(0, TimeUnit.MILLISECONDS) != null) {
-              idle = false;
-            }
-          }
-          if (idle) {
-            Thread.sleep(20);
-          }
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "load-test-drainer");
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                while (!stop.get()) {
+                  boolean idle = true;
+                  for (MockWebServer server : servers) {
+                    while (server.takeRequest(0, TimeUnit.MILLISECONDS) != null) {
+                      idle = false;
+                    }
+                  }
+                  if (idle) {
+                    Thread.sleep(20);
+                  }
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "load-test-drainer");
     t.setDaemon(true);
     t.start();
     return t;
   }
 
-  private static Result run(OkHttpClient http, MockWebServer resourceServer, long seconds) throws Exception {
+  private static Result run(OkHttpClient http, MockWebServer resourceServer, long seconds)
+      throws Exception {
     Request request = new Request.Builder().url(resourceServer.url("/resource")).build();
     long start = System.nanoTime();
     long deadline = start + TimeUnit.SECONDS.toNanos(seconds);
-    ExecutorService pool = Executors.newFixedThreadPool(THREADS, r -> {
-      Thread t = new Thread(r, "load-test-caller");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            THREADS,
+            r -> {
+              Thread t = new Thread(r, "load-test-caller");
+              t.setDaemon(true);
+              return t;
+            });
     List<Future<Worker>> futures = new ArrayList<>();
     try {
       for (int i = 0; i < THREADS; i++) {
@@ -231,7 +307,8 @@ class LoadTest {
       }
       Result result = new Result();
       for (Future<Worker> f : futures) {
-        // Each worker stops at the deadline; a call in flight then ends within the client's timeouts.
+        // Each worker stops at the deadline; a call in flight then ends within the client's
+        // timeouts.
         result.add(f.get(seconds + 60, TimeUnit.SECONDS));
       }
       result.seconds = (System.nanoTime() - start) / 1e9;

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A scheduler driven by a {@link MutableClock}: scheduled tasks run only when the test advances time past them, on
- * the test's thread. Lets retry waits of hours be tested in microseconds.
+ * A scheduler driven by a {@link MutableClock}: scheduled tasks run only when the test advances
+ * time past them, on the test's thread. Lets retry waits of hours be tested in microseconds.
  */
 final class ManualScheduler extends AbstractExecutorService implements ScheduledExecutorService {
   private final MutableClock clock;
@@ -29,10 +29,14 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
   /** Moves the clock forward by {@code d}, running every task that falls due, in due order. */
   void advance(Duration d) {
     long target = clock.millis() + d.toMillis();
-    for (;;) {
+    for (; ; ) {
       Task<?> next;
       synchronized (this) {
-        next = tasks.stream().filter(t -> t.dueAt <= target).min(Comparator.comparingLong(t -> t.dueAt)).orElse(null);
+        next =
+            tasks.stream()
+                .filter(t -> t.dueAt <= target)
+                .min(Comparator.comparingLong(t -> t.dueAt))
+                .orElse(null);
         if (next != null) {
           tasks.remove(next);
         }
@@ -50,7 +54,9 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
     }
   }
 
-  /** Runs the earliest pending task, moving the clock to its due time; false when none is pending. */
+  /**
+   * Runs the earliest pending task, moving the clock to its due time; false when none is pending.
+   */
   boolean runNext() {
     Task<?> next;
     synchronized (this) {
@@ -67,7 +73,10 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
     return tasks.size();
   }
 
-  /** Waits up to 5 s until a task is pending: one that another thread (the client's retry loop) schedules. */
+  /**
+   * Waits up to 5 s until a task is pending: one that another thread (the client's retry loop)
+   * schedules.
+   */
   void awaitPending() throws InterruptedException, TimeoutException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (pending() == 0) {
@@ -94,12 +103,14 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
   }
 
   @Override
-  public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
+  public ScheduledFuture<?> scheduleAtFixedRate(
+      Runnable command, long initialDelay, long period, TimeUnit unit) {
     throw new UnsupportedOperationException();
   }
 
   @Override
-  public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit) {
+  public ScheduledFuture<?> scheduleWithFixedDelay(
+      Runnable command, long initialDelay, long delay, TimeUnit unit) {
     throw new UnsupportedOperationException();
   }
 

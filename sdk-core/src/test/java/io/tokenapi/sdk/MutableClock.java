@@ -41,8 +41,9 @@ final class MutableClock extends Clock {
   }
 
   /**
-   * Runs {@code action} once, inside the read that comes after {@code readsToSkip} further reads, before that read
-   * answers: lets a test make something happen between two reads of the code under test.
+   * Runs {@code action} once, inside the read that comes after {@code readsToSkip} further reads,
+   * before that read answers: lets a test make something happen between two reads of the code under
+   * test.
    */
   void beforeRead(int readsToSkip, Runnable action) {
     hook.set(action);

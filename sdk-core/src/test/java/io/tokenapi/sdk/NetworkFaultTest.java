@@ -27,18 +27,22 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
-
 /**
- * Faults below HTTP, served over loopback by MockWebServer: refused connections, disconnects at each stage of the
- * answer, stalls past the read timeout, a slow drip past the call timeout, truncated and oversized bodies. Each must
- * end in the right typed exception within its timeout plus {@link #SLACK_MILLIS}, without the secret in the message
- * and without a thread left behind once the client is closed.
+ * Faults below HTTP, served over loopback by MockWebServer: refused connections, disconnects at
+ * each stage of the answer, stalls past the read timeout, a slow drip past the call timeout,
+ * truncated and oversized bodies. Each must end in the right typed exception within its timeout
+ * plus {@link #SLACK_MILLIS}, without the secret in the message and without a thread left behind
+ * once the client is closed.
  */
 class NetworkFaultTest {
   private static final String SECRET = "nf-s3cret-8f2c1d";
   private static final long READ_TIMEOUT_MILLIS = 400;
   private static final long CALL_TIMEOUT_MILLIS = 800;
-  /** Headroom for scheduling on a loaded 2-core machine; a hang or a missing timeout overshoots by seconds. */
+
+  /**
+   * Headroom for scheduling on a loaded 2-core machine; a hang or a missing timeout overshoots by
+   * seconds.
+   */
   private static final long SLACK_MILLIS = 1_000;
 
   @StartStop final MockWebServer server = new MockWebServer();
@@ -60,9 +64,12 @@ class NetworkFaultTest {
         .callTimeout(Duration.ofSeconds(5));
   }
 
-  /** Runs getToken() once, checks the outcome's type, time bound, message and threads, and returns it. */
-  private <T extends OAuthException> T failsWithin(OAuthClient.Builder builder, Class<T> type, long boundMillis)
-      throws InterruptedException {
+  /**
+   * Runs getToken() once, checks the outcome's type, time bound, message and threads, and returns
+   * it.
+   */
+  private <T extends OAuthException> T failsWithin(
+      OAuthClient.Builder builder, Class<T> type, long boundMillis) throws InterruptedException {
     SdkThreads threads = SdkThreads.snapshot();
     OAuthException e;
     long elapsedMillis;
@@ -71,14 +78,24 @@ class NetworkFaultTest {
       e = catchThrowableOfType(OAuthException.class, client::getToken);
       elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     }
-    // One line per fault, for RELIABILITY.md: what it ended in and how long it took against its bound.
-    System.out.printf("FAULT %s -> %s in %d ms (bound %d ms + %d ms slack)%n", testName,
-        e == null ? "no exception" : e.getClass().getSimpleName(), elapsedMillis, boundMillis, SLACK_MILLIS);
+    // One line per fault, for RELIABILITY.md: what it ended in and how long it took against its
+    // bound.
+    System.out.printf(
+        "FAULT %s -> %s in %d ms (bound %d ms + %d ms slack)%n",
+        testName,
+        e == null ? "no exception" : e.getClass().getSimpleName(),
+        elapsedMillis,
+        boundMillis,
+        SLACK_MILLIS);
     assertThat(e).as("getToken() must fail with an OAuthException").isNotNull();
     assertThat(e).isInstanceOf(type);
-    assertThat(elapsedMillis).as("time to fail, ms").isLessThanOrEqualTo(boundMillis + SLACK_MILLIS);
+    assertThat(elapsedMillis)
+        .as("time to fail, ms")
+        .isLessThanOrEqualTo(boundMillis + SLACK_MILLIS);
     assertNoSecret(e);
-    assertThat(threads.aliveAfter(Duration.ofSeconds(2))).as("SDK threads alive after close()").isEmpty();
+    assertThat(threads.aliveAfter(Duration.ofSeconds(2)))
+        .as("SDK threads alive after close()")
+        .isEmpty();
     return type.cast(e);
   }
 
@@ -93,32 +110,34 @@ class NetworkFaultTest {
   }
 
   private static String tokenBody(String padding) {
-    return "{\"access_token\":\"nf-token-value\",\"token_type\":\"Bearer\",\"expires_in\":3600,\"pad\":\"" + padding
+    return "{\"access_token\":\"nf-token-value\",\"token_type\":\"Bearer\",\"expires_in\":3600,\"pad\":\""
+        + padding
         + "\"}";
   }
 
   /**
-   * Headers at once, then the body one byte per {@code periodMillis}. (MockResponse's throttleBody would throttle
-   * reading the request body too, so the request would never be complete.)
+   * Headers at once, then the body one byte per {@code periodMillis}. (MockResponse's throttleBody
+   * would throttle reading the request body too, so the request would never be complete.)
    */
   private static MockResponse slowDrip(String body, long periodMillis) {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     return new MockResponse.Builder()
         .setHeader("Content-Type", "application/json")
         .setHeader("Content-Length", bytes.length)
-        .socketHandler(socket -> {
-          try (BufferedSink sink = Okio.buffer(socket.getSink())) {
-            for (byte b : bytes) {
-              sink.writeByte(b);
-              sink.flush();
-              Thread.sleep(periodMillis);
-            }
-          } catch (IOException e) {
-            // the client gave up: that is what the test wants
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        })
+        .socketHandler(
+            socket -> {
+              try (BufferedSink sink = Okio.buffer(socket.getSink())) {
+                for (byte b : bytes) {
+                  sink.writeByte(b);
+                  sink.flush();
+                  Thread.sleep(periodMillis);
+                }
+              } catch (IOException e) {
+                // the client gave up: that is what the test wants
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            })
         .build();
   }
 
@@ -145,32 +164,37 @@ class NetworkFaultTest {
 
   @Test
   void disconnectBeforeTheResponse_isTransportException_andNotRepeatedByOkHttp() throws Exception {
-    server.enqueue(json(tokenBody("x")).onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build());
+    server.enqueue(
+        json(tokenBody("x")).onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build());
     server.enqueue(json(tokenBody("x")).build());
 
     failsWithin(client(), TransportException.class, READ_TIMEOUT_MILLIS);
 
-    // OkHttp's own silent retry on a failed connection is off: the SDK's retry policy owns every attempt.
+    // OkHttp's own silent retry on a failed connection is off: the SDK's retry policy owns every
+    // attempt.
     assertThat(server.getRequestCount()).isEqualTo(1);
   }
 
   @Test
   void disconnectAfterTheHeaders_isTransportException() throws Exception {
-    server.enqueue(new MockResponse.Builder()
-        .setHeader("Content-Type", "application/json")
-        .setHeader("Content-Length", 200)
-        .socketHandler(socket -> { }) // headers only, then the effect below closes the connection
-        .onResponseEnd(SocketEffect.ShutdownConnection.INSTANCE)
-        .build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .setHeader("Content-Type", "application/json")
+            .setHeader("Content-Length", 200)
+            .socketHandler(
+                socket -> {}) // headers only, then the effect below closes the connection
+            .onResponseEnd(SocketEffect.ShutdownConnection.INSTANCE)
+            .build());
 
     failsWithin(client(), TransportException.class, READ_TIMEOUT_MILLIS);
   }
 
   @Test
   void disconnectMidBody_isTransportException() throws Exception {
-    server.enqueue(json(tokenBody("y".repeat(2_000)))
-        .onResponseBody(SocketEffect.ShutdownConnection.INSTANCE)
-        .build());
+    server.enqueue(
+        json(tokenBody("y".repeat(2_000)))
+            .onResponseBody(SocketEffect.ShutdownConnection.INSTANCE)
+            .build());
 
     failsWithin(client(), TransportException.class, READ_TIMEOUT_MILLIS);
   }
@@ -194,12 +218,14 @@ class NetworkFaultTest {
   }
 
   @Test
-  void slowDripBody_pastTheCallTimeout_isTransportException_althoughEveryReadIsInTime() throws Exception {
+  void slowDripBody_pastTheCallTimeout_isTransportException_althoughEveryReadIsInTime()
+      throws Exception {
     // One byte every 50 ms: the read timeout (1 s) never fires, the whole body would take 15 s.
     server.enqueue(slowDrip(tokenBody("z".repeat(220)), 50));
-    OAuthClient.Builder builder = client()
-        .readTimeout(Duration.ofSeconds(1))
-        .callTimeout(Duration.ofMillis(CALL_TIMEOUT_MILLIS));
+    OAuthClient.Builder builder =
+        client()
+            .readTimeout(Duration.ofSeconds(1))
+            .callTimeout(Duration.ofMillis(CALL_TIMEOUT_MILLIS));
 
     failsWithin(builder, TransportException.class, CALL_TIMEOUT_MILLIS);
   }
@@ -210,15 +236,17 @@ class NetworkFaultTest {
       server.enqueue(slowDrip(tokenBody("z".repeat(220)), 50));
     }
     long maxWaitMillis = 2_000;
-    OAuthClient.Builder builder = client()
-        .readTimeout(Duration.ofSeconds(1))
-        .callTimeout(Duration.ofMillis(CALL_TIMEOUT_MILLIS))
-        .retryPolicy(RetryPolicy.builder()
-            .maxAttempts(3)
-            .initialBackoff(Duration.ofMillis(50))
-            .maxBackoff(Duration.ofMillis(200))
-            .maxWait(Duration.ofMillis(maxWaitMillis))
-            .build());
+    OAuthClient.Builder builder =
+        client()
+            .readTimeout(Duration.ofSeconds(1))
+            .callTimeout(Duration.ofMillis(CALL_TIMEOUT_MILLIS))
+            .retryPolicy(
+                RetryPolicy.builder()
+                    .maxAttempts(3)
+                    .initialBackoff(Duration.ofMillis(50))
+                    .maxBackoff(Duration.ofMillis(200))
+                    .maxWait(Duration.ofMillis(maxWaitMillis))
+                    .build());
 
     failsWithin(builder, TransportException.class, maxWaitMillis);
 
@@ -229,7 +257,8 @@ class NetworkFaultTest {
   void truncatedJson_isInvalidResponse() throws Exception {
     server.enqueue(json("{\"access_token\":\"nf-token-value\",\"expires_in\":36").build());
 
-    InvalidResponseException e = failsWithin(client(), InvalidResponseException.class, READ_TIMEOUT_MILLIS);
+    InvalidResponseException e =
+        failsWithin(client(), InvalidResponseException.class, READ_TIMEOUT_MILLIS);
 
     assertThat(e.statusCode()).isEqualTo(200);
     assertThat(e.getMessage()).doesNotContain("nf-token-value");
@@ -243,23 +272,33 @@ class NetworkFaultTest {
     assertThat(bomb.size()).isLessThan(bound);
     server.enqueue(json("").setHeader("Content-Encoding", "gzip").body(bomb).build());
 
-    InvalidResponseException e = failsWithin(
-        client().maxResponseBytes(bound), InvalidResponseException.class, READ_TIMEOUT_MILLIS);
+    InvalidResponseException e =
+        failsWithin(
+            client().maxResponseBytes(bound), InvalidResponseException.class, READ_TIMEOUT_MILLIS);
 
     assertThat(e.getMessage()).contains("larger than " + bound + " bytes");
   }
 
   @Test
   void gzipErrorBody_thatDecompressesPastTheBound_isStillTheTypedStatus() throws Exception {
-    Buffer bomb = gzip("{\"errorId\":\"e1\",\"code\":\"BOOM\",\"text\":\"" + "0".repeat(4 * 1024 * 1024) + "\"}");
-    server.enqueue(new MockResponse.Builder().code(500)
-        .setHeader("Content-Type", "application/json")
-        .setHeader("Content-Encoding", "gzip")
-        .body(bomb)
-        .build());
+    Buffer bomb =
+        gzip(
+            "{\"errorId\":\"e1\",\"code\":\"BOOM\",\"text\":\""
+                + "0".repeat(4 * 1024 * 1024)
+                + "\"}");
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(500)
+            .setHeader("Content-Type", "application/json")
+            .setHeader("Content-Encoding", "gzip")
+            .body(bomb)
+            .build());
 
-    InternalServerErrorException e = failsWithin(
-        client().maxResponseBytes(4_096), InternalServerErrorException.class, READ_TIMEOUT_MILLIS);
+    InternalServerErrorException e =
+        failsWithin(
+            client().maxResponseBytes(4_096),
+            InternalServerErrorException.class,
+            READ_TIMEOUT_MILLIS);
 
     assertThat(e.error()).isEmpty();
   }
@@ -267,7 +306,8 @@ class NetworkFaultTest {
   @Test
   void gzipBody_withinTheBound_isAToken() throws Exception {
     // The control for the two tests above: gzip itself works.
-    server.enqueue(json("").setHeader("Content-Encoding", "gzip").body(gzip(tokenBody("small"))).build());
+    server.enqueue(
+        json("").setHeader("Content-Encoding", "gzip").body(gzip(tokenBody("small"))).build());
 
     try (OAuthClient client = client().maxResponseBytes(4_096).build()) {
       assertThat(client.getToken().value()).isEqualTo("nf-token-value");
@@ -276,7 +316,8 @@ class NetworkFaultTest {
 
   @Test
   void slowResponse_tokenExpiryCountsFromTheRequest_notFromTheLateAnswer() throws Exception {
-    // expires_in counts from when the server answered; the answer took 300 ms to arrive. Counting from its
+    // expires_in counts from when the server answered; the answer took 300 ms to arrive. Counting
+    // from its
     // arrival would keep the token 300 ms past the server's idea of its expiry.
     server.enqueue(json(tokenBody("x")).headersDelay(300, TimeUnit.MILLISECONDS).build());
     long before = System.currentTimeMillis();
@@ -291,7 +332,8 @@ class NetworkFaultTest {
   }
 
   @Test
-  void getTokenAsync_onAStalledServer_returnsAtOnce_andFailsWithinTheReadTimeout() throws Exception {
+  void getTokenAsync_onAStalledServer_returnsAtOnce_andFailsWithinTheReadTimeout()
+      throws Exception {
     server.enqueue(json(tokenBody("x")).headersDelay(10, TimeUnit.SECONDS).build());
     SdkThreads threads = SdkThreads.snapshot();
 
@@ -317,10 +359,13 @@ class NetworkFaultTest {
   void close_whileACallerWaitsOnAStalledServer_releasesTheCaller_andEveryThread() throws Exception {
     server.enqueue(json(tokenBody("x")).headersDelay(20, TimeUnit.SECONDS).build());
     SdkThreads threads = SdkThreads.snapshot();
-    OAuthClient client = client().readTimeout(Duration.ofSeconds(15)).callTimeout(Duration.ofSeconds(15)).build();
-    CompletableFuture<Throwable> caller = CompletableFuture.supplyAsync(
-        () -> catchThrowable(client::getToken));
-    assertThat(server.takeRequest(5, TimeUnit.SECONDS)).as("the token request reached the server").isNotNull();
+    OAuthClient client =
+        client().readTimeout(Duration.ofSeconds(15)).callTimeout(Duration.ofSeconds(15)).build();
+    CompletableFuture<Throwable> caller =
+        CompletableFuture.supplyAsync(() -> catchThrowable(client::getToken));
+    assertThat(server.takeRequest(5, TimeUnit.SECONDS))
+        .as("the token request reached the server")
+        .isNotNull();
 
     long start = System.nanoTime();
     client.close();

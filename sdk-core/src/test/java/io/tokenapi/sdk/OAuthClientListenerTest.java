@@ -15,7 +15,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@link OAuthClientListener}: which callbacks come when, and that a listener that throws cannot break the client. */
+/**
+ * {@link OAuthClientListener}: which callbacks come when, and that a listener that throws cannot
+ * break the client.
+ */
 class OAuthClientListenerTest {
   private static final Instant T0 = Instant.parse("2025-03-03T10:00:00Z");
 
@@ -53,7 +56,9 @@ class OAuthClientListenerTest {
     assertThat(client.getToken()).isSameAs(second);
     listener.awaitRefreshed(3);
 
-    assertThat(listener.refreshed).extracting(AccessToken::value).containsExactly("tok-1", "tok-2", "tok-3");
+    assertThat(listener.refreshed)
+        .extracting(AccessToken::value)
+        .containsExactly("tok-1", "tok-2", "tok-3");
     assertThat(first.value()).isEqualTo("tok-1");
   }
 
@@ -99,32 +104,35 @@ class OAuthClientListenerTest {
 
   @Test
   void listenerCallingTheClientFromACallback_doesNotDeadlock() throws Exception {
-    // When a callback runs, the refresh is no longer in flight: a listener that asks the client for a token gets the
+    // When a callback runs, the refresh is no longer in flight: a listener that asks the client for
+    // a token gets the
     // cached outcome instead of waiting for the refresh its own thread has yet to complete.
     AtomicReference<OAuthClient> self = new AtomicReference<>();
     CompletableFuture<Object> askedOnFailure = new CompletableFuture<>();
     CompletableFuture<AccessToken> askedOnRefresh = new CompletableFuture<>();
-    OAuthClientListener reentrant = new OAuthClientListener() {
-      @Override
-      public void onTokenRefreshed(AccessToken token) {
-        askedOnRefresh.complete(self.get().getToken());
-      }
+    OAuthClientListener reentrant =
+        new OAuthClientListener() {
+          @Override
+          public void onTokenRefreshed(AccessToken token) {
+            askedOnRefresh.complete(self.get().getToken());
+          }
 
-      @Override
-      public void onRefreshFailed(OAuthException cause) {
-        try {
-          askedOnFailure.complete(self.get().getToken());
-        } catch (RuntimeException e) {
-          askedOnFailure.complete(e);
-        }
-      }
-    };
+          @Override
+          public void onRefreshFailed(OAuthException cause) {
+            try {
+              askedOnFailure.complete(self.get().getToken());
+            } catch (RuntimeException e) {
+              askedOnFailure.complete(e);
+            }
+          }
+        };
     client = clients.build(builder(reentrant).retryPolicy(RetryPolicy.none()));
     self.set(client);
     tokens.enqueue(TokenDispatcher.error(500));
 
     CompletableFuture<AccessToken> failing = client.getTokenAsync();
-    assertThat(askedOnFailure.get(5, TimeUnit.SECONDS)).isInstanceOf(InternalServerErrorException.class);
+    assertThat(askedOnFailure.get(5, TimeUnit.SECONDS))
+        .isInstanceOf(InternalServerErrorException.class);
     assertThat(failing).failsWithin(Duration.ofSeconds(5));
 
     clock.advance(Duration.ofSeconds(2)); // past the negative cache
@@ -133,7 +141,10 @@ class OAuthClientListenerTest {
     assertThat(tokens.requests()).isEqualTo(2);
   }
 
-  /** A listener whose every callback throws: a RuntimeException, or an Error such as a failed assertion. */
+  /**
+   * A listener whose every callback throws: a RuntimeException, or an Error such as a failed
+   * assertion.
+   */
   private static final class ThrowingListener implements OAuthClientListener {
     final boolean error;
     final AtomicInteger calls = new AtomicInteger();

@@ -9,8 +9,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Records every listener callback, in order. The cache calls the listener after it stored the outcome and cleared
- * the refresh in flight, so once a test has awaited a callback the cache is ready for the next step.
+ * Records every listener callback, in order. The cache calls the listener after it stored the
+ * outcome and cleared the refresh in flight, so once a test has awaited a callback the cache is
+ * ready for the next step.
  */
 final class RecordingListener implements OAuthClientListener {
   /** One retry callback. */
@@ -29,6 +30,7 @@ final class RecordingListener implements OAuthClientListener {
   final List<AccessToken> refreshed = new CopyOnWriteArrayList<>();
   final List<OAuthException> failed = new CopyOnWriteArrayList<>();
   final List<Retry> retries = new CopyOnWriteArrayList<>();
+
   /** The threads the callbacks ran on. */
   final Set<Thread> threads = ConcurrentHashMap.newKeySet();
 
@@ -68,7 +70,8 @@ final class RecordingListener implements OAuthClientListener {
     await(retries, n);
   }
 
-  private synchronized void await(List<?> events, int n) throws InterruptedException, TimeoutException {
+  private synchronized void await(List<?> events, int n)
+      throws InterruptedException, TimeoutException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (events.size() < n) {
       long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());

@@ -37,8 +37,8 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.event.Level;
 
 /**
- * Retries in real time on loopback, with the client's own scheduler unless a test says otherwise. The few tests that
- * wait do so for one {@code Retry-After: 1}.
+ * Retries in real time on loopback, with the client's own scheduler unless a test says otherwise.
+ * The few tests that wait do so for one {@code Retry-After: 1}.
  */
 class RetryLoopbackTest {
   @StartStop final MockWebServer server = new MockWebServer();
@@ -85,7 +85,8 @@ class RetryLoopbackTest {
     server.enqueue(status(503, "0"));
     server.enqueue(token("must-not-be-fetched"));
     try (OAuthClient client = builder().retryPolicy(RetryPolicy.none()).build()) {
-      ServiceUnavailableException e = catchThrowableOfType(ServiceUnavailableException.class, client::getToken);
+      ServiceUnavailableException e =
+          catchThrowableOfType(ServiceUnavailableException.class, client::getToken);
 
       assertThat(e).isNotNull();
       assertThat(e.retryAt()).isPresent(); // the shielded header is still read
@@ -98,7 +99,8 @@ class RetryLoopbackTest {
     server.enqueue(status(503, "0"));
     server.enqueue(token("must-not-be-fetched"));
     OkHttpClient callers = new OkHttpClient();
-    try (OAuthClient client = builder().httpClient(callers).retryPolicy(RetryPolicy.none()).build()) {
+    try (OAuthClient client =
+        builder().httpClient(callers).retryPolicy(RetryPolicy.none()).build()) {
       catchThrowableOfType(ServiceUnavailableException.class, client::getToken);
 
       assertThat(server.getRequestCount()).isEqualTo(1);
@@ -114,10 +116,11 @@ class RetryLoopbackTest {
     server.enqueue(status(503, "0"));
     server.enqueue(token("fetched-by-okhttp-itself"));
     OkHttpClient plain = new OkHttpClient();
-    Request request = new Request.Builder()
-        .url(server.url("/v1/oauth/token"))
-        .post(RequestBody.create("{}", MediaType.get("application/json")))
-        .build();
+    Request request =
+        new Request.Builder()
+            .url(server.url("/v1/oauth/token"))
+            .post(RequestBody.create("{}", MediaType.get("application/json")))
+            .build();
     try (Response response = plain.newCall(request).execute()) {
       assertThat(response.code()).isEqualTo(200);
       assertThat(server.getRequestCount()).isEqualTo(2);
@@ -128,37 +131,50 @@ class RetryLoopbackTest {
   }
 
   @Test
-  void getToken_interruptedDuringALongClosureWait_endsPromptly_withOAuthException_andInterruptFlag() throws Exception {
+  void getToken_interruptedDuringALongClosureWait_endsPromptly_withOAuthException_andInterruptFlag()
+      throws Exception {
     server.enqueue(status(503, "3600"));
     CountDownLatch waiting = new CountDownLatch(1);
     RetryPolicy overnight = RetryPolicy.builder().maxWait(Duration.ofHours(2)).build();
-    try (OAuthClient client = builder().retryPolicy(overnight).listener(new OAuthClientListener() {
-      @Override
-      public void onRetryScheduled(int attempt, Duration delay, OAuthException cause) {
-        waiting.countDown();
-      }
-    }).build()) {
+    try (OAuthClient client =
+        builder()
+            .retryPolicy(overnight)
+            .listener(
+                new OAuthClientListener() {
+                  @Override
+                  public void onRetryScheduled(int attempt, Duration delay, OAuthException cause) {
+                    waiting.countDown();
+                  }
+                })
+            .build()) {
       AtomicReference<Throwable> thrown = new AtomicReference<>();
       AtomicBoolean interruptFlag = new AtomicBoolean();
-      Thread caller = new Thread(() -> {
-        try {
-          client.getToken();
-        } catch (RuntimeException e) {
-          thrown.set(e);
-          interruptFlag.set(Thread.currentThread().isInterrupted());
-        }
-      }, "blocked-caller");
+      Thread caller =
+          new Thread(
+              () -> {
+                try {
+                  client.getToken();
+                } catch (RuntimeException e) {
+                  thrown.set(e);
+                  interruptFlag.set(Thread.currentThread().isInterrupted());
+                }
+              },
+              "blocked-caller");
       caller.start();
       assertThat(waiting.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
-      awaitTrue(() -> caller.getState() == Thread.State.WAITING, "the caller to block in getToken()");
+      awaitTrue(
+          () -> caller.getState() == Thread.State.WAITING, "the caller to block in getToken()");
       long start = System.nanoTime();
 
       caller.interrupt();
       caller.join(PATIENCE.toMillis());
 
       assertThat(caller.isAlive()).isFalse();
-      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2_000); // not the hour
-      assertThat(thrown.get()).isInstanceOf(OAuthException.class).hasMessageContaining("Interrupted")
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+          .isLessThan(2_000); // not the hour
+      assertThat(thrown.get())
+          .isInstanceOf(OAuthException.class)
+          .hasMessageContaining("Interrupted")
           .hasCauseInstanceOf(InterruptedException.class);
       assertThat(interruptFlag).isTrue();
       assertThat(server.getRequestCount()).isEqualTo(1);
@@ -171,9 +187,9 @@ class RetryLoopbackTest {
   }
 
   /**
-   * close() cancels the attempt before it stops the client's scheduler, so the cancelled attempt can be decided on
-   * while a scheduler still runs: here a shared one that close() leaves running, which makes that order certain. The
-   * cancelled attempt must end the call, not be retried.
+   * close() cancels the attempt before it stops the client's scheduler, so the cancelled attempt
+   * can be decided on while a scheduler still runs: here a shared one that close() leaves running,
+   * which makes that order certain. The cancelled attempt must end the call, not be retried.
    */
   @Test
   void close_duringAnAttempt_withASchedulerThatKeepsRunning_doesNotRetry() {
@@ -186,9 +202,13 @@ class RetryLoopbackTest {
     }
   }
 
-  /** Closes a client built from {@code builder} while its request waits for an answer: one request, no WARN. */
+  /**
+   * Closes a client built from {@code builder} while its request waits for an answer: one request,
+   * no WARN.
+   */
   private void assertCloseDuringAnAttemptEndsTheCall(OAuthClient.Builder builder) {
-    server.enqueue(new MockResponse.Builder(token("late")).headersDelay(5, TimeUnit.SECONDS).build());
+    server.enqueue(
+        new MockResponse.Builder(token("late")).headersDelay(5, TimeUnit.SECONDS).build());
     server.enqueue(token("must-not-be-fetched"));
     try (CapturingLogs logs = CapturingLogs.start()) {
       OAuthClient client = builder.build();
@@ -198,30 +218,33 @@ class RetryLoopbackTest {
       client.close();
 
       catchThrowableOfType(RuntimeException.class, () -> join(future));
-      awaitTrue(() -> !logs.messages(Level.DEBUG, "the client was closed").isEmpty(), "the call to end");
+      awaitTrue(
+          () -> !logs.messages(Level.DEBUG, "the client was closed").isEmpty(), "the call to end");
       assertThat(logs.messages(Level.WARN)).isEmpty();
       assertThat(server.getRequestCount()).isEqualTo(1);
     }
   }
 
   /**
-   * Fifty clients share one scheduler thread, and every one of them waits out a {@code Retry-After: 1}. If a wait
-   * held the thread, they would take fifty seconds; scheduled waits take about one.
+   * Fifty clients share one scheduler thread, and every one of them waits out a {@code Retry-After:
+   * 1}. If a wait held the thread, they would take fifty seconds; scheduled waits take about one.
    */
   @Test
   void getTokenAsync_manyClientsWaitingOutA503_shareOneSchedulerThread_withoutParkingIt() {
     int clients = 50;
     Map<String, AtomicInteger> requestsByClient = new ConcurrentHashMap<>();
     Pattern clientId = Pattern.compile("\"client_id\"\\s*:\\s*\"([^\"]+)\"");
-    server.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest request) {
-        Matcher m = clientId.matcher(request.getBody() == null ? "" : request.getBody().utf8());
-        String id = m.find() ? m.group(1) : "?";
-        int n = requestsByClient.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
-        return n == 1 ? status(503, "1") : token("token-" + id);
-      }
-    });
+    server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            Matcher m = clientId.matcher(request.getBody() == null ? "" : request.getBody().utf8());
+            String id = m.find() ? m.group(1) : "?";
+            int n =
+                requestsByClient.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+            return n == 1 ? status(503, "1") : token("token-" + id);
+          }
+        });
     ScheduledThreadPoolExecutor oneThread = new ScheduledThreadPoolExecutor(1);
     List<OAuthClient> all = new ArrayList<>();
     try {
@@ -239,7 +262,8 @@ class RetryLoopbackTest {
       }
 
       long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-      // About one second; fifty seconds if each wait held the one thread. The bound leaves room for a loaded machine.
+      // About one second; fifty seconds if each wait held the one thread. The bound leaves room for
+      // a loaded machine.
       assertThat(elapsedMillis).isGreaterThanOrEqualTo(1_000).isLessThan(10_000);
       assertThat(server.getRequestCount()).isEqualTo(2 * clients);
       assertThat(oneThread.getLargestPoolSize()).isEqualTo(1);

@@ -39,32 +39,38 @@ class RetryPolicyTest {
 
   @Test
   void builder_setsEverySetting() {
-    RetryPolicy p = RetryPolicy.builder()
-        .maxAttempts(7)
-        .initialBackoff(Duration.ofMillis(100))
-        .maxBackoff(Duration.ofSeconds(5))
-        .maxWait(Duration.ofHours(14))
-        .build();
+    RetryPolicy p =
+        RetryPolicy.builder()
+            .maxAttempts(7)
+            .initialBackoff(Duration.ofMillis(100))
+            .maxBackoff(Duration.ofSeconds(5))
+            .maxWait(Duration.ofHours(14))
+            .build();
 
     assertThat(p.maxAttempts()).isEqualTo(7);
     assertThat(p.initialBackoff()).isEqualTo(Duration.ofMillis(100));
     assertThat(p.maxBackoff()).isEqualTo(Duration.ofSeconds(5));
     assertThat(p.maxWait()).isEqualTo(Duration.ofHours(14));
     assertThat(p.toString())
-        .isEqualTo("RetryPolicy[maxAttempts=7, initialBackoff=PT0.1S, maxBackoff=PT5S, maxWait=PT14H]");
+        .isEqualTo(
+            "RetryPolicy[maxAttempts=7, initialBackoff=PT0.1S, maxBackoff=PT5S, maxWait=PT14H]");
   }
 
   @Test
   void builder_rejectsNonsense_withMessagesNamingTheSetting() {
     RetryPolicy.Builder b = RetryPolicy.builder();
 
-    assertThatThrownBy(() -> b.maxAttempts(0)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> b.maxAttempts(0))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("maxAttempts");
-    assertThatThrownBy(() -> b.initialBackoff(null)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> b.initialBackoff(null))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("initialBackoff == null");
-    assertThatThrownBy(() -> b.maxBackoff(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> b.maxBackoff(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("maxBackoff");
-    assertThatThrownBy(() -> b.maxWait(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> b.maxWait(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("maxWait");
     assertThatThrownBy(() -> RetryPolicy.builder().initialBackoff(Duration.ofMinutes(1)).build())
         .isInstanceOf(IllegalStateException.class)
@@ -78,13 +84,25 @@ class RetryPolicyTest {
     assertThat(Backoff.millis(p.maxWait())).isEqualTo(Long.MAX_VALUE);
   }
 
-  /** DESIGN: no resilience4j type in a public signature, and no checked exception thrown by the public API. */
+  /**
+   * DESIGN: no resilience4j type in a public signature, and no checked exception thrown by the
+   * public API.
+   */
   @Test
   void publicApi_exposesNoResilience4jType_andNoCheckedException() {
     List<String> problems = new ArrayList<>();
-    for (Class<?> type : List.of(RetryPolicy.class, RetryPolicy.Builder.class, OAuthClient.class,
-        OAuthClient.Builder.class, OAuthClientListener.class, WorkingHours.class, ServiceUnavailableException.class,
-        ApiException.class, OAuthException.class, TransportException.class)) {
+    for (Class<?> type :
+        List.of(
+            RetryPolicy.class,
+            RetryPolicy.Builder.class,
+            OAuthClient.class,
+            OAuthClient.Builder.class,
+            OAuthClientListener.class,
+            WorkingHours.class,
+            ServiceUnavailableException.class,
+            ApiException.class,
+            OAuthException.class,
+            TransportException.class)) {
       List<Executable> members = new ArrayList<>(List.of(type.getDeclaredMethods()));
       members.addAll(List.of(type.getDeclaredConstructors()));
       for (Executable m : members) {
@@ -101,7 +119,8 @@ class RetryPolicyTest {
           }
         }
         for (Class<?> thrown : m.getExceptionTypes()) {
-          if (!RuntimeException.class.isAssignableFrom(thrown) && !Error.class.isAssignableFrom(thrown)) {
+          if (!RuntimeException.class.isAssignableFrom(thrown)
+              && !Error.class.isAssignableFrom(thrown)) {
             problems.add(type.getSimpleName() + "." + m.getName() + " throws " + thrown.getName());
           }
         }
@@ -111,7 +130,8 @@ class RetryPolicyTest {
           problems.add(type.getSimpleName() + "." + f.getName());
         }
       }
-      assertThat(type.getSuperclass() == null ? "" : type.getSuperclass().getName()).doesNotContain("resilience4j");
+      assertThat(type.getSuperclass() == null ? "" : type.getSuperclass().getName())
+          .doesNotContain("resilience4j");
     }
     assertThat(problems).isEmpty();
   }

@@ -33,16 +33,22 @@ import org.slf4j.event.Level;
 
 /**
  * Every retry rule on a fake clock: the HTTP attempts are real (loopback), every wait runs on a
- * {@link ManualScheduler}, so the waits the SDK chose are read from {@link ManualScheduler#scheduledDelays()}.
+ * {@link ManualScheduler}, so the waits the SDK chose are read from {@link
+ * ManualScheduler#scheduledDelays()}.
  */
 class RetryRulesTest {
   private static final String SECRET = "retry-test-s3cret";
   private static final ZoneId OSLO = ZoneId.of("Europe/Oslo");
-  private static final EnumSet<DayOfWeek> WEEKDAYS = EnumSet.range(DayOfWeek.MONDAY, DayOfWeek.FRIDAY);
+  private static final EnumSet<DayOfWeek> WEEKDAYS =
+      EnumSet.range(DayOfWeek.MONDAY, DayOfWeek.FRIDAY);
+
   /** Mon-Fri 08:00-16:00 Oslo (UTC+1 in winter, UTC+2 in summer). */
-  private static final WorkingHours OFFICE = WorkingHours.of(OSLO, LocalTime.of(8, 0), LocalTime.of(16, 0), WEEKDAYS);
+  private static final WorkingHours OFFICE =
+      WorkingHours.of(OSLO, LocalTime.of(8, 0), LocalTime.of(16, 0), WEEKDAYS);
+
   /** 2026-11-25 is a Wednesday; 10:00Z is 11:00 in Oslo: open. */
   private static final Instant WEDNESDAY_MORNING = Instant.parse("2026-11-25T10:00:00Z");
+
   /** 19:00Z is 20:00 in Oslo: closed until Thursday 08:00 Oslo = 07:00Z, twelve hours on. */
   private static final Instant WEDNESDAY_EVENING = Instant.parse("2026-11-25T19:00:00Z");
 
@@ -145,7 +151,8 @@ class RetryRulesTest {
 
       get(client(RetryPolicy.defaults()), scheduler);
 
-      // Floor: full jitter counted by closures (500, 1000 at most); OkHttp's own repeat of "Retry-After: 0" would
+      // Floor: full jitter counted by closures (500, 1000 at most); OkHttp's own repeat of
+      // "Retry-After: 0" would
       // have made this 4 or 5 requests.
       assertThat(waits()).containsExactly(500L, 1_000L);
       assertThat(server.getRequestCount()).isEqualTo(3);
@@ -154,12 +161,14 @@ class RetryRulesTest {
     @ParameterizedTest
     @NullSource
     @ValueSource(strings = {"-5", "soon", "1.5", "Thu, 99 Foo 2026 10:00:00 GMT"})
-    void absentNegativeOrGarbage_isTransient_exponentialBackoffCountedAgainstMaxAttempts(String retryAfter) {
+    void absentNegativeOrGarbage_isTransient_exponentialBackoffCountedAgainstMaxAttempts(
+        String retryAfter) {
       jitter = ALMOST_ONE;
       MockResponse unavailable = retryAfter == null ? status(503) : status(503, retryAfter);
       enqueue(unavailable, unavailable, unavailable, unavailable);
 
-      ServiceUnavailableException e = failure(client(RetryPolicy.defaults()), ServiceUnavailableException.class);
+      ServiceUnavailableException e =
+          failure(client(RetryPolicy.defaults()), ServiceUnavailableException.class);
 
       assertThat(waits()).containsExactly(500L, 1_000L, 2_000L);
       assertThat(server.getRequestCount()).isEqualTo(4);
@@ -170,7 +179,8 @@ class RetryRulesTest {
     void huge_isCappedAtSevenDays_andFailsAtOnceBeyondMaxWait_withRetryAt() {
       enqueue(status(503, "99999999999999999999"));
 
-      ServiceUnavailableException e = failure(client(RetryPolicy.defaults()), ServiceUnavailableException.class);
+      ServiceUnavailableException e =
+          failure(client(RetryPolicy.defaults()), ServiceUnavailableException.class);
 
       assertThat(e.retryAt()).contains(WEDNESDAY_MORNING.plus(Duration.ofDays(7)));
       assertThat(server.getRequestCount()).isEqualTo(1);
@@ -192,10 +202,13 @@ class RetryRulesTest {
     void beyondMaxWait_failsAtOnceWithTheLastException_carryingRetryAt() {
       enqueue(status(503, "120"));
 
-      ServiceUnavailableException e = failure(client(RetryPolicy.defaults()), ServiceUnavailableException.class);
+      ServiceUnavailableException e =
+          failure(client(RetryPolicy.defaults()), ServiceUnavailableException.class);
 
       assertThat(e.retryAt()).contains(WEDNESDAY_MORNING.plusSeconds(120));
-      assertThat(e.getMessage()).contains("503").contains(WEDNESDAY_MORNING.plusSeconds(120).toString());
+      assertThat(e.getMessage())
+          .contains("503")
+          .contains(WEDNESDAY_MORNING.plusSeconds(120).toString());
       assertThat(server.getRequestCount()).isEqualTo(1);
       assertThat(waits()).isEmpty();
     }
@@ -242,8 +255,9 @@ class RetryRulesTest {
     void closedOverSpringForward_waitsElevenRealHoursForTwelveWallClockHours() {
       // Saturday 28 March 2026 20:00 CET; clocks jump 02:00 -> 03:00; Sunday 08:00 CEST = 06:00Z.
       clock.set(Instant.parse("2026-03-28T19:00:00Z"));
-      WorkingHours everyDay = WorkingHours.of(OSLO, LocalTime.of(8, 0), LocalTime.of(16, 0),
-          EnumSet.allOf(DayOfWeek.class));
+      WorkingHours everyDay =
+          WorkingHours.of(
+              OSLO, LocalTime.of(8, 0), LocalTime.of(16, 0), EnumSet.allOf(DayOfWeek.class));
       enqueue(status(503), token("t1"));
 
       get(client(maxWait(Duration.ofHours(14)), everyDay), scheduler);
@@ -254,10 +268,12 @@ class RetryRulesTest {
 
     @Test
     void closedOverFallBack_waitsThirteenRealHoursForTwelveWallClockHours() {
-      // Saturday 24 October 2026 20:00 CEST; clocks fall back 03:00 -> 02:00; Sunday 08:00 CET = 07:00Z.
+      // Saturday 24 October 2026 20:00 CEST; clocks fall back 03:00 -> 02:00; Sunday 08:00 CET =
+      // 07:00Z.
       clock.set(Instant.parse("2026-10-24T18:00:00Z"));
-      WorkingHours everyDay = WorkingHours.of(OSLO, LocalTime.of(8, 0), LocalTime.of(16, 0),
-          EnumSet.allOf(DayOfWeek.class));
+      WorkingHours everyDay =
+          WorkingHours.of(
+              OSLO, LocalTime.of(8, 0), LocalTime.of(16, 0), EnumSet.allOf(DayOfWeek.class));
       enqueue(status(503), token("t1"));
 
       get(client(maxWait(Duration.ofHours(14)), everyDay), scheduler);
@@ -268,25 +284,31 @@ class RetryRulesTest {
 
     @Test
     void midnightCrossingWindow_closedAtNoon_waitsUntilTheEveningOpening() {
-      WorkingHours nights = WorkingHours.of(OSLO, LocalTime.of(22, 0), LocalTime.of(6, 0), WEEKDAYS);
+      WorkingHours nights =
+          WorkingHours.of(OSLO, LocalTime.of(22, 0), LocalTime.of(6, 0), WEEKDAYS);
       clock.set(Instant.parse("2026-11-25T11:00:00Z")); // Wednesday 12:00 Oslo
       enqueue(status(503), token("t1"));
 
       get(client(maxWait(Duration.ofHours(11)), nights), scheduler);
 
-      assertThat(waits()).containsExactly(Duration.ofHours(10).toMillis()); // Wednesday 22:00 Oslo = 21:00Z
+      assertThat(waits())
+          .containsExactly(Duration.ofHours(10).toMillis()); // Wednesday 22:00 Oslo = 21:00Z
     }
 
     @Test
     void midnightCrossingWindow_afterFridaysNightShift_waitsUntilMondayEvening() {
-      WorkingHours nights = WorkingHours.of(OSLO, LocalTime.of(22, 0), LocalTime.of(6, 0), WEEKDAYS);
-      clock.set(Instant.parse("2026-11-28T06:00:00Z")); // Saturday 07:00 Oslo: Friday's window closed at 06:00
+      WorkingHours nights =
+          WorkingHours.of(OSLO, LocalTime.of(22, 0), LocalTime.of(6, 0), WEEKDAYS);
+      clock.set(
+          Instant.parse(
+              "2026-11-28T06:00:00Z")); // Saturday 07:00 Oslo: Friday's window closed at 06:00
       enqueue(status(503), token("t1"));
 
       get(client(maxWait(Duration.ofDays(3)), nights), scheduler);
 
       assertThat(waits()).containsExactly(Duration.ofHours(63).toMillis());
-      assertThat(clock.instant()).isEqualTo(Instant.parse("2026-11-30T21:00:00Z")); // Monday 22:00 Oslo
+      assertThat(clock.instant())
+          .isEqualTo(Instant.parse("2026-11-30T21:00:00Z")); // Monday 22:00 Oslo
     }
 
     @Test
@@ -294,8 +316,10 @@ class RetryRulesTest {
       jitter = ALMOST_ONE;
       enqueue(status(503), status(503));
 
-      ServiceUnavailableException e = failure(
-          client(RetryPolicy.builder().maxAttempts(2).build(), OFFICE), ServiceUnavailableException.class);
+      ServiceUnavailableException e =
+          failure(
+              client(RetryPolicy.builder().maxAttempts(2).build(), OFFICE),
+              ServiceUnavailableException.class);
 
       assertThat(waits()).containsExactly(500L);
       assertThat(server.getRequestCount()).isEqualTo(2);
@@ -356,10 +380,8 @@ class RetryRulesTest {
     @Test
     void backoff_isCappedAtMaxBackoff() {
       jitter = ALMOST_ONE;
-      RetryPolicy policy = RetryPolicy.builder()
-          .maxAttempts(5)
-          .maxBackoff(Duration.ofMillis(1_200))
-          .build();
+      RetryPolicy policy =
+          RetryPolicy.builder().maxAttempts(5).maxBackoff(Duration.ofMillis(1_200)).build();
       enqueue(status(500), status(500), status(500), status(500), token("t1"));
 
       get(client(policy), scheduler);
@@ -429,7 +451,15 @@ class RetryRulesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"500", "503 Retry-After: 1", "503 Retry-After: 0", "429 Retry-After: 1", "408", "409"})
+    @ValueSource(
+        strings = {
+          "500",
+          "503 Retry-After: 1",
+          "503 Retry-After: 0",
+          "429 Retry-After: 1",
+          "408",
+          "409"
+        })
     void policyNone_makesExactlyOneRequest(String answer) {
       String[] parts = answer.split(" Retry-After: ");
       int code = Integer.parseInt(parts[0]);
@@ -447,7 +477,8 @@ class RetryRulesTest {
       clock.set(WEDNESDAY_EVENING);
       enqueue(status(503), token("never"));
 
-      ServiceUnavailableException e = failure(client(RetryPolicy.none(), OFFICE), ServiceUnavailableException.class);
+      ServiceUnavailableException e =
+          failure(client(RetryPolicy.none(), OFFICE), ServiceUnavailableException.class);
 
       assertThat(e.retryAt()).contains(Instant.parse("2026-11-26T07:00:00Z"));
       assertThat(server.getRequestCount()).isEqualTo(1);
@@ -459,7 +490,13 @@ class RetryRulesTest {
     @Test
     void closures_doNotCountAgainstMaxAttempts_transientFailuresDo() {
       RetryPolicy twoAttempts = RetryPolicy.builder().maxAttempts(2).build();
-      enqueue(status(500), status(503, "10"), status(503, "10"), status(503, "10"), status(500), token("never"));
+      enqueue(
+          status(500),
+          status(503, "10"),
+          status(503, "10"),
+          status(503, "10"),
+          status(500),
+          token("never"));
 
       failure(client(twoAttempts), InternalServerErrorException.class);
 
@@ -480,7 +517,8 @@ class RetryRulesTest {
 
     @Test
     void closureLoop_isBoundedByMaxWaitAlone() {
-      RetryPolicy policy = RetryPolicy.builder().maxAttempts(1).maxWait(Duration.ofSeconds(35)).build();
+      RetryPolicy policy =
+          RetryPolicy.builder().maxAttempts(1).maxWait(Duration.ofSeconds(35)).build();
       for (int i = 0; i < 6; i++) {
         enqueue(status(503, "10"));
       }
@@ -501,7 +539,8 @@ class RetryRulesTest {
 
       ApiException e = failure(client(policy), ApiException.class);
 
-      // Waits 500 and 1000 ms; the third (2000 ms) would end after maxWait: the 504 is thrown at once.
+      // Waits 500 and 1000 ms; the third (2000 ms) would end after maxWait: the 504 is thrown at
+      // once.
       assertThat(e.statusCode()).isEqualTo(504);
       assertThat(waits()).containsExactly(500L, 1_000L);
       assertThat(server.getRequestCount()).isEqualTo(3);
@@ -533,19 +572,25 @@ class RetryRulesTest {
     @Test
     void attemptTimeout_isCutToWhatIsLeftOfMaxWait() {
       jitter = ALMOST_ONE;
-      RetryPolicy policy = RetryPolicy.builder()
-          .maxWait(Duration.ofSeconds(1))
-          .initialBackoff(Duration.ofMillis(800))
-          .maxBackoff(Duration.ofMillis(800))
-          .build();
-      OAuthClient client = track(builder().retryPolicy(policy).callTimeout(Duration.ofSeconds(30)).build());
-      enqueue(status(500), new MockResponse.Builder(token("late")).headersDelay(10, TimeUnit.SECONDS).build());
+      RetryPolicy policy =
+          RetryPolicy.builder()
+              .maxWait(Duration.ofSeconds(1))
+              .initialBackoff(Duration.ofMillis(800))
+              .maxBackoff(Duration.ofMillis(800))
+              .build();
+      OAuthClient client =
+          track(builder().retryPolicy(policy).callTimeout(Duration.ofSeconds(30)).build());
+      enqueue(
+          status(500),
+          new MockResponse.Builder(token("late")).headersDelay(10, TimeUnit.SECONDS).build());
       long start = System.nanoTime();
 
-      TransportException e = catchThrowableOfType(TransportException.class, () -> get(client, scheduler));
+      TransportException e =
+          catchThrowableOfType(TransportException.class, () -> get(client, scheduler));
 
       long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-      // After the 800 ms wait, 200 ms of maxWait are left: the second attempt times out then, not after 10 or 30 s.
+      // After the 800 ms wait, 200 ms of maxWait are left: the second attempt times out then, not
+      // after 10 or 30 s.
       assertThat(e).isNotNull();
       assertThat(e.getMessage()).containsIgnoringCase("timeout");
       assertThat(waits()).containsExactly(800L);
@@ -559,19 +604,25 @@ class RetryRulesTest {
     void onRetryScheduled_getsAttemptDelayAndCause() {
       jitter = ALMOST_ONE;
       List<String> calls = new ArrayList<>();
-      OAuthClient client = track(builder().listener(new OAuthClientListener() {
-        @Override
-        public void onRetryScheduled(int attempt, Duration delay, OAuthException cause) {
-          calls.add(attempt + " " + delay + " " + cause.getClass().getSimpleName());
-        }
-      }).build());
+      OAuthClient client =
+          track(
+              builder()
+                  .listener(
+                      new OAuthClientListener() {
+                        @Override
+                        public void onRetryScheduled(
+                            int attempt, Duration delay, OAuthException cause) {
+                          calls.add(attempt + " " + delay + " " + cause.getClass().getSimpleName());
+                        }
+                      })
+                  .build());
       enqueue(status(500), status(503, "5"), token("t1"));
 
       get(client, scheduler);
 
-      assertThat(calls).containsExactly(
-          "1 PT0.5S InternalServerErrorException",
-          "2 PT5.5S ServiceUnavailableException");
+      assertThat(calls)
+          .containsExactly(
+              "1 PT0.5S InternalServerErrorException", "2 PT5.5S ServiceUnavailableException");
     }
 
     @Test
@@ -581,7 +632,9 @@ class RetryRulesTest {
       try (CapturingLogs logs = CapturingLogs.start()) {
         get(client(maxWait(Duration.ofHours(14)), OFFICE), scheduler);
 
-        assertThat(logs.messages(Level.INFO)).singleElement().asString()
+        assertThat(logs.messages(Level.INFO))
+            .singleElement()
+            .asString()
             .startsWith("Token API closed (HTTP 503); retrying at 2026-11-26 08:00:00 Europe/Oslo");
         assertThat(logs.messages(Level.WARN)).isEmpty();
       }
@@ -593,8 +646,11 @@ class RetryRulesTest {
       try (CapturingLogs logs = CapturingLogs.start()) {
         get(client(RetryPolicy.defaults()), scheduler);
 
-        assertThat(logs.messages(Level.INFO)).singleElement().asString()
-            .isEqualTo("Token API closed (HTTP 503); retrying at 2026-11-25 10:00:20 UTC (in PT20S)");
+        assertThat(logs.messages(Level.INFO))
+            .singleElement()
+            .asString()
+            .isEqualTo(
+                "Token API closed (HTTP 503); retrying at 2026-11-25 10:00:20 UTC (in PT20S)");
         assertThat(logs.messages(Level.DEBUG, "closed); retrying in 20000 ms")).hasSize(1);
       }
     }
@@ -617,7 +673,9 @@ class RetryRulesTest {
         failure(client(RetryPolicy.defaults()), InternalServerErrorException.class);
 
         assertThat(logs.messages(Level.DEBUG, "retrying in")).hasSize(3);
-        assertThat(logs.messages(Level.WARN)).singleElement().asString()
+        assertThat(logs.messages(Level.WARN))
+            .singleElement()
+            .asString()
             .contains("failed after 4 attempt(s)")
             .contains("maxAttempts 4 reached")
             .contains("HTTP 500");
@@ -644,7 +702,9 @@ class RetryRulesTest {
       try (CapturingLogs logs = CapturingLogs.start()) {
         failure(client(RetryPolicy.defaults(), OFFICE), ServiceUnavailableException.class);
 
-        assertThat(logs.messages(Level.WARN)).singleElement().asString()
+        assertThat(logs.messages(Level.WARN))
+            .singleElement()
+            .asString()
             .contains("2026-11-26T07:00:00Z")
             .contains("maxWait PT1M");
         assertThat(logs.messages(Level.INFO)).isEmpty();

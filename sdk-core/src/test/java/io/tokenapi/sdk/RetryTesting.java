@@ -12,6 +12,7 @@ import mockwebserver3.MockResponse;
 final class RetryTesting {
   /** Just below 1: the jitter source's upper end, so each random wait is at its bound. */
   static final double ALMOST_ONE = Math.nextDown(1.0);
+
   /** Real-time bound on anything a fake-time test waits for (HTTP on loopback). */
   static final Duration PATIENCE = Duration.ofSeconds(10);
 
@@ -29,7 +30,14 @@ final class RetryTesting {
     return new MockResponse.Builder()
         .code(code)
         .addHeader("Content-Type", "application/json")
-        .body("{\"errorId\":\"e-" + code + "\",\"code\":\"C" + code + "\",\"text\":\"status " + code + "\"}")
+        .body(
+            "{\"errorId\":\"e-"
+                + code
+                + "\",\"code\":\"C"
+                + code
+                + "\",\"text\":\"status "
+                + code
+                + "\"}")
         .build();
   }
 
@@ -38,8 +46,9 @@ final class RetryTesting {
   }
 
   /**
-   * Runs the scheduler's waits, in due order, until {@code future} completes: the HTTP attempts happen for real on
-   * loopback, the waits in fake time. Returns the token or throws the failure's cause.
+   * Runs the scheduler's waits, in due order, until {@code future} completes: the HTTP attempts
+   * happen for real on loopback, the waits in fake time. Returns the token or throws the failure's
+   * cause.
    */
   static AccessToken drive(ManualScheduler scheduler, CompletableFuture<AccessToken> future) {
     long deadline = System.nanoTime() + PATIENCE.toNanos();
@@ -59,7 +68,10 @@ final class RetryTesting {
     }
   }
 
-  /** The token, or the failure's cause rethrown as is (an {@link OAuthException} for the SDK's contract). */
+  /**
+   * The token, or the failure's cause rethrown as is (an {@link OAuthException} for the SDK's
+   * contract).
+   */
   static AccessToken join(CompletableFuture<AccessToken> future) {
     try {
       return future.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);

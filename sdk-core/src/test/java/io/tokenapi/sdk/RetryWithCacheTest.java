@@ -19,10 +19,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Retries seen through the cache: one retry loop per client, and a stale token stays in service during a 503. */
+/**
+ * Retries seen through the cache: one retry loop per client, and a stale token stays in service
+ * during a 503.
+ */
 class RetryWithCacheTest {
   private static final Instant START = Instant.parse("2026-11-25T10:00:00Z");
-  /** Tokens live an hour; they turn stale 5 minutes before expiry and expire 30 seconds before it. */
+
+  /**
+   * Tokens live an hour; they turn stale 5 minutes before expiry and expire 30 seconds before it.
+   */
   private static final Duration INTO_STALE = Duration.ofMinutes(56);
 
   @StartStop final MockWebServer server = new MockWebServer();
@@ -33,20 +39,22 @@ class RetryWithCacheTest {
 
   @BeforeEach
   void buildClient() {
-    client = OAuthClient.builder()
-        .baseUrl(server.url("/"))
-        .clientId("id")
-        .clientSecret("secret")
-        .clock(clock)
-        .scheduler(scheduler)
-        .random(() -> 0.0)
-        .listener(new OAuthClientListener() {
-          @Override
-          public void onRefreshFailed(OAuthException cause) {
-            refreshFailures.incrementAndGet();
-          }
-        })
-        .build();
+    client =
+        OAuthClient.builder()
+            .baseUrl(server.url("/"))
+            .clientId("id")
+            .clientSecret("secret")
+            .clock(clock)
+            .scheduler(scheduler)
+            .random(() -> 0.0)
+            .listener(
+                new OAuthClientListener() {
+                  @Override
+                  public void onRefreshFailed(OAuthException cause) {
+                    refreshFailures.incrementAndGet();
+                  }
+                })
+            .build();
   }
 
   @AfterEach
@@ -88,7 +96,8 @@ class RetryWithCacheTest {
   void staleRefreshGivingUpOn503_keepsServingTheValidToken_andTriesAgainOnlyAtRetryAt() {
     firstToken();
     clock.advance(INTO_STALE);
-    server.enqueue(status(503, "120")); // beyond the default maxWait of 60 s: the refresh fails at once
+    server.enqueue(
+        status(503, "120")); // beyond the default maxWait of 60 s: the refresh fails at once
 
     assertThat(client.getToken().value()).isEqualTo("t1");
     awaitTrue(() -> refreshFailures.get() == 1, "the background refresh to fail");
@@ -101,7 +110,8 @@ class RetryWithCacheTest {
     clock.advance(Duration.ofSeconds(5)); // 121 s after the 503: past its retryAt
     server.enqueue(token("t2"));
     assertThat(client.getToken().value()).isEqualTo("t1");
-    awaitTrue(() -> client.getToken().value().equals("t2"), "the next background refresh to store t2");
+    awaitTrue(
+        () -> client.getToken().value().equals("t2"), "the next background refresh to store t2");
     assertThat(server.getRequestCount()).isEqualTo(3);
     assertThat(scheduler.scheduledDelays()).isEmpty();
   }
@@ -125,7 +135,9 @@ class RetryWithCacheTest {
       blocked.add(t);
     }
     for (Thread t : blocked) {
-      awaitTrue(() -> t.getState() == Thread.State.WAITING, t.getName() + " to block on the shared refresh");
+      awaitTrue(
+          () -> t.getState() == Thread.State.WAITING,
+          t.getName() + " to block on the shared refresh");
     }
 
     scheduler.runNext();

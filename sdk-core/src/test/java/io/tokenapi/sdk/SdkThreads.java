@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Finds threads the SDK left behind: the client's own {@code tokenapi-...} threads, and threads still running an
- * OkHttp call (OkHttp renames a thread to {@code "OkHttp http://..."} while it runs one). OkHttp's shared
- * {@code OkHttp TaskRunner} threads belong to the OkHttp library, not to one client, and are not counted.
+ * Finds threads the SDK left behind: the client's own {@code tokenapi-...} threads, and threads
+ * still running an OkHttp call (OkHttp renames a thread to {@code "OkHttp http://..."} while it
+ * runs one). OkHttp's shared {@code OkHttp TaskRunner} threads belong to the OkHttp library, not to
+ * one client, and are not counted.
  */
 final class SdkThreads {
   private final Set<Thread> before;
@@ -33,7 +34,7 @@ final class SdkThreads {
    */
   List<String> aliveAfter(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    for (;;) {
+    for (; ; ) {
       List<String> alive = new ArrayList<>();
       for (Thread t : Thread.getAllStackTraces().keySet()) {
         if (!before.contains(t) && t.isAlive() && isSdkThread(t.getName())) {

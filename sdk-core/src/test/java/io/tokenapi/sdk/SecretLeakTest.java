@@ -41,12 +41,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-
 /**
- * A full run of the client against a server that answers every way the provider can (success, refresh, 401, 409,
- * 500, 503, invalid bodies, a dropped connection), and resource calls through {@link BearerTokenInterceptor}, with every SLF4J logger at TRACE ({@link CapturingLogs}) and
- * OkHttp's java.util.logging at ALL: neither the client secret (plain, form-encoded or in the Basic header) nor any
- * token value may appear in a log line, an exception message or stack trace, or a {@code toString()}.
+ * A full run of the client against a server that answers every way the provider can (success,
+ * refresh, 401, 409, 500, 503, invalid bodies, a dropped connection), and resource calls through
+ * {@link BearerTokenInterceptor}, with every SLF4J logger at TRACE ({@link CapturingLogs}) and
+ * OkHttp's java.util.logging at ALL: neither the client secret (plain, form-encoded or in the Basic
+ * header) nor any token value may appear in a log line, an exception message or stack trace, or a
+ * {@code toString()}.
  */
 class SecretLeakTest {
   private static final String CLIENT_ID = "leak-client";
@@ -61,18 +62,37 @@ class SecretLeakTest {
   private MockResponse token(int expiresIn) {
     String value = "tokval-" + UUID.randomUUID();
     tokenValues.add(value);
-    return json(200, "{\"access_token\":\"" + value + "\",\"token_type\":\"Bearer\",\"expires_in\":" + expiresIn
-        + ",\"scope\":\"payments\",\"refresh_hint\":\"" + value + "\"}");
+    return json(
+        200,
+        "{\"access_token\":\""
+            + value
+            + "\",\"token_type\":\"Bearer\",\"expires_in\":"
+            + expiresIn
+            + ",\"scope\":\"payments\",\"refresh_hint\":\""
+            + value
+            + "\"}");
   }
 
   private static MockResponse json(int status, String body) {
-    return new MockResponse.Builder().code(status).setHeader("Content-Type", "application/json").body(body).build();
+    return new MockResponse.Builder()
+        .code(status)
+        .setHeader("Content-Type", "application/json")
+        .body(body)
+        .build();
   }
 
   /** An error body that echoes the secret everywhere a careless server might. */
   private static String echo(String code) {
-    return "{\"errorId\":\"id-" + SECRET + "\",\"code\":\"" + code + "\",\"text\":\"client_secret=" + SECRET
-        + " is wrong\",\"parameter_name\":\"client_secret\",\"parameter_value\":{\"" + SECRET + "\":[\"" + SECRET
+    return "{\"errorId\":\"id-"
+        + SECRET
+        + "\",\"code\":\""
+        + code
+        + "\",\"text\":\"client_secret="
+        + SECRET
+        + " is wrong\",\"parameter_name\":\"client_secret\",\"parameter_value\":{\""
+        + SECRET
+        + "\":[\""
+        + SECRET
         + "\"]}}";
   }
 
@@ -90,55 +110,61 @@ class SecretLeakTest {
 
   @ParameterizedTest
   @EnumSource(ClientAuthentication.class)
-  void fullScenario_neverLogsOrThrowsTheSecretOrATokenValue(ClientAuthentication mode) throws Exception {
+  void fullScenario_neverLogsOrThrowsTheSecretOrATokenValue(ClientAuthentication mode)
+      throws Exception {
     List<String> julLines = new CopyOnWriteArrayList<>();
     Logger okhttp = Logger.getLogger("okhttp3");
     Level okhttpLevel = okhttp.getLevel();
-    Handler jul = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        julLines.add(record.getLoggerName() + " " + record.getMessage() + " " + record.getThrown());
-      }
+    Handler jul =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            julLines.add(
+                record.getLoggerName() + " " + record.getMessage() + " " + record.getThrown());
+          }
 
-      @Override
-      public void flush() {}
+          @Override
+          public void flush() {}
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     okhttp.setLevel(Level.ALL);
     okhttp.addHandler(jul);
     CapturingLogs logs = CapturingLogs.start();
     List<String> listenerTexts = new CopyOnWriteArrayList<>();
-    OAuthClientListener listener = new OAuthClientListener() {
-      @Override
-      public void onRefreshFailed(OAuthException cause) {
-        listenerTexts.add(stackTrace(cause));
-      }
+    OAuthClientListener listener =
+        new OAuthClientListener() {
+          @Override
+          public void onRefreshFailed(OAuthException cause) {
+            listenerTexts.add(stackTrace(cause));
+          }
 
-      @Override
-      public void onRetryScheduled(int attempt, Duration delay, OAuthException cause) {
-        listenerTexts.add(stackTrace(cause));
-      }
-    };
+          @Override
+          public void onRetryScheduled(int attempt, Duration delay, OAuthException cause) {
+            listenerTexts.add(stackTrace(cause));
+          }
+        };
     List<String> descriptions = new ArrayList<>();
 
-    try (OAuthClient client = OAuthClient.builder()
-        .baseUrl(server.url("/"))
-        .clientId(CLIENT_ID)
-        .clientSecret(SECRET)
-        .clientAuthentication(mode)
-        .scope("payments")
-        .clock(clock)
-        .listener(listener)
-        .retryPolicy(RetryPolicy.builder()
-            .maxAttempts(2)
-            .initialBackoff(Duration.ofMillis(1))
-            .maxBackoff(Duration.ofMillis(5))
-            .maxWait(Duration.ofSeconds(10))
-            .build())
-        .readTimeout(Duration.ofSeconds(2))
-        .build()) {
+    try (OAuthClient client =
+        OAuthClient.builder()
+            .baseUrl(server.url("/"))
+            .clientId(CLIENT_ID)
+            .clientSecret(SECRET)
+            .clientAuthentication(mode)
+            .scope("payments")
+            .clock(clock)
+            .listener(listener)
+            .retryPolicy(
+                RetryPolicy.builder()
+                    .maxAttempts(2)
+                    .initialBackoff(Duration.ofMillis(1))
+                    .maxBackoff(Duration.ofMillis(5))
+                    .maxWait(Duration.ofSeconds(10))
+                    .build())
+            .readTimeout(Duration.ofSeconds(2))
+            .build()) {
       descriptions.add(client.toString());
 
       // success, cache hit, refresh
@@ -158,7 +184,8 @@ class SecretLeakTest {
       AccessToken third = awaitNewToken(client, second);
       client.invalidate(third);
 
-      // resource calls through the interceptor: a 401 (invalidate, new token, one retry), then no token at all
+      // resource calls through the interceptor: a 401 (invalidate, new token, one retry), then no
+      // token at all
       try (MockWebServer resource = new MockWebServer()) {
         resource.start();
         BearerTokenInterceptor interceptor =
@@ -175,27 +202,38 @@ class SecretLeakTest {
         }
         client.invalidate();
         server.enqueue(json(409, echo("CONFLICT")));
-        IOException unavailable = catchThrowableOfType(IOException.class, () -> api.newCall(call).execute().close());
+        IOException unavailable =
+            catchThrowableOfType(IOException.class, () -> api.newCall(call).execute().close());
         assertThat(unavailable).isInstanceOf(TokenUnavailableIOException.class);
         thrown.add(unavailable);
         api.connectionPool().evictAll();
       }
 
       // 401, 409, 500 (twice: the retry fails too), 503 that reopens after maxWait
-      server.enqueue(json(401, "{\"error\":\"invalid_client\",\"error_description\":\"bad secret " + SECRET
-          + "\"}"));
+      server.enqueue(
+          json(
+              401,
+              "{\"error\":\"invalid_client\",\"error_description\":\"bad secret "
+                  + SECRET
+                  + "\"}"));
       failure(client::refresh);
       server.enqueue(json(409, echo("CONFLICT")));
       failure(client::refresh);
       server.enqueue(json(500, echo("INTERNAL")));
       server.enqueue(json(500, echo("INTERNAL")));
       failure(client::refresh);
-      server.enqueue(new MockResponse.Builder().code(503).setHeader("Retry-After", "3600")
-          .setHeader("Content-Type", "application/json").body(echo("CLOSED")).build());
+      server.enqueue(
+          new MockResponse.Builder()
+              .code(503)
+              .setHeader("Retry-After", "3600")
+              .setHeader("Content-Type", "application/json")
+              .body(echo("CLOSED"))
+              .build());
       failure(client::refresh);
 
       // invalid bodies: the request echoed back, a token with an unusable expiry, not JSON
-      server.enqueue(json(200, "{\"client_id\":\"" + CLIENT_ID + "\",\"client_secret\":\"" + SECRET + "\""));
+      server.enqueue(
+          json(200, "{\"client_id\":\"" + CLIENT_ID + "\",\"client_secret\":\"" + SECRET + "\""));
       failure(client::refresh);
       String unusable = "tokval-unusable-" + UUID.randomUUID();
       tokenValues.add(unusable);
@@ -205,8 +243,16 @@ class SecretLeakTest {
       failure(client::refresh);
 
       // transport failure (retried once, fails again), through the async path
-      server.enqueue(json(200, "{}").newBuilder().onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build());
-      server.enqueue(json(200, "{}").newBuilder().onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build());
+      server.enqueue(
+          json(200, "{}")
+              .newBuilder()
+              .onResponseStart(SocketEffect.ShutdownConnection.INSTANCE)
+              .build());
+      server.enqueue(
+          json(200, "{}")
+              .newBuilder()
+              .onResponseStart(SocketEffect.ShutdownConnection.INSTANCE)
+              .build());
       client.invalidate();
       clock.advance(Duration.ofSeconds(5)); // past the negative cache of the failures above
       CompletableFuture<AccessToken> async = client.getTokenAsync();
@@ -230,7 +276,8 @@ class SecretLeakTest {
     List<CapturingLogs.Event> events = logs.events();
     assertThat(thrown).hasSize(9);
     assertThat(thrown).hasAtLeastOneElementOfType(TransportException.class);
-    // The capture must have worked for the test to mean anything: DEBUG per fetch and retry, WARN per failure.
+    // The capture must have worked for the test to mean anything: DEBUG per fetch and retry, WARN
+    // per failure.
     assertThat(events).anyMatch(e -> e.level() == org.slf4j.event.Level.DEBUG);
     assertThat(events).anyMatch(e -> e.level() == org.slf4j.event.Level.WARN);
     assertThat(listenerTexts).isNotEmpty();
@@ -259,8 +306,10 @@ class SecretLeakTest {
     List<String> forbidden = new ArrayList<>(tokenValues);
     forbidden.add(SECRET);
     forbidden.add(URLEncoder.encode(SECRET, StandardCharsets.UTF_8));
-    String basic = URLEncoder.encode(CLIENT_ID, StandardCharsets.UTF_8) + ":"
-        + URLEncoder.encode(SECRET, StandardCharsets.UTF_8);
+    String basic =
+        URLEncoder.encode(CLIENT_ID, StandardCharsets.UTF_8)
+            + ":"
+            + URLEncoder.encode(SECRET, StandardCharsets.UTF_8);
     forbidden.add(Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.UTF_8)));
     assertThat(tokenValues).as("tokens issued in mode %s", mode).hasSizeGreaterThanOrEqualTo(4);
     return forbidden;
@@ -273,7 +322,8 @@ class SecretLeakTest {
   }
 
   /** Waits for the background refresh to replace {@code old} in the cache. */
-  private static AccessToken awaitNewToken(OAuthClient client, AccessToken old) throws InterruptedException {
+  private static AccessToken awaitNewToken(OAuthClient client, AccessToken old)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     AccessToken current = client.getToken();
     while (current.equals(old) && System.nanoTime() < deadline) {
@@ -293,38 +343,53 @@ class SecretLeakTest {
   @Test
   void toString_ofEveryPublicType_redacts() throws Exception {
     String value = "tokval-" + UUID.randomUUID();
-    AccessToken token = new AccessToken(value, "Bearer", NOW, "payments", Map.of("id_token", value));
-    OAuthClient.Builder builder = OAuthClient.builder()
-        .baseUrl("https://api.example.com")
-        .clientId(CLIENT_ID)
-        .clientSecret(SECRET);
+    AccessToken token =
+        new AccessToken(value, "Bearer", NOW, "payments", Map.of("id_token", value));
+    OAuthClient.Builder builder =
+        OAuthClient.builder()
+            .baseUrl("https://api.example.com")
+            .clientId(CLIENT_ID)
+            .clientSecret(SECRET);
     server.enqueue(json(409, echo("CONFLICT")));
     ConflictException conflict;
-    try (OAuthClient client = OAuthClient.builder().baseUrl(server.url("/")).clientId(CLIENT_ID)
-        .clientSecret(SECRET).retryPolicy(RetryPolicy.none()).build()) {
+    try (OAuthClient client =
+        OAuthClient.builder()
+            .baseUrl(server.url("/"))
+            .clientId(CLIENT_ID)
+            .clientSecret(SECRET)
+            .retryPolicy(RetryPolicy.none())
+            .build()) {
       conflict = catchThrowableOfType(ConflictException.class, client::getToken);
     }
-    List<Object> values = new ArrayList<>(List.of(
-        token,
-        AccessToken.of(value, NOW),
-        builder,
-        RetryPolicy.defaults(),
-        RetryPolicy.none(),
-        WorkingHours.of(ZoneId.of("Europe/Berlin"), LocalTime.of(8, 0), LocalTime.of(18, 0),
-            EnumSet.range(DayOfWeek.MONDAY, DayOfWeek.FRIDAY)),
-        conflict,
-        conflict.error().orElseThrow(),
-        new ServiceUnavailableException("closed", null, NOW),
-        new TransportException("reset", new IOException("reset")),
-        new InvalidResponseException("bad", 200, null),
-        new OAuthException("failed")));
+    List<Object> values =
+        new ArrayList<>(
+            List.of(
+                token,
+                AccessToken.of(value, NOW),
+                builder,
+                RetryPolicy.defaults(),
+                RetryPolicy.none(),
+                WorkingHours.of(
+                    ZoneId.of("Europe/Berlin"),
+                    LocalTime.of(8, 0),
+                    LocalTime.of(18, 0),
+                    EnumSet.range(DayOfWeek.MONDAY, DayOfWeek.FRIDAY)),
+                conflict,
+                conflict.error().orElseThrow(),
+                new ServiceUnavailableException("closed", null, NOW),
+                new TransportException("reset", new IOException("reset")),
+                new InvalidResponseException("bad", 200, null),
+                new OAuthException("failed")));
     values.addAll(List.of(ClientAuthentication.values()));
     try (OAuthClient client = builder.build()) {
       values.add(client);
     }
 
     for (Object v : values) {
-      assertThat(v.toString()).as(v.getClass().getName()).doesNotContain(SECRET).doesNotContain(value);
+      assertThat(v.toString())
+          .as(v.getClass().getName())
+          .doesNotContain(SECRET)
+          .doesNotContain(value);
     }
     assertThat(token.toString()).contains("<redacted>").contains("payments");
   }

@@ -7,7 +7,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
-/** Thread helpers for the cache tests: callers on their own threads, and waiting until they are parked. */
+/**
+ * Thread helpers for the cache tests: callers on their own threads, and waiting until they are
+ * parked.
+ */
 final class Threads {
   private Threads() {}
 
@@ -17,13 +20,16 @@ final class Threads {
     final CompletableFuture<T> result = new CompletableFuture<>();
 
     private Caller(String name, Callable<T> body) {
-      this.thread = new Thread(() -> {
-        try {
-          result.complete(body.call());
-        } catch (Throwable t) {
-          result.completeExceptionally(t);
-        }
-      }, name);
+      this.thread =
+          new Thread(
+              () -> {
+                try {
+                  result.complete(body.call());
+                } catch (Throwable t) {
+                  result.completeExceptionally(t);
+                }
+              },
+              name);
       thread.setDaemon(true);
     }
   }
@@ -36,38 +42,43 @@ final class Threads {
   }
 
   /**
-   * Starts a {@code getToken()} caller that expects to be interrupted. Its result is whether the interrupt flag was
-   * still set after {@code getToken()} threw the {@link OAuthException} caused by the interrupt; {@code false} if it
-   * returned a token instead.
+   * Starts a {@code getToken()} caller that expects to be interrupted. Its result is whether the
+   * interrupt flag was still set after {@code getToken()} threw the {@link OAuthException} caused
+   * by the interrupt; {@code false} if it returned a token instead.
    *
    * @param interruptFirst interrupt the thread before it calls {@code getToken()}
    */
-  static Caller<Boolean> startInterruptedCaller(String name, OAuthClient client, boolean interruptFirst) {
-    return start(name, () -> {
-      if (interruptFirst) {
-        Thread.currentThread().interrupt();
-      }
-      try {
-        client.getToken();
-        return false;
-      } catch (OAuthException e) {
-        if (!(e.getCause() instanceof InterruptedException)) {
-          throw new AssertionError("expected an OAuthException caused by the interrupt", e);
-        }
-        return Thread.currentThread().isInterrupted();
-      }
-    });
+  static Caller<Boolean> startInterruptedCaller(
+      String name, OAuthClient client, boolean interruptFirst) {
+    return start(
+        name,
+        () -> {
+          if (interruptFirst) {
+            Thread.currentThread().interrupt();
+          }
+          try {
+            client.getToken();
+            return false;
+          } catch (OAuthException e) {
+            if (!(e.getCause() instanceof InterruptedException)) {
+              throw new AssertionError("expected an OAuthException caused by the interrupt", e);
+            }
+            return Thread.currentThread().isInterrupted();
+          }
+        });
   }
 
   /**
-   * Waits until {@code t} is parked (waiting, for example for a token), blocked reading the token response (a
-   * blocking caller that started the refresh makes the request itself) or has ended.
+   * Waits until {@code t} is parked (waiting, for example for a token), blocked reading the token
+   * response (a blocking caller that started the refresh makes the request itself) or has ended.
    */
   static void awaitParked(Thread t) throws InterruptedException, TimeoutException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    for (;;) {
+    for (; ; ) {
       Thread.State state = t.getState();
-      if (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING || state == Thread.State.TERMINATED
+      if (state == Thread.State.WAITING
+          || state == Thread.State.TIMED_WAITING
+          || state == Thread.State.TERMINATED
           || isReadingSocket(t)) {
         return;
       }
@@ -78,14 +89,17 @@ final class Threads {
     }
   }
 
-  /** Whether {@code t} sits in a socket channel's blocking read, which the JVM reports as RUNNABLE. */
+  /**
+   * Whether {@code t} sits in a socket channel's blocking read, which the JVM reports as RUNNABLE.
+   */
   static boolean isReadingSocket(Thread t) {
     StackTraceElement[] stack = t.getStackTrace();
     if (stack.length == 0 || !stack[0].isNativeMethod()) {
       return false;
     }
     for (StackTraceElement frame : stack) {
-      if (frame.getClassName().equals("sun.nio.ch.SocketChannelImpl") && frame.getMethodName().contains("Read")) {
+      if (frame.getClassName().equals("sun.nio.ch.SocketChannelImpl")
+          && frame.getMethodName().contains("Read")) {
         return true;
       }
     }
@@ -93,8 +107,8 @@ final class Threads {
   }
 
   /**
-   * Waits until {@code t} is named {@code prefix...} or has ended. OkHttp renames its dispatcher thread to
-   * {@code "OkHttp <url>"} while it runs a call and restores the name afterwards.
+   * Waits until {@code t} is named {@code prefix...} or has ended. OkHttp renames its dispatcher
+   * thread to {@code "OkHttp <url>"} while it runs a call and restores the name afterwards.
    */
   static void awaitNamed(Thread t, String prefix) throws InterruptedException, TimeoutException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -106,7 +120,9 @@ final class Threads {
     }
   }
 
-  /** The live threads whose name starts with {@code prefix}, per {@link Thread#getAllStackTraces()}. */
+  /**
+   * The live threads whose name starts with {@code prefix}, per {@link Thread#getAllStackTraces()}.
+   */
   static Set<Thread> named(String prefix) {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.getName().startsWith(prefix) && t.isAlive())

@@ -27,24 +27,28 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The cache under real concurrency: platform threads calling the client at once against a loopback token endpoint.
- * The clock is fixed, so every state change here comes from the threads, never from time. The race tests repeat
- * inside the suite to shake out interleavings; each repetition is quick because the server holds its answer only
- * until every caller is parked waiting for it, instead of for a fixed delay.
+ * The cache under real concurrency: platform threads calling the client at once against a loopback
+ * token endpoint. The clock is fixed, so every state change here comes from the threads, never from
+ * time. The race tests repeat inside the suite to shake out interleavings; each repetition is quick
+ * because the server holds its answer only until every caller is parked waiting for it, instead of
+ * for a fixed delay.
  */
 class TokenCacheConcurrencyTest {
   /**
-   * Repetitions of the race tests in every build. Each costs 50 to 150 ms on the shared 2-core build machine, so the
-   * build runs 20 (10 for the failure burst) to keep the sdk-core suite under a minute; a local run with 300, 300 and
-   * 100 repetitions (707 tests) passed without a failure.
+   * Repetitions of the race tests in every build. Each costs 50 to 150 ms on the shared 2-core
+   * build machine, so the build runs 20 (10 for the failure burst) to keep the sdk-core suite under
+   * a minute; a local run with 300, 300 and 100 repetitions (707 tests) passed without a failure.
    */
   static final int RACE_REPETITIONS = 20;
+
   static final int FAILURE_BURST_REPETITIONS = 10;
   private static final int CALLERS = 200;
   private static final int INVALIDATORS = 100;
   private static final Instant NOW = Instant.parse("2025-03-03T10:00:00Z");
 
-  /** Reused by every repetition: creating 200 threads per run would cost more than the test itself. */
+  /**
+   * Reused by every repetition: creating 200 threads per run would cost more than the test itself.
+   */
   private static ExecutorService pool;
 
   @RegisterExtension final CacheTestClients clients = new CacheTestClients("race");
@@ -55,11 +59,14 @@ class TokenCacheConcurrencyTest {
   @BeforeAll
   static void startPool() {
     AtomicInteger n = new AtomicInteger();
-    pool = Executors.newFixedThreadPool(CALLERS, r -> {
-      Thread t = new Thread(r, "test-caller-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    pool =
+        Executors.newFixedThreadPool(
+            CALLERS,
+            r -> {
+              Thread t = new Thread(r, "test-caller-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   @AfterAll
@@ -72,8 +79,9 @@ class TokenCacheConcurrencyTest {
   }
 
   /**
-   * Runs {@code n} copies of {@code body} on the pool, released together. Each thread adds itself to
-   * {@code started} once released, just before it calls {@code body}, so a test can wait until all are parked in it.
+   * Runs {@code n} copies of {@code body} on the pool, released together. Each thread adds itself
+   * to {@code started} once released, just before it calls {@code body}, so a test can wait until
+   * all are parked in it.
    */
   private static <T> List<Future<T>> together(int n, Set<Thread> started, Callable<T> body)
       throws InterruptedException {
@@ -81,19 +89,24 @@ class TokenCacheConcurrencyTest {
     CountDownLatch go = new CountDownLatch(1);
     List<Future<T>> results = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      results.add(pool.submit(() -> {
-        ready.countDown();
-        go.await();
-        started.add(Thread.currentThread());
-        return body.call();
-      }));
+      results.add(
+          pool.submit(
+              () -> {
+                ready.countDown();
+                go.await();
+                started.add(Thread.currentThread());
+                return body.call();
+              }));
     }
     assertThat(ready.await(5, TimeUnit.SECONDS)).as("callers ready").isTrue();
     go.countDown();
     return results;
   }
 
-  /** Waits until all {@code n} callers have started and each is parked (waiting for the token) or done. */
+  /**
+   * Waits until all {@code n} callers have started and each is parked (waiting for the token) or
+   * done.
+   */
   private static void awaitAllParked(Set<Thread> started, int n) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (started.size() < n) {
@@ -126,12 +139,13 @@ class TokenCacheConcurrencyTest {
   }
 
   /**
-   * Odd repetitions hold the refresh until all 100 threads wait for it (every invalidate races the others); even
-   * ones answer at once, so late threads invalidate the old token after the new one is cached.
+   * Odd repetitions hold the refresh until all 100 threads wait for it (every invalidate races the
+   * others); even ones answer at once, so late threads invalidate the old token after the new one
+   * is cached.
    */
   @RepeatedTest(RACE_REPETITIONS)
-  void invalidate_by100ThreadsForTheSameRejectedToken_causesExactlyOneRefresh(RepetitionInfo repetition)
-      throws Exception {
+  void invalidate_by100ThreadsForTheSameRejectedToken_causesExactlyOneRefresh(
+      RepetitionInfo repetition) throws Exception {
     client = clients.build(builder());
     AccessToken rejected = client.getToken();
     boolean holdRefresh = repetition.getCurrentRepetition() % 2 == 1;
@@ -140,10 +154,14 @@ class TokenCacheConcurrencyTest {
     }
     Set<Thread> threads = ConcurrentHashMap.newKeySet();
 
-    List<Future<AccessToken>> results = together(INVALIDATORS, threads, () -> {
-      client.invalidate(rejected);
-      return client.getToken();
-    });
+    List<Future<AccessToken>> results =
+        together(
+            INVALIDATORS,
+            threads,
+            () -> {
+              client.invalidate(rejected);
+              return client.getToken();
+            });
     if (holdRefresh) {
       tokens.awaitRequests(2);
       awaitAllParked(threads, INVALIDATORS);
@@ -167,12 +185,16 @@ class TokenCacheConcurrencyTest {
     awaitAllParked(threads, CALLERS);
     tokens.release();
     for (Future<AccessToken> r : first) {
-      assertThatThrownBy(() -> r.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(InternalServerErrorException.class);
+      assertThatThrownBy(() -> r.get(5, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(InternalServerErrorException.class);
     }
-    // The clock does not move, so the failure stays negatively cached: a second burst is answered from it.
-    List<Future<AccessToken>> second = together(CALLERS, ConcurrentHashMap.newKeySet(), client::getToken);
+    // The clock does not move, so the failure stays negatively cached: a second burst is answered
+    // from it.
+    List<Future<AccessToken>> second =
+        together(CALLERS, ConcurrentHashMap.newKeySet(), client::getToken);
     for (Future<AccessToken> r : second) {
-      assertThatThrownBy(() -> r.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(InternalServerErrorException.class);
+      assertThatThrownBy(() -> r.get(5, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(InternalServerErrorException.class);
     }
 
     assertThat(tokens.requests()).isEqualTo(1);
@@ -191,7 +213,8 @@ class TokenCacheConcurrencyTest {
     assertThat(future).isNotDone();
     assertThat(tookMillis).as("getTokenAsync() returned after %d ms", tookMillis).isLessThan(250);
     assertThat(future.get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-1");
-    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(500);
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(500);
   }
 
   @Test
@@ -203,7 +226,8 @@ class TokenCacheConcurrencyTest {
     tokens.awaitRequests(1);
 
     assertThat(cancelled.cancel(true)).isTrue();
-    CompletableFuture<AccessToken> later = client.getTokenAsync(); // joins the same refresh, still in flight
+    CompletableFuture<AccessToken> later =
+        client.getTokenAsync(); // joins the same refresh, still in flight
     tokens.release();
 
     assertThatThrownBy(cancelled::join).isInstanceOf(CancellationException.class);
@@ -217,11 +241,13 @@ class TokenCacheConcurrencyTest {
   void getToken_whenCallerIsInterrupted_endsOnlyThatWaitWithTheFlagRestored() throws Exception {
     client = clients.build(builder());
     tokens.hold();
-    // The patient caller starts the refresh; the interrupted one joins it (CallerThreadAttemptTest interrupts the
+    // The patient caller starts the refresh; the interrupted one joins it (CallerThreadAttemptTest
+    // interrupts the
     // caller that makes the request).
     Threads.Caller<AccessToken> patient = Threads.start("test-patient", client::getToken);
     tokens.awaitRequests(1);
-    Threads.Caller<Boolean> interrupted = Threads.startInterruptedCaller("test-interrupted", client, false);
+    Threads.Caller<Boolean> interrupted =
+        Threads.startInterruptedCaller("test-interrupted", client, false);
     Threads.awaitParked(interrupted.thread);
     Threads.awaitParked(patient.thread);
 
@@ -236,8 +262,8 @@ class TokenCacheConcurrencyTest {
   }
 
   /**
-   * Gets a token asynchronously through one retry (a 500, then a zero wait), so the client has started both its
-   * scheduler and its HTTP threads, and returns the threads it started.
+   * Gets a token asynchronously through one retry (a 500, then a zero wait), so the client has
+   * started both its scheduler and its HTTP threads, and returns the threads it started.
    */
   private Set<Thread> clientThreadsAfterARetriedCall() throws Exception {
     Set<Thread> before = Threads.named("tokenapi-");
@@ -258,7 +284,8 @@ class TokenCacheConcurrencyTest {
   void clientThreads_areDaemonAndNamedTokenapi() throws Exception {
     Set<Thread> mine = clientThreadsAfterARetriedCall();
 
-    assertThat(mine).extracting(Thread::getName)
+    assertThat(mine)
+        .extracting(Thread::getName)
         .anyMatch(n -> n.matches("tokenapi-\\d+-scheduler-\\d+"))
         .anyMatch(n -> n.matches("tokenapi-\\d+-http-\\d+"));
     assertThat(mine).allMatch(Thread::isDaemon);
@@ -276,7 +303,9 @@ class TokenCacheConcurrencyTest {
     client.close();
 
     for (Thread t : mine) {
-      t.join(TimeUnit.SECONDS.toMillis(5)); // a pool thread ends a moment after shutdownNow() interrupts it
+      t.join(
+          TimeUnit.SECONDS.toMillis(
+              5)); // a pool thread ends a moment after shutdownNow() interrupts it
     }
     assertThat(mine).noneMatch(Thread::isAlive);
     assertThat(Threads.named(prefix)).isEmpty();

@@ -14,10 +14,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The cache's state machine (fresh, stale, expired), its margins, and its failure handling, driven by a fake clock
- * against a real loopback token endpoint. Nothing here sleeps: time moves only when a test moves it.
+ * The cache's state machine (fresh, stale, expired), its margins, and its failure handling, driven
+ * by a fake clock against a real loopback token endpoint. Nothing here sleeps: time moves only when
+ * a test moves it.
  *
- * <p>With the defaults a one-hour token is fresh for 55 minutes, stale until 59:30 and expired after that.
+ * <p>With the defaults a one-hour token is fresh for 55 minutes, stale until 59:30 and expired
+ * after that.
  */
 class TokenCacheStateTest {
   private static final Instant T0 = Instant.parse("2025-03-03T10:00:00Z");
@@ -77,7 +79,8 @@ class TokenCacheStateTest {
     advance(STALE_AT);
     tokens.hold();
 
-    // The refresh is held on the server for the whole loop: a caller that waited for it would not get the old token.
+    // The refresh is held on the server for the whole loop: a caller that waited for it would not
+    // get the old token.
     for (int i = 0; i < 50; i++) {
       assertThat(c.getToken()).isSameAs(old);
       assertThat(c.getTokenAsync()).isCompletedWithValue(old);
@@ -101,7 +104,8 @@ class TokenCacheStateTest {
     tokens.hold();
 
     List<CompletableFuture<AccessToken>> waiting = asyncCallers(c, 20);
-    CompletableFuture<AccessToken> blocking = Threads.start("test-blocking-caller", c::getToken).result;
+    CompletableFuture<AccessToken> blocking =
+        Threads.start("test-blocking-caller", c::getToken).result;
     tokens.awaitRequests(2);
     assertThat(waiting).noneMatch(CompletableFuture::isDone);
 
@@ -120,11 +124,13 @@ class TokenCacheStateTest {
     advance(EXPIRED_AT);
     tokens.hold();
 
-    CompletableFuture<AccessToken> seenByFirstCallback = c.getTokenAsync().thenApply(t -> c.cachedToken());
+    CompletableFuture<AccessToken> seenByFirstCallback =
+        c.getTokenAsync().thenApply(t -> c.cachedToken());
     tokens.awaitRequests(2);
     tokens.release();
 
-    // The dependent stage runs the moment the caller's future completes: the new token must already be cached.
+    // The dependent stage runs the moment the caller's future completes: the new token must already
+    // be cached.
     assertThat(seenByFirstCallback.get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-2");
   }
 
@@ -188,7 +194,8 @@ class TokenCacheStateTest {
   }
 
   @Test
-  void getToken_withExpiresInZero_handsTheTokenToItsCallersButNeverServesItFromCache() throws Exception {
+  void getToken_withExpiresInZero_handsTheTokenToItsCallersButNeverServesItFromCache()
+      throws Exception {
     tokens.expiresIn(0L);
     OAuthClient c = client();
 
@@ -211,14 +218,18 @@ class TokenCacheStateTest {
   // ---- failures ----
 
   @Test
-  void getToken_whenBackgroundRefreshFailsDuringStale_servesOldTokenAndRetriesOnlyAfterBackoff() throws Exception {
+  void getToken_whenBackgroundRefreshFailsDuringStale_servesOldTokenAndRetriesOnlyAfterBackoff()
+      throws Exception {
     // One attempt per background refresh; with jitter 0.5 the background backoff is half of 10 s.
-    client = clients.build(builder()
-        .retryPolicy(RetryPolicy.builder()
-            .maxAttempts(1)
-            .initialBackoff(Duration.ofSeconds(10))
-            .maxBackoff(Duration.ofSeconds(10))
-            .build()));
+    client =
+        clients.build(
+            builder()
+                .retryPolicy(
+                    RetryPolicy.builder()
+                        .maxAttempts(1)
+                        .initialBackoff(Duration.ofSeconds(10))
+                        .maxBackoff(Duration.ofSeconds(10))
+                        .build()));
     AccessToken old = client.getToken();
     advance(STALE_AT);
     tokens.failWith(TokenDispatcher.error(500));
@@ -235,7 +246,8 @@ class TokenCacheStateTest {
     tokens.failWith(TokenDispatcher.error(500)).hold();
 
     List<CompletableFuture<AccessToken>> waiting = asyncCallers(client, 10);
-    CompletableFuture<AccessToken> blocking = Threads.start("test-blocking-caller", client::getToken).result;
+    CompletableFuture<AccessToken> blocking =
+        Threads.start("test-blocking-caller", client::getToken).result;
     tokens.awaitRequests(2);
     tokens.release();
     for (CompletableFuture<AccessToken> f : waiting) {
@@ -246,7 +258,8 @@ class TokenCacheStateTest {
     assertThatThrownBy(() -> blocking.get(5, TimeUnit.SECONDS))
         .hasCauseInstanceOf(InternalServerErrorException.class);
 
-    // Negative caching: with jitter 0.5 the failure is answered for 1.5 s without asking the server again.
+    // Negative caching: with jitter 0.5 the failure is answered for 1.5 s without asking the server
+    // again.
     for (int i = 0; i < 50; i++) {
       assertThatThrownBy(client::getToken).isInstanceOf(InternalServerErrorException.class);
     }
@@ -261,20 +274,29 @@ class TokenCacheStateTest {
   }
 
   @Test
-  void getToken_whenStaleAndServerClosedWithRetryAfter_triesAgainNotBeforeRetryAt() throws Exception {
-    // Default policy: a reopening two minutes away is past maxWait's reach for this refresh, so it fails at once.
-    client = clients.build(builder().retryPolicy(RetryPolicy.builder().maxWait(Duration.ofSeconds(30)).build()));
+  void getToken_whenStaleAndServerClosedWithRetryAfter_triesAgainNotBeforeRetryAt()
+      throws Exception {
+    // Default policy: a reopening two minutes away is past maxWait's reach for this refresh, so it
+    // fails at once.
+    client =
+        clients.build(
+            builder().retryPolicy(RetryPolicy.builder().maxWait(Duration.ofSeconds(30)).build()));
     AccessToken old = client.getToken();
     advance(STALE_AT);
     Instant retryAt = T0.plus(STALE_AT).plusSeconds(120);
-    tokens.failWith(TokenDispatcher.error(503).newBuilder().addHeader("Retry-After", "120").build());
+    tokens.failWith(
+        TokenDispatcher.error(503).newBuilder().addHeader("Retry-After", "120").build());
 
-    assertThat(backgroundRefreshFails(old)).isInstanceOfSatisfying(ServiceUnavailableException.class,
-        e -> assertThat(e.retryAt()).contains(retryAt));
+    assertThat(backgroundRefreshFails(old))
+        .isInstanceOfSatisfying(
+            ServiceUnavailableException.class, e -> assertThat(e.retryAt()).contains(retryAt));
     servesOldTokenForWaitThenRefreshes(old, Duration.ofSeconds(120));
   }
 
-  /** A stale token's background refresh fails: {@code old} is served at once; returns the failure reported. */
+  /**
+   * A stale token's background refresh fails: {@code old} is served at once; returns the failure
+   * reported.
+   */
   private OAuthException backgroundRefreshFails(AccessToken old) throws Exception {
     assertThat(client.getToken()).isSameAs(old);
     listener.awaitFailed(1);
@@ -282,8 +304,8 @@ class TokenCacheStateTest {
   }
 
   /**
-   * After a failed background refresh, {@code old} is served without a new request until {@code wait} has passed;
-   * then, with the server working again, one more request refreshes it.
+   * After a failed background refresh, {@code old} is served without a new request until {@code
+   * wait} has passed; then, with the server working again, one more request refreshes it.
    */
   private void servesOldTokenForWaitThenRefreshes(AccessToken old, Duration wait) throws Exception {
     for (int i = 0; i < 20; i++) {
@@ -303,15 +325,19 @@ class TokenCacheStateTest {
 
   @Test
   void getToken_whenExpiredAndServerClosedWithRetryAfter_failsFastUntilRetryAt() throws Exception {
-    client = clients.build(builder().retryPolicy(RetryPolicy.builder().maxWait(Duration.ofSeconds(30)).build()));
+    client =
+        clients.build(
+            builder().retryPolicy(RetryPolicy.builder().maxWait(Duration.ofSeconds(30)).build()));
     client.getToken();
     advance(EXPIRED_AT);
-    tokens.failWith(TokenDispatcher.error(503).newBuilder().addHeader("Retry-After", "600").build());
+    tokens.failWith(
+        TokenDispatcher.error(503).newBuilder().addHeader("Retry-After", "600").build());
 
     assertThatThrownBy(client::getToken).isInstanceOf(ServiceUnavailableException.class);
     advance(Duration.ofSeconds(600).minusMillis(1));
     assertThatThrownBy(client::getToken)
-        .isInstanceOfSatisfying(ServiceUnavailableException.class,
+        .isInstanceOfSatisfying(
+            ServiceUnavailableException.class,
             e -> assertThat(e.retryAt()).contains(T0.plus(EXPIRED_AT).plusSeconds(600)));
     assertThat(tokens.requests()).isEqualTo(2);
 
@@ -395,7 +421,8 @@ class TokenCacheStateTest {
     listener.awaitRetries(1);
     scheduler.awaitPending();
     assertThat(future).isNotDone();
-    assertThat(scheduler.scheduledDelays()).containsExactly(250L); // full jitter 0.5 of the 500 ms first backoff
+    assertThat(scheduler.scheduledDelays())
+        .containsExactly(250L); // full jitter 0.5 of the 500 ms first backoff
 
     scheduler.advance(Duration.ofMillis(250));
     assertThat(future.get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-2");

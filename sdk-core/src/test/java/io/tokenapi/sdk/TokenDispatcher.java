@@ -10,13 +10,15 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
 
 /**
- * The loopback token endpoint of the cache tests: counts requests and answers request {@code n} with token
- * {@code tok-n}. Answers can be held back until the test releases them (a refresh that is "in flight" for as long as
- * the test needs), delayed, scripted, or replaced by a failure. Every unscripted request gets an answer, so a
- * second request is counted rather than left hanging.
+ * The loopback token endpoint of the cache tests: counts requests and answers request {@code n}
+ * with token {@code tok-n}. Answers can be held back until the test releases them (a refresh that
+ * is "in flight" for as long as the test needs), delayed, scripted, or replaced by a failure. Every
+ * unscripted request gets an answer, so a second request is counted rather than left hanging.
  */
 final class TokenDispatcher extends Dispatcher {
-  /** A held answer is sent after this long even if the test never releases it, so no test can hang. */
+  /**
+   * A held answer is sent after this long even if the test never releases it, so no test can hang.
+   */
   private static final long MAX_HOLD_SECONDS = 10;
 
   private final AtomicInteger requests = new AtomicInteger();
@@ -41,7 +43,9 @@ final class TokenDispatcher extends Dispatcher {
       answer = token("tok-" + n, expiresInSeconds);
     }
     long delay = headersDelayMillis;
-    return delay > 0 ? answer.newBuilder().headersDelay(delay, TimeUnit.MILLISECONDS).build() : answer;
+    return delay > 0
+        ? answer.newBuilder().headersDelay(delay, TimeUnit.MILLISECONDS).build()
+        : answer;
   }
 
   /** Requests received so far, held ones included. */
@@ -98,11 +102,14 @@ final class TokenDispatcher extends Dispatcher {
 
   static MockResponse token(String value, Long expiresInSeconds) {
     String expiry = expiresInSeconds == null ? "" : ",\"expires_in\":" + expiresInSeconds;
-    return json(200, "{\"access_token\":\"" + value + "\",\"token_type\":\"Bearer\"" + expiry + "}");
+    return json(
+        200, "{\"access_token\":\"" + value + "\",\"token_type\":\"Bearer\"" + expiry + "}");
   }
 
   static MockResponse error(int status) {
-    return json(status, "{\"errorId\":\"e-" + status + "\",\"code\":\"TEST\",\"text\":\"scripted failure\"}");
+    return json(
+        status,
+        "{\"errorId\":\"e-" + status + "\",\"code\":\"TEST\",\"text\":\"scripted failure\"}");
   }
 
   static MockResponse json(int status, String body) {

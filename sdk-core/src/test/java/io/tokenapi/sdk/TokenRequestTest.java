@@ -2,10 +2,10 @@ package io.tokenapi.sdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -16,17 +16,20 @@ import org.junit.jupiter.api.Test;
 class TokenRequestTest {
   @StartStop final MockWebServer server = new MockWebServer();
 
-  private RecordedRequest send(ClientAuthentication mode, String id, String secret, String scope) throws Exception {
-    server.enqueue(new MockResponse.Builder()
-        .addHeader("Content-Type", "application/json")
-        .body("{\"access_token\":\"tok-1\",\"token_type\":\"Bearer\",\"expires_in\":3600}")
-        .build());
-    OAuthClient.Builder b = OAuthClient.builder()
-        .baseUrl(server.url("/").toString())
-        .clientId(id)
-        .clientSecret(secret)
-        .clientAuthentication(mode)
-        .retryPolicy(RetryPolicy.none());
+  private RecordedRequest send(ClientAuthentication mode, String id, String secret, String scope)
+      throws Exception {
+    server.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "application/json")
+            .body("{\"access_token\":\"tok-1\",\"token_type\":\"Bearer\",\"expires_in\":3600}")
+            .build());
+    OAuthClient.Builder b =
+        OAuthClient.builder()
+            .baseUrl(server.url("/").toString())
+            .clientId(id)
+            .clientSecret(secret)
+            .clientAuthentication(mode)
+            .retryPolicy(RetryPolicy.none());
     if (scope != null) {
       b.scope(scope);
     }
@@ -52,7 +55,8 @@ class TokenRequestTest {
     assertThat(r.getHeaders().get("Authorization")).isNull();
     assertThat(r.getHeaders().get("User-Agent")).startsWith("tokenapi-java/");
     Map<String, Object> body = parse(r);
-    assertThat(body).containsOnly(Map.entry("client_id", "my-id"), Map.entry("client_secret", "my-secret"));
+    assertThat(body)
+        .containsOnly(Map.entry("client_id", "my-id"), Map.entry("client_secret", "my-secret"));
   }
 
   @Test
@@ -79,8 +83,9 @@ class TokenRequestTest {
     assertThat(r.getMethod()).isEqualTo("POST");
     assertThat(r.getHeaders().get("Content-Type")).isEqualTo("application/x-www-form-urlencoded");
     assertThat(r.getHeaders().get("Authorization")).isNull();
-    assertThat(r.getBody().utf8()).isEqualTo(
-        "grant_type=client_credentials&client_id=my+id&client_secret=s%3Ae%25c%2Br%26t&scope=a+b");
+    assertThat(r.getBody().utf8())
+        .isEqualTo(
+            "grant_type=client_credentials&client_id=my+id&client_secret=s%3Ae%25c%2Br%26t&scope=a+b");
   }
 
   @Test
@@ -90,7 +95,8 @@ class TokenRequestTest {
     assertThat(r.getBody().utf8()).isEqualTo("grant_type=client_credentials");
     String auth = r.getHeaders().get("Authorization");
     assertThat(auth).startsWith("Basic ");
-    String decoded = new String(Base64.getDecoder().decode(auth.substring(6)), StandardCharsets.UTF_8);
+    String decoded =
+        new String(Base64.getDecoder().decode(auth.substring(6)), StandardCharsets.UTF_8);
     // RFC 6749 2.3.1: application/x-www-form-urlencoded, so space is '+', ':' is %3A.
     assertThat(decoded).isEqualTo("my+id:s%3Ae%25c%2Br+%C3%BC");
   }
@@ -105,12 +111,13 @@ class TokenRequestTest {
   @Test
   void tokenPath_isAppendedToBaseUrlPath() throws Exception {
     server.enqueue(new MockResponse.Builder().body("{\"access_token\":\"t\"}").build());
-    try (OAuthClient client = OAuthClient.builder()
-        .baseUrl(server.url("/api/").toString())
-        .tokenPath("oauth2/token")
-        .clientId("id")
-        .clientSecret("secret")
-        .build()) {
+    try (OAuthClient client =
+        OAuthClient.builder()
+            .baseUrl(server.url("/api/").toString())
+            .tokenPath("oauth2/token")
+            .clientId("id")
+            .clientSecret("secret")
+            .build()) {
       client.getToken();
     }
     assertThat(server.takeRequest().getUrl().encodedPath()).isEqualTo("/api/oauth2/token");
@@ -119,23 +126,27 @@ class TokenRequestTest {
   @Test
   void callersOkHttpClient_isReusedButItsInterceptorsNeverSeeTheTokenRequest() throws Exception {
     java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-    okhttp3.OkHttpClient callers = new okhttp3.OkHttpClient.Builder()
-        .addInterceptor(chain -> {
-          seen.add("application " + chain.request().url());
-          return chain.proceed(chain.request());
-        })
-        .addNetworkInterceptor(chain -> {
-          seen.add("network " + chain.request().url());
-          return chain.proceed(chain.request());
-        })
-        .build();
+    okhttp3.OkHttpClient callers =
+        new okhttp3.OkHttpClient.Builder()
+            .addInterceptor(
+                chain -> {
+                  seen.add("application " + chain.request().url());
+                  return chain.proceed(chain.request());
+                })
+            .addNetworkInterceptor(
+                chain -> {
+                  seen.add("network " + chain.request().url());
+                  return chain.proceed(chain.request());
+                })
+            .build();
     server.enqueue(new MockResponse.Builder().body("{\"access_token\":\"t\"}").build());
-    try (OAuthClient client = OAuthClient.builder()
-        .baseUrl(server.url("/").toString())
-        .clientId("id")
-        .clientSecret("secret")
-        .httpClient(callers)
-        .build()) {
+    try (OAuthClient client =
+        OAuthClient.builder()
+            .baseUrl(server.url("/").toString())
+            .clientId("id")
+            .clientSecret("secret")
+            .httpClient(callers)
+            .build()) {
       assertThat(client.getToken().value()).isEqualTo("t");
     }
     assertThat(seen).isEmpty();

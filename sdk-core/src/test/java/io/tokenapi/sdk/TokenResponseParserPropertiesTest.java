@@ -19,10 +19,10 @@ import net.jqwik.api.statistics.Statistics;
 import okhttp3.Headers;
 
 /**
- * Hostile bodies and headers straight into the parsers, without HTTP, so many more cases fit in the time: a
- * success body is a usable token or an {@link InvalidResponseException}, an error body is an {@link ApiError} or
- * nothing, a {@code Retry-After} value is an instant within the bound or nothing. Never another exception, never
- * the secret in a message or an error field.
+ * Hostile bodies and headers straight into the parsers, without HTTP, so many more cases fit in the
+ * time: a success body is a usable token or an {@link InvalidResponseException}, an error body is
+ * an {@link ApiError} or nothing, a {@code Retry-After} value is an instant within the bound or
+ * nothing. Never another exception, never the secret in a message or an error field.
  */
 class TokenResponseParserPropertiesTest {
   static final int TRIES = 2_000;
@@ -64,17 +64,20 @@ class TokenResponseParserPropertiesTest {
   }
 
   @Property(tries = TRIES, edgeCases = EdgeCasesMode.NONE)
-  void parseToken_tokenShapedDocuments_areAUsableTokenOrInvalidResponse(@ForAll("tokenDocuments") String document) {
+  void parseToken_tokenShapedDocuments_areAUsableTokenOrInvalidResponse(
+      @ForAll("tokenDocuments") String document) {
     assertTokenOrInvalid(document.getBytes(StandardCharsets.UTF_8), "application/json");
   }
 
   @Property(tries = TRIES, edgeCases = EdgeCasesMode.NONE)
-  void parseError_anyBody_isAnErrorOrNull_neverThrows_andNeverHoldsTheSecret(@ForAll("bodies") byte[] body) {
+  void parseError_anyBody_isAnErrorOrNull_neverThrows_andNeverHoldsTheSecret(
+      @ForAll("bodies") byte[] body) {
     assertErrorOrNull(parser.parseError(body));
   }
 
   @Property(tries = TRIES, edgeCases = EdgeCasesMode.NONE)
-  void parseError_errorShapedDocuments_neverThrow_andNeverHoldTheSecret(@ForAll("errorDocuments") String document) {
+  void parseError_errorShapedDocuments_neverThrow_andNeverHoldTheSecret(
+      @ForAll("errorDocuments") String document) {
     assertErrorOrNull(parser.parseError(document.getBytes(StandardCharsets.UTF_8)));
   }
 
@@ -87,7 +90,9 @@ class TokenResponseParserPropertiesTest {
       assertThat(at).isBetween(NOW, NOW.plus(RetryAfter.MAX));
     }
     String trimmed = value.trim();
-    if (!trimmed.isEmpty() && trimmed.length() <= 64 && trimmed.chars().allMatch(c -> c >= '0' && c <= '9')) {
+    if (!trimmed.isEmpty()
+        && trimmed.length() <= 64
+        && trimmed.chars().allMatch(c -> c >= '0' && c <= '9')) {
       assertThat(at).as("delta-seconds %s", value).isNotNull();
     }
     if (trimmed.startsWith("-")) {
@@ -104,8 +109,10 @@ class TokenResponseParserPropertiesTest {
 
   @Example
   void expiresIn_tinyAndHugeExponents_areClampedWithoutArithmeticErrors() {
-    assertThat(parse("{\"access_token\":\"abc\",\"expires_in\":1e-999999999}").expiresAt()).isEqualTo(NOW);
-    assertThat(parse("{\"access_token\":\"abc\",\"expires_in\":\"0e2147483647\"}").expiresAt()).isEqualTo(NOW);
+    assertThat(parse("{\"access_token\":\"abc\",\"expires_in\":1e-999999999}").expiresAt())
+        .isEqualTo(NOW);
+    assertThat(parse("{\"access_token\":\"abc\",\"expires_in\":\"0e2147483647\"}").expiresAt())
+        .isEqualTo(NOW);
     assertThat(parse("{\"access_token\":\"abc\",\"expires_in\":1e2147483647}").expiresAt())
         .isEqualTo(NOW.plusSeconds(TokenResponseParser.MAX_EXPIRES_IN_SECONDS));
   }
@@ -141,9 +148,11 @@ class TokenResponseParserPropertiesTest {
   /** What every caller of getToken() relies on. */
   static void assertUsable(AccessToken token) {
     assertThat(token.value()).isNotBlank();
-    assertThat(token.expiresAt()).isBetween(NOW, NOW.plusSeconds(TokenResponseParser.MAX_EXPIRES_IN_SECONDS));
+    assertThat(token.expiresAt())
+        .isBetween(NOW, NOW.plusSeconds(TokenResponseParser.MAX_EXPIRES_IN_SECONDS));
     assertThat(token.tokenType()).isNotBlank();
-    // The token goes into an Authorization header: OkHttp must accept it there, or every resource call would
+    // The token goes into an Authorization header: OkHttp must accept it there, or every resource
+    // call would
     // fail with an IllegalArgumentException far from the token response that caused it.
     new Headers.Builder().add("Authorization", token.authorizationHeader());
   }
@@ -155,8 +164,10 @@ class TokenResponseParserPropertiesTest {
     }
     assertThat(error.code() != null || error.text() != null || error.errorId() != null).isTrue();
     assertThat(error.toString()).doesNotContain(SECRET);
-    for (String field : new String[] {error.errorId(), error.code(), error.text(),
-        error.parameterName().orElse(null)}) {
+    for (String field :
+        new String[] {
+          error.errorId(), error.code(), error.text(), error.parameterName().orElse(null)
+        }) {
       assertThat(String.valueOf(field)).doesNotContain(SECRET);
     }
     assertNoSecretInside(error.parameterValue());

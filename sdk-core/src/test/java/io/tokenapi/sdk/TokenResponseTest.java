@@ -43,8 +43,10 @@ class TokenResponseTest {
 
   @Test
   void snakeCaseBody_isParsed() {
-    AccessToken t = fetch("application/json",
-        "{\"access_token\":\"abc\",\"token_type\":\"Bearer\",\"expires_in\":3600,\"scope\":\"payments\"}");
+    AccessToken t =
+        fetch(
+            "application/json",
+            "{\"access_token\":\"abc\",\"token_type\":\"Bearer\",\"expires_in\":3600,\"scope\":\"payments\"}");
 
     assertThat(t.value()).isEqualTo("abc");
     assertThat(t.tokenType()).isEqualTo("Bearer");
@@ -56,7 +58,10 @@ class TokenResponseTest {
 
   @Test
   void camelCaseBody_isParsed() {
-    AccessToken t = fetch("application/json", "{\"accessToken\":\"abc\",\"tokenType\":\"bearer\",\"expiresIn\":60}");
+    AccessToken t =
+        fetch(
+            "application/json",
+            "{\"accessToken\":\"abc\",\"tokenType\":\"bearer\",\"expiresIn\":60}");
 
     assertThat(t.value()).isEqualTo("abc");
     assertThat(t.tokenType()).isEqualTo("bearer");
@@ -81,7 +86,8 @@ class TokenResponseTest {
   void expiresIn_huge_isClampedNotOverflowed() {
     AccessToken t = fetch("application/json", "{\"access_token\":\"abc\",\"expires_in\":1e300}");
 
-    assertThat(t.expiresAt()).isEqualTo(NOW.plusSeconds(TokenResponseParser.MAX_EXPIRES_IN_SECONDS));
+    assertThat(t.expiresAt())
+        .isEqualTo(NOW.plusSeconds(TokenResponseParser.MAX_EXPIRES_IN_SECONDS));
   }
 
   @Test
@@ -95,22 +101,25 @@ class TokenResponseTest {
   @Test
   void noExpiry_withConfiguredDefaultLifetime_usesIt() {
     server.enqueue(new MockResponse.Builder().body("{\"access_token\":\"abc\"}").build());
-    try (OAuthClient client = OAuthClient.builder()
-        .baseUrl(server.url("/").toString())
-        .clientId("id")
-        .clientSecret("s")
-        .clock(clock)
-        .defaultTokenLifetime(Duration.ofMinutes(42))
-        .build()) {
+    try (OAuthClient client =
+        OAuthClient.builder()
+            .baseUrl(server.url("/").toString())
+            .clientId("id")
+            .clientSecret("s")
+            .clock(clock)
+            .defaultTokenLifetime(Duration.ofMinutes(42))
+            .build()) {
       assertThat(client.getToken().expiresAt()).isEqualTo(NOW.plus(Duration.ofMinutes(42)));
     }
   }
 
   @Test
   void unknownFields_areKeptAsPlainJava() {
-    AccessToken t = fetch("application/json",
-        "{\"access_token\":\"abc\",\"expires_in\":60,\"refresh_expires_in\":0,\"aud\":[\"a\",\"b\"],"
-            + "\"meta\":{\"x\":true,\"y\":null},\"ratio\":0.5}");
+    AccessToken t =
+        fetch(
+            "application/json",
+            "{\"access_token\":\"abc\",\"expires_in\":60,\"refresh_expires_in\":0,\"aud\":[\"a\",\"b\"],"
+                + "\"meta\":{\"x\":true,\"y\":null},\"ratio\":0.5}");
 
     assertThat(t.additionalFields())
         .containsEntry("refresh_expires_in", 0)
@@ -175,14 +184,16 @@ class TokenResponseTest {
 
   @Test
   void nonNumericExpiresIn_isInvalidResponse() {
-    assertThatThrownBy(() -> fetch("application/json", "{\"access_token\":\"a\",\"expires_in\":\"soon\"}"))
+    assertThatThrownBy(
+            () -> fetch("application/json", "{\"access_token\":\"a\",\"expires_in\":\"soon\"}"))
         .isInstanceOf(InvalidResponseException.class)
         .hasMessageContaining("expires_in");
   }
 
   @Test
   void negativeExpiresIn_isInvalidResponse() {
-    assertThatThrownBy(() -> fetch("application/json", "{\"access_token\":\"a\",\"expires_in\":-5}"))
+    assertThatThrownBy(
+            () -> fetch("application/json", "{\"access_token\":\"a\",\"expires_in\":-5}"))
         .isInstanceOf(InvalidResponseException.class)
         .hasMessageContaining("negative");
   }
@@ -215,7 +226,8 @@ class TokenResponseTest {
       sink.writeUtf8("{\"access_token\":\"abc\",\"pad\":\"" + "x".repeat(5_000_000) + "\"}");
     }
     assertThat(gz.size()).isLessThan(OAuthClient.DEFAULT_MAX_RESPONSE_BYTES);
-    server.enqueue(new MockResponse.Builder().addHeader("Content-Encoding", "gzip").body(gz).build());
+    server.enqueue(
+        new MockResponse.Builder().addHeader("Content-Encoding", "gzip").body(gz).build());
     try (OAuthClient client = client()) {
       assertThatThrownBy(client::getToken)
           .isInstanceOf(InvalidResponseException.class)
@@ -226,6 +238,7 @@ class TokenResponseTest {
   @Test
   void deeplyNestedBody_isInvalidResponse_notStackOverflow() {
     String deep = "{\"access_token\":\"abc\",\"x\":" + "[".repeat(5000) + "]".repeat(5000) + "}";
-    assertThatThrownBy(() -> fetch("application/json", deep)).isInstanceOf(InvalidResponseException.class);
+    assertThatThrownBy(() -> fetch("application/json", deep))
+        .isInstanceOf(InvalidResponseException.class);
   }
 }

@@ -24,22 +24,29 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
-/** Clients sharing a {@link TokenStore}: one token request for the fleet, and a store outage never fails a caller. */
+/**
+ * Clients sharing a {@link TokenStore}: one token request for the fleet, and a store outage never
+ * fails a caller.
+ */
 class TokenStoreSharingTest {
   @StartStop final MockWebServer server = new MockWebServer();
   private final AtomicInteger issued = new AtomicInteger();
 
   @BeforeEach
   void slowTokenServer() {
-    server.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest request) {
-        return new MockResponse.Builder()
-            .headersDelay(100, TimeUnit.MILLISECONDS)
-            .body("{\"access_token\":\"shared-" + issued.incrementAndGet() + "\",\"expires_in\":3600}")
-            .build();
-      }
-    });
+    server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            return new MockResponse.Builder()
+                .headersDelay(100, TimeUnit.MILLISECONDS)
+                .body(
+                    "{\"access_token\":\"shared-"
+                        + issued.incrementAndGet()
+                        + "\",\"expires_in\":3600}")
+                .build();
+          }
+        });
   }
 
   private OAuthClient client(TokenStore store) {
@@ -66,11 +73,13 @@ class TokenStoreSharingTest {
       List<Future<?>> calls = new ArrayList<>();
       for (OAuthClient c : clients) {
         for (int t = 0; t < 8; t++) {
-          calls.add(pool.submit(() -> {
-            start.await();
-            values.add(c.getToken().value());
-            return null;
-          }));
+          calls.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    values.add(c.getToken().value());
+                    return null;
+                  }));
         }
       }
       start.countDown();
@@ -88,7 +97,8 @@ class TokenStoreSharingTest {
   @Test
   void tokenInStore_isUsedWithoutARequest() {
     InMemoryTokenStore store = new InMemoryTokenStore();
-    try (OAuthClient first = client(store); OAuthClient second = client(store)) {
+    try (OAuthClient first = client(store);
+        OAuthClient second = client(store)) {
       AccessToken a = first.getToken();
       AccessToken b = second.getToken();
       assertThat(b).isEqualTo(a);
@@ -99,13 +109,15 @@ class TokenStoreSharingTest {
   @Test
   void rejectedToken_isNotTakenFromTheStoreAgain() {
     InMemoryTokenStore store = new InMemoryTokenStore();
-    try (OAuthClient first = client(store); OAuthClient second = client(store)) {
+    try (OAuthClient first = client(store);
+        OAuthClient second = client(store)) {
       AccessToken old = first.getToken();
       second.getToken();
       second.invalidate(old);
       AccessToken renewed = second.getToken();
       assertThat(renewed).isNotEqualTo(old);
-      // The new token reached the store: the first client, once it drops the old one too, takes it from there.
+      // The new token reached the store: the first client, once it drops the old one too, takes it
+      // from there.
       first.invalidate(old);
       assertThat(first.getToken()).isEqualTo(renewed);
     }
@@ -115,9 +127,9 @@ class TokenStoreSharingTest {
   @Test
   void lockHeldByADeadHolder_isTakenOverAfterItsTtl() {
     InMemoryTokenStore store = new InMemoryTokenStore();
-    String key = SharedTokenFetcher.key(
-        server.url("/v1/oauth/token"), "fleet-client", null);
-    assertThat(store.tryLock(key, Duration.ofMillis(600))).isPresent(); // a holder that never comes back
+    String key = SharedTokenFetcher.key(server.url("/v1/oauth/token"), "fleet-client", null);
+    assertThat(store.tryLock(key, Duration.ofMillis(600)))
+        .isPresent(); // a holder that never comes back
     long start = System.nanoTime();
     try (OAuthClient c = client(store)) {
       assertThat(c.getToken().value()).isEqualTo("shared-1");
@@ -131,38 +143,40 @@ class TokenStoreSharingTest {
   void failingStore_degradesToLocalFetching_andRecovers() {
     AtomicBoolean down = new AtomicBoolean(true);
     InMemoryTokenStore healthy = new InMemoryTokenStore();
-    TokenStore flaky = new TokenStore() {
-      private void check() {
-        if (down.get()) {
-          throw new IllegalStateException("connection refused");
-        }
-      }
+    TokenStore flaky =
+        new TokenStore() {
+          private void check() {
+            if (down.get()) {
+              throw new IllegalStateException("connection refused");
+            }
+          }
 
-      @Override
-      public Optional<AccessToken> load(String key) {
-        check();
-        return healthy.load(key);
-      }
+          @Override
+          public Optional<AccessToken> load(String key) {
+            check();
+            return healthy.load(key);
+          }
 
-      @Override
-      public void save(String key, AccessToken token) {
-        check();
-        healthy.save(key, token);
-      }
+          @Override
+          public void save(String key, AccessToken token) {
+            check();
+            healthy.save(key, token);
+          }
 
-      @Override
-      public Optional<String> tryLock(String key, Duration ttl) {
-        check();
-        return healthy.tryLock(key, ttl);
-      }
+          @Override
+          public Optional<String> tryLock(String key, Duration ttl) {
+            check();
+            return healthy.tryLock(key, ttl);
+          }
 
-      @Override
-      public void unlock(String key, String owner) {
-        check();
-        healthy.unlock(key, owner);
-      }
-    };
-    try (OAuthClient a = client(flaky); OAuthClient b = client(flaky)) {
+          @Override
+          public void unlock(String key, String owner) {
+            check();
+            healthy.unlock(key, owner);
+          }
+        };
+    try (OAuthClient a = client(flaky);
+        OAuthClient b = client(flaky)) {
       assertThat(a.getToken().value()).startsWith("shared-");
       assertThat(b.getToken().value()).startsWith("shared-");
       assertThat(server.getRequestCount()).isEqualTo(2); // each on its own while the store is down
@@ -178,9 +192,13 @@ class TokenStoreSharingTest {
 
   @Test
   void storeKey_hashesUrlIdAndScope_neverTheSecret() {
-    String key = SharedTokenFetcher.key(okhttp3.HttpUrl.get("https://api.example.com/v1/oauth/token"), "id", "s");
+    String key =
+        SharedTokenFetcher.key(
+            okhttp3.HttpUrl.get("https://api.example.com/v1/oauth/token"), "id", "s");
     assertThat(key).startsWith("tokenapi:token:").hasSize("tokenapi:token:".length() + 32);
-    assertThat(key).isNotEqualTo(
-        SharedTokenFetcher.key(okhttp3.HttpUrl.get("https://api.example.com/v1/oauth/token"), "id", null));
+    assertThat(key)
+        .isNotEqualTo(
+            SharedTokenFetcher.key(
+                okhttp3.HttpUrl.get("https://api.example.com/v1/oauth/token"), "id", null));
   }
 }

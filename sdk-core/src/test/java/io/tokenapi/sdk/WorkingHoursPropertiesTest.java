@@ -26,12 +26,13 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 
 /**
- * Random schedules in every zone the JVM knows, checked at random instants between 1990 and 2060. A third of the
- * instants are within three days of one of the zone's offset changes and a third sit exactly on (or a nanosecond
- * beside) an opening or closing, where mistakes hide.
+ * Random schedules in every zone the JVM knows, checked at random instants between 1990 and 2060. A
+ * third of the instants are within three days of one of the zone's offset changes and a third sit
+ * exactly on (or a nanosecond beside) an opening or closing, where mistakes hide.
  *
- * <p>jqwik's own edge cases are off: mixed in, they took a third of the tries with the first zone in the list and
- * the ends of the date range, while the edges that matter here are the windows' and the zone's.
+ * <p>jqwik's own edge cases are off: mixed in, they took a third of the tries with the first zone
+ * in the list and the ends of the date range, while the edges that matter here are the windows' and
+ * the zone's.
  */
 class WorkingHoursPropertiesTest {
 
@@ -40,8 +41,13 @@ class WorkingHoursPropertiesTest {
   private static final long MAX_MILLIS = Instant.parse("2060-01-01T00:00:00Z").toEpochMilli();
   private static final long THREE_DAYS_MILLIS = Duration.ofDays(3).toMillis();
   private static final long THREE_HOURS_MILLIS = Duration.ofHours(3).toMillis();
-  /** Evenly spread instants checked between now and the next opening, on top of the interesting ones. */
+
+  /**
+   * Evenly spread instants checked between now and the next opening, on top of the interesting
+   * ones.
+   */
   private static final int SAMPLES = 50;
+
   private static final List<String> ZONE_IDS = new ArrayList<>(ZoneId.getAvailableZoneIds());
 
   static {
@@ -75,23 +81,28 @@ class WorkingHoursPropertiesTest {
 
     assertThat(hours.isOpen(now)).isEqualTo(next.equals(now));
     for (Instant probe : probesBetween(hours, now, next)) {
-      assertThat(hours.isOpen(probe)).as("isOpen(%s) before the next opening %s", probe, next).isFalse();
+      assertThat(hours.isOpen(probe))
+          .as("isOpen(%s) before the next opening %s", probe, next)
+          .isFalse();
     }
   }
 
   @Property(tries = TRIES, edgeCases = EdgeCasesMode.NONE)
-  void nextOpening_whenClosed_isAnOpeningTimeOfAnOpeningDay(@ForAll("scenarios") Scenario scenario) {
+  void nextOpening_whenClosed_isAnOpeningTimeOfAnOpeningDay(
+      @ForAll("scenarios") Scenario scenario) {
     WorkingHours hours = scenario.hours();
     Instant next = hours.nextOpening(scenario.now());
     if (next.equals(scenario.now())) {
       return;
     }
-    // A gap can move an opening past midnight, so the opening day is the result's local date or the day before.
+    // A gap can move an opening past midnight, so the opening day is the result's local date or the
+    // day before.
     LocalDate resultDate = LocalDate.ofInstant(next, hours.zone());
     boolean opensThen = false;
     for (LocalDate day : List.of(resultDate.minusDays(1), resultDate)) {
-      opensThen |= hours.days().contains(day.getDayOfWeek())
-          && ZonedDateTime.of(day, hours.opens(), hours.zone()).toInstant().equals(next);
+      opensThen |=
+          hours.days().contains(day.getDayOfWeek())
+              && ZonedDateTime.of(day, hours.opens(), hours.zone()).toInstant().equals(next);
     }
     assertThat(opensThen).as("%s is the opening time of an opening day", next).isTrue();
     // A week, plus a second one when a DST change empties the only window of the first.
@@ -101,7 +112,10 @@ class WorkingHoursPropertiesTest {
     }
   }
 
-  /** Away from offset changes, local wall-clock time alone decides: an oracle that shares no code with the class. */
+  /**
+   * Away from offset changes, local wall-clock time alone decides: an oracle that shares no code
+   * with the class.
+   */
   @Property(tries = TRIES, edgeCases = EdgeCasesMode.NONE)
   void isOpen_awayFromOffsetChanges_followsTheWallClock(@ForAll("scenarios") Scenario scenario) {
     WorkingHours hours = scenario.hours();
@@ -110,7 +124,8 @@ class WorkingHoursPropertiesTest {
 
     assertThat(hours.nextOpening(now).equals(now)).isEqualTo(open);
     if (farFromOffsetChanges(hours.zone(), now, Duration.ofDays(3))) {
-      assertThat(open).isEqualTo(wallClockSaysOpen(hours, now.atZone(hours.zone()).toLocalDateTime()));
+      assertThat(open)
+          .isEqualTo(wallClockSaysOpen(hours, now.atZone(hours.zone()).toLocalDateTime()));
     }
   }
 
@@ -125,7 +140,8 @@ class WorkingHoursPropertiesTest {
     if (opens.isBefore(closes)) {
       return opensToday && afterOpening && time.isBefore(closes);
     }
-    // closes <= opens: yesterday's window runs into today until closes (until opens for a full day).
+    // closes <= opens: yesterday's window runs into today until closes (until opens for a full
+    // day).
     return (opensToday && afterOpening) || (openedYesterday && time.isBefore(closes));
   }
 
@@ -135,9 +151,9 @@ class WorkingHoursPropertiesTest {
   }
 
   /**
-   * Instants in [now, next) at which the schedule must be closed: evenly spread ones, the instant just before
-   * {@code next}, and every instant whose local time is the opening time (both of them in an overlap, the shifted
-   * one in a gap), since a missed window would be open there.
+   * Instants in [now, next) at which the schedule must be closed: evenly spread ones, the instant
+   * just before {@code next}, and every instant whose local time is the opening time (both of them
+   * in an overlap, the shifted one in a gap), since a missed window would be open there.
    */
   private static List<Instant> probesBetween(WorkingHours hours, Instant now, Instant next) {
     List<Instant> probes = new ArrayList<>();
@@ -152,7 +168,8 @@ class WorkingHoursPropertiesTest {
     probes.add(next.minusMillis(1));
     ZoneRules rules = hours.zone().getRules();
     LocalDate last = LocalDate.ofInstant(next, hours.zone()).plusDays(1);
-    for (LocalDate day = LocalDate.ofInstant(now, hours.zone()).minusDays(2); !day.isAfter(last);
+    for (LocalDate day = LocalDate.ofInstant(now, hours.zone()).minusDays(2);
+        !day.isAfter(last);
         day = day.plusDays(1)) {
       LocalDateTime opening = LocalDateTime.of(day, hours.opens());
       for (ZoneOffset offset : rules.getValidOffsets(opening)) {
@@ -168,27 +185,36 @@ class WorkingHoursPropertiesTest {
   Arbitrary<Scenario> scenarios() {
     Arbitrary<ZoneId> zones = Arbitraries.of(ZONE_IDS).map(ZoneId::of);
     Arbitrary<Set<DayOfWeek>> days = Arbitraries.of(DayOfWeek.class).set().ofMinSize(1);
-    Arbitrary<WorkingHours> schedules = Combinators
-        .combine(zones, times(), times(), days, Arbitraries.integers().between(0, 9))
-        .as((zone, opens, closes, openDays, pick) ->
-            // One schedule in ten is a full day (opens == closes), which random times would almost never give.
-            WorkingHours.of(zone, opens, pick == 0 ? opens : closes, openDays));
-    // Generated apart from the schedule and resolved against it: cheaper and better shrinking than flatMap.
-    return Combinators.combine(schedules, whens()).as((hours, when) -> new Scenario(hours, when.resolve(hours)));
+    Arbitrary<WorkingHours> schedules =
+        Combinators.combine(zones, times(), times(), days, Arbitraries.integers().between(0, 9))
+            .as(
+                (zone, opens, closes, openDays, pick) ->
+                    // One schedule in ten is a full day (opens == closes), which random times would
+                    // almost never give.
+                    WorkingHours.of(zone, opens, pick == 0 ? opens : closes, openDays));
+    // Generated apart from the schedule and resolved against it: cheaper and better shrinking than
+    // flatMap.
+    return Combinators.combine(schedules, whens())
+        .as((hours, when) -> new Scenario(hours, when.resolve(hours)));
   }
 
-  /** Mostly whole and half hours, where DST changes happen and people put schedules; sometimes any second. */
+  /**
+   * Mostly whole and half hours, where DST changes happen and people put schedules; sometimes any
+   * second.
+   */
   private static Arbitrary<LocalTime> times() {
     Arbitrary<LocalTime> halfHours =
         Arbitraries.integers().between(0, 47).map(half -> LocalTime.of(half / 2, half % 2 * 30));
-    Arbitrary<LocalTime> anySecond = Arbitraries.integers().between(0, 86_399).map(LocalTime::ofSecondOfDay);
+    Arbitrary<LocalTime> anySecond =
+        Arbitraries.integers().between(0, 86_399).map(LocalTime::ofSecondOfDay);
     return Arbitraries.frequencyOf(Tuple.of(3, halfHours), Tuple.of(1, anySecond));
   }
 
   private static Arbitrary<When> whens() {
-    Arbitrary<Long> shiftMillis = Arbitraries.frequencyOf(
-        Tuple.of(1, Arbitraries.longs().between(-THREE_DAYS_MILLIS, THREE_DAYS_MILLIS)),
-        Tuple.of(1, Arbitraries.longs().between(-THREE_HOURS_MILLIS, THREE_HOURS_MILLIS)));
+    Arbitrary<Long> shiftMillis =
+        Arbitraries.frequencyOf(
+            Tuple.of(1, Arbitraries.longs().between(-THREE_DAYS_MILLIS, THREE_DAYS_MILLIS)),
+            Tuple.of(1, Arbitraries.longs().between(-THREE_HOURS_MILLIS, THREE_HOURS_MILLIS)));
     return Combinators.combine(
             Arbitraries.of(WhenKind.class),
             Arbitraries.longs().between(MIN_MILLIS, MAX_MILLIS),
@@ -200,12 +226,26 @@ class WorkingHoursPropertiesTest {
         .as(When::new);
   }
 
-  /** How {@code now} is picked: anywhere, near an offset change of the zone, or on a window's edge. */
-  enum WhenKind { UNIFORM, NEAR_OFFSET_CHANGE, ON_BOUNDARY }
+  /**
+   * How {@code now} is picked: anywhere, near an offset change of the zone, or on a window's edge.
+   */
+  enum WhenKind {
+    UNIFORM,
+    NEAR_OFFSET_CHANGE,
+    ON_BOUNDARY
+  }
 
-  /** The random choices behind one {@code now}, turned into an instant once the schedule is known. */
-  record When(WhenKind kind, long epochMillis, boolean nearChange, long shiftMillis, int dayShift,
-      boolean atOpening, long nanos) {
+  /**
+   * The random choices behind one {@code now}, turned into an instant once the schedule is known.
+   */
+  record When(
+      WhenKind kind,
+      long epochMillis,
+      boolean nearChange,
+      long shiftMillis,
+      int dayShift,
+      boolean atOpening,
+      long nanos) {
 
     Instant resolve(WorkingHours hours) {
       ZoneId zone = hours.zone();
@@ -217,14 +257,18 @@ class WorkingHoursPropertiesTest {
         case NEAR_OFFSET_CHANGE:
           return nearOffsetChange;
         default:
-          LocalDate day = LocalDate.ofInstant(nearChange ? nearOffsetChange : uniform, zone).plusDays(dayShift);
+          LocalDate day =
+              LocalDate.ofInstant(nearChange ? nearOffsetChange : uniform, zone).plusDays(dayShift);
           LocalTime time = atOpening ? hours.opens() : hours.closes();
           return ZonedDateTime.of(day, time, zone).toInstant().plusNanos(nanos);
       }
     }
   }
 
-  /** The zone's next offset change after {@code instant}, or {@code instant} itself if none comes before 2060. */
+  /**
+   * The zone's next offset change after {@code instant}, or {@code instant} itself if none comes
+   * before 2060.
+   */
   private static Instant nearestChangeAfter(ZoneId zone, Instant instant) {
     ZoneOffsetTransition next = zone.getRules().nextTransition(instant);
     if (next == null || next.getInstant().toEpochMilli() > MAX_MILLIS) {

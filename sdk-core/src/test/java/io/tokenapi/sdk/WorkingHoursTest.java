@@ -22,10 +22,10 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * Expected instants are written in UTC with the local time beside them, so that they do not depend on the
- * resolution rules under test. Oslo is UTC+1 in winter (CET) and UTC+2 in summer (CEST); New York is UTC-5 (EST)
- * and UTC-4 (EDT). 2025 changes: Oslo 30 Mar 02:00->03:00 and 26 Oct 03:00->02:00; New York 9 Mar 02:00->03:00 and
- * 2 Nov 02:00->01:00.
+ * Expected instants are written in UTC with the local time beside them, so that they do not depend
+ * on the resolution rules under test. Oslo is UTC+1 in winter (CET) and UTC+2 in summer (CEST); New
+ * York is UTC-5 (EST) and UTC-4 (EDT). 2025 changes: Oslo 30 Mar 02:00->03:00 and 26 Oct
+ * 03:00->02:00; New York 9 Mar 02:00->03:00 and 2 Nov 02:00->01:00.
  */
 class WorkingHoursTest {
 
@@ -70,7 +70,8 @@ class WorkingHoursTest {
 
     @Test
     void isOpen_oneNanosecondBeforeClosing_isTrue() {
-      assertThat(OFFICE.isOpen(utc("2025-01-15T15:00:00").minusNanos(1))).isTrue(); // Wed 15:59:59.999999999
+      assertThat(OFFICE.isOpen(utc("2025-01-15T15:00:00").minusNanos(1)))
+          .isTrue(); // Wed 15:59:59.999999999
     }
 
     @Test
@@ -139,7 +140,8 @@ class WorkingHoursTest {
       Instant now = utc("2025-01-15T07:30:00");
       WorkingHours newYorkOffice = newYork("08:00", "16:00", WEEKDAYS);
       assertThat(OFFICE.nextOpening(now)).isEqualTo(now);
-      assertThat(newYorkOffice.nextOpening(now)).isEqualTo(utc("2025-01-15T13:00:00")); // Wed 08:00 EST
+      assertThat(newYorkOffice.nextOpening(now))
+          .isEqualTo(utc("2025-01-15T13:00:00")); // Wed 08:00 EST
     }
   }
 
@@ -158,7 +160,8 @@ class WorkingHoursTest {
     @Test
     void isOpen_saturdayMorningBeforeClosing_isTrue() {
       assertThat(fridayNight.isOpen(utc("2025-01-17T23:00:00"))).isTrue(); // Sat 00:00
-      assertThat(fridayNight.isOpen(utc("2025-01-18T05:00:00").minusNanos(1))).isTrue(); // Sat 05:59:59.99...
+      assertThat(fridayNight.isOpen(utc("2025-01-18T05:00:00").minusNanos(1)))
+          .isTrue(); // Sat 05:59:59.99...
     }
 
     @Test
@@ -218,16 +221,24 @@ class WorkingHoursTest {
       assertThat(mondayNineToNine.isOpen(utc("2025-01-13T07:59:59"))).isFalse(); // Mon 08:59:59
       assertThat(mondayNineToNine.isOpen(utc("2025-01-13T08:00:00"))).isTrue(); // Mon 09:00
       assertThat(mondayNineToNine.isOpen(utc("2025-01-13T23:30:00"))).isTrue(); // Tue 00:30
-      assertThat(mondayNineToNine.isOpen(utc("2025-01-14T08:00:00").minusMillis(1))).isTrue(); // Tue 08:59:59.999
+      assertThat(mondayNineToNine.isOpen(utc("2025-01-14T08:00:00").minusMillis(1)))
+          .isTrue(); // Tue 08:59:59.999
       assertThat(mondayNineToNine.isOpen(utc("2025-01-14T08:00:00"))).isFalse(); // Tue 09:00
     }
 
     @Test
     void nextOpening_midnightToMidnightEveryDay_isAlwaysNow_evenAcrossDstChanges() {
       WorkingHours always = oslo("00:00", "00:00", EVERY_DAY);
-      for (String now : new String[] {
-          "2025-03-30T00:59:59.999", "2025-03-30T01:00:00", "2025-03-29T23:00:00", // spring forward
-          "2025-10-26T00:30:00", "2025-10-26T01:00:00", "2025-10-26T01:30:00", "2025-10-26T23:00:00"}) { // fall back
+      for (String now :
+          new String[] {
+            "2025-03-30T00:59:59.999",
+            "2025-03-30T01:00:00",
+            "2025-03-29T23:00:00", // spring forward
+            "2025-10-26T00:30:00",
+            "2025-10-26T01:00:00",
+            "2025-10-26T01:30:00",
+            "2025-10-26T23:00:00"
+          }) { // fall back
         assertThat(always.nextOpening(utc(now))).as(now).isEqualTo(utc(now));
       }
     }
@@ -236,8 +247,10 @@ class WorkingHoursTest {
     void isOpen_fullDayWindowOnFallBackDay_lasts25Hours() {
       WorkingHours sundays = oslo("00:00", "00:00", EnumSet.of(SUNDAY));
       assertThat(sundays.isOpen(utc("2025-10-25T22:00:00"))).isTrue(); // Sun 00:00 CEST
-      assertThat(sundays.isOpen(utc("2025-10-26T23:00:00").minusNanos(1))).isTrue(); // Sun 23:59:59.9... CET
-      assertThat(sundays.isOpen(utc("2025-10-26T23:00:00"))).isFalse(); // Mon 00:00 CET, 25 hours later
+      assertThat(sundays.isOpen(utc("2025-10-26T23:00:00").minusNanos(1)))
+          .isTrue(); // Sun 23:59:59.9... CET
+      assertThat(sundays.isOpen(utc("2025-10-26T23:00:00")))
+          .isFalse(); // Mon 00:00 CET, 25 hours later
     }
   }
 
@@ -248,7 +261,8 @@ class WorkingHoursTest {
     @Test
     void windowAfterTheChange_opensAndClosesAtLocalTimes() {
       WorkingHours sunday = oslo("08:00", "16:00", EnumSet.of(SUNDAY));
-      assertThat(sunday.nextOpening(utc("2025-03-29T12:00:00"))).isEqualTo(utc("2025-03-30T06:00:00")); // 08:00 CEST
+      assertThat(sunday.nextOpening(utc("2025-03-29T12:00:00")))
+          .isEqualTo(utc("2025-03-30T06:00:00")); // 08:00 CEST
       assertThat(sunday.isOpen(utc("2025-03-30T06:00:00").minusNanos(1))).isFalse();
       assertThat(sunday.isOpen(utc("2025-03-30T14:00:00").minusNanos(1))).isTrue();
       assertThat(sunday.isOpen(utc("2025-03-30T14:00:00"))).isFalse(); // 16:00 CEST
@@ -260,7 +274,8 @@ class WorkingHoursTest {
       Instant opening = sunday.nextOpening(utc("2025-03-29T12:00:00"));
       assertThat(opening).isEqualTo(utc("2025-03-30T00:00:00")); // 01:00 CET
       assertThat(sunday.isOpen(utc("2025-03-30T02:00:00").minusNanos(1))).isTrue();
-      assertThat(sunday.isOpen(utc("2025-03-30T02:00:00"))).isFalse(); // 04:00 CEST: two real hours later
+      assertThat(sunday.isOpen(utc("2025-03-30T02:00:00")))
+          .isFalse(); // 04:00 CEST: two real hours later
     }
 
     @Test
@@ -268,10 +283,12 @@ class WorkingHoursTest {
       WorkingHours sunday = oslo("02:30", "10:00", EnumSet.of(SUNDAY));
       assertThat(sunday.nextOpening(utc("2025-03-29T12:00:00")))
           .isEqualTo(utc("2025-03-30T01:30:00")); // 03:30 CEST
-      assertThat(sunday.isOpen(utc("2025-03-30T01:30:00").minusNanos(1))).isFalse(); // 03:29:59.9... CEST
+      assertThat(sunday.isOpen(utc("2025-03-30T01:30:00").minusNanos(1)))
+          .isFalse(); // 03:29:59.9... CEST
       assertThat(sunday.isOpen(utc("2025-03-30T01:00:00"))).isFalse(); // 03:00 CEST, end of the gap
       // The following Sunday the same schedule opens at 02:30 CEST again.
-      assertThat(sunday.nextOpening(utc("2025-03-30T08:00:00"))).isEqualTo(utc("2025-04-06T00:30:00"));
+      assertThat(sunday.nextOpening(utc("2025-03-30T08:00:00")))
+          .isEqualTo(utc("2025-04-06T00:30:00"));
     }
 
     @Test
@@ -297,18 +314,23 @@ class WorkingHoursTest {
       assertThat(saturdayNight.nextOpening(utc("2025-03-29T12:00:00")))
           .isEqualTo(utc("2025-03-29T21:00:00")); // Sat 22:00 CET
       assertThat(saturdayNight.isOpen(utc("2025-03-30T04:00:00").minusNanos(1))).isTrue();
-      assertThat(saturdayNight.isOpen(utc("2025-03-30T04:00:00"))).isFalse(); // Sun 06:00 CEST, 7 hours later
+      assertThat(saturdayNight.isOpen(utc("2025-03-30T04:00:00")))
+          .isFalse(); // Sun 06:00 CEST, 7 hours later
     }
   }
 
-  /** Oslo, Sunday 26 October 2025: 03:00 CEST (01:00Z) becomes 02:00 CET, so 02:00-03:00 happens twice. */
+  /**
+   * Oslo, Sunday 26 October 2025: 03:00 CEST (01:00Z) becomes 02:00 CET, so 02:00-03:00 happens
+   * twice.
+   */
   @Nested
   class OsloFallBack {
 
     @Test
     void windowAfterTheChange_opensAndClosesAtLocalTimes() {
       WorkingHours sunday = oslo("08:00", "16:00", EnumSet.of(SUNDAY));
-      assertThat(sunday.nextOpening(utc("2025-10-25T12:00:00"))).isEqualTo(utc("2025-10-26T07:00:00")); // 08:00 CET
+      assertThat(sunday.nextOpening(utc("2025-10-25T12:00:00")))
+          .isEqualTo(utc("2025-10-26T07:00:00")); // 08:00 CET
       assertThat(sunday.isOpen(utc("2025-10-26T15:00:00").minusNanos(1))).isTrue();
       assertThat(sunday.isOpen(utc("2025-10-26T15:00:00"))).isFalse(); // 16:00 CET
     }
@@ -319,7 +341,8 @@ class WorkingHoursTest {
       assertThat(sunday.nextOpening(utc("2025-10-25T12:00:00")))
           .isEqualTo(utc("2025-10-25T23:00:00")); // 01:00 CEST
       assertThat(sunday.isOpen(utc("2025-10-26T03:00:00").minusNanos(1))).isTrue();
-      assertThat(sunday.isOpen(utc("2025-10-26T03:00:00"))).isFalse(); // 04:00 CET: four real hours later
+      assertThat(sunday.isOpen(utc("2025-10-26T03:00:00")))
+          .isFalse(); // 04:00 CET: four real hours later
     }
 
     @Test
@@ -335,7 +358,8 @@ class WorkingHoursTest {
       assertThat(sunday.isOpen(utc("2025-10-26T00:29:59"))).isTrue(); // 02:29:59 CEST
       assertThat(sunday.isOpen(utc("2025-10-26T00:30:00"))).isFalse(); // 02:30 CEST
       assertThat(sunday.isOpen(utc("2025-10-26T01:15:00"))).isFalse(); // the second 02:15, CET
-      assertThat(sunday.nextOpening(utc("2025-10-26T00:30:00"))).isEqualTo(utc("2025-11-02T00:00:00"));
+      assertThat(sunday.nextOpening(utc("2025-10-26T00:30:00")))
+          .isEqualTo(utc("2025-11-02T00:00:00"));
     }
 
     @Test
@@ -344,7 +368,8 @@ class WorkingHoursTest {
       assertThat(saturdayNight.nextOpening(utc("2025-10-25T12:00:00")))
           .isEqualTo(utc("2025-10-25T20:00:00")); // Sat 22:00 CEST
       assertThat(saturdayNight.isOpen(utc("2025-10-26T05:00:00").minusNanos(1))).isTrue();
-      assertThat(saturdayNight.isOpen(utc("2025-10-26T05:00:00"))).isFalse(); // Sun 06:00 CET, 9 hours later
+      assertThat(saturdayNight.isOpen(utc("2025-10-26T05:00:00")))
+          .isFalse(); // Sun 06:00 CET, 9 hours later
     }
   }
 
@@ -373,7 +398,10 @@ class WorkingHoursTest {
     }
   }
 
-  /** New York, Sunday 2 November 2025: 02:00 EDT (06:00Z) becomes 01:00 EST, so 01:00-02:00 happens twice. */
+  /**
+   * New York, Sunday 2 November 2025: 02:00 EDT (06:00Z) becomes 01:00 EST, so 01:00-02:00 happens
+   * twice.
+   */
   @Nested
   class NewYorkFallBack {
 
@@ -402,7 +430,8 @@ class WorkingHoursTest {
       WorkingHours saturdayNight = newYork("22:00", "06:00", EnumSet.of(SATURDAY));
       assertThat(saturdayNight.isOpen(utc("2025-11-02T02:00:00"))).isTrue(); // Sat 22:00 EDT
       assertThat(saturdayNight.isOpen(utc("2025-11-02T11:00:00").minusNanos(1))).isTrue();
-      assertThat(saturdayNight.isOpen(utc("2025-11-02T11:00:00"))).isFalse(); // Sun 06:00 EST, 9 hours later
+      assertThat(saturdayNight.isOpen(utc("2025-11-02T11:00:00")))
+          .isFalse(); // Sun 06:00 EST, 9 hours later
     }
   }
 
@@ -488,7 +517,8 @@ class WorkingHoursTest {
     @Test
     void nextOpening_farButRepresentableInstants_work() {
       Instant farFuture = utc("+100000-01-01T00:00:00");
-      assertThat(OFFICE.nextOpening(farFuture)).isBetween(farFuture, farFuture.plus(Duration.ofDays(4)));
+      assertThat(OFFICE.nextOpening(farFuture))
+          .isBetween(farFuture, farFuture.plus(Duration.ofDays(4)));
     }
   }
 
@@ -506,7 +536,8 @@ class WorkingHoursTest {
 
     @Test
     void days_isUnmodifiable() {
-      assertThatThrownBy(() -> OFFICE.days().add(SATURDAY)).isInstanceOf(UnsupportedOperationException.class);
+      assertThatThrownBy(() -> OFFICE.days().add(SATURDAY))
+          .isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test
@@ -519,8 +550,12 @@ class WorkingHoursTest {
 
     @Test
     void equals_sameSchedule_isEqualWithSameHashCode() {
-      WorkingHours same = WorkingHours.of(OSLO, LocalTime.of(8, 0), LocalTime.of(16, 0),
-          Set.of(FRIDAY, THURSDAY, WEDNESDAY, TUESDAY, MONDAY));
+      WorkingHours same =
+          WorkingHours.of(
+              OSLO,
+              LocalTime.of(8, 0),
+              LocalTime.of(16, 0),
+              Set.of(FRIDAY, THURSDAY, WEDNESDAY, TUESDAY, MONDAY));
       assertThat(same).isEqualTo(OFFICE).hasSameHashCodeAs(OFFICE);
     }
 
@@ -541,7 +576,8 @@ class WorkingHoursTest {
     @Test
     void toString_listsSeparateDaysAndPairs() {
       assertThat(newYork("22:00", "06:00", EnumSet.of(MONDAY, WEDNESDAY, THURSDAY, SATURDAY)))
-          .hasToString("WorkingHours[22:00-06:00 MONDAY,WEDNESDAY,THURSDAY,SATURDAY America/New_York]");
+          .hasToString(
+              "WorkingHours[22:00-06:00 MONDAY,WEDNESDAY,THURSDAY,SATURDAY America/New_York]");
       assertThat(oslo("00:00", "00:00", EVERY_DAY))
           .hasToString("WorkingHours[00:00-00:00 MONDAY..SUNDAY Europe/Oslo]");
       assertThat(oslo("09:00", "17:00", EnumSet.of(MONDAY, TUESDAY, WEDNESDAY, FRIDAY)))

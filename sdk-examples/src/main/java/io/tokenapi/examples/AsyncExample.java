@@ -9,8 +9,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * {@link OAuthClient#getTokenAsync()}: never blocks the caller, and concurrent callers share one request. Failures
- * arrive as the same typed exceptions, wrapped in the future's {@link CompletionException}.
+ * {@link OAuthClient#getTokenAsync()}: never blocks the caller, and concurrent callers share one
+ * request. Failures arrive as the same typed exceptions, wrapped in the future's {@link
+ * CompletionException}.
  */
 public final class AsyncExample {
   private static final int CALLERS = 50;
@@ -31,23 +32,34 @@ public final class AsyncExample {
         }
         CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).join();
         long distinct = futures.stream().map(CompletableFuture::join).distinct().count();
-        System.out.println(CALLERS + " async callers got " + distinct + " token from "
-            + tokens.requestCount() + " token request");
+        System.out.println(
+            CALLERS
+                + " async callers got "
+                + distinct
+                + " token from "
+                + tokens.requestCount()
+                + " token request");
 
-        String header = client.getTokenAsync()
-            .thenApply(AccessToken::authorizationHeader)
-            .join();
-        System.out.println("thenApply(AccessToken::authorizationHeader) -> \"Bearer <"
-            + (header.length() - "Bearer ".length()) + " characters>\"");
+        String header = client.getTokenAsync().thenApply(AccessToken::authorizationHeader).join();
+        System.out.println(
+            "thenApply(AccessToken::authorizationHeader) -> \"Bearer <"
+                + (header.length() - "Bearer ".length())
+                + " characters>\"");
       }
 
       tokens.enqueueConflict();
       try (OAuthClient client = clientFor(tokens)) {
-        String outcome = client.getTokenAsync()
-            .thenApply(token -> "token")
-            .exceptionally(e -> "failed with " + (e instanceof CompletionException ? e.getCause() : e)
-                .getClass().getSimpleName())
-            .join();
+        String outcome =
+            client
+                .getTokenAsync()
+                .thenApply(token -> "token")
+                .exceptionally(
+                    e ->
+                        "failed with "
+                            + (e instanceof CompletionException ? e.getCause() : e)
+                                .getClass()
+                                .getSimpleName())
+                .join();
         System.out.println("after a 409: " + outcome);
       }
     }

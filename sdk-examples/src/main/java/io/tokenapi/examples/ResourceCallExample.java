@@ -19,9 +19,9 @@ import okhttp3.Request;
 import okhttp3.Response;
 
 /**
- * Calls a resource API with the token: OkHttp with {@link BearerTokenInterceptor}, and {@code java.net.http} with
- * {@link BearerTokens}. The resource server is a fake on 127.0.0.1 that accepts only tokens the
- * {@link FakeTokenServer} issued and has not revoked.
+ * Calls a resource API with the token: OkHttp with {@link BearerTokenInterceptor}, and {@code
+ * java.net.http} with {@link BearerTokens}. The resource server is a fake on 127.0.0.1 that accepts
+ * only tokens the {@link FakeTokenServer} issued and has not revoked.
  */
 public final class ResourceCallExample {
   private ResourceCallExample() {}
@@ -35,37 +35,40 @@ public final class ResourceCallExample {
   public static void main(String[] args) throws Exception {
     try (FakeTokenServer tokens = new FakeTokenServer().start();
         MockWebServer accounts = new MockWebServer();
-        OAuthClient client = OAuthClient.builder()
-            .baseUrl(tokens.baseUrl())
-            .clientId(FakeTokenServer.DEFAULT_CLIENT_ID)
-            .clientSecret(FakeTokenServer.DEFAULT_CLIENT_SECRET)
-            .build()) {
+        OAuthClient client =
+            OAuthClient.builder()
+                .baseUrl(tokens.baseUrl())
+                .clientId(FakeTokenServer.DEFAULT_CLIENT_ID)
+                .clientSecret(FakeTokenServer.DEFAULT_CLIENT_SECRET)
+                .build()) {
       accounts.setDispatcher(new AccountsApi(tokens));
       accounts.start(InetAddress.getByName("127.0.0.1"), 0);
       // The same server under two names: the token goes to "localhost" only.
       HttpUrl api = accounts.url("/v1/accounts").newBuilder().host("localhost").build();
       HttpUrl elsewhere = api.newBuilder().host("127.0.0.1").build();
 
-      OkHttpClient http = new OkHttpClient.Builder()
-          .addInterceptor(BearerTokenInterceptor.builder(client)
-              .allowHost("localhost")
-              .build())
-          .build();
+      OkHttpClient http =
+          new OkHttpClient.Builder()
+              .addInterceptor(BearerTokenInterceptor.builder(client).allowHost("localhost").build())
+              .build();
       try {
         System.out.println("OkHttp + BearerTokenInterceptor:");
         System.out.println("  " + get(http, api));
         tokens.revoke(tokens.lastIssuedToken());
-        System.out.println("  the provider revoked the token; the next call gets 401, a new token, one retry:");
+        System.out.println(
+            "  the provider revoked the token; the next call gets 401, a new token, one retry:");
         System.out.println("  " + get(http, api));
         System.out.println("  token requests so far: " + tokens.requestCount());
-        System.out.println("  " + get(http, elsewhere) + "   <- not an allowed host: no token sent");
+        System.out.println(
+            "  " + get(http, elsewhere) + "   <- not an allowed host: no token sent");
       } finally {
         http.connectionPool().evictAll();
       }
 
       System.out.println("java.net.http + BearerTokens:");
       HttpClient jdk = HttpClient.newHttpClient();
-      HttpRequest request = BearerTokens.authorize(client, HttpRequest.newBuilder(api.uri())).GET().build();
+      HttpRequest request =
+          BearerTokens.authorize(client, HttpRequest.newBuilder(api.uri())).GET().build();
       HttpResponse<String> response = jdk.send(request, HttpResponse.BodyHandlers.ofString());
       if (BearerTokens.invalidateIfRejected(client, response)) {
         request = BearerTokens.authorize(client, HttpRequest.newBuilder(api.uri())).GET().build();
@@ -81,7 +84,9 @@ public final class ResourceCallExample {
     }
   }
 
-  /** A resource server that checks bearer tokens with the token server, as a real API checks them. */
+  /**
+   * A resource server that checks bearer tokens with the token server, as a real API checks them.
+   */
   private static final class AccountsApi extends Dispatcher {
     private final FakeTokenServer tokens;
 
@@ -92,13 +97,15 @@ public final class ResourceCallExample {
     @Override
     public MockResponse dispatch(RecordedRequest request) {
       String authorization = request.getHeaders().get("Authorization");
-      String token = authorization != null && authorization.startsWith("Bearer ")
-          ? authorization.substring("Bearer ".length())
-          : null;
+      String token =
+          authorization != null && authorization.startsWith("Bearer ")
+              ? authorization.substring("Bearer ".length())
+              : null;
       if (token == null || !tokens.isValid(token)) {
         return new MockResponse.Builder()
             .code(401)
-            .addHeader("WWW-Authenticate", token == null ? "Bearer" : "Bearer error=\"invalid_token\"")
+            .addHeader(
+                "WWW-Authenticate", token == null ? "Bearer" : "Bearer error=\"invalid_token\"")
             .body(token == null ? "{\"error\":\"no token\"}" : "{\"error\":\"invalid_token\"}")
             .build();
       }

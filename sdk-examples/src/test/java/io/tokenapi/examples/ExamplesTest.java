@@ -37,7 +37,9 @@ class ExamplesTest {
     original.print(out);
     assertThat(millis).as("the example finishes by itself in a few seconds").isLessThan(10_000);
     // Examples print tokens only redacted, and never the secret.
-    assertThat(out).doesNotContain("fake-token-").doesNotContain(FakeTokenServer.DEFAULT_CLIENT_SECRET);
+    assertThat(out)
+        .doesNotContain("fake-token-")
+        .doesNotContain(FakeTokenServer.DEFAULT_CLIENT_SECRET);
     return out;
   }
 
@@ -52,30 +54,38 @@ class ExamplesTest {
 
   @Test
   void quickstart_printsARedactedToken_aCacheHit_andTwoTypedErrors() throws Exception {
-    assumeTrue(System.getenv("TOKENAPI_BASE_URL") == null || System.getenv("TOKENAPI_CLIENT_ID") == null
+    assumeTrue(
+        System.getenv("TOKENAPI_BASE_URL") == null
+            || System.getenv("TOKENAPI_CLIENT_ID") == null
             || System.getenv("TOKENAPI_CLIENT_SECRET") == null,
         "TOKENAPI_* variables are set: Quickstart would call the real API");
 
     String out = printedBy(() -> Quickstart.main(NO_ARGS));
 
     assertThat(out).containsPattern("Token API: FakeTokenServer at http://127\\.0\\.0\\.1:\\d+ ");
-    assertThat(out).containsPattern("Token: {3}AccessToken\\[type=Bearer, expiresAt=\\S+, value=<redacted>]");
+    assertThat(out)
+        .containsPattern("Token: {3}AccessToken\\[type=Bearer, expiresAt=\\S+, value=<redacted>]");
     assertThat(out).contains("Cached:  true").contains("Requests to the token API: 1");
-    assertThat(out).contains("HTTP 409 -> ConflictException (retried: no)")
+    assertThat(out)
+        .contains("HTTP 409 -> ConflictException (retried: no)")
         .contains("code=CONFLICT, errorId=fake-error-1");
-    assertThat(out).containsPattern("HTTP 503 -> ServiceUnavailableException \\(retryAt: \\d{4}-\\S+Z\\)")
+    assertThat(out)
+        .containsPattern("HTTP 503 -> ServiceUnavailableException \\(retryAt: \\d{4}-\\S+Z\\)")
         .contains("code=SERVICE_UNAVAILABLE");
     assertThat(out).doesNotContain("..");
   }
 
   @Test
-  void resourceCallExample_sendsTheTokenOnlyToTheAllowedHost_andRenewsItAfter401() throws Exception {
+  void resourceCallExample_sendsTheTokenOnlyToTheAllowedHost_andRenewsItAfter401()
+      throws Exception {
     String out = printedBy(() -> ResourceCallExample.main(NO_ARGS));
 
-    assertThat(count(out, "GET http://localhost:\\d+/v1/accounts -> 200 \\{\"accounts\"")).isEqualTo(3);
+    assertThat(count(out, "GET http://localhost:\\d+/v1/accounts -> 200 \\{\"accounts\""))
+        .isEqualTo(3);
     assertThat(out).contains("token requests so far: 2");
-    assertThat(out).containsPattern(
-        "GET http://127\\.0\\.0\\.1:\\d+/v1/accounts -> 401 \\{\"error\":\"no token\"}   <- not an allowed host");
+    assertThat(out)
+        .containsPattern(
+            "GET http://127\\.0\\.0\\.1:\\d+/v1/accounts -> 401 \\{\"error\":\"no token\"}   <- not an allowed host");
   }
 
   @Test
@@ -83,7 +93,8 @@ class ExamplesTest {
     String out = printedBy(() -> WorkingHoursExample.main(NO_ARGS));
 
     assertThat(out).containsPattern("the client waits \\d\\.\\d+ s, as its Retry-After says");
-    Matcher resumed = Pattern.compile("Job: resumed after (\\d+\\.\\d) s with AccessToken\\[").matcher(out);
+    Matcher resumed =
+        Pattern.compile("Job: resumed after (\\d+\\.\\d) s with AccessToken\\[").matcher(out);
     assertThat(resumed.find()).as("prints when it resumes").isTrue();
     assertThat(Double.parseDouble(resumed.group(1))).isBetween(0.5, 5.0);
     assertThat(out).contains("Job: token requests: 2 (one 503, then the token)");
@@ -94,7 +105,8 @@ class ExamplesTest {
     String out = printedBy(() -> AsyncExample.main(NO_ARGS));
 
     assertThat(out).contains("50 async callers got 1 token from 1 token request");
-    assertThat(out).contains("thenApply(AccessToken::authorizationHeader) -> \"Bearer <12 characters>\"");
+    assertThat(out)
+        .contains("thenApply(AccessToken::authorizationHeader) -> \"Bearer <12 characters>\"");
     assertThat(out).contains("after a 409: failed with ConflictException");
   }
 }

@@ -24,7 +24,8 @@ class ReadmeTest {
   private static String firstBlockAfter(String markdown, String heading, String language) {
     int section = markdown.indexOf("\n" + heading + "\n");
     assertThat(section).as("README has the section " + heading).isNotNegative();
-    Matcher block = Pattern.compile("```" + language + "\n(.*?)```", Pattern.DOTALL).matcher(markdown);
+    Matcher block =
+        Pattern.compile("```" + language + "\n(.*?)```", Pattern.DOTALL).matcher(markdown);
     assertThat(block.find(section)).as("a ```" + language + " block after " + heading).isTrue();
     return block.group(1);
   }
@@ -34,16 +35,24 @@ class ReadmeTest {
     return region("sdk-examples/src/main/java/io/tokenapi/examples/Quickstart.java", "quickstart");
   }
 
-  /** The region between {@code // README <name>: begin} and {@code // README <name>: end}, dedented. */
+  /**
+   * The region between {@code // README <name>: begin} and {@code // README <name>: end}, dedented.
+   */
   private static String region(String path, String name) throws IOException {
     String source = read(path);
-    Matcher region = Pattern.compile(
-            "// README " + name + ": begin\n(.*?\n)\\s*// README " + name + ": end", Pattern.DOTALL)
-        .matcher(source);
+    Matcher region =
+        Pattern.compile(
+                "// README " + name + ": begin\n(.*?\n)\\s*// README " + name + ": end",
+                Pattern.DOTALL)
+            .matcher(source);
     assertThat(region.find()).as(path + " marks the README region " + name).isTrue();
     List<String> lines = region.group(1).lines().toList();
-    int indent = lines.stream().filter(l -> !l.isBlank())
-        .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
+    int indent =
+        lines.stream()
+            .filter(l -> !l.isBlank())
+            .mapToInt(l -> l.length() - l.stripLeading().length())
+            .min()
+            .orElse(0);
     List<String> dedented = new ArrayList<>();
     for (String line : lines) {
       dedented.add(line.isBlank() ? "" : line.substring(indent));
@@ -52,7 +61,8 @@ class ReadmeTest {
   }
 
   private static List<String> commands(String shellBlock) {
-    return shellBlock.lines()
+    return shellBlock
+        .lines()
         .map(l -> l.replaceFirst("\\s+#.*$", "").strip())
         .filter(l -> !l.isEmpty() && !l.startsWith("#"))
         .toList();
@@ -60,23 +70,29 @@ class ReadmeTest {
 
   @Test
   void quickstartSnippet_isTheCompiledExample() throws IOException {
-    assertThat(firstBlockAfter(read("README.md"), "## Quickstart", "java")).isEqualTo(quickstartRegion());
+    assertThat(firstBlockAfter(read("README.md"), "## Quickstart", "java"))
+        .isEqualTo(quickstartRegion());
   }
 
   @Test
   void testkitSnippet_isTheCompiledTest() throws IOException {
     assertThat(firstBlockAfter(read("README.md"), "## Testing your code with the testkit", "java"))
-        .isEqualTo(region("sdk-examples/src/test/java/io/tokenapi/examples/TestkitReadmeExampleTest.java", "testkit"));
+        .isEqualTo(
+            region(
+                "sdk-examples/src/test/java/io/tokenapi/examples/TestkitReadmeExampleTest.java",
+                "testkit"));
   }
 
   @Test
-  void developSection_startsWithTheDemoAndTheTestCommand_andCiRunsTheTestCommand() throws IOException {
+  void developSection_startsWithTheDemoAndTheTestCommand_andCiRunsTheTestCommand()
+      throws IOException {
     String readme = read("README.md");
     List<String> develop = commands(firstBlockAfter(readme, "## Develop", "sh"));
     assertThat(develop).hasSize(2);
     assertThat(develop.get(0)).isEqualTo("mvn -B -q -pl sdk-examples -am compile exec:java");
     assertThat(develop.get(1)).isEqualTo("mvn -B verify");
-    assertThat(commands(firstBlockAfter(readme, "## Quickstart", "sh"))).containsExactly(develop.get(0));
+    assertThat(commands(firstBlockAfter(readme, "## Quickstart", "sh")))
+        .containsExactly(develop.get(0));
 
     List<String> ci = commands(read(".ci/run"));
     assertThat(ci.get(ci.size() - 1)).isEqualTo(develop.get(1));

@@ -9,9 +9,10 @@ import org.springframework.security.oauth2.server.authorization.settings.Authori
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * Spring Authorization Server's documented minimal setup: its protocol endpoints in one security filter chain.
- * The {@code RegisteredClientRepository} is registered by {@link SpringAuthorizationServer} per test class.
- * No {@code JWKSource}: the clients use opaque (reference) access tokens, so no signing key is needed.
+ * Spring Authorization Server's documented minimal setup: its protocol endpoints in one security
+ * filter chain. The {@code RegisteredClientRepository} is registered by {@link
+ * SpringAuthorizationServer} per test class. No {@code JWKSource}: the clients use opaque
+ * (reference) access tokens, so no signing key is needed.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity

@@ -9,11 +9,13 @@ import io.tokenapi.sdk.OAuthClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** OAuthClient obtains tokens from Spring Authorization Server with both RFC 6749 client authentication methods. */
+/**
+ * OAuthClient obtains tokens from Spring Authorization Server with both RFC 6749 client
+ * authentication methods.
+ */
 class ClientSecretBasicAndPostInteropTest {
 
-  @RegisterExtension
-  static final InteropServer server = new InteropServer();
+  @RegisterExtension static final InteropServer server = new InteropServer();
 
   @Test
   void getToken_withClientSecretBasic_obtainsBearerTokenWithCredentialsInAuthorizationHeader() {
@@ -63,14 +65,18 @@ class ClientSecretBasicAndPostInteropTest {
 
   @Test
   void getToken_withTwoScopesAndClientSecretPost_reportsBothGrantedScopes() {
-    try (OAuthClient client = server.client(CLIENT_SECRET_POST).scope(InteropClients.SCOPES).build()) {
+    try (OAuthClient client =
+        server.client(CLIENT_SECRET_POST).scope(InteropClients.SCOPES).build()) {
 
       AccessToken token = client.getToken();
 
       assertThat(server.lastTokenRequest().formValue("scope")).contains(InteropClients.SCOPES);
       // Spring lists granted scopes in its own order.
-      assertThat(token.scope()).hasValueSatisfying(scope ->
-          assertThat(scope.split(" ")).containsExactlyInAnyOrder("payments.read", "payments.write"));
+      assertThat(token.scope())
+          .hasValueSatisfying(
+              scope ->
+                  assertThat(scope.split(" "))
+                      .containsExactlyInAnyOrder("payments.read", "payments.write"));
     }
   }
 

@@ -11,8 +11,9 @@ import org.springframework.security.oauth2.server.authorization.settings.OAuth2T
 import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
 
 /**
- * The clients registered at the embedded server. Each client allows exactly one client authentication method, so
- * a request authenticated the other way is refused: a token proves the SDK used the method the test asked for.
+ * The clients registered at the embedded server. Each client allows exactly one client
+ * authentication method, so a request authenticated the other way is refused: a token proves the
+ * SDK used the method the test asked for.
  */
 final class InteropClients {
 
@@ -24,9 +25,12 @@ final class InteropClients {
   static final String POST_ID = "post-client";
   static final String POST_SECRET = "post-secret";
 
-  // Characters that RFC 6749 2.3.1 makes the client form-encode: ':' (the Basic separator), '%' (followed by
-  // hex digits, so a client that forgets to encode it sends a different, still decodable value), '+' and space.
-  // Ids stay ASCII: RFC 6749 Appendix A.1 allows only VSCHAR (%x20-7E) in client_id and Spring enforces it
+  // Characters that RFC 6749 2.3.1 makes the client form-encode: ':' (the Basic separator), '%'
+  // (followed by
+  // hex digits, so a client that forgets to encode it sends a different, still decodable value),
+  // '+' and space.
+  // Ids stay ASCII: RFC 6749 Appendix A.1 allows only VSCHAR (%x20-7E) in client_id and Spring
+  // enforces it
   // (400 invalid_request). Spring does not restrict secrets, so those also carry non-ASCII.
   static final String SPECIAL_BASIC_ID = "tenant:basic 100%41+~";
   static final String SPECIAL_BASIC_SECRET = "b:sic w%2Brd+ü€";
@@ -38,12 +42,15 @@ final class InteropClients {
 
   /** Registered for authorization_code only: asking it for client_credentials is refused. */
   static final String CODE_ONLY_ID = "code-only-client";
+
   static final String CODE_ONLY_SECRET = "code-only-secret";
 
-  private InteropClients() {
-  }
+  private InteropClients() {}
 
-  /** The id of the registered client that allows {@code method}: {@link #BASIC_ID} or {@link #POST_ID}. */
+  /**
+   * The id of the registered client that allows {@code method}: {@link #BASIC_ID} or {@link
+   * #POST_ID}.
+   */
   static String idFor(ClientAuthentication method) {
     return switch (method) {
       case CLIENT_SECRET_BASIC -> BASIC_ID;
@@ -63,11 +70,13 @@ final class InteropClients {
         clientCredentials(POST_ID, POST_SECRET, ClientAuthenticationMethod.CLIENT_SECRET_POST),
         clientCredentials(
             SPECIAL_BASIC_ID, SPECIAL_BASIC_SECRET, ClientAuthenticationMethod.CLIENT_SECRET_BASIC),
-        clientCredentials(SPECIAL_POST_ID, SPECIAL_POST_SECRET, ClientAuthenticationMethod.CLIENT_SECRET_POST),
+        clientCredentials(
+            SPECIAL_POST_ID, SPECIAL_POST_SECRET, ClientAuthenticationMethod.CLIENT_SECRET_POST),
         codeOnly());
   }
 
-  private static RegisteredClient clientCredentials(String id, String secret, ClientAuthenticationMethod method) {
+  private static RegisteredClient clientCredentials(
+      String id, String secret, ClientAuthenticationMethod method) {
     return RegisteredClient.withId(UUID.randomUUID().toString())
         .clientId(id)
         .clientSecret("{noop}" + secret)

@@ -8,10 +8,11 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One {@link SpringAuthorizationServer} with {@link InteropClients#all()} registered, for a whole test class: register
- * it as {@code @RegisterExtension static final InteropServer server = new InteropServer();}. The server starts before
- * the class's {@code @BeforeAll} methods, forgets the recorded requests before each test (so counts are per test) and
- * closes after the class. Starting takes about a second, hence one per class and not one per test.
+ * One {@link SpringAuthorizationServer} with {@link InteropClients#all()} registered, for a whole
+ * test class: register it as {@code @RegisterExtension static final InteropServer server = new
+ * InteropServer();}. The server starts before the class's {@code @BeforeAll} methods, forgets the
+ * recorded requests before each test (so counts are per test) and closes after the class. Starting
+ * takes about a second, hence one per class and not one per test.
  */
 final class InteropServer implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
 
@@ -35,7 +36,9 @@ final class InteropServer implements BeforeAllCallback, BeforeEachCallback, Afte
     }
   }
 
-  /** A builder for the registered client that allows {@code method} ({@link InteropClients#idFor}). */
+  /**
+   * A builder for the registered client that allows {@code method} ({@link InteropClients#idFor}).
+   */
   OAuthClient.Builder client(ClientAuthentication method) {
     return client(method, InteropClients.idFor(method), InteropClients.secretFor(method));
   }
@@ -71,7 +74,8 @@ final class InteropServer implements BeforeAllCallback, BeforeEachCallback, Afte
 
   private SpringAuthorizationServer started() {
     if (server == null) {
-      throw new IllegalStateException("InteropServer runs only around a test class: register it in a static field");
+      throw new IllegalStateException(
+          "InteropServer runs only around a test class: register it in a static field");
     }
     return server;
   }

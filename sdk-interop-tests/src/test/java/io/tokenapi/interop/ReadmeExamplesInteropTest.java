@@ -9,53 +9,59 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The builder snippets of the README section "Other OAuth 2.0 servers" (README.md at the repository root),
- * compiled and run against the embedded server. Keep the two in step: the README shows these bodies with a literal
- * base URL.
+ * The builder snippets of the README section "Other OAuth 2.0 servers" (README.md at the repository
+ * root), compiled and run against the embedded server. Keep the two in step: the README shows these
+ * bodies with a literal base URL.
  */
 class ReadmeExamplesInteropTest {
 
-  @RegisterExtension
-  static final InteropServer server = new InteropServer();
+  @RegisterExtension static final InteropServer server = new InteropServer();
 
   static OAuthClient clientSecretBasicExample(String authServerUrl, String clientSecret) {
-    OAuthClient client = OAuthClient.builder()
-        .baseUrl(authServerUrl)                 // e.g. "https://auth.example.com"
-        .tokenPath("/oauth2/token")             // Spring Authorization Server's token endpoint
-        .clientId("basic-client")
-        .clientSecret(clientSecret)
-        .clientAuthentication(ClientAuthentication.CLIENT_SECRET_BASIC)
-        .scope("payments.read payments.write")  // optional
-        .build();
+    OAuthClient client =
+        OAuthClient.builder()
+            .baseUrl(authServerUrl) // e.g. "https://auth.example.com"
+            .tokenPath("/oauth2/token") // Spring Authorization Server's token endpoint
+            .clientId("basic-client")
+            .clientSecret(clientSecret)
+            .clientAuthentication(ClientAuthentication.CLIENT_SECRET_BASIC)
+            .scope("payments.read payments.write") // optional
+            .build();
     return client;
   }
 
   static OAuthClient clientSecretPostExample(String authServerUrl, String clientSecret) {
-    OAuthClient client = OAuthClient.builder()
-        .baseUrl(authServerUrl)
-        .tokenPath("/oauth2/token")
-        .clientId("post-client")
-        .clientSecret(clientSecret)
-        .clientAuthentication(ClientAuthentication.CLIENT_SECRET_POST)
-        .scope("payments.read")
-        .build();
+    OAuthClient client =
+        OAuthClient.builder()
+            .baseUrl(authServerUrl)
+            .tokenPath("/oauth2/token")
+            .clientId("post-client")
+            .clientSecret(clientSecret)
+            .clientAuthentication(ClientAuthentication.CLIENT_SECRET_POST)
+            .scope("payments.read")
+            .build();
     return client;
   }
 
   @Test
   void readmeClientSecretBasicExample_obtainsTokenWithBothScopes() {
-    try (OAuthClient client = clientSecretBasicExample(server.baseUrl(), InteropClients.BASIC_SECRET)) {
+    try (OAuthClient client =
+        clientSecretBasicExample(server.baseUrl(), InteropClients.BASIC_SECRET)) {
       AccessToken token = client.getToken();
 
       assertThat(token.authorizationHeader()).startsWith("Bearer ");
-      assertThat(token.scope()).hasValueSatisfying(scope ->
-          assertThat(scope.split(" ")).containsExactlyInAnyOrder("payments.read", "payments.write"));
+      assertThat(token.scope())
+          .hasValueSatisfying(
+              scope ->
+                  assertThat(scope.split(" "))
+                      .containsExactlyInAnyOrder("payments.read", "payments.write"));
     }
   }
 
   @Test
   void readmeClientSecretPostExample_obtainsTokenWithRequestedScope() {
-    try (OAuthClient client = clientSecretPostExample(server.baseUrl(), InteropClients.POST_SECRET)) {
+    try (OAuthClient client =
+        clientSecretPostExample(server.baseUrl(), InteropClients.POST_SECRET)) {
       AccessToken token = client.getToken();
 
       assertThat(token.authorizationHeader()).startsWith("Bearer ");

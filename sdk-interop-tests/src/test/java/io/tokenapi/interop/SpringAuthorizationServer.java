@@ -29,9 +29,9 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 
 /**
- * An embedded Spring Authorization Server on {@code 127.0.0.1} and a random port: a plain Spring application
- * context (no Spring Boot) whose security filter chain is mounted in an embedded Tomcat. Start one per test class;
- * it takes about a second.
+ * An embedded Spring Authorization Server on {@code 127.0.0.1} and a random port: a plain Spring
+ * application context (no Spring Boot) whose security filter chain is mounted in an embedded
+ * Tomcat. Start one per test class; it takes about a second.
  */
 final class SpringAuthorizationServer implements AutoCloseable {
 
@@ -40,7 +40,8 @@ final class SpringAuthorizationServer implements AutoCloseable {
 
   // Held strongly: java.util.logging forgets the level of a logger nobody references.
   private static final Logger TOMCAT_LOG = Logger.getLogger("org.apache");
-  private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(SpringAuthorizationServer.class);
+  private static final org.slf4j.Logger LOG =
+      LoggerFactory.getLogger(SpringAuthorizationServer.class);
 
   private final Path baseDir;
   private final AnnotationConfigApplicationContext spring;
@@ -49,7 +50,10 @@ final class SpringAuthorizationServer implements AutoCloseable {
   private final TokenRequestRecorder recorder;
 
   private SpringAuthorizationServer(
-      Path baseDir, AnnotationConfigApplicationContext spring, Tomcat tomcat, Connector connector,
+      Path baseDir,
+      AnnotationConfigApplicationContext spring,
+      Tomcat tomcat,
+      Connector connector,
       TokenRequestRecorder recorder) {
     this.baseDir = baseDir;
     this.spring = spring;
@@ -66,7 +70,8 @@ final class SpringAuthorizationServer implements AutoCloseable {
     Path baseDir = null;
     Tomcat tomcat = null;
     try {
-      spring.registerBean(RegisteredClientRepository.class, () -> new InMemoryRegisteredClientRepository(clients));
+      spring.registerBean(
+          RegisteredClientRepository.class, () -> new InMemoryRegisteredClientRepository(clients));
       spring.register(AuthorizationServerSecurityConfig.class);
       spring.refresh();
       Filter securityFilterChain = spring.getBean("springSecurityFilterChain", Filter.class);
@@ -80,7 +85,8 @@ final class SpringAuthorizationServer implements AutoCloseable {
       tomcat.setConnector(connector);
 
       Context context = tomcat.addContext("", baseDir.toString());
-      // Spring Boot decodes request bodies as UTF-8 (server.servlet.encoding); plain Tomcat would use
+      // Spring Boot decodes request bodies as UTF-8 (server.servlet.encoding); plain Tomcat would
+      // use
       // ISO-8859-1 for a form without a charset parameter. Match what a deployed server does.
       context.setRequestCharacterEncoding("UTF-8");
       if (context instanceof StandardContext standard) {
@@ -96,9 +102,13 @@ final class SpringAuthorizationServer implements AutoCloseable {
       context.addServletMappingDecoded("/", "notFound");
 
       tomcat.start();
-      SpringAuthorizationServer server = new SpringAuthorizationServer(baseDir, spring, tomcat, connector, recorder);
-      LOG.info("Spring Authorization Server (Spring Security {}) started at {} in {} ms",
-          SpringSecurityCoreVersion.getVersion(), server.baseUrl(), (System.nanoTime() - started) / 1_000_000);
+      SpringAuthorizationServer server =
+          new SpringAuthorizationServer(baseDir, spring, tomcat, connector, recorder);
+      LOG.info(
+          "Spring Authorization Server (Spring Security {}) started at {} in {} ms",
+          SpringSecurityCoreVersion.getVersion(),
+          server.baseUrl(),
+          (System.nanoTime() - started) / 1_000_000);
       return server;
     } catch (IOException | LifecycleException | RuntimeException e) {
       stopQuietly(tomcat);
@@ -172,12 +182,16 @@ final class SpringAuthorizationServer implements AutoCloseable {
     }
   }
 
-  /** Answers 404 to anything the security filter chain let through: there is no application behind it. */
+  /**
+   * Answers 404 to anything the security filter chain let through: there is no application behind
+   * it.
+   */
   private static final class NotFoundServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
     @Override
-    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    protected void service(HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
       response.sendError(HttpServletResponse.SC_NOT_FOUND);
     }
   }

@@ -18,15 +18,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The embedded server itself, spoken to with raw OkHttp and no SDK code: pins down what Spring Authorization Server
- * accepts and answers, so a failing SDK interop test points at the SDK and not at the test server.
+ * The embedded server itself, spoken to with raw OkHttp and no SDK code: pins down what Spring
+ * Authorization Server accepts and answers, so a failing SDK interop test points at the SDK and not
+ * at the test server.
  */
 class SpringAuthorizationServerTokenEndpointTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @RegisterExtension
-  static final InteropServer server = new InteropServer();
+  @RegisterExtension static final InteropServer server = new InteropServer();
 
   private static OkHttpClient http;
 
@@ -43,7 +43,10 @@ class SpringAuthorizationServerTokenEndpointTest {
 
   @Test
   void tokenEndpoint_withClientSecretBasic_issuesBearerTokenForRequestedScope() throws IOException {
-    Reply reply = post(basic(InteropClients.BASIC_ID, InteropClients.BASIC_SECRET), form("payments.read").build());
+    Reply reply =
+        post(
+            basic(InteropClients.BASIC_ID, InteropClients.BASIC_SECRET),
+            form("payments.read").build());
 
     assertThat(reply.status).isEqualTo(200);
     assertThat(reply.json.path("access_token").asText()).isNotBlank();
@@ -55,7 +58,10 @@ class SpringAuthorizationServerTokenEndpointTest {
   @Test
   void tokenEndpoint_withClientSecretPost_issuesBearerTokenForRequestedScope() throws IOException {
     Reply reply =
-        post(null, formWithCredentials(InteropClients.SCOPES, InteropClients.POST_ID, InteropClients.POST_SECRET));
+        post(
+            null,
+            formWithCredentials(
+                InteropClients.SCOPES, InteropClients.POST_ID, InteropClients.POST_SECRET));
 
     assertThat(reply.status).isEqualTo(200);
     assertThat(reply.json.path("access_token").asText()).isNotBlank();
@@ -64,9 +70,12 @@ class SpringAuthorizationServerTokenEndpointTest {
   }
 
   @Test
-  void tokenEndpoint_withFormEncodedSpecialCharactersInBasicCredentials_issuesToken() throws IOException {
-    Reply reply = post(
-        basic(InteropClients.SPECIAL_BASIC_ID, InteropClients.SPECIAL_BASIC_SECRET), form(null).build());
+  void tokenEndpoint_withFormEncodedSpecialCharactersInBasicCredentials_issuesToken()
+      throws IOException {
+    Reply reply =
+        post(
+            basic(InteropClients.SPECIAL_BASIC_ID, InteropClients.SPECIAL_BASIC_SECRET),
+            form(null).build());
 
     assertThat(reply.status).as(reply.raw).isEqualTo(200);
   }
@@ -74,15 +83,20 @@ class SpringAuthorizationServerTokenEndpointTest {
   @Test
   void tokenEndpoint_withSpecialCharactersInPostCredentials_issuesToken() throws IOException {
     Reply reply =
-        post(null, formWithCredentials(null, InteropClients.SPECIAL_POST_ID, InteropClients.SPECIAL_POST_SECRET));
+        post(
+            null,
+            formWithCredentials(
+                null, InteropClients.SPECIAL_POST_ID, InteropClients.SPECIAL_POST_SECRET));
 
     assertThat(reply.status).as(reply.raw).isEqualTo(200);
   }
 
   @Test
-  void tokenEndpoint_withBasicCredentialsNotFormEncoded_splitsAtFirstColonAndRefusesClient() throws IOException {
+  void tokenEndpoint_withBasicCredentialsNotFormEncoded_splitsAtFirstColonAndRefusesClient()
+      throws IOException {
     String raw = InteropClients.SPECIAL_BASIC_ID + ":" + InteropClients.SPECIAL_BASIC_SECRET;
-    String header = "Basic " + Base64.getEncoder().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    String header =
+        "Basic " + Base64.getEncoder().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
 
     Reply reply = post(header, form(null).build());
 
@@ -116,16 +130,22 @@ class SpringAuthorizationServerTokenEndpointTest {
   }
 
   @Test
-  void tokenEndpoint_withPostCredentialsForBasicOnlyClient_answers401InvalidClient() throws IOException {
-    Reply reply = post(null, formWithCredentials(null, InteropClients.BASIC_ID, InteropClients.BASIC_SECRET));
+  void tokenEndpoint_withPostCredentialsForBasicOnlyClient_answers401InvalidClient()
+      throws IOException {
+    Reply reply =
+        post(null, formWithCredentials(null, InteropClients.BASIC_ID, InteropClients.BASIC_SECRET));
 
     assertThat(reply.status).isEqualTo(401);
     assertThat(reply.json.path("error").asText()).as(reply.raw).isEqualTo("invalid_client");
   }
 
   @Test
-  void tokenEndpoint_forClientWithoutClientCredentialsGrant_answers400UnauthorizedClient() throws IOException {
-    Reply reply = post(basic(InteropClients.CODE_ONLY_ID, InteropClients.CODE_ONLY_SECRET), form(null).build());
+  void tokenEndpoint_forClientWithoutClientCredentialsGrant_answers400UnauthorizedClient()
+      throws IOException {
+    Reply reply =
+        post(
+            basic(InteropClients.CODE_ONLY_ID, InteropClients.CODE_ONLY_SECRET),
+            form(null).build());
 
     assertThat(reply.status).as(reply.raw).isEqualTo(400);
     assertThat(reply.json.path("error").asText()).as(reply.raw).isEqualTo("unauthorized_client");
@@ -144,10 +164,15 @@ class SpringAuthorizationServerTokenEndpointTest {
     return form(scope).add("client_id", id).add("client_secret", secret).build();
   }
 
-  /** RFC 6749 2.3.1: id and secret are form-urlencoded (UTF-8) before they are joined and Base64-encoded. */
+  /**
+   * RFC 6749 2.3.1: id and secret are form-urlencoded (UTF-8) before they are joined and
+   * Base64-encoded.
+   */
   private static String basic(String id, String secret) {
     String joined =
-        URLEncoder.encode(id, StandardCharsets.UTF_8) + ":" + URLEncoder.encode(secret, StandardCharsets.UTF_8);
+        URLEncoder.encode(id, StandardCharsets.UTF_8)
+            + ":"
+            + URLEncoder.encode(secret, StandardCharsets.UTF_8);
     return "Basic " + Base64.getEncoder().encodeToString(joined.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -163,6 +188,5 @@ class SpringAuthorizationServerTokenEndpointTest {
     }
   }
 
-  private record Reply(int status, String raw, JsonNode json) {
-  }
+  private record Reply(int status, String raw, JsonNode json) {}
 }

@@ -12,15 +12,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The cache honours Spring's {@code expires_in}: the token is reused while fresh and fetched again once it expired.
- * A hand-moved clock replaces waiting; the requests are counted at the server.
+ * The cache honours Spring's {@code expires_in}: the token is reused while fresh and fetched again
+ * once it expired. A hand-moved clock replaces waiting; the requests are counted at the server.
  */
 class TokenCacheInteropTest {
 
   private static final Instant START = Instant.parse("2026-01-05T10:00:00Z");
 
-  @RegisterExtension
-  static final InteropServer server = new InteropServer();
+  @RegisterExtension static final InteropServer server = new InteropServer();
 
   private final MutableClock clock = new MutableClock(START);
 
@@ -44,9 +43,10 @@ class TokenCacheInteropTest {
       AccessToken token = client.getToken();
 
       // Spring answers expires_in 299 or 300 for a 5-minute token (it truncates to whole seconds).
-      assertThat(token.expiresAt()).isBetween(
-          START.plus(InteropClients.ACCESS_TOKEN_LIFETIME).minusSeconds(1),
-          START.plus(InteropClients.ACCESS_TOKEN_LIFETIME));
+      assertThat(token.expiresAt())
+          .isBetween(
+              START.plus(InteropClients.ACCESS_TOKEN_LIFETIME).minusSeconds(1),
+              START.plus(InteropClients.ACCESS_TOKEN_LIFETIME));
     }
   }
 

@@ -12,13 +12,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Spring Authorization Server's RFC 6749 5.2 error responses become ApiExceptions with the server's {@code error}
- * as {@code ApiError.code()}. Spring sends no {@code error_description} for these errors.
+ * Spring Authorization Server's RFC 6749 5.2 error responses become ApiExceptions with the server's
+ * {@code error} as {@code ApiError.code()}. Spring sends no {@code error_description} for these
+ * errors.
  */
 class TokenErrorInteropTest {
 
-  @RegisterExtension
-  static final InteropServer server = new InteropServer();
+  @RegisterExtension static final InteropServer server = new InteropServer();
 
   @ParameterizedTest
   @EnumSource(names = {"CLIENT_SECRET_BASIC", "CLIENT_SECRET_POST"})
@@ -27,62 +27,87 @@ class TokenErrorInteropTest {
         failureOf(server.client(method, InteropClients.idFor(method), "wrong-secret").build());
 
     assertThat(failure.statusCode()).isEqualTo(401);
-    assertThat(failure.error()).hasValueSatisfying(error -> {
-      assertThat(error.code()).isEqualTo("invalid_client");
-      assertThat(error.text()).isNull(); // Spring sends {"error":"invalid_client"} and no error_description
-    });
-    assertThat(failure.getMessage()).contains("401").contains("invalid_client").doesNotContain("wrong-secret");
+    assertThat(failure.error())
+        .hasValueSatisfying(
+            error -> {
+              assertThat(error.code()).isEqualTo("invalid_client");
+              assertThat(error.text())
+                  .isNull(); // Spring sends {"error":"invalid_client"} and no error_description
+            });
+    assertThat(failure.getMessage())
+        .contains("401")
+        .contains("invalid_client")
+        .doesNotContain("wrong-secret");
     assertThat(server.tokenRequestCount()).isEqualTo(1);
   }
 
   @ParameterizedTest
   @EnumSource(names = {"CLIENT_SECRET_BASIC", "CLIENT_SECRET_POST"})
   void getToken_forUnknownClient_throws401InvalidClient(ClientAuthentication method) {
-    ApiException failure = failureOf(server.client(method, "no-such-client", "some-secret").build());
+    ApiException failure =
+        failureOf(server.client(method, "no-such-client", "some-secret").build());
 
     assertThat(failure.statusCode()).isEqualTo(401);
-    assertThat(failure.error()).hasValueSatisfying(error -> assertThat(error.code()).isEqualTo("invalid_client"));
+    assertThat(failure.error())
+        .hasValueSatisfying(error -> assertThat(error.code()).isEqualTo("invalid_client"));
   }
 
   @Test
   void getToken_withClientSecretPostForClientRegisteredForBasic_throws401InvalidClient() {
-    ApiException failure = failureOf(server.client(ClientAuthentication.CLIENT_SECRET_POST,
-        InteropClients.BASIC_ID, InteropClients.BASIC_SECRET).build());
+    ApiException failure =
+        failureOf(
+            server
+                .client(
+                    ClientAuthentication.CLIENT_SECRET_POST,
+                    InteropClients.BASIC_ID,
+                    InteropClients.BASIC_SECRET)
+                .build());
 
     assertThat(failure.statusCode()).isEqualTo(401);
-    assertThat(failure.error()).hasValueSatisfying(error -> assertThat(error.code()).isEqualTo("invalid_client"));
+    assertThat(failure.error())
+        .hasValueSatisfying(error -> assertThat(error.code()).isEqualTo("invalid_client"));
   }
 
   @ParameterizedTest
   @EnumSource(names = {"CLIENT_SECRET_BASIC", "CLIENT_SECRET_POST"})
-  void getToken_forClientWithoutClientCredentialsGrant_throws400UnauthorizedClient(ClientAuthentication method) {
-    ApiException failure = failureOf(
-        server.client(method, InteropClients.CODE_ONLY_ID, InteropClients.CODE_ONLY_SECRET).build());
+  void getToken_forClientWithoutClientCredentialsGrant_throws400UnauthorizedClient(
+      ClientAuthentication method) {
+    ApiException failure =
+        failureOf(
+            server
+                .client(method, InteropClients.CODE_ONLY_ID, InteropClients.CODE_ONLY_SECRET)
+                .build());
 
     assertThat(failure.statusCode()).isEqualTo(400);
-    assertThat(failure.error()).hasValueSatisfying(error ->
-        assertThat(error.code()).isEqualTo("unauthorized_client"));
+    assertThat(failure.error())
+        .hasValueSatisfying(error -> assertThat(error.code()).isEqualTo("unauthorized_client"));
     assertThat(failure.getMessage()).contains("HTTP 400").contains("unauthorized_client");
     assertThat(server.tokenRequestCount()).isEqualTo(1);
   }
 
   @Test
   void getToken_withScopeNotRegisteredForClient_throws400InvalidScope() {
-    ApiException failure = failureOf(server.client(ClientAuthentication.CLIENT_SECRET_BASIC)
-        .scope("payments.admin")
-        .build());
+    ApiException failure =
+        failureOf(
+            server
+                .client(ClientAuthentication.CLIENT_SECRET_BASIC)
+                .scope("payments.admin")
+                .build());
 
     assertThat(failure.statusCode()).isEqualTo(400);
-    assertThat(failure.error()).hasValueSatisfying(error -> assertThat(error.code()).isEqualTo("invalid_scope"));
+    assertThat(failure.error())
+        .hasValueSatisfying(error -> assertThat(error.code()).isEqualTo("invalid_scope"));
   }
 
   @ParameterizedTest
   @EnumSource(names = {"CLIENT_SECRET_BASIC", "CLIENT_SECRET_POST"})
   void getToken_withNonAsciiClientId_throws400InvalidRequest(ClientAuthentication method) {
-    ApiException failure = failureOf(server.client(method, InteropClients.NON_ASCII_ID, "some-secret").build());
+    ApiException failure =
+        failureOf(server.client(method, InteropClients.NON_ASCII_ID, "some-secret").build());
 
     assertThat(failure.statusCode()).isEqualTo(400);
-    assertThat(failure.error()).hasValueSatisfying(error -> assertThat(error.code()).isEqualTo("invalid_request"));
+    assertThat(failure.error())
+        .hasValueSatisfying(error -> assertThat(error.code()).isEqualTo("invalid_request"));
   }
 
   private static ApiException failureOf(OAuthClient client) {

@@ -14,14 +14,18 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Servlet filter in front of Spring Security that records every request to the token endpoint, so tests can count
- * requests (cache behaviour) and check what the SDK put on the wire (which client authentication it used).
+ * Servlet filter in front of Spring Security that records every request to the token endpoint, so
+ * tests can count requests (cache behaviour) and check what the SDK put on the wire (which client
+ * authentication it used).
  */
 final class TokenRequestRecorder implements Filter {
 
   /** What the server saw of one token request. Secrets stay in here: this is test-only code. */
   record RecordedTokenRequest(
-      String method, String contentType, Optional<String> authorizationScheme, Map<String, List<String>> form) {
+      String method,
+      String contentType,
+      Optional<String> authorizationScheme,
+      Map<String, List<String>> form) {
 
     Optional<String> formValue(String name) {
       List<String> values = form.get(name);
@@ -47,14 +51,15 @@ final class TokenRequestRecorder implements Filter {
   }
 
   private static RecordedTokenRequest record(HttpServletRequest request) {
-    // getParameterMap() parses the form body once; Tomcat caches it, so Spring still sees the parameters.
+    // getParameterMap() parses the form body once; Tomcat caches it, so Spring still sees the
+    // parameters.
     Map<String, List<String>> form = new LinkedHashMap<>();
     request.getParameterMap().forEach((name, values) -> form.put(name, List.of(values)));
     String authorization = request.getHeader("Authorization");
-    Optional<String> scheme = authorization == null
-        ? Optional.empty()
-        : Optional.of(authorization.split(" ", 2)[0]);
-    return new RecordedTokenRequest(request.getMethod(), request.getContentType(), scheme, Map.copyOf(form));
+    Optional<String> scheme =
+        authorization == null ? Optional.empty() : Optional.of(authorization.split(" ", 2)[0]);
+    return new RecordedTokenRequest(
+        request.getMethod(), request.getContentType(), scheme, Map.copyOf(form));
   }
 
   int count() {

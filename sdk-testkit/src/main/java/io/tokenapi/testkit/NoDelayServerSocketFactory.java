@@ -8,12 +8,13 @@ import java.net.Socket;
 import javax.net.ServerSocketFactory;
 
 /**
- * Server sockets whose accepted connections have {@code TCP_NODELAY} set. {@link FakeTokenServer} uses it; pass it
- * to {@code MockWebServer.setServerSocketFactory(...)} when you run your own MockWebServer on loopback.
+ * Server sockets whose accepted connections have {@code TCP_NODELAY} set. {@link FakeTokenServer}
+ * uses it; pass it to {@code MockWebServer.setServerSocketFactory(...)} when you run your own
+ * MockWebServer on loopback.
  *
- * <p>MockWebServer flushes the response headers and the body separately. With Nagle's algorithm on, the body waits
- * for the client's ACK of the headers, which the client delays (about 40 ms on Linux) on a kept-alive connection:
- * every request after the first would pay that stall.
+ * <p>MockWebServer flushes the response headers and the body separately. With Nagle's algorithm on,
+ * the body waits for the client's ACK of the headers, which the client delays (about 40 ms on
+ * Linux) on a kept-alive connection: every request after the first would pay that stall.
  */
 public final class NoDelayServerSocketFactory extends ServerSocketFactory {
 
@@ -56,7 +57,8 @@ public final class NoDelayServerSocketFactory extends ServerSocketFactory {
    * @throws IOException if the socket cannot be created or bound
    */
   @Override
-  public ServerSocket createServerSocket(int port, int backlog, InetAddress address) throws IOException {
+  public ServerSocket createServerSocket(int port, int backlog, InetAddress address)
+      throws IOException {
     return bound(new InetSocketAddress(address, port), backlog);
   }
 

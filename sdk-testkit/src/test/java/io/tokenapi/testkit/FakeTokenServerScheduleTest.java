@@ -17,101 +17,111 @@ import org.junit.jupiter.api.Test;
 /** The closed schedule ("non-working hours"), driven by a clock the test controls. */
 class FakeTokenServerScheduleTest {
 
-    /** Closed on weekends (UTC), the shape of the SDK's WorkingHours without depending on it. */
-    private static final Predicate<Instant> WEEKEND = instant -> {
+  /** Closed on weekends (UTC), the shape of the SDK's WorkingHours without depending on it. */
+  private static final Predicate<Instant> WEEKEND =
+      instant -> {
         DayOfWeek day = instant.atOffset(ZoneOffset.UTC).getDayOfWeek();
         return day == DayOfWeek.SATURDAY || day == DayOfWeek.SUNDAY;
-    };
-    private static final Function<Instant, Instant> NEXT_MONDAY_8AM = instant -> instant.atOffset(ZoneOffset.UTC)
-            .with(TemporalAdjusters.next(DayOfWeek.MONDAY))
-            .withHour(8).withMinute(0).withSecond(0).withNano(0)
-            .toInstant();
+      };
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2025-06-07T10:00:00Z")); // a Saturday
+  private static final Function<Instant, Instant> NEXT_MONDAY_8AM =
+      instant ->
+          instant
+              .atOffset(ZoneOffset.UTC)
+              .with(TemporalAdjusters.next(DayOfWeek.MONDAY))
+              .withHour(8)
+              .withMinute(0)
+              .withSecond(0)
+              .withNano(0)
+              .toInstant();
 
-    @AutoClose
-    private final FakeTokenServer server = new FakeTokenServer().clock(clock).start();
+  private final MutableClock clock =
+      new MutableClock(Instant.parse("2025-06-07T10:00:00Z")); // a Saturday
 
-    @Test
-    void whileClosed_answers503WithRetryAfterUntilReopening() {
-        server.closedWhen(WEEKEND, NEXT_MONDAY_8AM);
+  @AutoClose private final FakeTokenServer server = new FakeTokenServer().clock(clock).start();
 
-        Reply reply = requestToken(server);
+  @Test
+  void whileClosed_answers503WithRetryAfterUntilReopening() {
+    server.closedWhen(WEEKEND, NEXT_MONDAY_8AM);
 
-        assertThat(reply.status()).isEqualTo(503);
-        assertThat(reply.header("Content-Type")).isEqualTo("application/json");
-        // Saturday 10:00 to Monday 08:00 is 46 hours.
-        assertThat(reply.header("Retry-After")).isEqualTo(Long.toString(46 * 3600));
-        assertThat(reply.json().get("code").asText()).isEqualTo(FakeTokenServer.CLOSED_CODE);
-        assertThat(reply.json().get("text").asText()).isEqualTo(FakeTokenServer.CLOSED_TEXT);
-        assertThat(reply.json().get("errorId").asText()).startsWith("fake-error-");
-        assertThat(server.issuedTokens()).isEmpty();
-    }
+    Reply reply = requestToken(server);
 
-    @Test
-    void afterReopening_issuesTokensAgain() {
-        server.closedWhen(WEEKEND, NEXT_MONDAY_8AM);
-        assertThat(requestToken(server).status()).isEqualTo(503);
+    assertThat(reply.status()).isEqualTo(503);
+    assertThat(reply.header("Content-Type")).isEqualTo("application/json");
+    // Saturday 10:00 to Monday 08:00 is 46 hours.
+    assertThat(reply.header("Retry-After")).isEqualTo(Long.toString(46 * 3600));
+    assertThat(reply.json().get("code").asText()).isEqualTo(FakeTokenServer.CLOSED_CODE);
+    assertThat(reply.json().get("text").asText()).isEqualTo(FakeTokenServer.CLOSED_TEXT);
+    assertThat(reply.json().get("errorId").asText()).startsWith("fake-error-");
+    assertThat(server.issuedTokens()).isEmpty();
+  }
 
-        clock.set(Instant.parse("2025-06-09T08:00:00Z"));
+  @Test
+  void afterReopening_issuesTokensAgain() {
+    server.closedWhen(WEEKEND, NEXT_MONDAY_8AM);
+    assertThat(requestToken(server).status()).isEqualTo(503);
 
-        assertThat(requestToken(server).status()).isEqualTo(200);
-        assertThat(server.takeRequest().receivedAt()).isEqualTo(Instant.parse("2025-06-07T10:00:00Z"));
-        assertThat(server.takeRequest().receivedAt()).isEqualTo(Instant.parse("2025-06-09T08:00:00Z"));
-    }
+    clock.set(Instant.parse("2025-06-09T08:00:00Z"));
 
-    @Test
-    void retryAfter_isRoundedUpToWholeSeconds() {
-        clock.set(Instant.parse("2025-06-08T07:59:59.200Z"));
-        server.closedWhen(WEEKEND, instant -> Instant.parse("2025-06-08T08:00:00Z"));
+    assertThat(requestToken(server).status()).isEqualTo(200);
+    assertThat(server.takeRequest().receivedAt()).isEqualTo(Instant.parse("2025-06-07T10:00:00Z"));
+    assertThat(server.takeRequest().receivedAt()).isEqualTo(Instant.parse("2025-06-09T08:00:00Z"));
+  }
 
-        assertThat(requestToken(server).header("Retry-After")).isEqualTo("1");
-    }
+  @Test
+  void retryAfter_isRoundedUpToWholeSeconds() {
+    clock.set(Instant.parse("2025-06-08T07:59:59.200Z"));
+    server.closedWhen(WEEKEND, instant -> Instant.parse("2025-06-08T08:00:00Z"));
 
-    @Test
-    void withoutReopeningTime_answers503WithoutRetryAfter() {
-        server.closedWhen(WEEKEND);
+    assertThat(requestToken(server).header("Retry-After")).isEqualTo("1");
+  }
 
-        Reply reply = requestToken(server);
+  @Test
+  void withoutReopeningTime_answers503WithoutRetryAfter() {
+    server.closedWhen(WEEKEND);
 
-        assertThat(reply.status()).isEqualTo(503);
-        assertThat(reply.header("Retry-After")).isNull();
-    }
+    Reply reply = requestToken(server);
 
-    @Test
-    void scriptedAnswers_comeBeforeTheSchedule() {
-        server.closedWhen(WEEKEND, NEXT_MONDAY_8AM).enqueueConflict();
+    assertThat(reply.status()).isEqualTo(503);
+    assertThat(reply.header("Retry-After")).isNull();
+  }
 
-        assertThat(requestToken(server).status()).isEqualTo(409);
-        assertThat(requestToken(server).status()).isEqualTo(503);
-    }
+  @Test
+  void scriptedAnswers_comeBeforeTheSchedule() {
+    server.closedWhen(WEEKEND, NEXT_MONDAY_8AM).enqueueConflict();
 
-    @Test
-    void alwaysOpen_removesTheSchedule() {
-        server.closedWhen(WEEKEND).alwaysOpen();
+    assertThat(requestToken(server).status()).isEqualTo(409);
+    assertThat(requestToken(server).status()).isEqualTo(503);
+  }
 
-        assertThat(requestToken(server).status()).isEqualTo(200);
-    }
+  @Test
+  void alwaysOpen_removesTheSchedule() {
+    server.closedWhen(WEEKEND).alwaysOpen();
 
-    @Test
-    void throwingSchedule_answers500NamingTheFailure() {
-        server.closedWhen(instant -> {
-            throw new IllegalStateException("schedule bug");
+    assertThat(requestToken(server).status()).isEqualTo(200);
+  }
+
+  @Test
+  void throwingSchedule_answers500NamingTheFailure() {
+    server.closedWhen(
+        instant -> {
+          throw new IllegalStateException("schedule bug");
         });
 
-        Reply reply = requestToken(server);
+    Reply reply = requestToken(server);
 
-        assertThat(reply.status()).isEqualTo(500);
-        assertThat(reply.json().get("code").asText()).isEqualTo(FakeTokenServer.FAILURE_CODE);
-        assertThat(reply.json().get("text").asText()).contains("schedule bug");
-    }
+    assertThat(reply.status()).isEqualTo(500);
+    assertThat(reply.json().get("code").asText()).isEqualTo(FakeTokenServer.FAILURE_CODE);
+    assertThat(reply.json().get("text").asText()).contains("schedule bug");
+  }
 
-    @Test
-    void whileOpen_checksCredentialsAsUsual() {
-        clock.set(Instant.parse("2025-06-09T09:00:00Z")); // a Monday
-        server.closedWhen(WEEKEND, NEXT_MONDAY_8AM);
+  @Test
+  void whileOpen_checksCredentialsAsUsual() {
+    clock.set(Instant.parse("2025-06-09T09:00:00Z")); // a Monday
+    server.closedWhen(WEEKEND, NEXT_MONDAY_8AM);
 
-        assertThat(requestToken(server).status()).isEqualTo(200);
-        assertThat(TestHttp.postJson(server.tokenUrl(), DEFAULT_CLIENT_ID, "wrong").status()).isEqualTo(401);
-    }
+    assertThat(requestToken(server).status()).isEqualTo(200);
+    assertThat(TestHttp.postJson(server.tokenUrl(), DEFAULT_CLIENT_ID, "wrong").status())
+        .isEqualTo(401);
+  }
 }

@@ -29,26 +29,29 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <ul>
- *   <li>Only requests whose host is on the allow-list get the header; the token is fetched (or served from the
- *       client's cache) only for those. Other requests pass through untouched.
- *   <li>A request that already carries an {@code Authorization} header is sent as it is: the caller's header wins.
- *   <li>Redirects: OkHttp follows them after application interceptors, and drops the {@code Authorization} header
- *       itself when a redirect leads to another host, port or scheme, so the token never follows a redirect off the
- *       host it was added for (even to a host that is also on the allow-list).
- *   <li>On a 401 for the token it sent, the interceptor calls {@link OAuthClient#invalidate(AccessToken)} with that
- *       token, closes the response and sends the request once more with a new token, when the body can be sent
- *       again (no body, or a body that is neither {@link RequestBody#isOneShot() one-shot} nor
- *       {@link RequestBody#isDuplex() duplex}). A second 401 is returned to the caller as it is; so is a 401 for a
- *       request that cannot be replayed (its token is still invalidated, so the caller's own retry gets a new
+ *   <li>Only requests whose host is on the allow-list get the header; the token is fetched (or
+ *       served from the client's cache) only for those. Other requests pass through untouched.
+ *   <li>A request that already carries an {@code Authorization} header is sent as it is: the
+ *       caller's header wins.
+ *   <li>Redirects: OkHttp follows them after application interceptors, and drops the {@code
+ *       Authorization} header itself when a redirect leads to another host, port or scheme, so the
+ *       token never follows a redirect off the host it was added for (even to a host that is also
+ *       on the allow-list).
+ *   <li>On a 401 for the token it sent, the interceptor calls {@link
+ *       OAuthClient#invalidate(AccessToken)} with that token, closes the response and sends the
+ *       request once more with a new token, when the body can be sent again (no body, or a body
+ *       that is neither {@link RequestBody#isOneShot() one-shot} nor {@link RequestBody#isDuplex()
+ *       duplex}). A second 401 is returned to the caller as it is; so is a 401 for a request that
+ *       cannot be replayed (its token is still invalidated, so the caller's own retry gets a new
  *       one). Many concurrent 401s for the same old token cause one token refresh.
- *   <li>Plain {@code http://} requests get a token only on loopback hosts, unless built with
- *       {@link Builder#allowInsecureHttp()}; otherwise the request fails rather than leak the token.
- *   <li>When no token can be had, the request is not sent and the call fails with a
- *       {@link TokenUnavailableIOException} whose cause is the SDK's {@link OAuthException}.
+ *   <li>Plain {@code http://} requests get a token only on loopback hosts, unless built with {@link
+ *       Builder#allowInsecureHttp()}; otherwise the request fails rather than leak the token.
+ *   <li>When no token can be had, the request is not sent and the call fails with a {@link
+ *       TokenUnavailableIOException} whose cause is the SDK's {@link OAuthException}.
  * </ul>
  *
- * <p>Add it with {@code addInterceptor}, not {@code addNetworkInterceptor}: the 401 retry calls the chain twice,
- * which only application interceptors may do. Immutable and thread-safe.
+ * <p>Add it with {@code addInterceptor}, not {@code addNetworkInterceptor}: the 401 retry calls the
+ * chain twice, which only application interceptors may do. Immutable and thread-safe.
  */
 public final class BearerTokenInterceptor implements Interceptor {
   private static final Logger LOG = LoggerFactory.getLogger(BearerTokenInterceptor.class);
@@ -65,7 +68,8 @@ public final class BearerTokenInterceptor implements Interceptor {
   }
 
   /**
-   * A builder for an interceptor that uses {@code client}'s tokens. At least one host must be allowed.
+   * A builder for an interceptor that uses {@code client}'s tokens. At least one host must be
+   * allowed.
    *
    * @param client the client whose tokens are sent; the interceptor does not close it
    * @return a new builder
@@ -88,13 +92,15 @@ public final class BearerTokenInterceptor implements Interceptor {
   }
 
   /**
-   * Adds the bearer token to a request for an allowed host and renews it once on a 401; see the class description.
+   * Adds the bearer token to a request for an allowed host and renews it once on a 401; see the
+   * class description.
    *
    * @param chain OkHttp's chain
-   * @return the response; a 401 when the server rejected the token twice or the request could not be replayed
+   * @return the response; a 401 when the server rejected the token twice or the request could not
+   *     be replayed
    * @throws TokenUnavailableIOException if no token could be obtained; the request was not sent
-   * @throws IOException if the request failed, the call was canceled, the client is closed, or a token would have
-   *     gone over plain {@code http://} to a host that is not loopback
+   * @throws IOException if the request failed, the call was canceled, the client is closed, or a
+   *     token would have gone over plain {@code http://} to a host that is not loopback
    */
   @Override
   public Response intercept(Chain chain) throws IOException {
@@ -104,8 +110,10 @@ public final class BearerTokenInterceptor implements Interceptor {
       return chain.proceed(request);
     }
     if (!url.isHttps() && !allowInsecureHttp && !Loopback.isLoopback(url.host())) {
-      throw new IOException("Refusing to send a bearer token over http:// to " + url.host()
-          + ": use https://, or build the interceptor with allowInsecureHttp() if this network is trusted.");
+      throw new IOException(
+          "Refusing to send a bearer token over http:// to "
+              + url.host()
+              + ": use https://, or build the interceptor with allowInsecureHttp() if this network is trusted.");
     }
 
     AccessToken token = token();
@@ -114,13 +122,15 @@ public final class BearerTokenInterceptor implements Interceptor {
       return response;
     }
     if (!replayable(request.body())) {
-      LOG.debug("{} answered 401 for the bearer token; the request body is one-shot, so it is not retried",
+      LOG.debug(
+          "{} answered 401 for the bearer token; the request body is one-shot, so it is not retried",
           url.host());
       client.invalidate(token);
       return response;
     }
     response.close();
-    // Drops the token only if it is still the cached one: a burst of 401s for it causes one refresh, not many.
+    // Drops the token only if it is still the cached one: a burst of 401s for it causes one
+    // refresh, not many.
     client.invalidate(token);
     AccessToken fresh = token();
     LOG.debug("{} answered 401 for the bearer token; retrying once with a new token", url.host());
@@ -134,7 +144,10 @@ public final class BearerTokenInterceptor implements Interceptor {
    */
   @Override
   public String toString() {
-    return "BearerTokenInterceptor[hosts=" + hosts + (allowInsecureHttp ? ", allowInsecureHttp" : "") + "]";
+    return "BearerTokenInterceptor[hosts="
+        + hosts
+        + (allowInsecureHttp ? ", allowInsecureHttp" : "")
+        + "]";
   }
 
   private AccessToken token() throws IOException {
@@ -143,7 +156,8 @@ public final class BearerTokenInterceptor implements Interceptor {
     } catch (OAuthException e) {
       throw new TokenUnavailableIOException(e);
     } catch (IllegalStateException e) {
-      // A closed client: fail this call like any I/O failure rather than crash OkHttp's dispatcher thread.
+      // A closed client: fail this call like any I/O failure rather than crash OkHttp's dispatcher
+      // thread.
       throw new IOException("No access token for the request: " + e.getMessage(), e);
     }
   }
@@ -152,7 +166,10 @@ public final class BearerTokenInterceptor implements Interceptor {
     return request.newBuilder().header(AUTHORIZATION, token.authorizationHeader()).build();
   }
 
-  /** Whether the request that got the final response still carried our token (a redirect may have dropped it). */
+  /**
+   * Whether the request that got the final response still carried our token (a redirect may have
+   * dropped it).
+   */
   private static boolean carried(Request sent, AccessToken token) {
     return token.authorizationHeader().equals(sent.header(AUTHORIZATION));
   }
@@ -160,7 +177,6 @@ public final class BearerTokenInterceptor implements Interceptor {
   private static boolean replayable(RequestBody body) {
     return body == null || (!body.isOneShot() && !body.isDuplex());
   }
-
 
   /** Builds a {@link BearerTokenInterceptor}. Not thread-safe. */
   public static final class Builder {
@@ -173,8 +189,9 @@ public final class BearerTokenInterceptor implements Interceptor {
     }
 
     /**
-     * Allows sending the token to {@code host}: an exact host name or IP address, compared case-insensitively,
-     * on any port. Subdomains are not included: allow each host the token is meant for.
+     * Allows sending the token to {@code host}: an exact host name or IP address, compared
+     * case-insensitively, on any port. Subdomains are not included: allow each host the token is
+     * meant for.
      *
      * @param host for example {@code "api.example.com"}; no scheme, port or path
      * @return this builder
@@ -189,7 +206,9 @@ public final class BearerTokenInterceptor implements Interceptor {
         canonical = new HttpUrl.Builder().scheme("https").host(host.trim()).build().host();
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
-            "not a host name: \"" + host + "\" (expected something like \"api.example.com\", without scheme,"
+            "not a host name: \""
+                + host
+                + "\" (expected something like \"api.example.com\", without scheme,"
                 + " port or path)",
             e);
       }
@@ -198,9 +217,9 @@ public final class BearerTokenInterceptor implements Interceptor {
     }
 
     /**
-     * Allows sending the token over plain {@code http://} to allowed hosts that are not loopback. Default off: the
-     * token would cross the network in clear text, so such requests fail instead. Loopback hosts are always
-     * allowed.
+     * Allows sending the token over plain {@code http://} to allowed hosts that are not loopback.
+     * Default off: the token would cross the network in clear text, so such requests fail instead.
+     * Loopback hosts are always allowed.
      *
      * @return this builder
      */

@@ -6,8 +6,9 @@ import java.util.stream.Collectors;
 import org.slf4j.event.Level;
 
 /**
- * Records the SLF4J events logged while it is open, from every thread and logger, at every level (the test binding
- * {@link CapturingLogsProvider} enables all of them). Open one per test in try-with-resources:
+ * Records the SLF4J events logged while it is open, from every thread and logger, at every level
+ * (the test binding {@link CapturingLogsProvider} enables all of them). Open one per test in
+ * try-with-resources:
  *
  * <pre>{@code
  * try (CapturingLogs logs = CapturingLogs.start()) {
@@ -16,12 +17,14 @@ import org.slf4j.event.Level;
  * }
  * }</pre>
  *
- * Events logged by a client of an earlier test that is still running are recorded too: close clients at the end of
- * each test, or filter with {@link #messages(Level, String)}. Public for the other modules' tests, which get it
- * from this module's test-jar.
+ * Events logged by a client of an earlier test that is still running are recorded too: close
+ * clients at the end of each test, or filter with {@link #messages(Level, String)}. Public for the
+ * other modules' tests, which get it from this module's test-jar.
  */
-// "exports": as for CapturingLogsProvider, the test classes are compiled into the SDK's module, where a public class
-// showing SLF4J's Level would need "requires transitive org.slf4j"; other modules' tests use it from the class path.
+// "exports": as for CapturingLogsProvider, the test classes are compiled into the SDK's module,
+// where a public class
+// showing SLF4J's Level would need "requires transitive org.slf4j"; other modules' tests use it
+// from the class path.
 @SuppressWarnings("exports")
 public final class CapturingLogs implements AutoCloseable {
   private static final List<CapturingLogs> OPEN = new CopyOnWriteArrayList<>();
@@ -86,7 +89,10 @@ public final class CapturingLogs implements AutoCloseable {
     OPEN.remove(this);
   }
 
-  /** One logging call: level, logger name, message with its arguments filled in, throwable or null, thread. */
+  /**
+   * One logging call: level, logger name, message with its arguments filled in, throwable or null,
+   * thread.
+   */
   public record Event(Level level, String logger, String message, Throwable thrown, String thread) {
     @Override
     public String toString() {

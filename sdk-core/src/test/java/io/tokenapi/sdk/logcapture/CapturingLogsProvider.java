@@ -15,12 +15,15 @@ import org.slf4j.spi.MDCAdapter;
 import org.slf4j.spi.SLF4JServiceProvider;
 
 /**
- * The SLF4J binding of sdk-core's tests, registered in {@code META-INF/services}: every logger is enabled at every
- * level and hands its events to the open {@link CapturingLogs}. Nothing is printed. Public only because
- * {@link java.util.ServiceLoader} needs it to be; tests use {@link CapturingLogs}.
+ * The SLF4J binding of sdk-core's tests, registered in {@code META-INF/services}: every logger is
+ * enabled at every level and hands its events to the open {@link CapturingLogs}. Nothing is
+ * printed. Public only because {@link java.util.ServiceLoader} needs it to be; tests use {@link
+ * CapturingLogs}.
  */
-// "exports": the test classes are compiled into the SDK's module, where a public class showing SLF4J types would
-// need "requires transitive org.slf4j"; this one is only ever loaded from the class path by ServiceLoader.
+// "exports": the test classes are compiled into the SDK's module, where a public class showing
+// SLF4J types would
+// need "requires transitive org.slf4j"; this one is only ever loaded from the class path by
+// ServiceLoader.
 @SuppressWarnings("exports")
 public final class CapturingLogsProvider implements SLF4JServiceProvider {
   private final ILoggerFactory loggers = new Loggers();
@@ -77,10 +80,11 @@ public final class CapturingLogsProvider implements SLF4JServiceProvider {
     @Override
     protected void handleNormalizedLoggingCall(
         Level level, Marker marker, String pattern, Object[] arguments, Throwable throwable) {
-      Throwable thrown = throwable != null ? throwable : MessageFormatter.getThrowableCandidate(arguments);
+      Throwable thrown =
+          throwable != null ? throwable : MessageFormatter.getThrowableCandidate(arguments);
       String message = MessageFormatter.basicArrayFormat(pattern, arguments);
-      CapturingLogs.record(new CapturingLogs.Event(
-          level, name, message, thrown, Thread.currentThread().getName()));
+      CapturingLogs.record(
+          new CapturingLogs.Event(level, name, message, thrown, Thread.currentThread().getName()));
     }
 
     @Override

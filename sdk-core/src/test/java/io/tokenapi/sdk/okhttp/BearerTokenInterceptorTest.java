@@ -37,9 +37,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The interceptor against real loopback HTTP: a token server, an allowed resource host ({@code localhost}) and
- * another host ({@code 127.0.0.1}). Both resource servers listen on 127.0.0.1; the test's DNS sends every name
- * there, so the host names differ while the sockets stay on loopback.
+ * The interceptor against real loopback HTTP: a token server, an allowed resource host ({@code
+ * localhost}) and another host ({@code 127.0.0.1}). Both resource servers listen on 127.0.0.1; the
+ * test's DNS sends every name there, so the host names differ while the sockets stay on loopback.
  */
 class BearerTokenInterceptorTest {
   private static final String ALLOWED = "localhost";
@@ -56,25 +56,30 @@ class BearerTokenInterceptorTest {
   @BeforeEach
   void start() throws IOException {
     InetAddress loopback = InetAddress.getByName("127.0.0.1");
-    tokenServer.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest request) {
-        int n = tokensIssued.incrementAndGet();
-        return new MockResponse.Builder()
-            .addHeader("Content-Type", "application/json")
-            .body("{\"access_token\":\"token-" + n + "\",\"token_type\":\"Bearer\",\"expires_in\":3600}")
-            .build();
-      }
-    });
+    tokenServer.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            int n = tokensIssued.incrementAndGet();
+            return new MockResponse.Builder()
+                .addHeader("Content-Type", "application/json")
+                .body(
+                    "{\"access_token\":\"token-"
+                        + n
+                        + "\",\"token_type\":\"Bearer\",\"expires_in\":3600}")
+                .build();
+          }
+        });
     tokenServer.start(loopback, 0);
     api.start(loopback, 0);
     other.start(loopback, 0);
-    client = OAuthClient.builder()
-        .baseUrl(tokenServer.url("/").newBuilder().host(OTHER).build())
-        .clientId("id")
-        .clientSecret("secret")
-        .retryPolicy(RetryPolicy.none())
-        .build();
+    client =
+        OAuthClient.builder()
+            .baseUrl(tokenServer.url("/").newBuilder().host(OTHER).build())
+            .clientId("id")
+            .clientSecret("secret")
+            .retryPolicy(RetryPolicy.none())
+            .build();
     http = httpWith(BearerTokenInterceptor.builder(client).allowHost(ALLOWED).build());
   }
 
@@ -104,12 +109,13 @@ class BearerTokenInterceptorTest {
   }
 
   private static void answer(MockWebServer server, Function<RecordedRequest, MockResponse> answer) {
-    server.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest request) {
-        return answer.apply(request);
-      }
-    });
+    server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            return answer.apply(request);
+          }
+        });
   }
 
   private static MockResponse status(int code, String body) {
@@ -162,7 +168,11 @@ class BearerTokenInterceptorTest {
 
   @Test
   void crossHostRedirect_doesNotCarryTheTokenToTheOtherHost() throws Exception {
-    api.enqueue(new MockResponse.Builder().code(302).addHeader("Location", otherUrl("/landing").toString()).build());
+    api.enqueue(
+        new MockResponse.Builder()
+            .code(302)
+            .addHeader("Location", otherUrl("/landing").toString())
+            .build());
     other.enqueue(status(200, "landed"));
 
     try (Response response = get(apiUrl("/redirect-me"))) {
@@ -178,7 +188,11 @@ class BearerTokenInterceptorTest {
 
   @Test
   void crossHostRedirect_whenTheOtherHostAnswers401_isNotTakenAsTokenRejection() throws Exception {
-    api.enqueue(new MockResponse.Builder().code(302).addHeader("Location", otherUrl("/login").toString()).build());
+    api.enqueue(
+        new MockResponse.Builder()
+            .code(302)
+            .addHeader("Location", otherUrl("/login").toString())
+            .build());
     other.enqueue(status(401, "who are you"));
 
     try (Response response = get(apiUrl("/redirect-me"))) {
@@ -209,7 +223,11 @@ class BearerTokenInterceptorTest {
   void callersOwnAuthorizationHeader_isKept_andNoTokenIsFetched() throws Exception {
     api.enqueue(status(200, "ok"));
 
-    Request request = new Request.Builder().url(apiUrl("/basic")).header("Authorization", "Basic dXNlcjpwdw==").build();
+    Request request =
+        new Request.Builder()
+            .url(apiUrl("/basic"))
+            .header("Authorization", "Basic dXNlcjpwdw==")
+            .build();
     try (Response response = http.newCall(request).execute()) {
       assertThat(response.code()).isEqualTo(200);
     }
@@ -223,7 +241,11 @@ class BearerTokenInterceptorTest {
     client.getToken(); // token-1 is cached; the API only accepts token-2
     answer(api, r -> requireToken(r, "token-2"));
 
-    Request post = new Request.Builder().url(apiUrl("/payments")).post(RequestBody.create("{\"amount\":1}", TEXT)).build();
+    Request post =
+        new Request.Builder()
+            .url(apiUrl("/payments"))
+            .post(RequestBody.create("{\"amount\":1}", TEXT))
+            .build();
     try (Response response = http.newCall(post).execute()) {
       assertThat(response.code()).isEqualTo(200);
     }
@@ -240,7 +262,14 @@ class BearerTokenInterceptorTest {
 
   @Test
   void second401_isReturnedToTheCallerUntouched() throws Exception {
-    answer(api, r -> new MockResponse.Builder().code(401).addHeader("WWW-Authenticate", "Bearer").body("still no").build());
+    answer(
+        api,
+        r ->
+            new MockResponse.Builder()
+                .code(401)
+                .addHeader("WWW-Authenticate", "Bearer")
+                .body("still no")
+                .build());
 
     try (Response response = get(apiUrl("/accounts"))) {
       assertThat(response.code()).isEqualTo(401);
@@ -257,32 +286,36 @@ class BearerTokenInterceptorTest {
   @Test
   void oneShotBody_on401_isNotRetried_butTheTokenIsInvalidated() throws Exception {
     answer(api, r -> requireToken(r, "token-2"));
-    RequestBody oneShot = new RequestBody() {
-      @Override
-      public MediaType contentType() {
-        return TEXT;
-      }
+    RequestBody oneShot =
+        new RequestBody() {
+          @Override
+          public MediaType contentType() {
+            return TEXT;
+          }
 
-      @Override
-      public void writeTo(BufferedSink sink) throws IOException {
-        sink.writeUtf8("streamed once");
-      }
+          @Override
+          public void writeTo(BufferedSink sink) throws IOException {
+            sink.writeUtf8("streamed once");
+          }
 
-      @Override
-      public boolean isOneShot() {
-        return true;
-      }
-    };
+          @Override
+          public boolean isOneShot() {
+            return true;
+          }
+        };
 
-    try (Response response = http.newCall(new Request.Builder().url(apiUrl("/upload")).post(oneShot).build())
-        .execute()) {
+    try (Response response =
+        http.newCall(new Request.Builder().url(apiUrl("/upload")).post(oneShot).build())
+            .execute()) {
       assertThat(response.code()).isEqualTo(401);
       assertThat(response.body().string()).isEqualTo("token rejected");
     }
 
     assertThat(api.getRequestCount()).isEqualTo(1);
     assertThat(tokensIssued).hasValue(1);
-    assertThat(client.getToken().value()).as("the rejected token is no longer served").isEqualTo("token-2");
+    assertThat(client.getToken().value())
+        .as("the rejected token is no longer served")
+        .isEqualTo("token-2");
   }
 
   @Test
@@ -290,28 +323,33 @@ class BearerTokenInterceptorTest {
     int threads = 20;
     client.getToken(); // every thread starts with the cached token-1
     CountDownLatch allRejectedRequestsArrived = new CountDownLatch(threads);
-    answer(api, r -> {
-      if ("Bearer token-1".equals(authorization(r))) {
-        // Hold each 401 until all threads have sent token-1, so the 401s really arrive together.
-        allRejectedRequestsArrived.countDown();
-        try {
-          allRejectedRequestsArrived.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      return requireToken(r, "token-2");
-    });
+    answer(
+        api,
+        r -> {
+          if ("Bearer token-1".equals(authorization(r))) {
+            // Hold each 401 until all threads have sent token-1, so the 401s really arrive
+            // together.
+            allRejectedRequestsArrived.countDown();
+            try {
+              allRejectedRequestsArrived.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          return requireToken(r, "token-2");
+        });
 
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       List<Future<Integer>> codes = new ArrayList<>();
       for (int i = 0; i < threads; i++) {
-        codes.add(pool.submit(() -> {
-          try (Response response = get(apiUrl("/accounts"))) {
-            return response.code();
-          }
-        }));
+        codes.add(
+            pool.submit(
+                () -> {
+                  try (Response response = get(apiUrl("/accounts"))) {
+                    return response.code();
+                  }
+                }));
       }
       for (Future<Integer> code : codes) {
         assertThat(code.get(20, TimeUnit.SECONDS)).isEqualTo(200);
@@ -327,14 +365,18 @@ class BearerTokenInterceptorTest {
 
   @Test
   void tokenFailure_failsTheCallWithTokenUnavailableIOException_andSendsNothing() throws Exception {
-    answer(tokenServer, r -> new MockResponse.Builder()
-        .code(503)
-        .addHeader("Retry-After", "3600")
-        .addHeader("Content-Type", "application/json")
-        .body("{\"errorId\":\"e-1\",\"code\":\"CLOSED\",\"text\":\"non-working hours\"}")
-        .build());
+    answer(
+        tokenServer,
+        r ->
+            new MockResponse.Builder()
+                .code(503)
+                .addHeader("Retry-After", "3600")
+                .addHeader("Content-Type", "application/json")
+                .body("{\"errorId\":\"e-1\",\"code\":\"CLOSED\",\"text\":\"non-working hours\"}")
+                .build());
 
-    TokenUnavailableIOException e = catchThrowableOfType(TokenUnavailableIOException.class, () -> get(apiUrl("/x")));
+    TokenUnavailableIOException e =
+        catchThrowableOfType(TokenUnavailableIOException.class, () -> get(apiUrl("/x")));
 
     assertThat(e).isNotNull();
     assertThat(e.getCause()).isInstanceOf(ServiceUnavailableException.class);
@@ -344,21 +386,26 @@ class BearerTokenInterceptorTest {
 
   @Test
   void tokenFailure_onAnAsyncCall_reachesOnFailure() throws Exception {
-    answer(tokenServer, r -> status(409, "{\"errorId\":\"e-2\",\"code\":\"CONFLICT\",\"text\":\"busy\"}"));
+    answer(
+        tokenServer,
+        r -> status(409, "{\"errorId\":\"e-2\",\"code\":\"CONFLICT\",\"text\":\"busy\"}"));
     CompletableFuture<IOException> failure = new CompletableFuture<>();
 
-    http.newCall(new Request.Builder().url(apiUrl("/x")).build()).enqueue(new Callback() {
-      @Override
-      public void onFailure(Call call, IOException e) {
-        failure.complete(e);
-      }
+    http.newCall(new Request.Builder().url(apiUrl("/x")).build())
+        .enqueue(
+            new Callback() {
+              @Override
+              public void onFailure(Call call, IOException e) {
+                failure.complete(e);
+              }
 
-      @Override
-      public void onResponse(Call call, Response response) {
-        response.close();
-        failure.completeExceptionally(new AssertionError("expected a failure, got " + response.code()));
-      }
-    });
+              @Override
+              public void onResponse(Call call, Response response) {
+                response.close();
+                failure.completeExceptionally(
+                    new AssertionError("expected a failure, got " + response.code()));
+              }
+            });
 
     assertThat(failure.get(5, TimeUnit.SECONDS)).isInstanceOf(TokenUnavailableIOException.class);
     assertThat(api.getRequestCount()).isZero();
@@ -367,7 +414,8 @@ class BearerTokenInterceptorTest {
   @Test
   void plainHttpToANonLoopbackHost_isRefusedUnlessAllowed() throws Exception {
     HttpUrl insecure = api.url("/x").newBuilder().host("api.test").build();
-    OkHttpClient strict = httpWith(BearerTokenInterceptor.builder(client).allowHost("api.test").build());
+    OkHttpClient strict =
+        httpWith(BearerTokenInterceptor.builder(client).allowHost("api.test").build());
 
     assertThatThrownBy(() -> strict.newCall(new Request.Builder().url(insecure).build()).execute())
         .isInstanceOf(IOException.class)
@@ -377,8 +425,13 @@ class BearerTokenInterceptorTest {
 
     api.enqueue(status(200, "ok"));
     OkHttpClient lenient =
-        httpWith(BearerTokenInterceptor.builder(client).allowHost("api.test").allowInsecureHttp().build());
-    try (Response response = lenient.newCall(new Request.Builder().url(insecure).build()).execute()) {
+        httpWith(
+            BearerTokenInterceptor.builder(client)
+                .allowHost("api.test")
+                .allowInsecureHttp()
+                .build());
+    try (Response response =
+        lenient.newCall(new Request.Builder().url(insecure).build()).execute()) {
       assertThat(response.code()).isEqualTo(200);
     }
     assertThat(authorization(take(api))).isEqualTo("Bearer token-1");
@@ -386,14 +439,17 @@ class BearerTokenInterceptorTest {
 
   @Test
   void builder_canonicalizesHosts_andRejectsWhatIsNotAHost() {
-    BearerTokenInterceptor interceptor = BearerTokenInterceptor.builder(client).allowHost(" API.Example.COM ").build();
+    BearerTokenInterceptor interceptor =
+        BearerTokenInterceptor.builder(client).allowHost(" API.Example.COM ").build();
     assertThat(interceptor.allowedHosts()).containsExactly("api.example.com");
     assertThat(interceptor.toString()).isEqualTo("BearerTokenInterceptor[hosts=[api.example.com]]");
 
-    assertThatThrownBy(() -> BearerTokenInterceptor.builder(client).allowHost("api.example.com:8443"))
+    assertThatThrownBy(
+            () -> BearerTokenInterceptor.builder(client).allowHost("api.example.com:8443"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("without scheme, port or path");
-    assertThatThrownBy(() -> BearerTokenInterceptor.builder(client).allowHost("https://api.example.com"))
+    assertThatThrownBy(
+            () -> BearerTokenInterceptor.builder(client).allowHost("https://api.example.com"))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> BearerTokenInterceptor.builder(client).allowHost(null))
         .isInstanceOf(IllegalArgumentException.class)

@@ -16,8 +16,9 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.SetParams;
 
 /**
- * A {@link TokenStore} on Redis, through Jedis: a fleet of services with the same client id shares one token and
- * makes one token request per token lifetime. Token values are encrypted at rest with the application's AES key.
+ * A {@link TokenStore} on Redis, through Jedis: a fleet of services with the same client id shares
+ * one token and makes one token request per token lifetime. Token values are encrypted at rest with
+ * the application's AES key.
  *
  * <pre>{@code
  * RedisClient redis = RedisClient.builder()
@@ -36,29 +37,36 @@ import redis.clients.jedis.params.SetParams;
  *     .build();
  * }</pre>
  *
- * <p>Use short connect and socket timeouts (a few hundred milliseconds) on the Jedis client: when Redis is down or
- * slow, each store call fails after that timeout and the {@code OAuthClient} fetches on its own with a WARN, so the
- * timeout is what a token caller waits for a sick Redis at most per store call.
+ * <p>Use short connect and socket timeouts (a few hundred milliseconds) on the Jedis client: when
+ * Redis is down or slow, each store call fails after that timeout and the {@code OAuthClient}
+ * fetches on its own with a WARN, so the timeout is what a token caller waits for a sick Redis at
+ * most per store call.
  *
- * <p>Layout in Redis, for a store key {@code K} chosen by the client ({@code tokenapi:token:} and a hash of token URL,
- * client id and scope; never the secret):
+ * <p>Layout in Redis, for a store key {@code K} chosen by the client ({@code tokenapi:token:} and a
+ * hash of token URL, client id and scope; never the secret):
+ *
  * <ul>
- *   <li>{@code K}: the token, as {@code base64(1 || IV || AES-GCM ciphertext and tag)}, with the Redis key name as
- *       additional authenticated data; it expires ({@code PX}) when the token does.
- *   <li>{@code K:lock}: the refresh lock, {@code SET NX PX ttl} with a random owner id, released by a Lua script only
- *       by its owner.
+ *   <li>{@code K}: the token, as {@code base64(1 || IV || AES-GCM ciphertext and tag)}, with the
+ *       Redis key name as additional authenticated data; it expires ({@code PX}) when the token
+ *       does.
+ *   <li>{@code K:lock}: the refresh lock, {@code SET NX PX ttl} with a random owner id, released by
+ *       a Lua script only by its owner.
  * </ul>
- * An entry that does not decrypt (another key, tampered with, moved to another key name) or does not parse is
- * treated as absent: the client fetches a new token and overwrites it.
  *
- * <p>Thread-safe when the Jedis client is (a pooled {@code RedisClient} or any other {@link UnifiedJedis} is). The
- * store does not own the Jedis client: close it yourself when the application stops. Redis errors
- * ({@code JedisException}s) pass through to the {@code OAuthClient}, which degrades to local fetching.
+ * An entry that does not decrypt (another key, tampered with, moved to another key name) or does
+ * not parse is treated as absent: the client fetches a new token and overwrites it.
+ *
+ * <p>Thread-safe when the Jedis client is (a pooled {@code RedisClient} or any other {@link
+ * UnifiedJedis} is). The store does not own the Jedis client: close it yourself when the
+ * application stops. Redis errors ({@code JedisException}s) pass through to the {@code
+ * OAuthClient}, which degrades to local fetching.
  */
 public final class RedisTokenStore implements TokenStore {
   private static final Logger LOG = LoggerFactory.getLogger(RedisTokenStore.class);
+
   /** Suffix of the refresh lock's key name: {@value}. */
   public static final String LOCK_SUFFIX = ":lock";
+
   private static final String RELEASE_SCRIPT =
       "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
@@ -75,8 +83,8 @@ public final class RedisTokenStore implements TokenStore {
   }
 
   /**
-   * A builder for a store on {@code redis}, for example a pooled {@code redis.clients.jedis.RedisClient} with short
-   * timeouts. An encryption key is required.
+   * A builder for a store on {@code redis}, for example a pooled {@code
+   * redis.clients.jedis.RedisClient} with short timeouts. An encryption key is required.
    *
    * @param redis the Jedis client; the store uses it and never closes it
    * @return a new builder
@@ -90,8 +98,8 @@ public final class RedisTokenStore implements TokenStore {
   }
 
   /**
-   * The token stored under {@code key}, decrypted. An entry that does not decrypt or parse, or whose token has
-   * expired, is reported as empty (logged at DEBUG without its content).
+   * The token stored under {@code key}, decrypted. An entry that does not decrypt or parse, or
+   * whose token has expired, is reported as empty (logged at DEBUG without its content).
    *
    * @param key the client's store key
    * @return the token, or empty
@@ -108,7 +116,10 @@ public final class RedisTokenStore implements TokenStore {
       token = TokenCodec.decode(cipher.open(key, sealed));
     } catch (GeneralSecurityException | IOException e) {
       // The reason only: never the entry, which may hold a token encrypted under another key.
-      LOG.debug("Token store entry {} is unreadable ({}); treating it as absent", key, e.getClass().getSimpleName());
+      LOG.debug(
+          "Token store entry {} is unreadable ({}); treating it as absent",
+          key,
+          e.getClass().getSimpleName());
       return Optional.empty();
     }
     if (!token.expiresAt().isAfter(clock.instant())) {
@@ -118,8 +129,8 @@ public final class RedisTokenStore implements TokenStore {
   }
 
   /**
-   * Encrypts and stores {@code token} under {@code key} until it expires ({@code SET key value PX millis}); a token
-   * that has already expired is not stored.
+   * Encrypts and stores {@code token} under {@code key} until it expires ({@code SET key value PX
+   * millis}); a token that has already expired is not stored.
    *
    * @param key the client's store key
    * @param token the token
@@ -145,13 +156,15 @@ public final class RedisTokenStore implements TokenStore {
   @Override
   public Optional<String> tryLock(String key, Duration ttl) {
     String owner = UUID.randomUUID().toString();
-    String reply = redis.set(key + LOCK_SUFFIX, owner, SetParams.setParams().nx().px(Math.max(1, ttl.toMillis())));
+    String reply =
+        redis.set(
+            key + LOCK_SUFFIX, owner, SetParams.setParams().nx().px(Math.max(1, ttl.toMillis())));
     return "OK".equals(reply) ? Optional.of(owner) : Optional.empty();
   }
 
   /**
-   * Deletes the refresh lock {@code key + ":lock"} if {@code owner} still holds it, atomically in a Lua script; a lock
-   * that expired and was taken by another owner is left alone.
+   * Deletes the refresh lock {@code key + ":lock"} if {@code owner} still holds it, atomically in a
+   * Lua script; a lock that expired and was taken by another owner is left alone.
    *
    * @param key the client's store key
    * @param owner the owner id {@link #tryLock} returned
@@ -163,15 +176,18 @@ public final class RedisTokenStore implements TokenStore {
   }
 
   /**
-   * Describes the store without key material or tokens, for example
-   * {@code RedisTokenStore[redis=RedisClient, encryption=AES-256-GCM]}.
+   * Describes the store without key material or tokens, for example {@code
+   * RedisTokenStore[redis=RedisClient, encryption=AES-256-GCM]}.
    *
    * @return a description that is safe to log
    */
   @Override
   public String toString() {
-    return "RedisTokenStore[redis=" + redis.getClass().getSimpleName() + ", encryption="
-        + (keyBits > 0 ? "AES-" + keyBits + "-GCM" : "AES-GCM") + "]";
+    return "RedisTokenStore[redis="
+        + redis.getClass().getSimpleName()
+        + ", encryption="
+        + (keyBits > 0 ? "AES-" + keyBits + "-GCM" : "AES-GCM")
+        + "]";
   }
 
   /** Builds a {@link RedisTokenStore}; {@link #encryptionKey} is required. */
@@ -186,14 +202,15 @@ public final class RedisTokenStore implements TokenStore {
     }
 
     /**
-     * The AES key that encrypts token values at rest (AES-GCM). Required. Every instance of the fleet needs the same
-     * key, so take it from the application's secret store, for example
-     * {@code new SecretKeySpec(Base64.getDecoder().decode(secret), "AES")} with a 32-byte secret. Entries written
-     * under another key read as absent, so rotating the key costs one token request.
+     * The AES key that encrypts token values at rest (AES-GCM). Required. Every instance of the
+     * fleet needs the same key, so take it from the application's secret store, for example {@code
+     * new SecretKeySpec(Base64.getDecoder().decode(secret), "AES")} with a 32-byte secret. Entries
+     * written under another key read as absent, so rotating the key costs one token request.
      *
      * @param key an AES key of 128, 192 or 256 bits (algorithm {@code "AES"})
      * @return this builder
-     * @throws IllegalArgumentException if {@code key} is null, not an AES key, or not 16, 24 or 32 bytes long
+     * @throws IllegalArgumentException if {@code key} is null, not an AES key, or not 16, 24 or 32
+     *     bytes long
      */
     public Builder encryptionKey(SecretKey key) {
       if (key == null) {
@@ -201,10 +218,13 @@ public final class RedisTokenStore implements TokenStore {
       }
       if (!"AES".equalsIgnoreCase(key.getAlgorithm())) {
         throw new IllegalArgumentException(
-            "encryptionKey must be an AES key, not " + key.getAlgorithm() + ": the store encrypts with AES-GCM");
+            "encryptionKey must be an AES key, not "
+                + key.getAlgorithm()
+                + ": the store encrypts with AES-GCM");
       }
       byte[] encoded = key.getEncoded();
-      // A key from a hardware module may not export its bytes: then build() checks it with a trial encryption.
+      // A key from a hardware module may not export its bytes: then build() checks it with a trial
+      // encryption.
       int bits = encoded == null ? 0 : encoded.length * 8;
       if (encoded != null && bits != 128 && bits != 192 && bits != 256) {
         throw new IllegalArgumentException(
@@ -216,8 +236,8 @@ public final class RedisTokenStore implements TokenStore {
     }
 
     /**
-     * The clock that decides whether a token has expired and how long to keep it in Redis. Default: the system UTC
-     * clock. The lock's time to live is measured by Redis.
+     * The clock that decides whether a token has expired and how long to keep it in Redis. Default:
+     * the system UTC clock. The lock's time to live is measured by Redis.
      *
      * @param clock the clock
      * @return this builder
@@ -235,7 +255,8 @@ public final class RedisTokenStore implements TokenStore {
      * Builds the store.
      *
      * @return the store
-     * @throws IllegalStateException if no encryption key was set, or the key cannot encrypt with AES-GCM in this JVM
+     * @throws IllegalStateException if no encryption key was set, or the key cannot encrypt with
+     *     AES-GCM in this JVM
      */
     public RedisTokenStore build() {
       if (encryptionKey == null) {
@@ -247,7 +268,10 @@ public final class RedisTokenStore implements TokenStore {
         trial.open("check", trial.seal("check", new byte[] {1}));
       } catch (GeneralSecurityException | IllegalStateException e) {
         throw new IllegalStateException(
-            "encryptionKey cannot be used for AES-GCM in this JVM (" + e.getClass().getSimpleName() + ")", e);
+            "encryptionKey cannot be used for AES-GCM in this JVM ("
+                + e.getClass().getSimpleName()
+                + ")",
+            e);
       }
       return new RedisTokenStore(this);
     }

@@ -11,10 +11,10 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 
 /**
- * AES-GCM for store entries: a random 12-byte IV per write, a 128-bit tag, and the Redis key name as additional
- * authenticated data, so a ciphertext copied under another key does not decrypt. The sealed form is
- * {@code base64(version || iv || ciphertext+tag)}: printable in {@code redis-cli}, and the version byte leaves room for
- * another format later.
+ * AES-GCM for store entries: a random 12-byte IV per write, a 128-bit tag, and the Redis key name
+ * as additional authenticated data, so a ciphertext copied under another key does not decrypt. The
+ * sealed form is {@code base64(version || iv || ciphertext+tag)}: printable in {@code redis-cli},
+ * and the version byte leaves room for another format later.
  */
 final class TokenCipher {
   private static final String TRANSFORMATION = "AES/GCM/NoPadding";
@@ -42,16 +42,18 @@ final class TokenCipher {
       out.put(VERSION).put(iv).put(sealed);
       return Base64.getEncoder().encodeToString(out.array());
     } catch (GeneralSecurityException e) {
-      // Checked at build() with a trial seal: reaching this means the JCE provider changed under us.
-      throw new IllegalStateException("AES-GCM encryption failed (" + e.getClass().getSimpleName() + ")", e);
+      // Checked at build() with a trial seal: reaching this means the JCE provider changed under
+      // us.
+      throw new IllegalStateException(
+          "AES-GCM encryption failed (" + e.getClass().getSimpleName() + ")", e);
     }
   }
 
   /**
    * The plaintext of {@code sealed}.
    *
-   * @throws GeneralSecurityException when the entry is not ours: bad encoding, unknown version, wrong key, tampered
-   *     with, or stored under another key name
+   * @throws GeneralSecurityException when the entry is not ours: bad encoding, unknown version,
+   *     wrong key, tampered with, or stored under another key name
    */
   byte[] open(String keyName, String sealed) throws GeneralSecurityException {
     byte[] bytes;
@@ -67,7 +69,10 @@ final class TokenCipher {
       throw new GeneralSecurityException("unknown entry version " + bytes[0]);
     }
     Cipher cipher = Cipher.getInstance(TRANSFORMATION);
-    cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, Arrays.copyOfRange(bytes, 1, 1 + IV_BYTES)));
+    cipher.init(
+        Cipher.DECRYPT_MODE,
+        key,
+        new GCMParameterSpec(TAG_BITS, Arrays.copyOfRange(bytes, 1, 1 + IV_BYTES)));
     cipher.updateAAD(keyName.getBytes(StandardCharsets.UTF_8));
     return cipher.doFinal(bytes, 1 + IV_BYTES, bytes.length - 1 - IV_BYTES);
   }

@@ -14,16 +14,19 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A token as the small JSON document that is encrypted into the store:
- * {@code {"value","tokenType","expiresAt" (epoch ms),"scope","additionalFields"}}.
+ * A token as the small JSON document that is encrypted into the store: {@code
+ * {"value","tokenType","expiresAt" (epoch ms),"scope","additionalFields"}}.
  */
 final class TokenCodec {
-  private static final TypeReference<LinkedHashMap<String, Object>> PLAIN_MAP = new TypeReference<>() {};
-  // Floats as BigDecimal, as the core parses token responses, so additional fields survive the round trip as-is.
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .build();
+  private static final TypeReference<LinkedHashMap<String, Object>> PLAIN_MAP =
+      new TypeReference<>() {};
+  // Floats as BigDecimal, as the core parses token responses, so additional fields survive the
+  // round trip as-is.
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
 
   private TokenCodec() {}
 
@@ -40,7 +43,8 @@ final class TokenCodec {
       return MAPPER.writeValueAsBytes(json);
     } catch (JsonProcessingException e) {
       // Additional fields are plain Java values parsed from JSON, so they always serialize.
-      throw new IllegalStateException("token could not be serialized (" + e.getClass().getSimpleName() + ")", e);
+      throw new IllegalStateException(
+          "token could not be serialized (" + e.getClass().getSimpleName() + ")", e);
     }
   }
 
@@ -51,14 +55,16 @@ final class TokenCodec {
    */
   static AccessToken decode(byte[] json) throws IOException {
     JsonNode node = MAPPER.readTree(json);
-    if (node == null || !node.isObject()
+    if (node == null
+        || !node.isObject()
         || !node.path("value").isTextual()
         || !node.path("expiresAt").canConvertToExactIntegral()) {
       throw new IOException("not a stored token document");
     }
-    Map<String, Object> additional = node.path("additionalFields").isObject()
-        ? MAPPER.convertValue(node.get("additionalFields"), PLAIN_MAP)
-        : null;
+    Map<String, Object> additional =
+        node.path("additionalFields").isObject()
+            ? MAPPER.convertValue(node.get("additionalFields"), PLAIN_MAP)
+            : null;
     try {
       return new AccessToken(
           node.get("value").textValue(),

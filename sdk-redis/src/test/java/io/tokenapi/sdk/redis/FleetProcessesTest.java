@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.RedisClient;
 
 /**
- * A fleet of separate JVMs sharing tokens through a real Redis: each worker JVM has its own {@link OAuthClient},
- * {@link RedisTokenStore} and Jedis pool, as the instances of a service do.
+ * A fleet of separate JVMs sharing tokens through a real Redis: each worker JVM has its own {@link
+ * OAuthClient}, {@link RedisTokenStore} and Jedis pool, as the instances of a service do.
  */
 class FleetProcessesTest {
   private static RedisServer redisServer;
@@ -80,9 +80,13 @@ class FleetProcessesTest {
       }
     }
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-    System.out.printf("fleet cold start: 4 JVMs x 16 threads, %d getToken() results, %d distinct, %d token request(s),"
-        + " %d ms from go to the last exit (the JVMs took %d ms to start)%n", everyToken.size(),
-        new LinkedHashSet<>(everyToken).size(), tokens.requestCount(), millis,
+    System.out.printf(
+        "fleet cold start: 4 JVMs x 16 threads, %d getToken() results, %d distinct, %d token request(s),"
+            + " %d ms from go to the last exit (the JVMs took %d ms to start)%n",
+        everyToken.size(),
+        new LinkedHashSet<>(everyToken).size(),
+        tokens.requestCount(),
+        millis,
         TimeUnit.NANOSECONDS.toMillis(started - launched));
 
     assertThat(tokens.requestCount()).isEqualTo(1);
@@ -117,13 +121,21 @@ class FleetProcessesTest {
       }
     }
     long perInstanceWithoutSharing = runMillis / (lifetimeMillis - refreshAheadMillis) + 1;
-    System.out.printf("fleet rotation: 3 JVMs x 4 threads for %d ms, tokens living %d ms (refreshed %d ms ahead):"
-        + " %d getToken() calls, %d token requests, %d distinct tokens seen; without sharing ~%d%n",
-        runMillis, lifetimeMillis, refreshAheadMillis, calls, tokens.requestCount(), seen.size(),
+    System.out.printf(
+        "fleet rotation: 3 JVMs x 4 threads for %d ms, tokens living %d ms (refreshed %d ms ahead):"
+            + " %d getToken() calls, %d token requests, %d distinct tokens seen; without sharing ~%d%n",
+        runMillis,
+        lifetimeMillis,
+        refreshAheadMillis,
+        calls,
+        tokens.requestCount(),
+        seen.size(),
         3 * perInstanceWithoutSharing);
 
-    // One request per refresh cycle for the whole fleet: at most run / (lifetime - refresh ahead) + the first, where
-    // three instances on their own would make three times that. (A loaded machine slows the first request, so the
+    // One request per refresh cycle for the whole fleet: at most run / (lifetime - refresh ahead) +
+    // the first, where
+    // three instances on their own would make three times that. (A loaded machine slows the first
+    // request, so the
     // lower bound only asks that the tokens rotated.)
     assertThat(tokens.requestCount()).isBetween(2, (int) perInstanceWithoutSharing + 1);
     assertThat(seen).isSubsetOf(tokens.issuedTokens());
@@ -132,13 +144,17 @@ class FleetProcessesTest {
   @Test
   void lockHolderKilled_anotherClientTakesOverAfterTheLockTtl() throws Exception {
     long lockTtlMillis = 1_500;
-    // Two running instances that share fake-token-1; both will want to replace it. The taker is built and warmed up
-    // first, and the holder gets its first token before the test starts, so the times below measure the takeover,
+    // Two running instances that share fake-token-1; both will want to replace it. The taker is
+    // built and warmed up
+    // first, and the holder gets its first token before the test starts, so the times below measure
+    // the takeover,
     // not class loading.
     try (WorkerFleet fleet = new WorkerFleet(dir);
         RedisClient ownRedis = redisServer.client();
-        OAuthClient taker = FleetWorker.client(Map.of(
-            "baseUrl", tokens.baseUrl(), "lockTtlMillis", String.valueOf(lockTtlMillis)), ownRedis)) {
+        OAuthClient taker =
+            FleetWorker.client(
+                Map.of("baseUrl", tokens.baseUrl(), "lockTtlMillis", String.valueOf(lockTtlMillis)),
+                ownRedis)) {
       Map<String, String> options = options(1, 0, lockTtlMillis, fleet);
       options.put("warmUp", "true");
       options.put("refresh", "true");
@@ -148,7 +164,8 @@ class FleetProcessesTest {
       assertThat(taker.getToken().value()).isEqualTo("fake-token-1");
       assertThat(tokens.requestCount()).isEqualTo(1);
 
-      tokens.enqueueDelay(Duration.ofSeconds(20)); // the holder's refresh hangs; closing the server ends the wait
+      tokens.enqueueDelay(
+          Duration.ofSeconds(20)); // the holder's refresh hangs; closing the server ends the wait
       fleet.go();
       tokens.takeRequest(Duration.ofSeconds(30)); // the holder has the lock and waits for its token
       Set<String> locks = redis.keys("tokenapi:token:*:lock");
@@ -161,22 +178,27 @@ class FleetProcessesTest {
       assertThat(holder.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
       AccessToken token = taker.refresh();
       long gotAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - measuredAt);
-      System.out.printf("lock takeover: holder killed with %d ms of its %d ms lock left; the next client got %s"
-          + " %d ms after, %d token requests%n", lockLeftMillis, lockTtlMillis, token.value(), gotAfterMillis,
-          tokens.requestCount());
+      System.out.printf(
+          "lock takeover: holder killed with %d ms of its %d ms lock left; the next client got %s"
+              + " %d ms after, %d token requests%n",
+          lockLeftMillis, lockTtlMillis, token.value(), gotAfterMillis, tokens.requestCount());
 
       assertThat(token.value()).isEqualTo("fake-token-3");
-      // Not before the dead holder's lock expired; then promptly (the bound is loose for a loaded CI machine).
+      // Not before the dead holder's lock expired; then promptly (the bound is loose for a loaded
+      // CI machine).
       assertThat(gotAfterMillis).isBetween(lockLeftMillis - 20, lockLeftMillis + 5_000);
       // It took the lock, so it saved the token for the fleet.
-      String tokenKey = lockKey.substring(0, lockKey.length() - RedisTokenStore.LOCK_SUFFIX.length());
-      RedisTokenStore store = RedisTokenStore.builder(redis).encryptionKey(FleetWorker.fleetKey()).build();
+      String tokenKey =
+          lockKey.substring(0, lockKey.length() - RedisTokenStore.LOCK_SUFFIX.length());
+      RedisTokenStore store =
+          RedisTokenStore.builder(redis).encryptionKey(FleetWorker.fleetKey()).build();
       assertThat(store.load(tokenKey).map(AccessToken::value)).contains("fake-token-3");
       assertThat(tokens.requestCount()).isEqualTo(3);
     }
   }
 
-  private Map<String, String> options(int threads, long runMillis, long lockTtlMillis, WorkerFleet fleet) {
+  private Map<String, String> options(
+      int threads, long runMillis, long lockTtlMillis, WorkerFleet fleet) {
     Map<String, String> options = new java.util.HashMap<>();
     options.put("redisPort", String.valueOf(redisServer.port()));
     options.put("baseUrl", tokens.baseUrl());

@@ -18,16 +18,17 @@ import redis.clients.jedis.RedisClient;
 
 /**
  * One instance of a fleet, run as its own JVM by {@link WorkerFleet}: an {@link OAuthClient} with a
- * {@link RedisTokenStore}, and {@code threads} threads released together when the go file appears. Each thread calls
- * {@code getToken()} ({@code refresh()} with {@code refresh=true}) once ({@code runMillis=0}) or in a loop for
- * {@code runMillis}; with {@code warmUp=true} the worker first gets one token and prints {@code WARM <value>}. Prints
- * {@code READY}, then
- * {@code TOKEN <value>} for each token a thread got (once per distinct value in loop mode), {@code CALLS n},
- * {@code FAILURES n} and {@code DONE}. Token values here are fakes of the test's {@link FakeTokenServer}.
+ * {@link RedisTokenStore}, and {@code threads} threads released together when the go file appears.
+ * Each thread calls {@code getToken()} ({@code refresh()} with {@code refresh=true}) once ({@code
+ * runMillis=0}) or in a loop for {@code runMillis}; with {@code warmUp=true} the worker first gets
+ * one token and prints {@code WARM <value>}. Prints {@code READY}, then {@code TOKEN <value>} for
+ * each token a thread got (once per distinct value in loop mode), {@code CALLS n}, {@code FAILURES
+ * n} and {@code DONE}. Token values here are fakes of the test's {@link FakeTokenServer}.
  */
 final class FleetWorker {
   static final String CLIENT_ID = FakeTokenServer.DEFAULT_CLIENT_ID;
   static final String CLIENT_SECRET = FakeTokenServer.DEFAULT_CLIENT_SECRET;
+
   /** Bounds every wait, so a worker the test forgot can never run forever. */
   private static final long MAX_LIFE_MILLIS = 60_000;
 
@@ -43,14 +44,17 @@ final class FleetWorker {
     long runMillis = Long.parseLong(options.get("runMillis"));
     String goFile = options.get("goFile");
     boolean refresh = Boolean.parseBoolean(options.getOrDefault("refresh", "false"));
-    Thread reaper = new Thread(() -> {
-      sleep(MAX_LIFE_MILLIS);
-      System.exit(3);
-    });
+    Thread reaper =
+        new Thread(
+            () -> {
+              sleep(MAX_LIFE_MILLIS);
+              System.exit(3);
+            });
     reaper.setDaemon(true);
     reaper.start();
 
-    try (RedisServerClient redis = new RedisServerClient(Integer.parseInt(options.get("redisPort")));
+    try (RedisServerClient redis =
+            new RedisServerClient(Integer.parseInt(options.get("redisPort")));
         OAuthClient client = client(options, redis.client)) {
       AtomicInteger calls = new AtomicInteger();
       AtomicInteger failures = new AtomicInteger();
@@ -60,36 +64,40 @@ final class FleetWorker {
       for (int t = 0; t < threads; t++) {
         Set<String> mine = new LinkedHashSet<>();
         seen.add(mine);
-        Thread worker = new Thread(() -> {
-          try {
-            go.await();
-            long until = System.currentTimeMillis() + runMillis;
-            do {
-              try {
-                String value = (refresh ? client.refresh() : client.getToken()).value();
-                calls.incrementAndGet();
-                if (runMillis == 0) {
-                  System.out.println("TOKEN " + value);
-                } else {
-                  mine.add(value);
-                }
-              } catch (RuntimeException e) {
-                failures.incrementAndGet();
-                System.err.println("FAILED " + e);
-              }
-              if (runMillis > 0) {
-                Thread.sleep(5);
-              }
-            } while (System.currentTimeMillis() < until);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }, "fleet-worker-" + t);
+        Thread worker =
+            new Thread(
+                () -> {
+                  try {
+                    go.await();
+                    long until = System.currentTimeMillis() + runMillis;
+                    do {
+                      try {
+                        String value = (refresh ? client.refresh() : client.getToken()).value();
+                        calls.incrementAndGet();
+                        if (runMillis == 0) {
+                          System.out.println("TOKEN " + value);
+                        } else {
+                          mine.add(value);
+                        }
+                      } catch (RuntimeException e) {
+                        failures.incrementAndGet();
+                        System.err.println("FAILED " + e);
+                      }
+                      if (runMillis > 0) {
+                        Thread.sleep(5);
+                      }
+                    } while (System.currentTimeMillis() < until);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                },
+                "fleet-worker-" + t);
         workers.add(worker);
         worker.start();
       }
       if (Boolean.parseBoolean(options.getOrDefault("warmUp", "false"))) {
-        // A first token before the go: classes loaded and connections open, as in a service that has been running.
+        // A first token before the go: classes loaded and connections open, as in a service that
+        // has been running.
         System.out.println("WARM " + client.getToken().value());
       }
       System.out.println("READY");
@@ -119,12 +127,17 @@ final class FleetWorker {
         .clientSecret(CLIENT_SECRET)
         .tokenStore(RedisTokenStore.builder(redis).encryptionKey(fleetKey()).build())
         .tokenStoreLockTtl(Duration.ofMillis(Long.parseLong(options.get("lockTtlMillis"))))
-        .refreshAhead(Duration.ofMillis(Long.parseLong(options.getOrDefault("refreshAheadMillis", "300000"))))
-        .expiryMargin(Duration.ofMillis(Long.parseLong(options.getOrDefault("expiryMarginMillis", "30000"))))
+        .refreshAhead(
+            Duration.ofMillis(Long.parseLong(options.getOrDefault("refreshAheadMillis", "300000"))))
+        .expiryMargin(
+            Duration.ofMillis(Long.parseLong(options.getOrDefault("expiryMarginMillis", "30000"))))
         .build();
   }
 
-  /** The key every instance of the test fleet shares, as a real fleet shares one from its secret store. */
+  /**
+   * The key every instance of the test fleet shares, as a real fleet shares one from its secret
+   * store.
+   */
   static SecretKey fleetKey() {
     return RedisTokenStoreTest.aesKey(32, 42);
   }

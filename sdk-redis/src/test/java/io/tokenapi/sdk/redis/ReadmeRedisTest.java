@@ -14,17 +14,27 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** README.md's "Sharing tokens across instances" shows code that compiles and does what the README says. */
+/**
+ * README.md's "Sharing tokens across instances" shows code that compiles and does what the README
+ * says.
+ */
 class ReadmeRedisTest {
   private static String region() throws IOException {
-    String source = Files.readString(
-        Path.of("src/test/java/io/tokenapi/sdk/redis/SharedTokenExample.java"), StandardCharsets.UTF_8);
-    Matcher region = Pattern.compile("// README redis: begin\n(.*?\n)\\s*// README redis: end", Pattern.DOTALL)
-        .matcher(source);
+    String source =
+        Files.readString(
+            Path.of("src/test/java/io/tokenapi/sdk/redis/SharedTokenExample.java"),
+            StandardCharsets.UTF_8);
+    Matcher region =
+        Pattern.compile("// README redis: begin\n(.*?\n)\\s*// README redis: end", Pattern.DOTALL)
+            .matcher(source);
     assertThat(region.find()).as("SharedTokenExample marks the README region").isTrue();
     List<String> lines = region.group(1).lines().toList();
-    int indent = lines.stream().filter(l -> !l.isBlank())
-        .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
+    int indent =
+        lines.stream()
+            .filter(l -> !l.isBlank())
+            .mapToInt(l -> l.length() - l.stripLeading().length())
+            .min()
+            .orElse(0);
     List<String> dedented = new ArrayList<>();
     for (String line : lines) {
       dedented.add(line.isBlank() ? "" : line.substring(indent));
@@ -50,10 +60,22 @@ class ReadmeRedisTest {
     String key = Base64.getEncoder().encodeToString(FleetWorker.fleetKey().getEncoded());
     try (RedisServer redis = RedisServer.start();
         FakeTokenServer tokens = new FakeTokenServer().start();
-        SharedTokenExample first = new SharedTokenExample("127.0.0.1", redis.port(), key, tokens.baseUrl(),
-            FakeTokenServer.DEFAULT_CLIENT_ID, FakeTokenServer.DEFAULT_CLIENT_SECRET);
-        SharedTokenExample second = new SharedTokenExample("127.0.0.1", redis.port(), key, tokens.baseUrl(),
-            FakeTokenServer.DEFAULT_CLIENT_ID, FakeTokenServer.DEFAULT_CLIENT_SECRET)) {
+        SharedTokenExample first =
+            new SharedTokenExample(
+                "127.0.0.1",
+                redis.port(),
+                key,
+                tokens.baseUrl(),
+                FakeTokenServer.DEFAULT_CLIENT_ID,
+                FakeTokenServer.DEFAULT_CLIENT_SECRET);
+        SharedTokenExample second =
+            new SharedTokenExample(
+                "127.0.0.1",
+                redis.port(),
+                key,
+                tokens.baseUrl(),
+                FakeTokenServer.DEFAULT_CLIENT_ID,
+                FakeTokenServer.DEFAULT_CLIENT_SECRET)) {
       String value = first.client.getToken().value();
 
       assertThat(second.client.getToken().value()).isEqualTo(value);

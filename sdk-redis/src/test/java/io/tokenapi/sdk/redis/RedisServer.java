@@ -16,8 +16,9 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 
 /**
- * A real {@code redis-server} child process on a free loopback port, without persistence: one per test class. It can
- * be stopped, restarted on the same port, and paused (SIGSTOP) to play a Redis that hangs.
+ * A real {@code redis-server} child process on a free loopback port, without persistence: one per
+ * test class. It can be stopped, restarted on the same port, and paused (SIGSTOP) to play a Redis
+ * that hangs.
  */
 final class RedisServer implements AutoCloseable {
   private static final long START_TIMEOUT_MILLIS = 10_000;
@@ -53,10 +54,11 @@ final class RedisServer implements AutoCloseable {
   static RedisClient clientFor(int port) {
     return RedisClient.builder()
         .hostAndPort("127.0.0.1", port)
-        .clientConfig(DefaultJedisClientConfig.builder()
-            .connectionTimeoutMillis(500)
-            .socketTimeoutMillis(500)
-            .build())
+        .clientConfig(
+            DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(500)
+                .socketTimeoutMillis(500)
+                .build())
         .build();
   }
 
@@ -66,15 +68,29 @@ final class RedisServer implements AutoCloseable {
       return;
     }
     Path log = dir.resolve("redis.log");
-    ProcessBuilder builder = new ProcessBuilder(List.of(
-        "redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-        "--daemonize", "no", "--dir", dir.toString()))
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                List.of(
+                    "redis-server",
+                    "--port",
+                    String.valueOf(port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--daemonize",
+                    "no",
+                    "--dir",
+                    dir.toString()))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     try {
       process = builder.start();
     } catch (IOException e) {
-      throw new IOException("redis-server is not installed (apt-get install redis-server; .ci/run does it)", e);
+      throw new IOException(
+          "redis-server is not installed (apt-get install redis-server; .ci/run does it)", e);
     }
     Process started = process;
     Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
@@ -82,7 +98,8 @@ final class RedisServer implements AutoCloseable {
     while (!answersPing()) {
       if (!started.isAlive() || System.nanoTime() > deadline) {
         started.destroyForcibly();
-        throw new IOException("redis-server on port " + port + " did not start: " + Files.readString(log));
+        throw new IOException(
+            "redis-server on port " + port + " did not start: " + Files.readString(log));
       }
       sleep(20);
     }
@@ -105,7 +122,10 @@ final class RedisServer implements AutoCloseable {
     process = null;
   }
 
-  /** Freezes the server (SIGSTOP): connections stay open and commands hang, like an overloaded Redis. */
+  /**
+   * Freezes the server (SIGSTOP): connections stay open and commands hang, like an overloaded
+   * Redis.
+   */
   synchronized void pause() throws IOException, InterruptedException {
     signal("-STOP");
   }
@@ -127,7 +147,8 @@ final class RedisServer implements AutoCloseable {
   }
 
   private void signal(String signal) throws IOException, InterruptedException {
-    Process kill = new ProcessBuilder("kill", signal, String.valueOf(process.pid())).inheritIO().start();
+    Process kill =
+        new ProcessBuilder("kill", signal, String.valueOf(process.pid())).inheritIO().start();
     if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
       throw new IOException("kill " + signal + " failed");
     }

@@ -20,15 +20,17 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.SetParams;
 
 /**
- * Two {@link OAuthClient}s, each with its own Jedis pool and {@link RedisTokenStore}, sharing tokens through a real
- * Redis that gets tampered with, stopped, restarted and frozen.
+ * Two {@link OAuthClient}s, each with its own Jedis pool and {@link RedisTokenStore}, sharing
+ * tokens through a real Redis that gets tampered with, stopped, restarted and frozen.
  */
 class RedisTokenSharingTest {
   private static RedisServer redisServer;
 
   private final FakeTokenServer tokens = new FakeTokenServer();
+
   /** The test's own view of Redis; per test, because a restart breaks pooled connections. */
   private RedisClient redis;
+
   private RedisClient redisA;
   private RedisClient redisB;
   private OAuthClient a;
@@ -61,7 +63,8 @@ class RedisTokenSharingTest {
 
   @AfterEach
   void closeInstances() throws Exception {
-    for (AutoCloseable closeable : new AutoCloseable[] {a, b, redisA, redisB, redis, tokens, logs}) {
+    for (AutoCloseable closeable :
+        new AutoCloseable[] {a, b, redisA, redisB, redis, tokens, logs}) {
       if (closeable != null) {
         closeable.close();
       }
@@ -92,10 +95,14 @@ class RedisTokenSharingTest {
     a.getToken();
 
     Set<String> keys = redis.keys("*");
-    assertThat(keys).singleElement().satisfies(key -> assertThat(key)
-        .matches("tokenapi:token:[0-9a-f]{32}")
-        .doesNotContain(FleetWorker.CLIENT_ID)
-        .doesNotContain(FleetWorker.CLIENT_SECRET));
+    assertThat(keys)
+        .singleElement()
+        .satisfies(
+            key ->
+                assertThat(key)
+                    .matches("tokenapi:token:[0-9a-f]{32}")
+                    .doesNotContain(FleetWorker.CLIENT_ID)
+                    .doesNotContain(FleetWorker.CLIENT_SECRET));
   }
 
   @Test
@@ -112,13 +119,15 @@ class RedisTokenSharingTest {
     assertThat(second).isNotEqualTo(first);
     assertThat(tokens.requestCount()).isEqualTo(2);
     // The refetched token replaced the tampered entry, for the rest of the fleet.
-    RedisTokenStore store = RedisTokenStore.builder(redis).encryptionKey(FleetWorker.fleetKey()).build();
+    RedisTokenStore store =
+        RedisTokenStore.builder(redis).encryptionKey(FleetWorker.fleetKey()).build();
     assertThat(store.load(key)).contains(second);
     assertThat(logs.events()).noneSatisfy(e -> assertThat(e.message()).contains("fake-token-1"));
   }
 
   @Test
-  void redisStoppedMidRun_callersKeepGettingTokens_andSharingResumesAfterRestart() throws Exception {
+  void redisStoppedMidRun_callersKeepGettingTokens_andSharingResumesAfterRestart()
+      throws Exception {
     AccessToken shared = a.getToken();
     assertThat(b.getToken()).isEqualTo(shared);
 
@@ -137,7 +146,8 @@ class RedisTokenSharingTest {
     assertThat(outageMillis).isLessThan(5_000);
 
     redisServer.restart();
-    // Pooled connections broken by the restart fail once each, and are replaced: a few rounds at most.
+    // Pooled connections broken by the restart fail once each, and are replaced: a few rounds at
+    // most.
     boolean sharing = false;
     for (int round = 0; round < 10 && !sharing; round++) {
       AccessToken renewed = a.refresh();
@@ -148,7 +158,8 @@ class RedisTokenSharingTest {
     assertThat(sharing).as("B takes A's token from Redis again").isTrue();
     assertThat(logs.messages(Level.INFO))
         .anySatisfy(m -> assertThat(m).startsWith("Token store answers again"));
-    System.out.printf("redis outage: two refreshes without Redis took %d ms; %d token requests in all%n",
+    System.out.printf(
+        "redis outage: two refreshes without Redis took %d ms; %d token requests in all%n",
         outageMillis, tokens.requestCount());
   }
 
@@ -168,7 +179,8 @@ class RedisTokenSharingTest {
     }
 
     assertThat(renewed.value()).isEqualTo("fake-token-2");
-    // The store read hits the 500 ms socket timeout (Jedis may spend a second one dropping the broken connection),
+    // The store read hits the 500 ms socket timeout (Jedis may spend a second one dropping the
+    // broken connection),
     // then the client fetches on its own. The upper bound is loose for a loaded CI machine.
     assertThat(millis).isBetween(450L, 4_000L);
     assertThat(logs.messages(Level.WARN)).anySatisfy(m -> assertThat(m).contains("Token store"));

@@ -27,7 +27,10 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
 
-/** {@link RedisTokenStore} against a real redis-server: encryption at rest, unreadable entries, the refresh lock. */
+/**
+ * {@link RedisTokenStore} against a real redis-server: encryption at rest, unreadable entries, the
+ * refresh lock.
+ */
 class RedisTokenStoreTest {
   private static final String KEY = "tokenapi:token:0123456789abcdef";
   private static RedisServer server;
@@ -97,13 +100,18 @@ class RedisTokenStoreTest {
 
   @Test
   void save_encryptsTheTokenAtRest() {
-    store.save(KEY, new AccessToken("tok-secret-value", "Bearer", Instant.now().plusSeconds(60), "payments", null));
+    store.save(
+        KEY,
+        new AccessToken(
+            "tok-secret-value", "Bearer", Instant.now().plusSeconds(60), "payments", null));
 
     String raw = redis.get(KEY);
     byte[] decoded = Base64.getDecoder().decode(raw);
 
     assertThat(raw).doesNotContain("tok-secret-value").doesNotContain("payments");
-    assertThat(new String(decoded, UTF_8)).doesNotContain("tok-secret-value").doesNotContain("payments");
+    assertThat(new String(decoded, UTF_8))
+        .doesNotContain("tok-secret-value")
+        .doesNotContain("payments");
     assertThat(decoded[0]).isEqualTo((byte) 1);
   }
 
@@ -171,12 +179,13 @@ class RedisTokenStoreTest {
 
   @Test
   void load_garbage_isEmpty() {
-    for (String garbage : List.of(
-        "not base64 at all!",
-        "",
-        Base64.getEncoder().encodeToString(new byte[] {1, 2, 3}),
-        Base64.getEncoder().encodeToString(new byte[64]),
-        "{\"value\":\"tok-plaintext\",\"expiresAt\":99999999999999}")) {
+    for (String garbage :
+        List.of(
+            "not base64 at all!",
+            "",
+            Base64.getEncoder().encodeToString(new byte[] {1, 2, 3}),
+            Base64.getEncoder().encodeToString(new byte[64]),
+            "{\"value\":\"tok-plaintext\",\"expiresAt\":99999999999999}")) {
       redis.set(KEY, garbage);
 
       assertThat(store.load(KEY)).as(garbage).isEmpty();
@@ -186,7 +195,8 @@ class RedisTokenStoreTest {
   @Test
   void load_sealedDocumentThatIsNotAToken_isEmpty() {
     TokenCipher cipher = new TokenCipher(key);
-    for (String json : List.of("[]", "{}", "{\"value\":\"\",\"expiresAt\":1}", "{\"value\":\"x\"}", "not json")) {
+    for (String json :
+        List.of("[]", "{}", "{\"value\":\"\",\"expiresAt\":1}", "{\"value\":\"x\"}", "not json")) {
       redis.set(KEY, cipher.seal(KEY, json.getBytes(UTF_8)));
 
       assertThat(store.load(KEY)).as(json).isEmpty();
@@ -211,10 +221,11 @@ class RedisTokenStoreTest {
   @Test
   void load_tokenPastItsExpiry_isEmpty() {
     // Redis expires the entry at the same moment; this covers a clock that runs ahead of Redis's.
-    RedisTokenStore late = RedisTokenStore.builder(redis)
-        .encryptionKey(key)
-        .clock(java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofMinutes(2)))
-        .build();
+    RedisTokenStore late =
+        RedisTokenStore.builder(redis)
+            .encryptionKey(key)
+            .clock(java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofMinutes(2)))
+            .build();
     store.save(KEY, AccessToken.of("tok-expiring", Instant.now().plusSeconds(60)));
 
     assertThat(late.load(KEY)).isEmpty();
@@ -263,7 +274,8 @@ class RedisTokenStoreTest {
 
     awaitLock(Duration.ofSeconds(1), 2_000);
 
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(100), Duration.ofSeconds(2));
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isBetween(Duration.ofMillis(100), Duration.ofSeconds(2));
   }
 
   @Test
@@ -284,7 +296,8 @@ class RedisTokenStoreTest {
       RedisTokenStore down = RedisTokenStore.builder(nowhere).encryptionKey(key).build();
 
       assertThatThrownBy(() -> down.load(KEY)).isInstanceOf(JedisException.class);
-      assertThatThrownBy(() -> down.tryLock(KEY, Duration.ofSeconds(1))).isInstanceOf(JedisException.class);
+      assertThatThrownBy(() -> down.tryLock(KEY, Duration.ofSeconds(1)))
+          .isInstanceOf(JedisException.class);
     }
   }
 
@@ -297,7 +310,9 @@ class RedisTokenStoreTest {
 
   @Test
   void encryptionKey_thatIsNotAes128To256_isRefused() {
-    assertThatThrownBy(() -> RedisTokenStore.builder(redis).encryptionKey(new SecretKeySpec(new byte[8], "DES")))
+    assertThatThrownBy(
+            () ->
+                RedisTokenStore.builder(redis).encryptionKey(new SecretKeySpec(new byte[8], "DES")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("must be an AES key");
     assertThatThrownBy(() -> RedisTokenStore.builder(redis).encryptionKey(aesKey(20, 1)))
@@ -314,7 +329,8 @@ class RedisTokenStoreTest {
   @Test
   void everyAesKeySize_roundTrips() {
     for (int bytes : new int[] {16, 24, 32}) {
-      RedisTokenStore sized = RedisTokenStore.builder(redis).encryptionKey(aesKey(bytes, 3)).build();
+      RedisTokenStore sized =
+          RedisTokenStore.builder(redis).encryptionKey(aesKey(bytes, 3)).build();
       sized.save(KEY, AccessToken.of("tok-" + bytes, Instant.now().plusSeconds(60)));
 
       assertThat(sized.load(KEY).map(AccessToken::value)).contains("tok-" + bytes);

@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * Worker JVMs ({@link FleetWorker}) on the test class path, each writing its stdout and stderr to files. Every wait is
- * bounded, and {@link #close()} kills whatever is still running.
+ * Worker JVMs ({@link FleetWorker}) on the test class path, each writing its stdout and stderr to
+ * files. Every wait is bounded, and {@link #close()} kills whatever is still running.
  */
 final class WorkerFleet implements AutoCloseable {
   private final Path dir;
@@ -29,19 +29,25 @@ final class WorkerFleet implements AutoCloseable {
   }
 
   Worker start(String name, Map<String, String> options) throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        // Small, quick-starting JVMs: the workers live a few seconds on a shared machine.
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m",
-        "-cp", testClassPath(),
-        FleetWorker.class.getName()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // Small, quick-starting JVMs: the workers live a few seconds on a shared machine.
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Xmx128m",
+                "-cp",
+                testClassPath(),
+                FleetWorker.class.getName()));
     options.forEach((k, v) -> command.add(k + "=" + v));
     Worker worker = new Worker(name, dir.resolve(name + ".out"), dir.resolve(name + ".err"));
-    worker.process = new ProcessBuilder(command)
-        .redirectOutput(worker.out.toFile())
-        .redirectError(worker.err.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(nullFile()))
-        .start();
+    worker.process =
+        new ProcessBuilder(command)
+            .redirectOutput(worker.out.toFile())
+            .redirectError(worker.err.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(nullFile()))
+            .start();
     workers.add(worker);
     return worker;
   }
@@ -73,8 +79,11 @@ final class WorkerFleet implements AutoCloseable {
     for (Worker worker : workers) {
       long left = Math.max(1, deadline - System.currentTimeMillis());
       assertThat(worker.process.waitFor(left, TimeUnit.MILLISECONDS))
-          .as("%s exited in time", worker.name).isTrue();
-      assertThat(worker.process.exitValue()).as("%s exit code; stderr: %s", worker.name, worker.stderr()).isZero();
+          .as("%s exited in time", worker.name)
+          .isTrue();
+      assertThat(worker.process.exitValue())
+          .as("%s exit code; stderr: %s", worker.name, worker.stderr())
+          .isZero();
     }
   }
 
@@ -92,8 +101,9 @@ final class WorkerFleet implements AutoCloseable {
   }
 
   /**
-   * The class path of this test JVM. Surefire is configured without a manifest-only jar, so {@code java.class.path} is
-   * the whole test class path; checked here so that a configuration change fails loudly instead of strangely.
+   * The class path of this test JVM. Surefire is configured without a manifest-only jar, so {@code
+   * java.class.path} is the whole test class path; checked here so that a configuration change
+   * fails loudly instead of strangely.
    */
   static String testClassPath() {
     String classPath = System.getProperty("java.class.path");
@@ -141,7 +151,9 @@ final class WorkerFleet implements AutoCloseable {
           .filter(l -> l.startsWith(name + " "))
           .mapToLong(l -> Long.parseLong(l.substring(name.length() + 1)))
           .findFirst()
-          .orElseThrow(() -> new AssertionError(this.name + " printed no " + name + "; stderr: " + stderr()));
+          .orElseThrow(
+              () ->
+                  new AssertionError(this.name + " printed no " + name + "; stderr: " + stderr()));
     }
 
     String stderr() {
