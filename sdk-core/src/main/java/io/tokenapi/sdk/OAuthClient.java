@@ -224,6 +224,21 @@ public final class OAuthClient implements AutoCloseable {
     return cache.peek();
   }
 
+  /**
+   * A snapshot of the client's token state for health checks: cheap, lock-free and never a request.
+   *
+   * @return the state now; after {@link #close()}, {@link TokenStatus.State#EXPIRED}
+   */
+  public TokenStatus status() {
+    // Interim: derived from the cached token only; the pipeline records failures and retryAt.
+    AccessToken token = cache.peek();
+    TokenStatus.State state =
+        token == null || !token.expiresAt().isAfter(java.time.Instant.now())
+            ? TokenStatus.State.EXPIRED
+            : TokenStatus.State.FRESH;
+    return new TokenStatus(state, token == null ? null : token.expiresAt(), null, null, 0, null, 0);
+  }
+
   /** Forgets the cached token: the next {@link #getToken()} fetches a new one. */
   public void invalidate() {
     if (shared != null) {

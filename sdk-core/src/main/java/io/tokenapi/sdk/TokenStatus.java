@@ -1,0 +1,138 @@
+package io.tokenapi.sdk;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * An immutable snapshot of a client's token state, for health checks and dashboards: see {@link
+ * OAuthClient#status()}. It never holds a secret or a token value; {@link #lastFailure()} names the
+ * failure's type, HTTP status, error code and errorId only.
+ */
+public final class TokenStatus {
+  /** The client's state. */
+  public enum State {
+    /** A token is cached and not yet inside the refresh-ahead window. */
+    FRESH,
+    /** A token is cached and valid, and due for refresh (a background refresh runs or will). */
+    STALE,
+    /** No valid token is cached (none fetched yet, expired, invalidated or closed). */
+    EXPIRED,
+    /** No valid token is cached and the last refresh failed: callers get that failure for now. */
+    FAILING,
+    /** No valid token is cached and the provider is closed until {@link #retryAt()}. */
+    CLOSED_UNTIL
+  }
+
+  private final State state;
+  private final Instant expiresAt;
+  private final Instant lastSuccess;
+  private final Instant retryAt;
+  private final int consecutiveFailures;
+  private final String lastFailure;
+  private final long staleServed;
+
+  TokenStatus(
+      State state,
+      Instant expiresAt,
+      Instant lastSuccess,
+      Instant retryAt,
+      int consecutiveFailures,
+      String lastFailure,
+      long staleServed) {
+    this.state = state;
+    this.expiresAt = expiresAt;
+    this.lastSuccess = lastSuccess;
+    this.retryAt = retryAt;
+    this.consecutiveFailures = consecutiveFailures;
+    this.lastFailure = lastFailure;
+    this.staleServed = staleServed;
+  }
+
+  /**
+   * The state now.
+   *
+   * @return the state, never null
+   */
+  public State state() {
+    return state;
+  }
+
+  /**
+   * When the cached token expires.
+   *
+   * @return the expiry, or empty when no token is cached
+   */
+  public Optional<Instant> expiresAt() {
+    return Optional.ofNullable(expiresAt);
+  }
+
+  /**
+   * When the client last obtained a token.
+   *
+   * @return the instant, or empty when it never did
+   */
+  public Optional<Instant> lastSuccess() {
+    return Optional.ofNullable(lastSuccess);
+  }
+
+  /**
+   * When the client asks the provider again after the last failure: the provider's {@code
+   * Retry-After} or reopening time, or the end of the failure window.
+   *
+   * @return the instant, or empty when no failure window is open
+   */
+  public Optional<Instant> retryAt() {
+    return Optional.ofNullable(retryAt);
+  }
+
+  /**
+   * How many refreshes failed in a row since the last success.
+   *
+   * @return 0 after a success
+   */
+  public int consecutiveFailures() {
+    return consecutiveFailures;
+  }
+
+  /**
+   * The last failure since the last success: its type, HTTP status, error code and errorId, for
+   * example {@code "ServiceUnavailableException status=503 code=closed errorId=e-42"}. Never a
+   * secret, a token or the server's free text.
+   *
+   * @return the summary, or empty when the last refresh succeeded
+   */
+  public Optional<String> lastFailure() {
+    return Optional.ofNullable(lastFailure);
+  }
+
+  /**
+   * How many times a caller was served a stale token (valid, due for refresh) since the client was
+   * built: a rising count while refreshes fail means the provider is down and the token is running
+   * out.
+   *
+   * @return the count since the client was built
+   */
+  public long staleServed() {
+    return staleServed;
+  }
+
+  /**
+   * Describes the status; never a secret or token value.
+   *
+   * @return a description that is safe to log
+   */
+  @Override
+  public String toString() {
+    return "TokenStatus[state="
+        + state
+        + (expiresAt != null ? ", expiresAt=" + expiresAt : "")
+        + (lastSuccess != null ? ", lastSuccess=" + lastSuccess : "")
+        + (retryAt != null ? ", retryAt=" + retryAt : "")
+        + ", consecutiveFailures="
+        + consecutiveFailures
+        + (lastFailure != null ? ", lastFailure=" + lastFailure : "")
+        + ", staleServed="
+        + staleServed
+        + "]";
+  }
+}
