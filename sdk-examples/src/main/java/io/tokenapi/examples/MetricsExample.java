@@ -30,15 +30,16 @@ public final class MetricsExample {
           TokenClientMetrics.builder(registry) // any MeterRegistry: Prometheus, OTLP, Datadog...
               .clientName("payments") // the client.name tag; never the client id
               .build();
-      try (OAuthClient client =
+      OAuthClient client =
           OAuthClient.builder()
               .baseUrl(baseUrl)
               .clientId(clientId)
               .clientSecret(clientSecret)
               .listener(metrics) // timers and counters, from the client's events
-              .build()) {
-        metrics.bindTo(client); // gauges: time to expiry, state, stale served, failures
-        // README metrics: end
+              .build();
+      metrics.bindTo(client); // gauges: time to expiry, state, stale served, failures in a row
+      // README metrics: end
+      try (client) {
         client.getToken();
         System.out.println("1. A token: one request, one attempt");
 
