@@ -24,12 +24,14 @@ class ClientCredentialsReadmeTest {
       "sdk-interop-tests/src/test/java/io/tokenapi/interop/ClientCredentialsReadmeExamples.java";
 
   @ParameterizedTest
-  @CsvSource({
-    "### Private key JWT (`private_key_jwt`), private-key-jwt",
-    "### Workload identity and other external assertions, client-assertion",
-    "### Mutual TLS (`tls_client_auth`), tls-client-auth",
-    "### Extra token parameters (`audience`, `resource`), token-parameters"
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "### Private key JWT (`private_key_jwt`) | private-key-jwt",
+        "### Workload identity and other external assertions | client-assertion",
+        "### Mutual TLS (`tls_client_auth`) | tls-client-auth",
+        "### Extra token parameters (`audience`, `resource`) | token-parameters"
+      })
   void readmeSnippet_isTheCompiledRegion(String heading, String region) throws IOException {
     assertThat(firstJavaBlockAfter(read("README.md"), heading)).isEqualTo(region(region));
   }
