@@ -1,7 +1,9 @@
 package io.tokenapi.sdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.tokenapi.sdk.logcapture.CapturingLogs;
 import io.tokenapi.testkit.FakeTokenServer;
 import io.tokenapi.testkit.RecordedTokenRequest;
 import io.tokenapi.testkit.junit5.FakeTokenServerExtension;
@@ -179,6 +181,40 @@ class PrivateKeyJwtTest {
     String first = Jwts.form(server.takeRequest().body()).get("client_assertion");
     String second = Jwts.form(server.takeRequest().body()).get("client_assertion");
     assertThat(Jwts.claims(second).get("jti")).isNotEqualTo(Jwts.claims(first).get("jti"));
+  }
+
+  @Test
+  void keyAndAssertions_neverReachLogsMessagesOrToString_evenWhenTheServerEchoesThem() {
+    FakeTokenServer server = extension.server();
+    server.enqueueServerError();
+    try (CapturingLogs logs = CapturingLogs.start();
+        OAuthClient client =
+            client(server)
+                .privateKeyJwt(RSA.getPrivate(), "key-1")
+                .retryPolicy(
+                    RetryPolicy.builder()
+                        .maxAttempts(2)
+                        .initialBackoff(Duration.ofMillis(1))
+                        .maxBackoff(Duration.ofMillis(1))
+                        .build())
+                .build()) {
+      // The retry's answer echoes a JWT into its error text, as a server that quotes what it got
+      // might: any compact JWS is redacted, not only the current attempt's assertion.
+      server.enqueueResponse(
+          401,
+          Map.of("Content-Type", "application/json"),
+          "{\"error\":\"invalid_client\",\"error_description\":\"eyJhbGciOiJSUzI1NiJ9.eyJqdGkiOiIxIn0.c2ln\"}");
+      OAuthException e = catchThrowableOfType(OAuthException.class, client::getToken);
+
+      String sent = Jwts.form(server.takeRequest().body()).get("client_assertion");
+      String key = java.util.Base64.getEncoder().encodeToString(RSA.getPrivate().getEncoded());
+      for (String text :
+          List.of(
+              String.valueOf(e), logs.allText(), client.toString(), String.valueOf(e.getCause()))) {
+        assertThat(text).doesNotContain(sent).doesNotContain("eyJ").doesNotContain(key);
+      }
+      assertThat(((ApiException) e).error().orElseThrow().text()).isEqualTo(Redactor.REDACTED);
+    }
   }
 
   @Test
