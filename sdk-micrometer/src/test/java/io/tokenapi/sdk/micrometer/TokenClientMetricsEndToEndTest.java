@@ -230,8 +230,15 @@ class TokenClientMetricsEndToEndTest {
   @Test
   void noTagKeyValueOrEvent_carriesTheSecretATokenOrTheClientId() {
     OAuthClient client = client();
-    server.enqueueConflict().enqueueClosed(Duration.ofSeconds(1)).enqueueDisconnect();
+    // A server that echoes the secret in its error code and text: the core redacts both.
+    String secret = FakeTokenServer.DEFAULT_CLIENT_SECRET;
+    server
+        .enqueueConflict()
+        .enqueueError(401, secret, "unknown secret " + secret)
+        .enqueueClosed(Duration.ofSeconds(1))
+        .enqueueDisconnect();
     assertThatThrownBy(client::getToken).isInstanceOf(ConflictException.class);
+    assertThatThrownBy(client::getToken).isInstanceOf(io.tokenapi.sdk.ApiException.class);
     client.getToken();
     client.refresh();
     InMemoryTokenStore store = new InMemoryTokenStore();
