@@ -185,9 +185,11 @@ class TokenClientTelemetryEndToEndTest {
         .enqueueClosed(Duration.ofSeconds(1))
         .enqueueDisconnect();
     assertThatThrownBy(client::getToken).isInstanceOf(ConflictException.class);
-    assertThatThrownBy(client::getToken).isInstanceOf(io.tokenapi.sdk.ApiException.class);
-    client.getToken();
+    // refresh(): a getToken() right after a failure gets that failure again, without a request.
+    assertThatThrownBy(client::refresh).isInstanceOf(io.tokenapi.sdk.ApiException.class);
     client.refresh();
+    client.refresh();
+    assertThat(server.requestCount()).isEqualTo(6);
     InMemoryTokenStore store = new InMemoryTokenStore();
     client("store-a", OAuthClient.builder().tokenStore(store)).getToken();
     client("store-b", OAuthClient.builder().tokenStore(store)).getToken();
