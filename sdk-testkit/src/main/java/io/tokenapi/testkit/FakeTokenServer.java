@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.SocketEffect;
@@ -554,15 +555,7 @@ public final class FakeTokenServer implements AutoCloseable {
       throw new IllegalArgumentException("delay < 0: " + delay);
     }
     long nanos = delay.toNanos();
-    script.add(
-        request ->
-            defaults
-                .answer(request)
-                .toMockResponse()
-                .newBuilder()
-                .headersDelay(nanos, TimeUnit.NANOSECONDS)
-                .build());
-    return this;
+    return enqueueDefaultAnswer(answer -> answer.headersDelay(nanos, TimeUnit.NANOSECONDS));
   }
 
   /**
@@ -589,15 +582,7 @@ public final class FakeTokenServer implements AutoCloseable {
    * @return this server
    */
   public FakeTokenServer enqueueDisconnectDuringBody() {
-    script.add(
-        request ->
-            defaults
-                .answer(request)
-                .toMockResponse()
-                .newBuilder()
-                .onResponseBody(new SocketEffect.CloseSocket())
-                .build());
-    return this;
+    return enqueueDefaultAnswer(answer -> answer.onResponseBody(new SocketEffect.CloseSocket()));
   }
 
   /**
@@ -692,6 +677,13 @@ public final class FakeTokenServer implements AutoCloseable {
       throw new IllegalArgumentException("delay < 0: " + delay);
     }
     script.delay(delay);
+    return this;
+  }
+
+  /** Scripts the default answer to the next token request, changed by {@code fault}. */
+  private FakeTokenServer enqueueDefaultAnswer(UnaryOperator<MockResponse.Builder> fault) {
+    script.add(
+        request -> fault.apply(defaults.answer(request).toMockResponse().newBuilder()).build());
     return this;
   }
 
