@@ -5,6 +5,7 @@ import io.micrometer.observation.ObservationRegistry;
 import io.tokenapi.sdk.AccessToken;
 import io.tokenapi.sdk.OAuthClient;
 import io.tokenapi.sdk.micrometer.TokenClientMetrics;
+import io.tokenapi.testkit.FakeTokenServer;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -93,10 +94,10 @@ public abstract class CacheHitBenchmark {
 
   /** Holds the loopback server each contender fetches its first token from. */
   abstract static class ServerState {
-    TokenServer server;
+    FakeTokenServer server;
 
     void startServer() throws IOException {
-      server = TokenServer.start(TOKEN_LIFETIME_SECONDS);
+      server = Contenders.tokenServer(TOKEN_LIFETIME_SECONDS);
     }
 
     @TearDown(Level.Trial)

@@ -94,6 +94,7 @@ public final class OAuthClient implements AutoCloseable {
     Redactor redactor =
         new Redactor(
             b.clientSecret, credential.assertions == null ? null : requests::currentAssertion);
+    OAuthClientListener listener = new SafeListener(b.listeners);
     TokenEndpoint endpoint =
         new TokenEndpoint(
             http,
@@ -102,8 +103,8 @@ public final class OAuthClient implements AutoCloseable {
             new TokenResponseParser(b.defaultTokenLifetime, redactor),
             b.clock,
             b.workingHours,
-            b.maxResponseBytes);
-    OAuthClientListener listener = new SafeListener(b.listener);
+            b.maxResponseBytes,
+            listener);
     Freshness freshness = new Freshness(b.refreshAhead, b.expiryMargin);
     // Store calls and polling run on the client's threads; with a store, the provider request stays
     // there too.
@@ -134,7 +135,8 @@ public final class OAuthClient implements AutoCloseable {
               threads.scheduler(),
               threads.http(),
               b.tokenStoreLockTtl,
-              freshness);
+              freshness,
+              listener);
     }
     this.cache = new TokenCache(source, freshness, b.clock, b.retryPolicy, listener, b.random);
     this.description =
@@ -212,17 +214,17 @@ public final class OAuthClient implements AutoCloseable {
 
   /**
    * A snapshot of the client's token state for health checks: cheap, lock-free and never a request.
+   * The state is judged by the client's clock at the call: {@link TokenStatus.State#FRESH} or
+   * {@link TokenStatus.State#STALE} while a usable token is cached; else {@link
+   * TokenStatus.State#CLOSED_UNTIL} when the last refresh failed with a 503 that said when the
+   * provider reopens, {@link TokenStatus.State#FAILING} when it failed otherwise, and {@link
+   * TokenStatus.State#EXPIRED} when no token was fetched yet or the cached one expired or was
+   * invalidated.
    *
    * @return the state now; after {@link #close()}, {@link TokenStatus.State#EXPIRED}
    */
   public TokenStatus status() {
-    // Interim: derived from the cached token only; the pipeline records failures and retryAt.
-    AccessToken token = cache.peek();
-    TokenStatus.State state =
-        token == null || !token.expiresAt().isAfter(java.time.Instant.now())
-            ? TokenStatus.State.EXPIRED
-            : TokenStatus.State.FRESH;
-    return new TokenStatus(state, token == null ? null : token.expiresAt(), null, null, 0, null, 0);
+    return cache.status();
   }
 
   /** Forgets the cached token: the next {@link #getToken()} fetches a new one. */
@@ -370,7 +372,7 @@ public final class OAuthClient implements AutoCloseable {
     private Duration defaultTokenLifetime = DEFAULT_TOKEN_LIFETIME;
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
     private WorkingHours workingHours;
-    private OAuthClientListener listener = new OAuthClientListener() {};
+    private final List<OAuthClientListener> listeners = new ArrayList<>();
     private boolean allowInsecureHttp;
     private Duration connectTimeout;
     private Duration readTimeout;
@@ -734,14 +736,17 @@ public final class OAuthClient implements AutoCloseable {
     }
 
     /**
-     * Callbacks for refreshes, failures and retries. Default none.
+     * Adds a listener for the client's events (fetches, attempts, retries, tokens obtained, state
+     * changes, store steps). May be called several times: every listener gets every event, in the
+     * order they were added. A listener that throws is logged and skipped; it never breaks a call
+     * or the other listeners. Default none.
      *
      * @param listener the listener
      * @return this builder
      * @throws IllegalArgumentException if null
      */
     public Builder listener(OAuthClientListener listener) {
-      this.listener = nonNull(listener, "listener");
+      listeners.add(nonNull(listener, "listener"));
       return this;
     }
 

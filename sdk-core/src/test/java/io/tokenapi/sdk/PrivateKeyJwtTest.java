@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.tokenapi.sdk.logcapture.CapturingLogs;
 import io.tokenapi.testkit.FakeTokenServer;
+import io.tokenapi.testkit.MutableClock;
 import io.tokenapi.testkit.RecordedTokenRequest;
 import io.tokenapi.testkit.junit5.FakeTokenServerExtension;
 import java.security.KeyPair;
