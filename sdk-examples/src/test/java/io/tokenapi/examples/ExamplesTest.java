@@ -128,8 +128,6 @@ class ExamplesTest {
   }
 
   @Test
-  @org.junit.jupiter.api.Disabled(
-      "needs the core to fire the listener events: enable once main has the tag events-merged")
   void metricsExample_showsTheSuccessTheClosureAndTheRetry_inTheScrape() throws Exception {
     String out = printedBy(() -> MetricsExample.main(NO_ARGS));
 

@@ -26,7 +26,6 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -130,8 +129,6 @@ class OkHttpInstrumentationInterplayTest {
   }
 
   @Test
-  @Disabled(
-      "needs the core to fire the listener events: enable once main has the tag events-merged")
   void aSynchronousResourceCall_theTokenFetchIsAChildOfTheCallersSpan() throws IOException {
     resources.enqueue(new MockResponse.Builder().body("{}").build());
     resources.start();
@@ -151,8 +148,6 @@ class OkHttpInstrumentationInterplayTest {
   }
 
   @Test
-  @Disabled(
-      "needs the core to fire the listener events: enable once main has the tag events-merged")
   void anEnqueuedResourceCall_theInstrumentationCarriesTheCallersContext_toTheTokenFetch()
       throws Exception {
     resources.enqueue(new MockResponse.Builder().body("{}").build());
@@ -202,8 +197,6 @@ class OkHttpInstrumentationInterplayTest {
   }
 
   @Test
-  @Disabled(
-      "needs the core to fire the listener events: enable once main has the tag events-merged")
   void anOkHttpEventListenerOnTheTokenClient_seesTheAttemptSpanAsCurrent_onEveryAttempt() {
     List<String> currentAtCallStart = new CopyOnWriteArrayList<>();
     OkHttpClient listened =

@@ -23,13 +23,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** A real client against the fake token server, traced and metered by an in-memory SDK. */
 @Timeout(30)
-@Disabled("needs the core to fire the listener events: enable once main has the tag events-merged")
 class TokenClientTelemetryEndToEndTest {
   private final FakeTokenServer server = new FakeTokenServer().start();
   private final TestTelemetry otel = new TestTelemetry();
