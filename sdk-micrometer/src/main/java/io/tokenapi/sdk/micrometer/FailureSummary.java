@@ -23,10 +23,10 @@ final class FailureSummary extends RuntimeException {
       if (api.error().isPresent()) {
         ApiError error = api.error().get();
         if (error.code() != null) {
-          s.append(" code=").append(error.code());
+          s.append(" code=").append(printable(error.code()));
         }
         if (error.errorId() != null) {
-          s.append(" errorId=").append(error.errorId());
+          s.append(" errorId=").append(printable(error.errorId()));
         }
       }
     }
@@ -35,5 +35,15 @@ final class FailureSummary extends RuntimeException {
 
   static FailureSummary of(String errorType, int status) {
     return new FailureSummary(errorType + (status > 0 ? " status=" + status : ""));
+  }
+
+  /** The server's value, at most 64 printable ASCII characters: it is the server's text. */
+  static String printable(String value) {
+    StringBuilder s = new StringBuilder();
+    for (int i = 0; i < value.length() && s.length() < 64; i++) {
+      char c = value.charAt(i);
+      s.append(c >= 0x20 && c < 0x7f ? c : '?');
+    }
+    return s.toString();
   }
 }

@@ -343,4 +343,15 @@ class TokenClientMetricsTest {
     assertThatThrownBy(() -> builder.tags(null)).hasMessage("tags == null");
     assertThatThrownBy(() -> builder.clock(null)).hasMessage("clock == null");
   }
+
+  @Test
+  void aFailedFetch_boundsTheServersCodeAndErrorId_inTheSummary() {
+    io.tokenapi.sdk.ConflictException hostile =
+        new io.tokenapi.sdk.ConflictException(
+            "409",
+            new io.tokenapi.sdk.ApiError("id\n" + "x".repeat(500), "C\u0000D", null, null, null));
+
+    assertThat(FailureSummary.of(hostile).getMessage())
+        .isEqualTo("ConflictException status=409 code=C?D errorId=id?" + "x".repeat(61));
+  }
 }

@@ -283,12 +283,22 @@ final class Spans {
       if (api.error().isPresent()) {
         ApiError error = api.error().get();
         if (error.code() != null) {
-          s.append(" code=").append(error.code());
+          s.append(" code=").append(printable(error.code()));
         }
         if (error.errorId() != null) {
-          s.append(" errorId=").append(error.errorId());
+          s.append(" errorId=").append(printable(error.errorId()));
         }
       }
+    }
+    return s.toString();
+  }
+
+  /** The server's value, at most 64 printable ASCII characters: it is the server's text. */
+  static String printable(String value) {
+    StringBuilder s = new StringBuilder();
+    for (int i = 0; i < value.length() && s.length() < 64; i++) {
+      char c = value.charAt(i);
+      s.append(c >= 0x20 && c < 0x7f ? c : '?');
     }
     return s.toString();
   }

@@ -291,4 +291,15 @@ class TokenClientTelemetryTest {
     assertThatThrownBy(() -> builder.clock(null)).hasMessage("clock == null");
     assertThatThrownBy(() -> telemetry.bindTo(null)).hasMessage("client == null");
   }
+
+  @Test
+  void aFailedFetch_boundsTheServersCodeAndErrorId_inTheSpanStatus() {
+    io.tokenapi.sdk.ConflictException hostile =
+        new io.tokenapi.sdk.ConflictException(
+            "409",
+            new io.tokenapi.sdk.ApiError("id\n" + "x".repeat(500), "C\u0000D", null, null, null));
+
+    assertThat(Spans.summary(hostile))
+        .isEqualTo("ConflictException status=409 code=C?D errorId=id?" + "x".repeat(61));
+  }
 }
