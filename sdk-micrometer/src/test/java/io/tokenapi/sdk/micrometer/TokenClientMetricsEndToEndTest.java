@@ -277,4 +277,20 @@ class TokenClientMetricsEndToEndTest {
       }
     }
   }
+
+  @Test
+  void closedPastMaxWait_theGaugesShowClosedUntil_andOneFailure() {
+    OAuthClient client = client("payments", OAuthClient.builder().retryPolicy(RetryPolicy.none()));
+    server.enqueueClosed(Duration.ofHours(1));
+
+    assertThatThrownBy(client::getToken)
+        .isInstanceOf(io.tokenapi.sdk.ServiceUnavailableException.class);
+
+    assertThat(gauge(TokenClientMetrics.STATE, "state", "closed_until")).isEqualTo(1);
+    assertThat(gauge(TokenClientMetrics.STATE, "state", "fresh")).isZero();
+    assertThat(gauge(TokenClientMetrics.CONSECUTIVE_FAILURES)).isEqualTo(1);
+    assertThat(gauge(TokenClientMetrics.TIME_TO_EXPIRY)).isZero();
+    assertThat(requests("failure", "none", "5xx", "ServiceUnavailableException").count())
+        .isEqualTo(1);
+  }
 }
