@@ -11,8 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
 import okhttp3.Callback;
+import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 import okio.BufferedSource;
@@ -30,7 +30,8 @@ final class TokenEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
 
   private final OkHttpClient http;
-  private final Request request;
+  private final HttpUrl tokenUrl;
+  private final TokenRequestSource requests;
   private final String displayUrl;
   private final TokenResponseParser parser;
   private final Clock clock;
@@ -40,15 +41,17 @@ final class TokenEndpoint {
 
   TokenEndpoint(
       OkHttpClient http,
-      Request request,
+      HttpUrl tokenUrl,
+      TokenRequestSource requests,
       TokenResponseParser parser,
       Clock clock,
       WorkingHours workingHours,
       long maxResponseBytes,
       OAuthClientListener listener) {
     this.http = http;
-    this.request = request;
-    this.displayUrl = displayUrl(request);
+    this.tokenUrl = tokenUrl;
+    this.requests = requests;
+    this.displayUrl = displayUrl(tokenUrl);
     this.parser = parser;
     this.clock = clock;
     this.workingHours = workingHours;
@@ -78,7 +81,14 @@ final class TokenEndpoint {
    */
   CompletableFuture<AccessToken> fetch(long timeoutMillis, long fetchId, int attempt) {
     CompletableFuture<AccessToken> result = new CompletableFuture<>();
-    Call call = newCall(timeoutMillis);
+    Call call;
+    try {
+      call = newCall(timeoutMillis);
+    } catch (OAuthException e) {
+      // An assertion client whose assertion could not be made: no request was sent.
+      result.completeExceptionally(e);
+      return result;
+    }
     AttemptStarted started = started(fetchId, attempt, false);
     Instant sentAt = sentAt();
     Callback callback =
@@ -177,12 +187,7 @@ final class TokenEndpoint {
   private AttemptStarted started(long fetchId, int attempt, boolean callerThread) {
     AttemptStarted started =
         new AttemptStarted(
-            fetchId,
-            attempt,
-            callerThread,
-            request.method(),
-            request.url().host(),
-            request.url().port());
+            fetchId, attempt, callerThread, "POST", tokenUrl.host(), tokenUrl.port());
     listener.onAttemptStarted(started);
     return started;
   }
@@ -229,7 +234,8 @@ final class TokenEndpoint {
   }
 
   private Call newCall(long timeoutMillis) {
-    Call call = http.newCall(request);
+    // Built per attempt: an assertion client signs or reads a new assertion here.
+    Call call = http.newCall(requests.next());
     if (timeoutMillis > 0) {
       call.timeout().timeout(timeoutMillis, TimeUnit.MILLISECONDS);
     }
@@ -299,12 +305,7 @@ final class TokenEndpoint {
   }
 
   /** Scheme, host, port and path only: never user info or a query. */
-  private static String displayUrl(Request request) {
-    return request.url().scheme()
-        + "://"
-        + request.url().host()
-        + ":"
-        + request.url().port()
-        + request.url().encodedPath();
+  private static String displayUrl(HttpUrl url) {
+    return url.scheme() + "://" + url.host() + ":" + url.port() + url.encodedPath();
   }
 }

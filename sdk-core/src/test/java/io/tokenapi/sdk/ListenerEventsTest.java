@@ -18,6 +18,7 @@ import io.tokenapi.sdk.OAuthClientListener.TokenObtained;
 import io.tokenapi.sdk.OAuthClientListener.TokenOrigin;
 import io.tokenapi.sdk.TokenStatus.State;
 import io.tokenapi.testkit.FakeTokenServer;
+import io.tokenapi.testkit.MutableClock;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
