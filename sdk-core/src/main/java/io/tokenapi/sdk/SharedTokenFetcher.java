@@ -280,7 +280,8 @@ final class SharedTokenFetcher implements TokenSource {
           () -> {
             try {
               task.run();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+              // An Error too (a listener's, say): the fetch must end, not hang its callers.
               result.completeExceptionally(e);
             }
           });

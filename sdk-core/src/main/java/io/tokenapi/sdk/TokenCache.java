@@ -337,12 +337,14 @@ final class TokenCache {
             blockingCaller && !Thread.currentThread().isInterrupted(),
             background,
             clock.millis());
-    listener.onFetchStarted(
-        new FetchStarted(request.id, background, Instant.ofEpochMilli(request.startedAt)));
     CompletableFuture<AccessToken> fetch;
     try {
+      listener.onFetchStarted(
+          new FetchStarted(request.id, background, Instant.ofEpochMilli(request.startedAt)));
       fetch = source.fetch(request);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // Even an Error (a listener's StackOverflowError, say) must end the refresh, or every
+      // caller would wait for it forever.
       fetch = CompletableFuture.failedFuture(e);
     }
     fetch.whenComplete((token, error) -> finish(mine, request, token, error));
