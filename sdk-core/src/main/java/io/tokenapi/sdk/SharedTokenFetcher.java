@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -20,10 +21,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Fetches through a {@link TokenStore} shared by a fleet: read the store, else take its refresh
- * lock and fetch from the provider (saving the result), else poll the store until the lock holder
- * saved a token or its lock expired. Store calls block, so they run on the client's on-demand pool;
- * polling waits are scheduled, not slept. A failing store is bypassed with a WARN: the cache must
- * never fail a caller.
+ * lock and fetch from the provider (saving the result while still holding the lock), else wait for
+ * the holder, reading the store, as long as this client's own wait allows.
+ *
+ * <ul>
+ *   <li>The holder renews its lock every third of the TTL while its request runs (a watchdog, as
+ *       Redisson's {@code renewExpiration}), so the TTL bounds only a holder that died; a waiter
+ *       takes the lock over when it lapses.
+ *   <li>The holder saves with {@link TokenStore#saveIfLocked}: one that lost its lock (paused past
+ *       the TTL) never overwrites the token of the one that took over.
+ *   <li>A stored token is judged with the cache's margins over its whole lifetime (as if fetched),
+ *       and refused when it is older than one this client replaces, rejected or already saw
+ *       (fence), so a restored old entry is never taken.
+ *   <li>Every store call runs on the client's on-demand pool and is abandoned after {@code
+ *       storeTimeoutMillis}: a hung store is bypassed like a failing one, with one WARN, and the
+ *       client fetches on its own.
+ * </ul>
+ *
+ * Polling waits are scheduled, not slept. The cache must never fail a caller because of the store.
  */
 final class SharedTokenFetcher {
   private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
@@ -41,10 +56,15 @@ final class SharedTokenFetcher {
   private final Duration lockTtl;
   private final long refreshAheadMillis;
   private final long expiryMarginMillis;
+  private final long waitMillis;
+  private final long storeTimeoutMillis;
   private final AtomicBoolean degraded = new AtomicBoolean();
 
   /** A token a resource server rejected: never taken from the store again. */
   private volatile AccessToken rejected;
+
+  /** The highest fence seen in the store: an entry below it is an older one put back. */
+  private volatile long highestFence;
 
   SharedTokenFetcher(
       TokenStore store,
@@ -56,7 +76,9 @@ final class SharedTokenFetcher {
       Executor blocking,
       Duration lockTtl,
       Duration refreshAhead,
-      Duration expiryMargin) {
+      Duration expiryMargin,
+      Duration wait,
+      Duration storeTimeout) {
     this.store = store;
     this.key = key;
     this.origin = origin;
@@ -67,6 +89,8 @@ final class SharedTokenFetcher {
     this.lockTtl = lockTtl;
     this.refreshAheadMillis = refreshAhead.toMillis();
     this.expiryMarginMillis = expiryMargin.toMillis();
+    this.waitMillis = wait.toMillis();
+    this.storeTimeoutMillis = storeTimeout.toMillis();
   }
 
   /**
@@ -95,115 +119,263 @@ final class SharedTokenFetcher {
   CompletableFuture<AccessToken> fetch() {
     CompletableFuture<AccessToken> result = new CompletableFuture<>();
     AccessToken replacing = current.get();
-    // A holder that died frees its lock after lockTtl; waiting a little longer than that lets this
-    // client take over.
-    long giveUpAt = clock.millis() + lockTtl.toMillis() + 4 * POLL_MILLIS;
-    runBlocking(result, () -> attempt(result, replacing, giveUpAt));
+    // A live holder finishes within its own wait bound, which equals ours, and it started first; a
+    // holder that died frees its lock after lockTtl and is taken over before this passes.
+    long giveUpAt = clock.millis() + waitMillis;
+    attempt(result, replacing, giveUpAt);
     return result;
   }
 
+  /** One look at the store: a usable token, the lock, or another look after a poll interval. */
   private void attempt(
       CompletableFuture<AccessToken> result, AccessToken replacing, long giveUpAt) {
     if (result.isDone()) {
       return;
     }
-    Optional<String> owner;
-    try {
-      AccessToken shared = usable(store.load(key), replacing);
-      if (shared != null) {
-        recovered();
-        LOG.debug("Took a token from the token store; expires at {}", shared.expiresAt());
-        result.complete(shared);
-        return;
-      }
-      owner = store.tryLock(key, lockTtl);
-      recovered();
-    } catch (RuntimeException e) {
-      degrade(e);
-      relay(origin.get(), result);
-      return;
-    }
-    if (owner.isPresent()) {
-      fetchAsHolder(result, replacing, owner.get());
-    } else if (clock.millis() >= giveUpAt) {
-      LOG.debug("Token store refresh lock still held after {}; fetching without it", lockTtl);
-      relay(origin.get(), result);
-    } else {
-      try {
-        scheduler.schedule(
-            () -> runBlocking(result, () -> attempt(result, replacing, giveUpAt)),
-            POLL_MILLIS,
-            TimeUnit.MILLISECONDS);
-      } catch (RejectedExecutionException closed) {
-        result.completeExceptionally(
-            new OAuthException("OAuthClient was closed while waiting for a token", closed));
-      }
-    }
+    call(
+        () -> {
+          AccessToken shared = usable(store.read(key), replacing);
+          return shared != null
+              ? new Look(shared, null)
+              : new Look(null, store.tryLock(key, lockTtl));
+        },
+        (look, error) -> {
+          if (error != null) {
+            degrade(error);
+            relay(origin.get(), result);
+            return;
+          }
+          recovered();
+          if (look.token != null) {
+            LOG.debug("Took a token from the token store; expires at {}", look.token.expiresAt());
+            result.complete(look.token);
+          } else if (look.owner.isPresent()) {
+            fetchAsHolder(result, replacing, look.owner.get());
+          } else if (clock.millis() >= giveUpAt) {
+            LOG.debug(
+                "Token store refresh lock still held after waiting {} ms; fetching without it",
+                waitMillis);
+            relay(origin.get(), result);
+          } else {
+            try {
+              scheduler.schedule(
+                  () -> attempt(result, replacing, giveUpAt), POLL_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closed) {
+              result.completeExceptionally(closed(closed));
+            }
+          }
+        },
+        result);
   }
 
   private void fetchAsHolder(
       CompletableFuture<AccessToken> result, AccessToken replacing, String owner) {
-    AccessToken shared;
-    try {
-      // Another client may have saved a token between our read and our lock.
-      shared = usable(store.load(key), replacing);
-    } catch (RuntimeException e) {
-      degrade(e);
-      shared = null;
-    }
-    if (shared != null) {
-      unlock(owner);
-      result.complete(shared);
-      return;
-    }
-    LOG.debug("Holding the token store refresh lock; requesting a token from the provider");
-    origin
-        .get()
-        .whenComplete(
-            (token, error) ->
-                runBlocking(
-                    result,
-                    () -> {
-                      if (token != null) {
-                        try {
-                          store.save(key, token);
-                        } catch (RuntimeException e) {
-                          degrade(e);
-                        }
-                      }
-                      unlock(owner);
-                      if (token != null) {
-                        result.complete(token);
-                      } else {
-                        result.completeExceptionally(RetryingTokenFetcher.unwrap(error));
-                      }
-                    }));
+    // Another client may have saved a token between our read and our lock.
+    call(
+        () -> usable(store.read(key), replacing),
+        (shared, error) -> {
+          if (error != null) {
+            degrade(error);
+          } else if (shared != null) {
+            unlockThen(owner, result, () -> result.complete(shared));
+            return;
+          }
+          LOG.debug("Holding the token store refresh lock; requesting a token from the provider");
+          Watchdog watchdog = new Watchdog(owner);
+          origin
+              .get()
+              .whenComplete(
+                  (token, failure) -> {
+                    watchdog.stop();
+                    if (token == null) {
+                      unlockThen(
+                          owner,
+                          result,
+                          () -> result.completeExceptionally(RetryingTokenFetcher.unwrap(failure)));
+                      return;
+                    }
+                    call(
+                        () -> store.saveIfLocked(key, owner, token),
+                        (saved, saveError) -> {
+                          if (saveError != null) {
+                            degrade(saveError);
+                          } else if (!saved) {
+                            LOG.debug(
+                                "Lost the token store refresh lock while fetching; the new token"
+                                    + " is used here but not saved over the store's");
+                          }
+                          unlockThen(owner, result, () -> result.complete(token));
+                        },
+                        result);
+                  });
+        },
+        result);
   }
 
-  private void unlock(String owner) {
-    try {
-      store.unlock(key, owner);
-    } catch (RuntimeException e) {
-      degrade(e);
+  /** Renews the holder's lock every third of its TTL until stopped. */
+  private final class Watchdog {
+    private final String owner;
+    private final AtomicBoolean renewing = new AtomicBoolean();
+    private final ScheduledFuture<?> task;
+
+    Watchdog(String owner) {
+      this.owner = owner;
+      long period = Math.max(1, lockTtl.toMillis() / 3);
+      ScheduledFuture<?> scheduled;
+      try {
+        scheduled =
+            scheduler.scheduleAtFixedRate(this::renew, period, period, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException closed) {
+        scheduled = null;
+      }
+      this.task = scheduled;
     }
+
+    private void renew() {
+      // One renewal at a time: a slow store must not pile them up.
+      if (!renewing.compareAndSet(false, true)) {
+        return;
+      }
+      CompletableFuture<AccessToken> ignored = new CompletableFuture<>();
+      call(
+          () -> store.renewLock(key, owner, lockTtl),
+          (renewed, error) -> {
+            renewing.set(false);
+            if (error != null) {
+              LOG.debug("Token store lock renewal failed ({})", error.getClass().getName());
+            } else if (!renewed) {
+              LOG.debug("Token store refresh lock was not renewed (lost, or the store cannot)");
+            }
+          },
+          ignored);
+    }
+
+    void stop() {
+      if (task != null) {
+        task.cancel(false);
+      }
+    }
+  }
+
+  private void unlockThen(String owner, CompletableFuture<AccessToken> result, Runnable then) {
+    call(
+        () -> {
+          store.unlock(key, owner);
+          return Boolean.TRUE;
+        },
+        (done, error) -> {
+          if (error != null) {
+            degrade(error);
+          }
+          then.run();
+        },
+        result);
   }
 
   /**
-   * A stored token this client may use: not the one it is replacing, not rejected, and not yet
-   * stale.
+   * A stored token this client may use: not the one it is replacing nor an older one, not rejected,
+   * not below a fence already seen, and fresh by the same margins as a fetched token.
    */
-  private AccessToken usable(Optional<AccessToken> stored, AccessToken replacing) {
-    if (stored == null || stored.isEmpty()) {
+  private AccessToken usable(Optional<StoredToken> read, AccessToken replacing) {
+    if (read == null || read.isEmpty()) {
       return null;
     }
-    AccessToken token = stored.get();
-    if (token.equals(replacing) || token.equals(rejected)) {
+    StoredToken stored = read.get();
+    AccessToken token = stored.token();
+    if (token.equals(replacing) || token.equals(rejected) || stored.fence() < highestFence) {
+      return null;
+    }
+    if (replacing != null && !token.expiresAt().isAfter(replacing.expiresAt())) {
+      // An older token put back into the store (or the same one re-encrypted): never a step back.
       return null;
     }
     long now = clock.millis();
-    return now < TokenCache.Snapshot.of(token, now, refreshAheadMillis, expiryMarginMillis).staleAt
-        ? token
-        : null;
+    // The cache's own rule, over the token's whole lifetime when the store knows when it was
+    // issued: a stored token is stale exactly when a fetched one would be.
+    AccessToken dated =
+        stored.issuedAt().isPresent()
+            ? token.withIssuedAt(stored.issuedAt().get().toEpochMilli())
+            : token;
+    if (now >= TokenCache.Snapshot.of(dated, now, refreshAheadMillis, expiryMarginMillis).staleAt) {
+      return null;
+    }
+    if (stored.fence() > highestFence) {
+      highestFence = stored.fence();
+    }
+    return dated;
+  }
+
+  private interface Callback<T> {
+    void accept(T value, RuntimeException error);
+  }
+
+  /**
+   * Runs a store call on the blocking pool and hands its outcome to {@code then}, or a timeout
+   * after {@code storeTimeoutMillis}, whichever comes first; {@code then} runs once.
+   */
+  private <T> void call(
+      Supplier<T> storeCall, Callback<T> then, CompletableFuture<AccessToken> result) {
+    AtomicBoolean once = new AtomicBoolean();
+    ScheduledFuture<?> timeout;
+    try {
+      timeout =
+          scheduler.schedule(
+              () -> {
+                if (once.compareAndSet(false, true)) {
+                  then.accept(
+                      null,
+                      new StoreTimeoutException(
+                          "token store call took longer than " + storeTimeoutMillis + " ms"));
+                }
+              },
+              storeTimeoutMillis,
+              TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException closed) {
+      fail(result, closed);
+      return;
+    }
+    try {
+      blocking.execute(
+          () -> {
+            T value;
+            try {
+              value = storeCall.get();
+            } catch (RuntimeException e) {
+              if (once.compareAndSet(false, true)) {
+                timeout.cancel(false);
+                safely(() -> then.accept(null, e), result);
+              }
+              return;
+            }
+            if (once.compareAndSet(false, true)) {
+              timeout.cancel(false);
+              safely(() -> then.accept(value, null), result);
+            }
+          });
+    } catch (RejectedExecutionException closed) {
+      timeout.cancel(false);
+      fail(result, closed);
+    }
+  }
+
+  private static void safely(Runnable step, CompletableFuture<AccessToken> result) {
+    try {
+      step.run();
+    } catch (RuntimeException e) {
+      if (result != null) {
+        result.completeExceptionally(e);
+      }
+    }
+  }
+
+  private static void fail(CompletableFuture<AccessToken> result, RejectedExecutionException e) {
+    if (result != null) {
+      result.completeExceptionally(closed(e));
+    }
+  }
+
+  private static OAuthException closed(RejectedExecutionException e) {
+    return new OAuthException("OAuthClient was closed while waiting for a token", e);
   }
 
   private void relay(CompletableFuture<AccessToken> from, CompletableFuture<AccessToken> to) {
@@ -215,22 +387,6 @@ final class SharedTokenFetcher {
             to.completeExceptionally(RetryingTokenFetcher.unwrap(error));
           }
         });
-  }
-
-  private void runBlocking(CompletableFuture<AccessToken> result, Runnable task) {
-    try {
-      blocking.execute(
-          () -> {
-            try {
-              task.run();
-            } catch (RuntimeException e) {
-              result.completeExceptionally(e);
-            }
-          });
-    } catch (RejectedExecutionException closed) {
-      result.completeExceptionally(
-          new OAuthException("OAuthClient was closed while waiting for a token", closed));
-    }
   }
 
   private void degrade(RuntimeException e) {
@@ -248,6 +404,26 @@ final class SharedTokenFetcher {
   private void recovered() {
     if (degraded.compareAndSet(true, false)) {
       LOG.info("Token store answers again; sharing tokens through it");
+    }
+  }
+
+  /** What one look at the store found: a usable token, or the lock attempt's outcome. */
+  private static final class Look {
+    final AccessToken token;
+    final Optional<String> owner;
+
+    Look(AccessToken token, Optional<String> owner) {
+      this.token = token;
+      this.owner = owner;
+    }
+  }
+
+  /** A store call that outlived {@code tokenStoreTimeout}: handled like a store failure. */
+  static final class StoreTimeoutException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StoreTimeoutException(String message) {
+      super(message, null, false, false);
     }
   }
 }

@@ -406,7 +406,11 @@ final class TokenCache {
     static Snapshot of(
         AccessToken token, long now, long refreshAheadMillis, long expiryMarginMillis) {
       long expiresAt = token.expiresAt().toEpochMilli();
-      long lifetime = Math.max(0, expiresAt - now);
+      // A token from a store knows when it was issued: its margins come from its whole lifetime,
+      // as for one fetched now (one freshness rule).
+      long issuedAt =
+          token.issuedAtMillis() == Long.MIN_VALUE ? now : Math.min(now, token.issuedAtMillis());
+      long lifetime = Math.max(0, expiresAt - issuedAt);
       long expiredAt = expiresAt - Math.min(expiryMarginMillis, lifetime / 10);
       long staleAt = Math.min(expiredAt, expiresAt - Math.min(refreshAheadMillis, lifetime / 2));
       return new Snapshot(token, staleAt, expiredAt);
