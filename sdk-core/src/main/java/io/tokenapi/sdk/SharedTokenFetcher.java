@@ -39,8 +39,11 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * Polling waits are scheduled, not slept. The cache must never fail a caller because of the store.
+ *
+ * <p>A {@link TokenSource} over the retrying source ({@code origin}): the token being replaced
+ * comes in the {@link Fetch}, so this stage never asks the cache above it.
  */
-final class SharedTokenFetcher {
+final class SharedTokenFetcher implements TokenSource {
   private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
 
   /** How often a client waiting for another one's refresh looks at the store again. */
@@ -48,14 +51,12 @@ final class SharedTokenFetcher {
 
   private final TokenStore store;
   private final String key;
-  private final Supplier<CompletableFuture<AccessToken>> origin;
-  private final Supplier<AccessToken> current;
+  private final TokenSource origin;
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
   private final Executor blocking;
   private final Duration lockTtl;
-  private final long refreshAheadMillis;
-  private final long expiryMarginMillis;
+  private final Freshness freshness;
   private final long waitMillis;
   private final long storeTimeoutMillis;
   private final AtomicBoolean degraded = new AtomicBoolean();
@@ -69,26 +70,22 @@ final class SharedTokenFetcher {
   SharedTokenFetcher(
       TokenStore store,
       String key,
-      Supplier<CompletableFuture<AccessToken>> origin,
-      Supplier<AccessToken> current,
+      TokenSource origin,
       Clock clock,
       ScheduledExecutorService scheduler,
       Executor blocking,
       Duration lockTtl,
-      Duration refreshAhead,
-      Duration expiryMargin,
+      Freshness freshness,
       Duration wait,
       Duration storeTimeout) {
     this.store = store;
     this.key = key;
     this.origin = origin;
-    this.current = current;
     this.clock = clock;
     this.scheduler = scheduler;
     this.blocking = blocking;
     this.lockTtl = lockTtl;
-    this.refreshAheadMillis = refreshAhead.toMillis();
-    this.expiryMarginMillis = expiryMargin.toMillis();
+    this.freshness = freshness;
     this.waitMillis = wait.toMillis();
     this.storeTimeoutMillis = storeTimeout.toMillis();
   }
@@ -110,25 +107,32 @@ final class SharedTokenFetcher {
     }
   }
 
-  void reject(AccessToken token) {
+  @Override
+  public void reject(AccessToken token) {
     if (token != null) {
       rejected = token;
     }
   }
 
-  CompletableFuture<AccessToken> fetch() {
+  @Override
+  public void close() {
+    origin.close();
+  }
+
+  @Override
+  public CompletableFuture<AccessToken> fetch(Fetch fetch) {
     CompletableFuture<AccessToken> result = new CompletableFuture<>();
-    AccessToken replacing = current.get();
+    AccessToken replacing = fetch.replacing;
     // A live holder finishes within its own wait bound, which equals ours, and it started first; a
     // holder that died frees its lock after lockTtl and is taken over before this passes.
     long giveUpAt = clock.millis() + waitMillis;
-    attempt(result, replacing, giveUpAt);
+    attempt(result, fetch, giveUpAt);
     return result;
   }
 
   /** One look at the store: a usable token, the lock, or another look after a poll interval. */
-  private void attempt(
-      CompletableFuture<AccessToken> result, AccessToken replacing, long giveUpAt) {
+  private void attempt(CompletableFuture<AccessToken> result, Fetch fetch, long giveUpAt) {
+    AccessToken replacing = fetch.replacing;
     if (result.isDone()) {
       return;
     }
@@ -142,7 +146,7 @@ final class SharedTokenFetcher {
         (look, error) -> {
           if (error != null) {
             degrade(error);
-            relay(origin.get(), result);
+            relay(origin.fetch(fetch), result);
             return;
           }
           recovered();
@@ -150,16 +154,16 @@ final class SharedTokenFetcher {
             LOG.debug("Took a token from the token store; expires at {}", look.token.expiresAt());
             result.complete(look.token);
           } else if (look.owner.isPresent()) {
-            fetchAsHolder(result, replacing, look.owner.get());
+            fetchAsHolder(result, fetch, look.owner.get());
           } else if (clock.millis() >= giveUpAt) {
             LOG.debug(
                 "Token store refresh lock still held after waiting {} ms; fetching without it",
                 waitMillis);
-            relay(origin.get(), result);
+            relay(origin.fetch(fetch), result);
           } else {
             try {
               scheduler.schedule(
-                  () -> attempt(result, replacing, giveUpAt), POLL_MILLIS, TimeUnit.MILLISECONDS);
+                  () -> attempt(result, fetch, giveUpAt), POLL_MILLIS, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException closed) {
               result.completeExceptionally(closed(closed));
             }
@@ -168,8 +172,8 @@ final class SharedTokenFetcher {
         result);
   }
 
-  private void fetchAsHolder(
-      CompletableFuture<AccessToken> result, AccessToken replacing, String owner) {
+  private void fetchAsHolder(CompletableFuture<AccessToken> result, Fetch fetch, String owner) {
+    AccessToken replacing = fetch.replacing;
     // Another client may have saved a token between our read and our lock.
     call(
         () -> usable(store.read(key), replacing),
@@ -183,7 +187,7 @@ final class SharedTokenFetcher {
           LOG.debug("Holding the token store refresh lock; requesting a token from the provider");
           Watchdog watchdog = new Watchdog(owner);
           origin
-              .get()
+              .fetch(fetch)
               .whenComplete(
                   (token, failure) -> {
                     watchdog.stop();
@@ -191,7 +195,7 @@ final class SharedTokenFetcher {
                       unlockThen(
                           owner,
                           result,
-                          () -> result.completeExceptionally(RetryingTokenFetcher.unwrap(failure)));
+                          () -> result.completeExceptionally(Futures.unwrap(failure)));
                       return;
                     }
                     call(
@@ -296,7 +300,8 @@ final class SharedTokenFetcher {
         stored.issuedAt().isPresent()
             ? token.withIssuedAt(stored.issuedAt().get().toEpochMilli())
             : token;
-    if (now >= TokenCache.Snapshot.of(dated, now, refreshAheadMillis, expiryMarginMillis).staleAt) {
+    long obtainedAt = stored.issuedAt().map(i -> Math.min(i.toEpochMilli(), now)).orElse(now);
+    if (!freshness.isFresh(obtainedAt, token.expiresAt().toEpochMilli(), now)) {
       return null;
     }
     if (stored.fence() > highestFence) {
@@ -384,7 +389,7 @@ final class SharedTokenFetcher {
           if (error == null) {
             to.complete(token);
           } else {
-            to.completeExceptionally(RetryingTokenFetcher.unwrap(error));
+            to.completeExceptionally(Futures.unwrap(error));
           }
         });
   }
