@@ -95,11 +95,24 @@ final class SharedTokenFetcher implements TokenSource {
    * Never the secret.
    */
   static String key(HttpUrl tokenUrl, String clientId, String scope) {
+    return key(tokenUrl, clientId, scope, null);
+  }
+
+  /**
+   * The store key of a client that also differs by {@code variant} (its credential kind and token
+   * parameters, see {@link TokenRequestFactory#storeKeyVariant}); null gives the plain key.
+   */
+  static String key(HttpUrl tokenUrl, String clientId, String scope, String variant) {
     try {
       MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
       byte[] hash =
           sha256.digest(
-              (tokenUrl + "\n" + clientId + "\n" + (scope == null ? "" : scope))
+              (tokenUrl
+                      + "\n"
+                      + clientId
+                      + "\n"
+                      + (scope == null ? "" : scope)
+                      + (variant == null ? "" : "\n" + variant))
                   .getBytes(StandardCharsets.UTF_8));
       return "tokenapi:token:" + HexFormat.of().formatHex(hash, 0, 16);
     } catch (NoSuchAlgorithmException e) {

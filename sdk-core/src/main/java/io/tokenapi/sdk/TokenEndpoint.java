@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
 import okhttp3.Callback;
+import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -23,7 +24,7 @@ final class TokenEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
 
   private final OkHttpClient http;
-  private final Request request;
+  private final TokenRequestSource requests;
   private final String displayUrl;
   private final TokenResponseParser parser;
   private final Clock clock;
@@ -37,9 +38,28 @@ final class TokenEndpoint {
       Clock clock,
       WorkingHours workingHours,
       long maxResponseBytes) {
+    this(
+        http,
+        request.url(),
+        TokenRequestSource.fixed(request),
+        parser,
+        clock,
+        workingHours,
+        maxResponseBytes);
+  }
+
+  /** With {@code requests} asked for a request per attempt (a new assertion each time). */
+  TokenEndpoint(
+      OkHttpClient http,
+      HttpUrl tokenUrl,
+      TokenRequestSource requests,
+      TokenResponseParser parser,
+      Clock clock,
+      WorkingHours workingHours,
+      long maxResponseBytes) {
     this.http = http;
-    this.request = request;
-    this.displayUrl = displayUrl(request);
+    this.requests = requests;
+    this.displayUrl = displayUrl(tokenUrl);
     this.parser = parser;
     this.clock = clock;
     this.workingHours = workingHours;
@@ -66,7 +86,13 @@ final class TokenEndpoint {
    */
   CompletableFuture<AccessToken> fetch(long timeoutMillis) {
     CompletableFuture<AccessToken> result = new CompletableFuture<>();
-    Call call = newCall(timeoutMillis);
+    Call call;
+    try {
+      call = newCall(timeoutMillis);
+    } catch (OAuthException e) {
+      result.completeExceptionally(e);
+      return result;
+    }
     Instant sentAt = sentAt();
     call.enqueue(
         new Callback() {
@@ -108,7 +134,8 @@ final class TokenEndpoint {
   }
 
   private Call newCall(long timeoutMillis) {
-    Call call = http.newCall(request);
+    // Built per attempt: an assertion client signs or reads a new assertion here.
+    Call call = http.newCall(requests.next());
     if (timeoutMillis > 0) {
       call.timeout().timeout(timeoutMillis, TimeUnit.MILLISECONDS);
     }
@@ -176,12 +203,7 @@ final class TokenEndpoint {
   }
 
   /** Scheme, host, port and path only: never user info or a query. */
-  private static String displayUrl(Request request) {
-    return request.url().scheme()
-        + "://"
-        + request.url().host()
-        + ":"
-        + request.url().port()
-        + request.url().encodedPath();
+  private static String displayUrl(HttpUrl url) {
+    return url.scheme() + "://" + url.host() + ":" + url.port() + url.encodedPath();
   }
 }
