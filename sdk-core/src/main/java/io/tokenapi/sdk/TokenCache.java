@@ -499,10 +499,14 @@ final class TokenCache {
     /** A token obtained at {@code obtainedAt}, judged by its lifetime from then. */
     static Snapshot of(AccessToken token, long obtainedAt, Freshness freshness) {
       long expiresAt = token.expiresAt().toEpochMilli();
+      // A token from a store knows when it was issued: its margins come from its whole lifetime,
+      // as for one fetched then (one freshness rule).
+      long obtained =
+          token.issuedAtMillis() == Long.MIN_VALUE
+              ? obtainedAt
+              : Math.min(obtainedAt, token.issuedAtMillis());
       return new Snapshot(
-          token,
-          freshness.staleAt(obtainedAt, expiresAt),
-          freshness.expiredAt(obtainedAt, expiresAt));
+          token, freshness.staleAt(obtained, expiresAt), freshness.expiredAt(obtained, expiresAt));
     }
   }
 
