@@ -1,0 +1,28 @@
+package io.tokenapi.sdk;
+
+import io.tokenapi.sdk.storecontract.TokenStoreContract;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shared {@link TokenStore} contract on {@link FileTokenStore}, in a fresh directory. */
+class FileTokenStoreContractTest extends TokenStoreContract {
+  @TempDir Path dir;
+  private FileTokenStore store;
+  private FileTokenStore other;
+
+  @Override
+  protected TokenStore store() {
+    if (store == null) {
+      store = FileStoreTesting.store(dir, "k1");
+    }
+    return store;
+  }
+
+  @Override
+  protected TokenStore storeWithAnotherKey() {
+    if (other == null) {
+      other = FileStoreTesting.store(dir, "k2");
+    }
+    return other;
+  }
+}

@@ -1,0 +1,5 @@
+package io.tokenapi.sdk.jdbc;
+
+final class Placeholder {
+  private Placeholder() {}
+}
