@@ -1,5 +1,0 @@
-package io.tokenapi.sdk.jdbc;
-
-final class Placeholder {
-  private Placeholder() {}
-}

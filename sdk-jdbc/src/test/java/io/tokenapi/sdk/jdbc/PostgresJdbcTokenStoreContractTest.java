@@ -1,0 +1,25 @@
+package io.tokenapi.sdk.jdbc;
+
+import io.tokenapi.sdk.TokenStore;
+import io.tokenapi.sdk.storecontract.TokenStoreContract;
+import javax.sql.DataSource;
+
+/**
+ * The shared {@link TokenStore} contract on {@link JdbcTokenStore} over a real PostgreSQL server
+ * (keys are unique per test, so tests share the table).
+ */
+class PostgresJdbcTokenStoreContractTest extends TokenStoreContract {
+  private final DataSource postgres = Databases.postgres();
+  private final JdbcTokenStore store = JdbcStoreTesting.store(postgres, "k1");
+  private final JdbcTokenStore other = JdbcStoreTesting.store(postgres, "k2");
+
+  @Override
+  protected TokenStore store() {
+    return store;
+  }
+
+  @Override
+  protected TokenStore storeWithAnotherKey() {
+    return other;
+  }
+}
