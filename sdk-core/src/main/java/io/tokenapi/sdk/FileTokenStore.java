@@ -1,5 +1,7 @@
 package io.tokenapi.sdk;
 
+import io.tokenapi.sdk.internal.Keyring;
+import io.tokenapi.sdk.internal.TokenEnvelope;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -18,11 +20,11 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
@@ -90,14 +92,14 @@ public final class FileTokenStore implements TokenStore {
   private static final ConcurrentMap<Path, LockSlot> LOCK_SLOTS = new ConcurrentHashMap<>();
 
   private final Path directory;
-  private final StoreEnvelope envelope;
+  private final TokenEnvelope envelope;
   private final Clock clock;
   private final boolean posix;
 
   /** File name to the fingerprint of the unreadable file already reported, for one WARN each. */
   private final ConcurrentMap<String, String> reported = new ConcurrentHashMap<>();
 
-  private FileTokenStore(Path directory, StoreEnvelope envelope, Clock clock, boolean posix) {
+  private FileTokenStore(Path directory, TokenEnvelope envelope, Clock clock, boolean posix) {
     this.directory = directory;
     this.envelope = envelope;
     this.clock = clock;
@@ -129,16 +131,27 @@ public final class FileTokenStore implements TokenStore {
    */
   @Override
   public Optional<AccessToken> load(String key) {
-    long now = clock.millis();
-    StoreEnvelope.Opened entry = readEntry(key);
-    if (entry == null || entry.expiresAt() <= now) {
-      return Optional.empty();
-    }
-    return Optional.of(entry.token());
+    return read(key).map(StoredToken::token);
+  }
+
+  /**
+   * The token saved under {@code key} with its issue time and fence, unless it has expired. A file
+   * that cannot be read as one of this store's tokens under its key is reported as empty, with one
+   * WARN. The store's clock is this host's.
+   *
+   * @param key the client's store key
+   * @return the token and its metadata, or empty
+   * @throws UncheckedIOException when the directory cannot be read
+   */
+  @Override
+  public Optional<StoredToken> read(String key) {
+    Instant now = clock.instant();
+    TokenEnvelope.Entry entry = readEntry(key);
+    return entry == null ? Optional.empty() : entry.toStoredToken(now.toEpochMilli(), now);
   }
 
   /** The entry under {@code key}, or null when there is none or it is unreadable (one WARN). */
-  private StoreEnvelope.Opened readEntry(String key) {
+  private TokenEnvelope.Entry readEntry(String key) {
     Path file = tokenFile(key);
     byte[] sealed;
     try {
@@ -154,8 +167,8 @@ public final class FileTokenStore implements TokenStore {
     }
     try {
       return envelope.open(key, new String(sealed, StandardCharsets.ISO_8859_1));
-    } catch (GeneralSecurityException | RuntimeException e) {
-      reportUnreadable(file, e.getClass().getSimpleName());
+    } catch (TokenEnvelope.UnreadableEntryException e) {
+      reportUnreadable(file, e.getMessage());
       return null;
     }
   }
@@ -183,6 +196,7 @@ public final class FileTokenStore implements TokenStore {
    * @return true when saved, false when {@code owner} no longer holds the lock
    * @throws UncheckedIOException when the file cannot be written
    */
+  @Override
   public boolean saveIfLocked(String key, String owner, AccessToken token) {
     LockSlot slot = LOCK_SLOTS.get(lockFile(key));
     if (slot == null) {
@@ -207,7 +221,7 @@ public final class FileTokenStore implements TokenStore {
     }
     Path target = tokenFile(key);
     // The fence grows with every save: the host clock, or one more than the entry it replaces.
-    StoreEnvelope.Opened previous = readEntry(key);
+    TokenEnvelope.Entry previous = readEntry(key);
     long fence = previous == null ? now : Math.max(now, previous.fence() + 1);
     byte[] sealed =
         envelope.seal(key, token, now, expiresAt, fence).getBytes(StandardCharsets.ISO_8859_1);
@@ -283,6 +297,7 @@ public final class FileTokenStore implements TokenStore {
    * @param ttl the new time to live
    * @return true when extended, false when {@code owner} no longer holds the lock
    */
+  @Override
   public boolean renewLock(String key, String owner, Duration ttl) {
     LockSlot slot = LOCK_SLOTS.get(lockFile(key));
     if (slot == null) {
@@ -324,7 +339,7 @@ public final class FileTokenStore implements TokenStore {
    */
   @Override
   public String toString() {
-    return "FileTokenStore[directory=" + directory + ", encryption=" + envelope.describe() + "]";
+    return "FileTokenStore[directory=" + directory + ", encryption=" + envelope.keys() + "]";
   }
 
   Path tokenFile(String key) {
@@ -466,8 +481,7 @@ public final class FileTokenStore implements TokenStore {
   /** Builds a {@link FileTokenStore}; {@link #encryptionKey} is required. */
   public static final class Builder {
     private final Path directory;
-    private SecretKey encryptionKey;
-    private StoreEnvelope envelope;
+    private final Keyring.Builder keys = Keyring.builder();
     private Clock clock = Clock.systemUTC();
 
     private Builder(Path directory) {
@@ -475,31 +489,61 @@ public final class FileTokenStore implements TokenStore {
     }
 
     /**
-     * The AES key that encrypts tokens at rest (AES-GCM). Required. Take it from the application's
-     * secret store, for example {@code new SecretKeySpec(Base64.getDecoder().decode(secret),
-     * "AES")} with a 32-byte secret; a file written under another key reads as absent.
+     * The AES key that encrypts tokens at rest (AES-GCM), with an id derived from the key. Take it
+     * from the application's secret store, for example {@code new
+     * SecretKeySpec(Base64.getDecoder().decode(secret), "AES")} with a 32-byte secret. Prefer
+     * {@link #encryptionKey(String, SecretKey)}, whose id you choose, to rotate keys later.
      *
      * @param key an AES key of 128, 192 or 256 bits (algorithm {@code "AES"})
      * @return this builder
-     * @throws IllegalArgumentException if {@code key} is null or not an AES key
+     * @throws IllegalArgumentException if {@code key} is null, not an AES key, not 16, 24 or 32
+     *     bytes long, or does not export its bytes (then pass a key id)
      */
     public Builder encryptionKey(SecretKey key) {
-      if (key == null) {
-        throw new IllegalArgumentException("encryptionKey == null");
-      }
-      if (!"AES".equalsIgnoreCase(key.getAlgorithm())) {
-        throw new IllegalArgumentException(
-            "encryptionKey must be an AES key, not "
-                + key.getAlgorithm()
-                + ": the store encrypts with AES-GCM");
-      }
-      this.encryptionKey = key;
+      keys.encryptionKey(key);
       return this;
     }
 
-    /** Tests and the envelope binding: seals entries with {@code envelope}. */
-    Builder envelope(StoreEnvelope envelope) {
-      this.envelope = envelope;
+    /**
+     * The AES key that encrypts new files, and its id, which every file carries so that a rotation
+     * needs no token request.
+     *
+     * @param keyId 1 to 64 characters of {@code A-Z a-z 0-9 . _ : -}, for example {@code "2026-12"}
+     * @param key an AES key of 128, 192 or 256 bits
+     * @return this builder
+     * @throws IllegalArgumentException if an argument is null or invalid, or another key has the
+     *     same id
+     */
+    public Builder encryptionKey(String keyId, SecretKey key) {
+      keys.encryptionKey(keyId, key);
+      return this;
+    }
+
+    /**
+     * A key that only decrypts files carrying {@code keyId}: the old key after a rotation.
+     * Repeatable.
+     *
+     * @param keyId the id the files carry
+     * @param key an AES key of 128, 192 or 256 bits
+     * @return this builder
+     * @throws IllegalArgumentException if an argument is null or invalid, or another key has the
+     *     same id
+     */
+    public Builder decryptionKey(String keyId, SecretKey key) {
+      keys.decryptionKey(keyId, key);
+      return this;
+    }
+
+    /**
+     * A key that only decrypts, with the id derived from the key as {@link
+     * #encryptionKey(SecretKey)} derives it: the old key after a rotation from an unnamed key.
+     *
+     * @param key an AES key of 128, 192 or 256 bits
+     * @return this builder
+     * @throws IllegalArgumentException as {@link #encryptionKey(SecretKey)}
+     */
+    public Builder decryptionKey(SecretKey key) {
+      keys.decryptionKey(key);
       return this;
     }
 
@@ -523,15 +567,11 @@ public final class FileTokenStore implements TokenStore {
      * files that a writer killed mid-write left there more than ten minutes ago.
      *
      * @return the store
-     * @throws IllegalStateException if no encryption key was set, or the directory cannot be
-     *     created or written
+     * @throws IllegalStateException if no encryption key was set, a key cannot be used for AES-GCM
+     *     in this JVM, or the directory cannot be created or written
      */
     public FileTokenStore build() {
-      if (envelope == null && encryptionKey == null) {
-        throw new IllegalStateException(
-            "encryptionKey is required: tokens are encrypted at rest with the application's AES key");
-      }
-      StoreEnvelope sealing = envelope != null ? envelope : sharedEnvelope(encryptionKey);
+      TokenEnvelope sealing = new TokenEnvelope(keys.build());
       boolean posix = directory.getFileSystem().supportedFileAttributeViews().contains("posix");
       Path real;
       try {
@@ -554,12 +594,6 @@ public final class FileTokenStore implements TokenStore {
       }
       deleteAbandonedTempFiles(real);
       return new FileTokenStore(real, sealing, clock, posix);
-    }
-
-    /** The binding to the shared store envelope (interim: not merged into this branch yet). */
-    private static StoreEnvelope sharedEnvelope(SecretKey key) {
-      throw new IllegalStateException(
-          "FileTokenStore is waiting for the shared store envelope in this build");
     }
 
     private static void deleteAbandonedTempFiles(Path dir) {

@@ -1,5 +1,6 @@
 package io.tokenapi.sdk;
 
+import io.tokenapi.sdk.storecontract.TestKeys;
 import io.tokenapi.sdk.storecontract.TokenStoreContract;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,7 +14,7 @@ class FileTokenStoreContractTest extends TokenStoreContract {
   @Override
   protected TokenStore store() {
     if (store == null) {
-      store = FileStoreTesting.store(dir, "k1");
+      store = FileTokenStore.builder(dir).encryptionKey("k1", TestKeys.aes256(1)).build();
     }
     return store;
   }
@@ -21,7 +22,7 @@ class FileTokenStoreContractTest extends TokenStoreContract {
   @Override
   protected TokenStore storeWithAnotherKey() {
     if (other == null) {
-      other = FileStoreTesting.store(dir, "k2");
+      other = FileTokenStore.builder(dir).encryptionKey("k2", TestKeys.aes256(2)).build();
     }
     return other;
   }

@@ -1,8 +1,10 @@
 package io.tokenapi.sdk.jdbc;
 
 import io.tokenapi.sdk.AccessToken;
+import io.tokenapi.sdk.StoredToken;
 import io.tokenapi.sdk.TokenStore;
-import java.security.GeneralSecurityException;
+import io.tokenapi.sdk.internal.Keyring;
+import io.tokenapi.sdk.internal.TokenEnvelope;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -79,7 +81,7 @@ public final class JdbcTokenStore implements TokenStore {
   private static final int SAVE_ATTEMPTS = 5;
 
   private final DataSource dataSource;
-  private final JdbcEnvelope envelope;
+  private final TokenEnvelope envelope;
   private final Clock clock;
   private final String table;
   private final Dialect dialect;
@@ -96,7 +98,7 @@ public final class JdbcTokenStore implements TokenStore {
   private final String renew;
   private final String release;
 
-  private JdbcTokenStore(Builder b, JdbcEnvelope envelope, Dialect dialect) {
+  private JdbcTokenStore(Builder b, TokenEnvelope envelope, Dialect dialect) {
     this.dataSource = b.dataSource;
     this.envelope = envelope;
     this.clock = b.clock;
@@ -172,9 +174,23 @@ public final class JdbcTokenStore implements TokenStore {
    */
   @Override
   public Optional<AccessToken> load(String key) {
-    Instant localNow = clock.instant();
+    return read(key).map(StoredToken::token);
+  }
+
+  /**
+   * The token stored under {@code key} with its issue time and fence, times converted from the
+   * database's clock (read in the same statement as the row) to this client's, counted from before
+   * the query so the round trip shortens the token's life rather than stretching it.
+   *
+   * @param key the client's store key
+   * @return the token and its metadata, or empty
+   * @throws IllegalStateException when the database fails
+   */
+  @Override
+  public Optional<StoredToken> read(String key) {
+    Instant before = clock.instant();
     return run(
-        "load",
+        "read",
         c -> {
           try (PreparedStatement ps = prepare(c, selectEntry)) {
             ps.setString(1, key);
@@ -184,14 +200,8 @@ public final class JdbcTokenStore implements TokenStore {
               }
               String sealed = rs.getString(1);
               long dbNow = rs.getLong(2);
-              if (sealed == null) {
-                return Optional.empty();
-              }
-              JdbcEnvelope.Opened entry = open(key, sealed);
-              if (entry == null || entry.expiresAt() <= dbNow) {
-                return Optional.empty();
-              }
-              return Optional.of(onLocalClock(entry, dbNow, localNow));
+              TokenEnvelope.Entry entry = sealed == null ? null : open(key, sealed);
+              return entry == null ? Optional.empty() : entry.toStoredToken(dbNow, before);
             }
           }
         });
@@ -221,6 +231,7 @@ public final class JdbcTokenStore implements TokenStore {
    * @return true when saved, false when {@code owner} no longer holds the lock
    * @throws IllegalStateException when the database fails
    */
+  @Override
   public boolean saveIfLocked(String key, String owner, AccessToken token) {
     if (owner == null) {
       return false;
@@ -269,6 +280,7 @@ public final class JdbcTokenStore implements TokenStore {
    * @return true when extended, false when {@code owner} no longer holds the lock
    * @throws IllegalStateException when the database fails
    */
+  @Override
   public boolean renewLock(String key, String owner, Duration ttl) {
     long ttlMillis = Math.max(1, ttl.toMillis());
     return run(
@@ -316,7 +328,7 @@ public final class JdbcTokenStore implements TokenStore {
         + ", database="
         + dialect
         + ", encryption="
-        + envelope.describe()
+        + envelope.keys()
         + "]";
   }
 
@@ -434,27 +446,14 @@ public final class JdbcTokenStore implements TokenStore {
         || (state != null && state.startsWith("23"));
   }
 
-  private JdbcEnvelope.Opened open(String key, String sealed) {
+  private TokenEnvelope.Entry open(String key, String sealed) {
     try {
       return envelope.open(key, sealed);
-    } catch (GeneralSecurityException | RuntimeException e) {
+    } catch (TokenEnvelope.UnreadableEntryException e) {
       // The reason only: never the row, which may hold a token sealed under another key.
-      LOG.debug(
-          "Token store row {} is unreadable ({}); treating it as absent",
-          key,
-          e.getClass().getSimpleName());
+      LOG.debug("Token store row {} is treated as absent: {}", key, e.getMessage());
       return null;
     }
-  }
-
-  private static AccessToken onLocalClock(JdbcEnvelope.Opened entry, long dbNow, Instant localNow) {
-    AccessToken token = entry.token();
-    return new AccessToken(
-        token.value(),
-        token.tokenType(),
-        localNow.plusMillis(entry.expiresAt() - dbNow),
-        token.scope().orElse(null),
-        token.additionalFields());
   }
 
   private PreparedStatement prepare(Connection c, String sql) throws SQLException {
@@ -506,8 +505,7 @@ public final class JdbcTokenStore implements TokenStore {
   /** Builds a {@link JdbcTokenStore}; {@link #encryptionKey} is required. */
   public static final class Builder {
     private final DataSource dataSource;
-    private SecretKey encryptionKey;
-    private JdbcEnvelope envelope;
+    private final Keyring.Builder keys = Keyring.builder();
     private String table = DEFAULT_TABLE;
     private Duration timeout = DEFAULT_QUERY_TIMEOUT;
     private Clock clock = Clock.systemUTC();
@@ -517,31 +515,61 @@ public final class JdbcTokenStore implements TokenStore {
     }
 
     /**
-     * The AES key that encrypts tokens at rest (AES-GCM). Required. Every instance needs the same
-     * key: take it from the application's secret store, for example {@code new
-     * SecretKeySpec(Base64.getDecoder().decode(secret), "AES")} with a 32-byte secret.
+     * The AES key that encrypts new rows (AES-GCM), with an id derived from the key. Every instance
+     * needs the same key, so take it from the application's secret store, for example {@code new
+     * SecretKeySpec(Base64.getDecoder().decode(secret), "AES")} with a 32-byte secret. Prefer
+     * {@link #encryptionKey(String, SecretKey)}, whose id you choose, to rotate keys later.
      *
      * @param key an AES key of 128, 192 or 256 bits (algorithm {@code "AES"})
      * @return this builder
-     * @throws IllegalArgumentException if {@code key} is null or not an AES key
+     * @throws IllegalArgumentException if {@code key} is null, not an AES key, not 16, 24 or 32
+     *     bytes long, or does not export its bytes (then pass a key id)
      */
     public Builder encryptionKey(SecretKey key) {
-      if (key == null) {
-        throw new IllegalArgumentException("encryptionKey == null");
-      }
-      if (!"AES".equalsIgnoreCase(key.getAlgorithm())) {
-        throw new IllegalArgumentException(
-            "encryptionKey must be an AES key, not "
-                + key.getAlgorithm()
-                + ": the store encrypts with AES-GCM");
-      }
-      this.encryptionKey = key;
+      keys.encryptionKey(key);
       return this;
     }
 
-    /** Tests and the envelope binding: seals rows with {@code envelope}. */
-    Builder envelope(JdbcEnvelope envelope) {
-      this.envelope = envelope;
+    /**
+     * The AES key that encrypts new rows, and its id, which every row carries so that instances on
+     * the old and the new key share the token during a rotation.
+     *
+     * @param keyId 1 to 64 characters of {@code A-Z a-z 0-9 . _ : -}, for example {@code "2026-12"}
+     * @param key an AES key of 128, 192 or 256 bits
+     * @return this builder
+     * @throws IllegalArgumentException if an argument is null or invalid, or another key has the
+     *     same id
+     */
+    public Builder encryptionKey(String keyId, SecretKey key) {
+      keys.encryptionKey(keyId, key);
+      return this;
+    }
+
+    /**
+     * A key that only decrypts rows carrying {@code keyId}: the old key after a rotation, or the
+     * new one before it starts encrypting. Repeatable.
+     *
+     * @param keyId the id the rows carry
+     * @param key an AES key of 128, 192 or 256 bits
+     * @return this builder
+     * @throws IllegalArgumentException if an argument is null or invalid, or another key has the
+     *     same id
+     */
+    public Builder decryptionKey(String keyId, SecretKey key) {
+      keys.decryptionKey(keyId, key);
+      return this;
+    }
+
+    /**
+     * A key that only decrypts, with the id derived from the key as {@link
+     * #encryptionKey(SecretKey)} derives it.
+     *
+     * @param key an AES key of 128, 192 or 256 bits
+     * @return this builder
+     * @throws IllegalArgumentException as {@link #encryptionKey(SecretKey)}
+     */
+    public Builder decryptionKey(SecretKey key) {
+      keys.decryptionKey(key);
       return this;
     }
 
@@ -606,15 +634,12 @@ public final class JdbcTokenStore implements TokenStore {
      * exists with the expected columns.
      *
      * @return the store
-     * @throws IllegalStateException if no encryption key was set, the database is not PostgreSQL,
-     *     MySQL, MariaDB or H2, the table is missing, or the database cannot be reached
+     * @throws IllegalStateException if no encryption key was set (or a key cannot be used for
+     *     AES-GCM in this JVM), the database is not PostgreSQL, MySQL, MariaDB or H2, the table is
+     *     missing, or the database cannot be reached
      */
     public JdbcTokenStore build() {
-      if (envelope == null && encryptionKey == null) {
-        throw new IllegalStateException(
-            "encryptionKey is required: tokens are encrypted at rest with the application's AES key");
-      }
-      JdbcEnvelope sealing = envelope != null ? envelope : sharedEnvelope(encryptionKey);
+      TokenEnvelope sealing = new TokenEnvelope(keys.build());
       Dialect dialect;
       try (Connection c = dataSource.getConnection()) {
         String product = c.getMetaData().getDatabaseProductName();
@@ -655,12 +680,6 @@ public final class JdbcTokenStore implements TokenStore {
             e);
       }
       return new JdbcTokenStore(this, sealing, dialect);
-    }
-
-    /** The binding to the shared store envelope (interim: not merged into this branch yet). */
-    private static JdbcEnvelope sharedEnvelope(SecretKey key) {
-      throw new IllegalStateException(
-          "JdbcTokenStore is waiting for the shared store envelope in this build");
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.tokenapi.sdk.jdbc;
 
 import io.tokenapi.sdk.TokenStore;
+import io.tokenapi.sdk.storecontract.TestKeys;
 import io.tokenapi.sdk.storecontract.TokenStoreContract;
 import javax.sql.DataSource;
 
@@ -10,8 +11,10 @@ import javax.sql.DataSource;
  */
 class PostgresJdbcTokenStoreContractTest extends TokenStoreContract {
   private final DataSource postgres = Databases.postgres();
-  private final JdbcTokenStore store = JdbcStoreTesting.store(postgres, "k1");
-  private final JdbcTokenStore other = JdbcStoreTesting.store(postgres, "k2");
+  private final JdbcTokenStore store =
+      JdbcTokenStore.builder(postgres).encryptionKey("k1", TestKeys.aes256(1)).build();
+  private final JdbcTokenStore other =
+      JdbcTokenStore.builder(postgres).encryptionKey("k2", TestKeys.aes256(2)).build();
 
   @Override
   protected TokenStore store() {
