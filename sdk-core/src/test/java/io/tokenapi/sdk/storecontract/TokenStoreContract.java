@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.tokenapi.sdk.AccessToken;
+import io.tokenapi.sdk.StoredToken;
 import io.tokenapi.sdk.TokenStore;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -239,6 +240,97 @@ public abstract class TokenStoreContract {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void read_fenceGrowsWithEverySave() {
+    String key = newKey();
+    store().save(key, token("tok-1", Duration.ofMinutes(10)));
+    long first = store().read(key).orElseThrow().fence();
+
+    store().save(key, token("tok-2", Duration.ofMinutes(10)));
+    long second = store().read(key).orElseThrow().fence();
+
+    assertThat(second).isGreaterThan(first);
+  }
+
+  @Test
+  void read_issuedAt_isAboutNow() {
+    String key = newKey();
+    store().save(key, token("tok-issued", Duration.ofMinutes(10)));
+
+    StoredToken stored = store().read(key).orElseThrow();
+
+    assertThat(stored.token().value()).isEqualTo("tok-issued");
+    assertThat(stored.issuedAt())
+        .hasValueSatisfying(
+            at ->
+                assertThat(Duration.between(at, Instant.now()).abs())
+                    .isLessThan(Duration.ofSeconds(2)));
+  }
+
+  @Test
+  void renewLock_byTheOwner_keepsTheLockPastItsFirstTtl() throws InterruptedException {
+    String key = newKey();
+    String owner = store().tryLock(key, Duration.ofMillis(400)).orElseThrow();
+
+    assertThat(store().renewLock(key, owner, Duration.ofSeconds(10))).isTrue();
+    Thread.sleep(600);
+
+    assertThat(store().tryLock(key, Duration.ofSeconds(10))).as("still held").isEmpty();
+  }
+
+  @Test
+  void renewLock_byAnotherOwner_isFalse() {
+    String key = newKey();
+    store().tryLock(key, Duration.ofSeconds(10)).orElseThrow();
+
+    assertThat(store().renewLock(key, "not-the-owner", Duration.ofSeconds(10))).isFalse();
+  }
+
+  @Test
+  void renewLock_afterTheLockWasTakenOver_isFalse() throws InterruptedException {
+    String key = newKey();
+    String late = store().tryLock(key, Duration.ofMillis(200)).orElseThrow();
+    pollForLock(key, 3_000).orElseThrow();
+
+    assertThat(store().renewLock(key, late, Duration.ofSeconds(10))).isFalse();
+  }
+
+  @Test
+  void saveIfLocked_byTheHolder_saves() {
+    String key = newKey();
+    String owner = store().tryLock(key, Duration.ofSeconds(10)).orElseThrow();
+
+    assertThat(store().saveIfLocked(key, owner, token("tok-held", Duration.ofMinutes(10))))
+        .isTrue();
+
+    assertThat(store().load(key).map(AccessToken::value)).contains("tok-held");
+  }
+
+  @Test
+  void saveIfLocked_byAHolderWhoseLockWasTakenOver_savesNothing() throws InterruptedException {
+    String key = newKey();
+    String late = store().tryLock(key, Duration.ofMillis(200)).orElseThrow();
+    String next = pollForLock(key, 3_000).orElseThrow();
+    assertThat(store().saveIfLocked(key, next, token("tok-new-holder", Duration.ofMinutes(10))))
+        .isTrue();
+
+    boolean saved = store().saveIfLocked(key, late, token("tok-late", Duration.ofMinutes(10)));
+
+    assertThat(saved).isFalse();
+    assertThat(store().load(key).map(AccessToken::value)).contains("tok-new-holder");
+  }
+
+  @Test
+  void saveIfLocked_withoutTheLock_savesNothing() {
+    String key = newKey();
+
+    boolean saved =
+        store().saveIfLocked(key, "never-locked", token("tok-x", Duration.ofMinutes(10)));
+
+    assertThat(saved).isFalse();
+    assertThat(store().load(key)).isEmpty();
   }
 
   private boolean pollUntilEmpty(String key, long timeoutMillis) throws InterruptedException {
