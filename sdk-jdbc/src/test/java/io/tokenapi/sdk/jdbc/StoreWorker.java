@@ -1,0 +1,114 @@
+package io.tokenapi.sdk.jdbc;
+
+import io.tokenapi.sdk.AccessToken;
+import io.tokenapi.sdk.FileTokenStore;
+import io.tokenapi.sdk.OAuthClient;
+import io.tokenapi.sdk.RetryPolicy;
+import io.tokenapi.sdk.TokenStore;
+import io.tokenapi.sdk.storecontract.TestKeys;
+import io.tokenapi.testkit.FakeTokenServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A service process for {@link StoreProcessesTest}, run as its own JVM. {@code store=file dir=...}
+ * or {@code store=postgres port=...}; then:
+ *
+ * <ul>
+ *   <li>{@code mode=client baseUrl=...}: an {@link OAuthClient} on that store gets one token and
+ *       prints {@code TOKEN <value>} and {@code EXPIRES <epoch ms>} (or {@code FAILED <type>}),
+ *       then exits: a service that starts, works and stops.
+ *   <li>{@code mode=writer}: saves tokens under {@link #CRASH_KEY} in a tight loop, printing {@code
+ *       READY} after the first, until it is killed (or {@code MAX_LIFE_MILLIS} pass).
+ * </ul>
+ *
+ * Token values are fakes of the test's {@link FakeTokenServer} or made up here.
+ */
+final class StoreWorker {
+  static final String CRASH_KEY = "tokenapi:token:crash-test";
+  static final int CRASH_PADDING = 2_000;
+
+  private static final long MAX_LIFE_MILLIS = 30_000;
+
+  private StoreWorker() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> options = new HashMap<>();
+    for (String arg : args) {
+      int eq = arg.indexOf('=');
+      options.put(arg.substring(0, eq), arg.substring(eq + 1));
+    }
+    Thread reaper =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(MAX_LIFE_MILLIS);
+              } catch (InterruptedException e) {
+                return;
+              }
+              System.exit(3);
+            });
+    reaper.setDaemon(true);
+    reaper.start();
+
+    TokenStore store = store(options);
+    if ("writer".equals(options.get("mode"))) {
+      write(store);
+    } else {
+      try (OAuthClient client = client(options.get("baseUrl"), store)) {
+        AccessToken token = client.getToken();
+        System.out.println("TOKEN " + token.value());
+        System.out.println("EXPIRES " + token.expiresAt().toEpochMilli());
+      } catch (RuntimeException e) {
+        System.out.println("FAILED " + e.getClass().getName());
+        e.printStackTrace();
+      }
+    }
+    System.exit(0);
+  }
+
+  static TokenStore store(Map<String, String> options) {
+    switch (options.get("store")) {
+      case "file":
+        return FileTokenStore.builder(Path.of(options.get("dir")))
+            .encryptionKey("restart", TestKeys.aes256(9))
+            .build();
+      case "postgres":
+        return JdbcTokenStore.builder(Databases.postgresAt(Integer.parseInt(options.get("port"))))
+            .encryptionKey("restart", TestKeys.aes256(9))
+            .build();
+      default:
+        throw new IllegalArgumentException("store=" + options.get("store"));
+    }
+  }
+
+  static OAuthClient client(String baseUrl, TokenStore store) {
+    return OAuthClient.builder()
+        .baseUrl(baseUrl)
+        .clientId(FakeTokenServer.DEFAULT_CLIENT_ID)
+        .clientSecret(FakeTokenServer.DEFAULT_CLIENT_SECRET)
+        .tokenStore(store)
+        // A closed provider must show as a failure within the test, not a wait until it opens.
+        .retryPolicy(RetryPolicy.builder().maxWait(Duration.ofSeconds(1)).build())
+        .build();
+  }
+
+  /** A made-up token whose value says whether it was read whole. */
+  static String crashValue(long n) {
+    return "crash-" + n + "-" + "x".repeat(CRASH_PADDING) + "-end";
+  }
+
+  private static void write(TokenStore store) {
+    for (long n = 1; ; n++) {
+      store.save(
+          CRASH_KEY, AccessToken.of(crashValue(n), Instant.now().plus(Duration.ofMinutes(10))));
+      if (n == 1) {
+        System.out.println("READY");
+        System.out.flush();
+      }
+    }
+  }
+}
