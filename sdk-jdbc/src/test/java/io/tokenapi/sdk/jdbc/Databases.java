@@ -64,7 +64,9 @@ final class Databases {
   /** A data source on the embedded PostgreSQL server at {@code port} (from another JVM). */
   static DataSource postgresAt(int port) {
     org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
-    ds.setServerNames(new String[] {"localhost"});
+    ds.setServerNames(new String[] {"127.0.0.1"});
+    ds.setConnectTimeout(5);
+    ds.setSocketTimeout(10);
     ds.setPortNumbers(new int[] {port});
     ds.setDatabaseName("postgres");
     ds.setUser("postgres");

@@ -30,6 +30,7 @@ import java.util.Map;
 final class StoreWorker {
   static final String CRASH_KEY = "tokenapi:token:crash-test";
   static final int CRASH_PADDING = 2_000;
+  static final String COLD_KEY = "tokenapi:token:cold-read";
 
   private static final long MAX_LIFE_MILLIS = 30_000;
 
@@ -49,11 +50,24 @@ final class StoreWorker {
               } catch (InterruptedException e) {
                 return;
               }
+              // Where it hung, for the test's failure message.
+              Thread.getAllStackTraces()
+                  .forEach(
+                      (t, stack) -> {
+                        System.err.println(t);
+                        for (StackTraceElement e : stack) {
+                          System.err.println("    at " + e);
+                        }
+                      });
               System.exit(3);
             });
     reaper.setDaemon(true);
     reaper.start();
 
+    if ("coldread".equals(options.get("mode"))) {
+      coldRead(options);
+      System.exit(0);
+    }
     TokenStore store = store(options);
     if ("writer".equals(options.get("mode"))) {
       write(store);
@@ -80,8 +94,26 @@ final class StoreWorker {
         return JdbcTokenStore.builder(Databases.postgresAt(Integer.parseInt(options.get("port"))))
             .encryptionKey("restart", TestKeys.aes256(9))
             .build();
+      case "redis":
+        return redis(Integer.parseInt(options.get("port")));
       default:
         throw new IllegalArgumentException("store=" + options.get("store"));
+    }
+  }
+
+  /** RedisTokenStore by reflection: this module does not read sdk-redis, its tests only run it. */
+  private static TokenStore redis(int port) {
+    try {
+      Class<?> type = Class.forName("io.tokenapi.sdk.redis.RedisTokenStore");
+      Object builder =
+          type.getMethod("builder", String.class, int.class).invoke(null, "127.0.0.1", port);
+      builder
+          .getClass()
+          .getMethod("encryptionKey", String.class, javax.crypto.SecretKey.class)
+          .invoke(builder, "restart", TestKeys.aes256(9));
+      return (TokenStore) builder.getClass().getMethod("build").invoke(builder);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("RedisTokenStore is not on the class path", e);
     }
   }
 
@@ -99,6 +131,34 @@ final class StoreWorker {
   /** A made-up token whose value says whether it was read whole. */
   static String crashValue(long n) {
     return "crash-" + n + "-" + "x".repeat(CRASH_PADDING) + "-end";
+  }
+
+  /**
+   * A restarted service's first store read: build the store, then load the token a previous run
+   * saved ({@code seed=true} saves it first). Prints {@code COLD <build µs> <first load µs> <warm
+   * load µs>}, the last the mean of 200 further loads.
+   */
+  private static void coldRead(Map<String, String> options) {
+    if (Boolean.parseBoolean(options.getOrDefault("seed", "false"))) {
+      store(options)
+          .save(
+              COLD_KEY, AccessToken.of("cold-read-token", Instant.now().plus(Duration.ofHours(1))));
+    }
+    long start = System.nanoTime();
+    TokenStore store = store(options);
+    long built = System.nanoTime();
+    AccessToken token = store.load(COLD_KEY).orElseThrow();
+    long loaded = System.nanoTime();
+    int warm = 200;
+    for (int i = 0; i < warm; i++) {
+      store.load(COLD_KEY).orElseThrow();
+    }
+    long warmNanos = (System.nanoTime() - loaded) / warm;
+    if (!token.value().equals("cold-read-token")) {
+      throw new AssertionError("read another token");
+    }
+    System.out.printf(
+        "COLD %d %d %d%n", (built - start) / 1000, (loaded - built) / 1000, warmNanos / 1000);
   }
 
   private static void write(TokenStore store) {
