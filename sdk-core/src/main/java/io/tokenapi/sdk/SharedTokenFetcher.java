@@ -1,5 +1,9 @@
 package io.tokenapi.sdk;
 
+import io.tokenapi.sdk.OAuthClientListener.StoreEvent;
+import io.tokenapi.sdk.OAuthClientListener.StoreEventKind;
+import io.tokenapi.sdk.OAuthClientListener.TokenObtained;
+import io.tokenapi.sdk.OAuthClientListener.TokenOrigin;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -13,7 +17,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import okhttp3.HttpUrl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +27,11 @@ import org.slf4j.LoggerFactory;
  * saved a token or its lock expired. Store calls block, so they run on the client's on-demand pool;
  * polling waits are scheduled, not slept. A failing store is bypassed with a WARN: the cache must
  * never fail a caller.
+ *
+ * <p>A {@link TokenSource} over the retrying source ({@code origin}): the token being replaced
+ * comes in the {@link Fetch}, so this stage never asks the cache above it.
  */
-final class SharedTokenFetcher {
+final class SharedTokenFetcher implements TokenSource {
   private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
 
   /** How often a client waiting for another one's refresh looks at the store again. */
@@ -33,14 +39,13 @@ final class SharedTokenFetcher {
 
   private final TokenStore store;
   private final String key;
-  private final Supplier<CompletableFuture<AccessToken>> origin;
-  private final Supplier<AccessToken> current;
+  private final TokenSource origin;
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
   private final Executor blocking;
   private final Duration lockTtl;
-  private final long refreshAheadMillis;
-  private final long expiryMarginMillis;
+  private final Freshness freshness;
+  private final OAuthClientListener listener;
   private final AtomicBoolean degraded = new AtomicBoolean();
 
   /** A token a resource server rejected: never taken from the store again. */
@@ -49,24 +54,22 @@ final class SharedTokenFetcher {
   SharedTokenFetcher(
       TokenStore store,
       String key,
-      Supplier<CompletableFuture<AccessToken>> origin,
-      Supplier<AccessToken> current,
+      TokenSource origin,
       Clock clock,
       ScheduledExecutorService scheduler,
       Executor blocking,
       Duration lockTtl,
-      Duration refreshAhead,
-      Duration expiryMargin) {
+      Freshness freshness,
+      OAuthClientListener listener) {
     this.store = store;
     this.key = key;
     this.origin = origin;
-    this.current = current;
     this.clock = clock;
     this.scheduler = scheduler;
     this.blocking = blocking;
     this.lockTtl = lockTtl;
-    this.refreshAheadMillis = refreshAhead.toMillis();
-    this.expiryMarginMillis = expiryMargin.toMillis();
+    this.freshness = freshness;
+    this.listener = listener;
   }
 
   /**
@@ -74,11 +77,24 @@ final class SharedTokenFetcher {
    * Never the secret.
    */
   static String key(HttpUrl tokenUrl, String clientId, String scope) {
+    return key(tokenUrl, clientId, scope, null);
+  }
+
+  /**
+   * The store key of a client that also differs by {@code variant} (its credential kind and token
+   * parameters, see {@link TokenRequestFactory#storeKeyVariant}); null gives the plain key.
+   */
+  static String key(HttpUrl tokenUrl, String clientId, String scope, String variant) {
     try {
       MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
       byte[] hash =
           sha256.digest(
-              (tokenUrl + "\n" + clientId + "\n" + (scope == null ? "" : scope))
+              (tokenUrl
+                      + "\n"
+                      + clientId
+                      + "\n"
+                      + (scope == null ? "" : scope)
+                      + (variant == null ? "" : "\n" + variant))
                   .getBytes(StandardCharsets.UTF_8));
       return "tokenapi:token:" + HexFormat.of().formatHex(hash, 0, 16);
     } catch (NoSuchAlgorithmException e) {
@@ -86,24 +102,39 @@ final class SharedTokenFetcher {
     }
   }
 
-  void reject(AccessToken token) {
+  @Override
+  public void reject(AccessToken token) {
     if (token != null) {
       rejected = token;
     }
   }
 
-  CompletableFuture<AccessToken> fetch() {
+  @Override
+  public void close() {
+    origin.close();
+  }
+
+  @Override
+  public CompletableFuture<AccessToken> fetch(Fetch fetch) {
     CompletableFuture<AccessToken> result = new CompletableFuture<>();
-    AccessToken replacing = current.get();
+    AccessToken replacing = fetch.replacing;
     // A holder that died frees its lock after lockTtl; waiting a little longer than that lets this
     // client take over.
     long giveUpAt = clock.millis() + lockTtl.toMillis() + 4 * POLL_MILLIS;
-    runBlocking(result, () -> attempt(result, replacing, giveUpAt));
+    runBlocking(result, () -> attempt(result, fetch, replacing, giveUpAt, false));
     return result;
   }
 
+  /**
+   * @param polling false for the first look, true for a look while another client holds the lock
+   *     (its misses are not reported again)
+   */
   private void attempt(
-      CompletableFuture<AccessToken> result, AccessToken replacing, long giveUpAt) {
+      CompletableFuture<AccessToken> result,
+      Fetch fetch,
+      AccessToken replacing,
+      long giveUpAt,
+      boolean polling) {
     if (result.isDone()) {
       return;
     }
@@ -113,25 +144,34 @@ final class SharedTokenFetcher {
       if (shared != null) {
         recovered();
         LOG.debug("Took a token from the token store; expires at {}", shared.expiresAt());
-        result.complete(shared);
+        result.complete(fromStore(fetch, shared));
         return;
+      }
+      if (!polling) {
+        event(fetch, StoreEventKind.MISS);
       }
       owner = store.tryLock(key, lockTtl);
       recovered();
     } catch (RuntimeException e) {
       degrade(e);
-      relay(origin.get(), result);
+      event(fetch, StoreEventKind.FALLBACK);
+      relay(origin.fetch(fetch), result);
       return;
     }
     if (owner.isPresent()) {
-      fetchAsHolder(result, replacing, owner.get());
+      event(fetch, StoreEventKind.LOCK_TAKEN);
+      fetchAsHolder(result, fetch, replacing, owner.get());
     } else if (clock.millis() >= giveUpAt) {
       LOG.debug("Token store refresh lock still held after {}; fetching without it", lockTtl);
-      relay(origin.get(), result);
+      event(fetch, StoreEventKind.FALLBACK);
+      relay(origin.fetch(fetch), result);
     } else {
+      if (!polling) {
+        event(fetch, StoreEventKind.LOCK_WAITED);
+      }
       try {
         scheduler.schedule(
-            () -> runBlocking(result, () -> attempt(result, replacing, giveUpAt)),
+            () -> runBlocking(result, () -> attempt(result, fetch, replacing, giveUpAt, true)),
             POLL_MILLIS,
             TimeUnit.MILLISECONDS);
       } catch (RejectedExecutionException closed) {
@@ -142,7 +182,7 @@ final class SharedTokenFetcher {
   }
 
   private void fetchAsHolder(
-      CompletableFuture<AccessToken> result, AccessToken replacing, String owner) {
+      CompletableFuture<AccessToken> result, Fetch fetch, AccessToken replacing, String owner) {
     AccessToken shared;
     try {
       // Another client may have saved a token between our read and our lock.
@@ -153,12 +193,12 @@ final class SharedTokenFetcher {
     }
     if (shared != null) {
       unlock(owner);
-      result.complete(shared);
+      result.complete(fromStore(fetch, shared));
       return;
     }
     LOG.debug("Holding the token store refresh lock; requesting a token from the provider");
     origin
-        .get()
+        .fetch(fetch)
         .whenComplete(
             (token, error) ->
                 runBlocking(
@@ -175,9 +215,26 @@ final class SharedTokenFetcher {
                       if (token != null) {
                         result.complete(token);
                       } else {
-                        result.completeExceptionally(RetryingTokenFetcher.unwrap(error));
+                        result.completeExceptionally(Futures.unwrap(error));
                       }
                     }));
+  }
+
+  /** Tells the listener the fetch took {@code token} from the store; returns it. */
+  private AccessToken fromStore(Fetch fetch, AccessToken token) {
+    event(fetch, StoreEventKind.HIT);
+    long now = clock.millis();
+    listener.onTokenObtained(
+        new TokenObtained(
+            fetch.id,
+            TokenOrigin.STORE,
+            Duration.ofMillis(Math.max(0, token.expiresAt().toEpochMilli() - now)),
+            token.expiresAt()));
+    return token;
+  }
+
+  private void event(Fetch fetch, StoreEventKind kind) {
+    listener.onStoreEvent(new StoreEvent(fetch.id, kind));
   }
 
   private void unlock(String owner) {
@@ -201,9 +258,9 @@ final class SharedTokenFetcher {
       return null;
     }
     long now = clock.millis();
-    return now < TokenCache.Snapshot.of(token, now, refreshAheadMillis, expiryMarginMillis).staleAt
-        ? token
-        : null;
+    // Judged by the lifetime left at load time (obtained = now): the store does not keep when a
+    // token was obtained.
+    return freshness.isFresh(now, token.expiresAt().toEpochMilli(), now) ? token : null;
   }
 
   private void relay(CompletableFuture<AccessToken> from, CompletableFuture<AccessToken> to) {
@@ -212,7 +269,7 @@ final class SharedTokenFetcher {
           if (error == null) {
             to.complete(token);
           } else {
-            to.completeExceptionally(RetryingTokenFetcher.unwrap(error));
+            to.completeExceptionally(Futures.unwrap(error));
           }
         });
   }

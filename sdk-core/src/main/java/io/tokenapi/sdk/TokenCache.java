@@ -1,15 +1,19 @@
 package io.tokenapi.sdk;
 
+import io.tokenapi.sdk.OAuthClientListener.FetchEnded;
+import io.tokenapi.sdk.OAuthClientListener.FetchStarted;
+import io.tokenapi.sdk.OAuthClientListener.StateChanged;
+import io.tokenapi.sdk.TokenStatus.State;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleSupplier;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,13 +28,19 @@ import org.slf4j.LoggerFactory;
  *                 └──────────────── refresh stores the new token, then completes ◀──────────┘
  * </pre>
  *
- * <p>The hit path is one volatile read, one clock read and a compare: no lock, no allocation.
+ * <p>The hit path is one volatile read, one clock read and a compare: no lock, no allocation, no
+ * listener call. Everything {@link #status()} reports is read from volatile state the slower paths
+ * write.
  *
  * <p>A refresh publishes its outcome in this order: the snapshot (or the failure) is stored, {@code
  * inFlight} is cleared, the listener is told, and only then the shared future completes. So a
  * caller woken by the future finds the new token cached, and a caller that read the old state just
  * before the refresh ended and then wins the race to start the next refresh sees that outcome and
  * hands it over instead of sending a second request.
+ *
+ * <p>The top of the fetch pipeline: it owns the snapshot, the refresh in flight, the failure window
+ * and invalidation, and asks its {@link TokenSource} for new tokens, passing down the token being
+ * replaced. Nothing below holds a reference to it.
  */
 final class TokenCache {
   private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
@@ -50,21 +60,23 @@ final class TokenCache {
     }
   }
 
-  private final Supplier<CompletableFuture<AccessToken>> fetcher;
-
-  /**
-   * Like {@code fetcher} but with the first attempt on the calling thread; null when that is not
-   * possible.
-   */
-  private final Supplier<CompletableFuture<AccessToken>> callerThreadFetcher;
-
+  private final TokenSource source;
+  private final Freshness freshness;
   private final Clock clock;
-  private final long refreshAheadMillis;
-  private final long expiryMarginMillis;
   private final RetryPolicy backgroundBackoff;
   private final OAuthClientListener listener;
   private final DoubleSupplier random;
   private final AtomicReference<CompletableFuture<AccessToken>> inFlight = new AtomicReference<>();
+  private final AtomicLong fetchIds = new AtomicLong();
+
+  /** Stale tokens handed out: counted on the stale path only, never on the fresh hit. */
+  private final LongAdder staleServed = new LongAdder();
+
+  /** The state the listener was last told about. */
+  private final AtomicReference<State> noticed = new AtomicReference<>(State.EXPIRED);
+
+  /** When the last token was stored; null before the first. */
+  private volatile Instant lastSuccess;
 
   @SuppressWarnings("unused") // accessed through SNAPSHOT as well as directly
   private volatile Snapshot snapshot;
@@ -75,19 +87,15 @@ final class TokenCache {
   private volatile boolean closed;
 
   TokenCache(
-      Supplier<CompletableFuture<AccessToken>> fetcher,
-      Supplier<CompletableFuture<AccessToken>> callerThreadFetcher,
+      TokenSource source,
+      Freshness freshness,
       Clock clock,
-      Duration refreshAhead,
-      Duration expiryMargin,
       RetryPolicy backgroundBackoff,
       OAuthClientListener listener,
       DoubleSupplier random) {
-    this.fetcher = fetcher;
-    this.callerThreadFetcher = callerThreadFetcher;
+    this.source = source;
+    this.freshness = freshness;
     this.clock = clock;
-    this.refreshAheadMillis = refreshAhead.toMillis();
-    this.expiryMarginMillis = expiryMargin.toMillis();
     this.backgroundBackoff = backgroundBackoff;
     this.listener = listener;
     this.random = random;
@@ -111,29 +119,39 @@ final class TokenCache {
     long now = clock.millis();
     s = snapshot;
     if (s != null && now < s.expiredAt) {
-      refreshInBackground(s, now);
+      servedStale(s, now);
       return CompletableFuture.completedFuture(s.token);
     }
     return awaitRefresh(s, now, false);
   }
 
   /**
-   * A new token from the server now, joining a refresh already in flight.
+   * A new token from the server now, joining a refresh already in flight. The cached token is
+   * rejected first, so a shared store does not hand it back.
    *
    * @param blockingCaller true when the caller waits for the result anyway, so a refresh it starts
    *     may make its first attempt on the caller's thread
    */
   CompletableFuture<AccessToken> refresh(boolean blockingCaller) {
-    ensureOpen();
     Snapshot seen = snapshot;
+    if (seen != null) {
+      source.reject(seen.token);
+    }
+    ensureOpen();
     Failure seenFailure = failure;
     // A copy per caller: one caller cancelling its future must not cancel the refresh for the
     // others.
-    return shared(seen, seenFailure, blockingCaller).copy();
+    return shared(seen, seenFailure, blockingCaller, false).copy();
   }
 
+  /** Forgets the cached token; the source never hands it out again. */
   void invalidate() {
+    Snapshot s = snapshot;
+    if (s != null) {
+      source.reject(s.token);
+    }
     snapshot = null;
+    notice(clock.millis());
   }
 
   /**
@@ -141,6 +159,7 @@ final class TokenCache {
    * refresh.
    */
   boolean invalidate(AccessToken rejected) {
+    source.reject(rejected);
     for (; ; ) {
       Snapshot s = snapshot;
       if (s == null || !s.token.equals(rejected)) {
@@ -148,6 +167,7 @@ final class TokenCache {
       }
       if (SNAPSHOT.compareAndSet(this, s, null)) {
         LOG.debug("Cached token invalidated after the server rejected it");
+        notice(clock.millis());
         return true;
       }
     }
@@ -159,6 +179,12 @@ final class TokenCache {
     return s == null ? null : s.token;
   }
 
+  /**
+   * Closes the pipeline top-down: this stage stops serving and wakes its waiting callers with an
+   * {@link IllegalStateException} first, then its source closes (the retry loop stops retrying,
+   * then the endpoint cancels the calls in flight), so a cancelled call never reaches a caller as a
+   * transport failure.
+   */
   void close() {
     closed = true;
     snapshot = null;
@@ -166,6 +192,36 @@ final class TokenCache {
     if (pending != null) {
       pending.completeExceptionally(closedException());
     }
+    source.close();
+    notice(clock.millis());
+  }
+
+  /**
+   * The state for health checks: volatile reads and arithmetic only, never a lock or a request.
+   * Closed, it reports {@link State#EXPIRED}.
+   */
+  TokenStatus status() {
+    long now = clock.millis();
+    Snapshot s = snapshot;
+    Failure f = failure;
+    State state = stateOf(s, f, now);
+    Instant retryAt = null;
+    if (f != null) {
+      // With a token still in service the next background attempt; without, the end of the window
+      // in which callers get the failure.
+      long until = state == State.STALE ? f.nextBackgroundAttempt : f.negativeUntil;
+      if (until > now) {
+        retryAt = Instant.ofEpochMilli(until);
+      }
+    }
+    return new TokenStatus(
+        state,
+        s == null ? null : s.token.expiresAt(),
+        lastSuccess,
+        retryAt,
+        f == null ? 0 : f.consecutive,
+        f == null ? null : TokenStatus.failureSummary(f.exception),
+        staleServed.sum());
   }
 
   /**
@@ -177,39 +233,10 @@ final class TokenCache {
     long now = clock.millis();
     Snapshot s = snapshot;
     if (s != null && now < s.expiredAt) {
-      refreshInBackground(s, now);
+      servedStale(s, now);
       return s.token;
     }
-    return await(awaitRefresh(s, now, true));
-  }
-
-  /**
-   * Waits for a token future on the caller's thread, interruptibly, and rethrows its typed
-   * exception. An interrupt ends only this caller's wait: the shared refresh goes on for the
-   * others.
-   */
-  static AccessToken await(CompletableFuture<AccessToken> future) {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new OAuthException(
-          "Interrupted while waiting for an access token; the refresh goes on for other callers."
-              + " Call getToken() again if the work should continue.",
-          e);
-    } catch (ExecutionException e) {
-      Throwable cause = RetryingTokenFetcher.unwrap(e);
-      if (cause instanceof OAuthException) {
-        throw (OAuthException) cause;
-      }
-      if (cause instanceof IllegalStateException) {
-        // The client was closed while this caller waited: same type as calling a closed client,
-        // this caller's stack.
-        throw new IllegalStateException(cause.getMessage(), cause);
-      }
-      throw new OAuthException(
-          "Token refresh failed unexpectedly (" + cause.getClass().getName() + ")", cause);
-    }
+    return Futures.await(awaitRefresh(s, now, true));
   }
 
   /**
@@ -218,13 +245,26 @@ final class TokenCache {
    */
   private CompletableFuture<AccessToken> awaitRefresh(
       Snapshot seen, long now, boolean blockingCaller) {
+    notice(now);
     Failure f = failure;
     if (f != null && now < f.negativeUntil && inFlight.get() == null) {
       return CompletableFuture.failedFuture(f.exception);
     }
     // A copy per caller: one caller cancelling its future must not cancel the refresh for the
     // others.
-    return shared(seen, f, blockingCaller).copy();
+    return shared(seen, f, blockingCaller, false).copy();
+  }
+
+  /**
+   * A caller gets a token that is due for refresh: counted, and the refresh started. A snapshot
+   * that turned out fresh on the re-read (a refresh landed in between) is not counted.
+   */
+  private void servedStale(Snapshot s, long now) {
+    if (now >= s.staleAt) {
+      staleServed.increment();
+      notice(now);
+    }
+    refreshInBackground(s, now);
   }
 
   /**
@@ -242,7 +282,7 @@ final class TokenCache {
       return;
     }
     if (inFlight.get() == null) {
-      shared(seen, f, false);
+      shared(seen, f, false, true);
     }
   }
 
@@ -251,9 +291,11 @@ final class TokenCache {
    * caller decided on: if a refresh ended since, its outcome is handed over instead of starting
    * another request. A blocking caller that starts the refresh makes its first attempt itself, so
    * the returned future is usually complete.
+   *
+   * @param background true for a refresh ahead of expiry that no caller waits for
    */
   private CompletableFuture<AccessToken> shared(
-      Snapshot seen, Failure seenFailure, boolean blockingCaller) {
+      Snapshot seen, Failure seenFailure, boolean blockingCaller, boolean background) {
     for (; ; ) {
       CompletableFuture<AccessToken> current = inFlight.get();
       if (current != null) {
@@ -273,38 +315,47 @@ final class TokenCache {
           inFlight.compareAndSet(mine, null);
           mine.completeExceptionally(f.exception);
         } else {
-          start(mine, blockingCaller);
+          start(mine, blockingCaller, background);
         }
         return mine;
       }
     }
   }
 
-  private void start(CompletableFuture<AccessToken> mine, boolean blockingCaller) {
+  private void start(
+      CompletableFuture<AccessToken> mine, boolean blockingCaller, boolean background) {
     LOG.debug(
         snapshot == null
             ? "No usable token cached; fetching one"
             : "Cached token is stale; refreshing");
     // An interrupted caller would stop waiting at once: its thread must not make the attempt the
     // others wait for.
-    boolean onThisThread =
-        blockingCaller && callerThreadFetcher != null && !Thread.currentThread().isInterrupted();
+    Fetch request =
+        new Fetch(
+            fetchIds.incrementAndGet(),
+            peek(),
+            blockingCaller && !Thread.currentThread().isInterrupted(),
+            background,
+            clock.millis());
+    listener.onFetchStarted(
+        new FetchStarted(request.id, background, Instant.ofEpochMilli(request.startedAt)));
     CompletableFuture<AccessToken> fetch;
     try {
-      fetch = onThisThread ? callerThreadFetcher.get() : fetcher.get();
+      fetch = source.fetch(request);
     } catch (RuntimeException e) {
       fetch = CompletableFuture.failedFuture(e);
     }
-    fetch.whenComplete((token, error) -> finish(mine, token, error));
+    fetch.whenComplete((token, error) -> finish(mine, request, token, error));
   }
 
-  private void finish(CompletableFuture<AccessToken> mine, AccessToken token, Throwable error) {
+  private void finish(
+      CompletableFuture<AccessToken> mine, Fetch request, AccessToken token, Throwable error) {
     OAuthException failed = null;
     try {
       if (error == null) {
         store(token);
       } else {
-        failed = recordFailure(RetryingTokenFetcher.unwrap(error));
+        failed = recordFailure(Futures.typed(error));
       }
     } finally {
       // Clear before completing: a caller woken by the completion that needs another refresh can
@@ -312,11 +363,19 @@ final class TokenCache {
       inFlight.compareAndSet(mine, null);
     }
     try {
+      long now = clock.millis();
+      notice(now);
       if (failed == null) {
         listener.onTokenRefreshed(token);
       } else {
         listener.onRefreshFailed(failed);
       }
+      listener.onFetchEnded(
+          new FetchEnded(
+              request.id,
+              request.attempts(),
+              Duration.ofMillis(Math.max(0, now - request.startedAt)),
+              failed));
     } finally {
       // Whatever the listener did, every waiting caller is woken.
       if (failed == null) {
@@ -333,8 +392,10 @@ final class TokenCache {
     }
     // Store before the shared future completes, so every caller it wakes finds the new token
     // cached.
-    snapshot = Snapshot.of(token, clock.millis(), refreshAheadMillis, expiryMarginMillis);
+    long now = clock.millis();
+    snapshot = Snapshot.of(token, now, freshness);
     failure = null;
+    lastSuccess = Instant.ofEpochMilli(now);
     if (closed) {
       // close() ran between the check and the store: it must not leave a token served after it
       // returned.
@@ -343,12 +404,7 @@ final class TokenCache {
     LOG.debug("Token refreshed; expires at {}", token.expiresAt());
   }
 
-  private OAuthException recordFailure(Throwable error) {
-    OAuthException e =
-        error instanceof OAuthException
-            ? (OAuthException) error
-            : new OAuthException(
-                "Token refresh failed unexpectedly (" + error.getClass().getName() + ")", error);
+  private OAuthException recordFailure(OAuthException e) {
     long now = clock.millis();
     Failure previous = failure;
     int failures = previous == null ? 1 : previous.consecutive + 1;
@@ -363,16 +419,54 @@ final class TokenCache {
     long negativeUntil =
         now + NEGATIVE_CACHE_MILLIS + (long) (random.getAsDouble() * NEGATIVE_CACHE_MILLIS);
     long nextBackground = now + backoff;
-    if (e instanceof ServiceUnavailableException) {
-      Instant retryAt = ((ServiceUnavailableException) e).retryAt().orElse(null);
-      if (retryAt != null) {
-        // The provider said when it reopens: nobody asks before then.
-        negativeUntil = Math.max(negativeUntil, retryAt.toEpochMilli());
-        nextBackground = Math.max(nextBackground, retryAt.toEpochMilli());
-      }
+    Instant reopensAt = RetryRules.reopensAt(e);
+    if (reopensAt != null) {
+      // The provider said when it reopens: nobody asks before then.
+      negativeUntil = Math.max(negativeUntil, reopensAt.toEpochMilli());
+      nextBackground = Math.max(nextBackground, reopensAt.toEpochMilli());
     }
-    failure = new Failure(e, failures, negativeUntil, nextBackground);
+    failure =
+        new Failure(
+            e,
+            failures,
+            negativeUntil,
+            nextBackground,
+            reopensAt == null ? Long.MIN_VALUE : reopensAt.toEpochMilli());
     return e;
+  }
+
+  /**
+   * The state {@link #status()} reports, from one snapshot and failure read: a usable token decides
+   * (fresh or stale); without one, the last failure (the provider closed until a known time, or
+   * failing); else expired.
+   */
+  private State stateOf(Snapshot s, Failure f, long now) {
+    if (closed) {
+      return State.EXPIRED;
+    }
+    if (s != null && now < s.staleAt) {
+      return State.FRESH;
+    }
+    if (s != null && now < s.expiredAt) {
+      return State.STALE;
+    }
+    if (f != null) {
+      return now < f.reopensAt ? State.CLOSED_UNTIL : State.FAILING;
+    }
+    return State.EXPIRED;
+  }
+
+  /**
+   * Tells the listener when the state differs from the one it last heard of. Called where the cache
+   * already works (stale and expired paths, refresh outcomes, invalidation, close), never on the
+   * fresh hit: a change by time alone is noticed when a caller or refresh next looks.
+   */
+  private void notice(long now) {
+    State current = stateOf(snapshot, failure, now);
+    State previous = noticed.get();
+    if (current != previous && noticed.compareAndSet(previous, current)) {
+      listener.onStateChanged(new StateChanged(previous, current));
+    }
   }
 
   private void ensureOpen() {
@@ -386,9 +480,10 @@ final class TokenCache {
   }
 
   /**
-   * An immutable cache entry; the two instants are precomputed so the hit path only compares longs.
+   * An immutable cache entry; the two instants are precomputed ({@link Freshness}) so the hit path
+   * only compares longs.
    */
-  static final class Snapshot {
+  private static final class Snapshot {
     final AccessToken token;
     final long staleAt;
     final long expiredAt;
@@ -399,17 +494,13 @@ final class TokenCache {
       this.expiredAt = expiredAt;
     }
 
-    /**
-     * Both margins shrink for short-lived tokens, so a 2-second token is still cached: refresh
-     * ahead at most half the lifetime, expiry margin at most a tenth of it.
-     */
-    static Snapshot of(
-        AccessToken token, long now, long refreshAheadMillis, long expiryMarginMillis) {
+    /** A token obtained at {@code obtainedAt}, judged by its lifetime from then. */
+    static Snapshot of(AccessToken token, long obtainedAt, Freshness freshness) {
       long expiresAt = token.expiresAt().toEpochMilli();
-      long lifetime = Math.max(0, expiresAt - now);
-      long expiredAt = expiresAt - Math.min(expiryMarginMillis, lifetime / 10);
-      long staleAt = Math.min(expiredAt, expiresAt - Math.min(refreshAheadMillis, lifetime / 2));
-      return new Snapshot(token, staleAt, expiredAt);
+      return new Snapshot(
+          token,
+          freshness.staleAt(obtainedAt, expiresAt),
+          freshness.expiredAt(obtainedAt, expiresAt));
     }
   }
 
@@ -419,12 +510,20 @@ final class TokenCache {
     final long negativeUntil;
     final long nextBackgroundAttempt;
 
+    /** When the provider said it reopens (a 503's retryAt); Long.MIN_VALUE when it did not. */
+    final long reopensAt;
+
     Failure(
-        OAuthException exception, int consecutive, long negativeUntil, long nextBackgroundAttempt) {
+        OAuthException exception,
+        int consecutive,
+        long negativeUntil,
+        long nextBackgroundAttempt,
+        long reopensAt) {
       this.exception = exception;
       this.consecutive = consecutive;
       this.negativeUntil = negativeUntil;
       this.nextBackgroundAttempt = nextBackgroundAttempt;
+      this.reopensAt = reopensAt;
     }
   }
 }
