@@ -77,14 +77,14 @@ class StoreProcessesTest {
   }
 
   private void restartDuringClosedHours(Map<String, String> store) throws Exception {
-    String first = runClient(store, "first");
+    String first = runClient(store, "first", 30_000);
     assertThat(first).as(stderr("first")).startsWith("TOKEN ");
     assertThat(tokens.requestCount()).isEqualTo(1);
 
     // Night: the provider answers 503 with Retry-After to every request from now on.
     tokens.closedWhen(now -> true, now -> now.plus(Duration.ofHours(10)));
     long started = System.nanoTime();
-    String second = runClient(store, "restarted");
+    String second = runClient(store, "restarted", 2_000);
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     System.out.printf(
         "restart (%s store) during closed hours: new JVM served %s, %d token request(s) in total,"
@@ -98,8 +98,12 @@ class StoreProcessesTest {
     assertThat(tokens.requestCount()).as("token requests").isEqualTo(1);
   }
 
-  private String runClient(Map<String, String> store, String name) throws Exception {
-    List<String> args = new ArrayList<>(List.of("mode=client", "baseUrl=" + tokens.baseUrl()));
+  private String runClient(Map<String, String> store, String name, long maxWaitMillis)
+      throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "mode=client", "baseUrl=" + tokens.baseUrl(), "maxWaitMillis=" + maxWaitMillis));
     store.forEach((k, v) -> args.add(k + "=" + v));
     Process process = start(name, args);
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("%s exited", name).isTrue();

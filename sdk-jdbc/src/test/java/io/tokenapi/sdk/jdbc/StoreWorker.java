@@ -72,7 +72,11 @@ final class StoreWorker {
     if ("writer".equals(options.get("mode"))) {
       write(store);
     } else {
-      try (OAuthClient client = client(options.get("baseUrl"), store)) {
+      try (OAuthClient client =
+          client(
+              options.get("baseUrl"),
+              store,
+              Duration.ofMillis(Long.parseLong(options.getOrDefault("maxWaitMillis", "30000"))))) {
         AccessToken token = client.getToken();
         System.out.println("TOKEN " + token.value());
         System.out.println("EXPIRES " + token.expiresAt().toEpochMilli());
@@ -117,14 +121,15 @@ final class StoreWorker {
     }
   }
 
-  static OAuthClient client(String baseUrl, TokenStore store) {
+  static OAuthClient client(String baseUrl, TokenStore store, Duration maxWait) {
     return OAuthClient.builder()
         .baseUrl(baseUrl)
         .clientId(FakeTokenServer.DEFAULT_CLIENT_ID)
         .clientSecret(FakeTokenServer.DEFAULT_CLIENT_SECRET)
         .tokenStore(store)
-        // A closed provider must show as a failure within the test, not a wait until it opens.
-        .retryPolicy(RetryPolicy.builder().maxWait(Duration.ofSeconds(1)).build())
+        // The restarted JVM gets a short bound: a request to the closed provider shows as a failure
+        // within the test instead of a wait until it opens.
+        .retryPolicy(RetryPolicy.builder().maxWait(maxWait).build())
         .build();
   }
 
