@@ -1,7 +1,10 @@
 package io.tokenapi.benchmarks;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.tokenapi.sdk.AccessToken;
 import io.tokenapi.sdk.OAuthClient;
+import io.tokenapi.sdk.micrometer.TokenClientMetrics;
 import io.tokenapi.testkit.FakeTokenServer;
 import java.io.IOException;
 import java.net.URI;
@@ -51,6 +54,15 @@ public abstract class CacheHitBenchmark {
   /** Ours: {@code OAuthClient.getToken()} with a fresh token. */
   @Benchmark
   public AccessToken ours(OursState state) {
+    return state.client.getToken();
+  }
+
+  /**
+   * Ours with the Micrometer binding attached (meters and Observations): the cache hit must cost
+   * the same, since the client calls no listener on it.
+   */
+  @Benchmark
+  public AccessToken oursWithMetrics(OursWithMetricsState state) {
     return state.client.getToken();
   }
 
@@ -122,6 +134,34 @@ public abstract class CacheHitBenchmark {
     @TearDown(Level.Trial)
     public void close() {
       client.close();
+    }
+  }
+
+  /** Our client bound to a meter registry and an observation registry, after its first token. */
+  @State(Scope.Benchmark)
+  public static class OursWithMetricsState extends ServerState {
+    OAuthClient client;
+    SimpleMeterRegistry registry;
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+      startServer();
+      registry = new SimpleMeterRegistry();
+      ObservationRegistry observations = ObservationRegistry.create();
+      TokenClientMetrics metrics =
+          TokenClientMetrics.builder(registry)
+              .clientName("benchmark")
+              .observationRegistry(observations)
+              .build();
+      client = Contenders.ourClient(server).listener(metrics).build();
+      metrics.bindTo(client);
+      client.getToken();
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+      client.close();
+      registry.close();
     }
   }
 

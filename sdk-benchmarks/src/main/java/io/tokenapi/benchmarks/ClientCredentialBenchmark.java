@@ -2,6 +2,7 @@ package io.tokenapi.benchmarks;
 
 import io.tokenapi.sdk.AccessToken;
 import io.tokenapi.sdk.OAuthClient;
+import io.tokenapi.testkit.FakeTokenServer;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
@@ -42,12 +43,12 @@ public class ClientCredentialBenchmark {
   @Param({"secret", "RS256", "PS256", "ES256"})
   public String credential;
 
-  private TokenServer server;
+  private FakeTokenServer server;
   private OAuthClient client;
 
   @Setup(Level.Trial)
   public void setUp() throws IOException, GeneralSecurityException {
-    server = TokenServer.start(3600);
+    server = Contenders.tokenServer(3600);
     OAuthClient.Builder builder =
         OAuthClient.builder().baseUrl(server.baseUrl()).clientId(Credentials.CLIENT_ID);
     switch (credential) {

@@ -70,7 +70,7 @@ final class Suite {
 
   private static final String PACKAGE = "io.tokenapi.benchmarks.";
   private static final List<String> HIT_METHODS =
-      List.of("floor", "ours", "googleAuth", "spring", "springPerCall");
+      List.of("floor", "ours", "oursWithMetrics", "googleAuth", "spring", "springPerCall");
   private static final List<String> FETCH_METHODS = List.of("handWritten", "ours");
 
   static Suite fromArgs(String[] args) {

@@ -25,6 +25,8 @@ final class Summary {
   static {
     HIT_NAMES.put("floor", "floor: volatile read + clock read + compare");
     HIT_NAMES.put("ours", "ours: `OAuthClient.getToken()`");
+    HIT_NAMES.put(
+        "oursWithMetrics", "ours with `TokenClientMetrics` bound (meters + Observations)");
     HIT_NAMES.put("googleAuth", "google-auth: `OAuth2Credentials.getRequestMetadata(URI)`");
     HIT_NAMES.put("spring", "Spring Security: `authorize(...)`, request built once");
     HIT_NAMES.put(
@@ -101,6 +103,22 @@ final class Summary {
                     "- Spring (request built once) / floor = %.2f%s: no cache that reads the clock can beat Spring by more%n",
                     spring.robustRatioTo(floor),
                     basis));
+        Measured withMetrics = byMethod.get("oursWithMetrics");
+        if (withMetrics != null) {
+          double metricsOverFloor = withMetrics.robustRatioTo(floor);
+          double metricsBytes = withMetrics.bytesPerOp().orElse(Double.NaN);
+          markdown
+              .append(
+                  target(
+                      "ours with metrics bound within 1.05x of the floor" + basis,
+                      metricsOverFloor,
+                      metricsOverFloor <= 1.05))
+              .append(
+                  target(
+                      "ours with metrics bound allocates 0 B/op",
+                      metricsBytes,
+                      metricsBytes < 0.5));
+        }
         if (springPerCall != null) {
           markdown.append(
               target(

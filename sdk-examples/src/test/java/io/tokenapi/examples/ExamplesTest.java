@@ -109,4 +109,46 @@ class ExamplesTest {
         .contains("thenApply(AccessToken::authorizationHeader) -> \"Bearer <12 characters>\"");
     assertThat(out).contains("after a 409: failed with ConflictException");
   }
+
+  @Test
+  void metricsExample_printsThePrometheusScrape_withTheStatusGaugesAndZeroCounters()
+      throws Exception {
+    String out = printedBy(() -> MetricsExample.main(NO_ARGS));
+
+    assertThat(out).contains("Token requests: 5 (one 503, one 500)");
+    assertThat(out)
+        .contains("tokenapi_token_state{client_name=\"payments\",state=\"fresh\"} 1.0")
+        .contains("tokenapi_token_state{client_name=\"payments\",state=\"expired\"} 0.0")
+        .containsPattern(
+            "tokenapi_token_time_to_expiry_seconds\\{client_name=\"payments\"} 3\\d{3}\\.")
+        .contains("tokenapi_token_stale_served_total{client_name=\"payments\"} 0.0")
+        .contains(
+            "tokenapi_token_store_events_total{client_name=\"payments\",kind=\"fallback\"} 0.0")
+        .doesNotContain(FakeTokenServer.DEFAULT_CLIENT_ID);
+  }
+
+  @Test
+  void metricsExample_showsTheSuccessTheClosureAndTheRetry_inTheScrape() throws Exception {
+    String out = printedBy(() -> MetricsExample.main(NO_ARGS));
+
+    assertThat(out)
+        .contains(
+            "tokenapi_token_requests_seconds_count{client_name=\"payments\",error=\"none\","
+                + "outcome=\"success\",source=\"provider\",status_class=\"2xx\"} 3")
+        .contains(
+            "tokenapi_token_attempts_seconds_count{client_name=\"payments\",error=\"none\","
+                + "outcome=\"success\",status=\"200\"} 3")
+        .contains(
+            "tokenapi_token_attempts_seconds_count{client_name=\"payments\","
+                + "error=\"ServiceUnavailableException\",outcome=\"http_error\",status=\"503\"} 1")
+        .contains(
+            "tokenapi_token_retries_total{client_name=\"payments\",reason=\"retry_after\"} 1.0")
+        .contains("tokenapi_token_retries_total{client_name=\"payments\",reason=\"backoff\"} 1.0")
+        .contains(
+            "tokenapi_token_reopening_wait_seconds_count{client_name=\"payments\","
+                + "reason=\"retry_after\"} 1")
+        .containsPattern(
+            "tokenapi_token_reopening_wait_seconds_sum\\{client_name=\"payments\","
+                + "reason=\"retry_after\"} (0\\.9|1\\.0)");
+  }
 }

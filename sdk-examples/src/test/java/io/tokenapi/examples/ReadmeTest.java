@@ -84,6 +84,14 @@ class ReadmeTest {
   }
 
   @Test
+  void observabilitySnippet_isTheCompiledExample() throws IOException {
+    assertThat(firstBlockAfter(read("README.md"), "## Observability", "java"))
+        .isEqualTo(
+            region(
+                "sdk-examples/src/main/java/io/tokenapi/examples/MetricsExample.java", "metrics"));
+  }
+
+  @Test
   void developSection_startsWithTheDemoAndTheTestCommand_andCiRunsTheTestCommand()
       throws IOException {
     String readme = read("README.md");
