@@ -1,0 +1,182 @@
+package io.tokenapi.sdk.spring;
+
+import io.tokenapi.sdk.ClientAuthentication;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The {@code tokenapi.*} properties: one client under {@code tokenapi.client.*}, named clients
+ * under {@code tokenapi.clients.<name>.*}, each with the same settings.
+ *
+ * <pre>
+ * tokenapi.client.base-url=https://api.example.com
+ * tokenapi.client.client-id=my-id
+ * tokenapi.client.client-secret=${TOKENAPI_CLIENT_SECRET}
+ * tokenapi.client.allowed-hosts=api.example.com
+ * </pre>
+ *
+ * @param client the single client, registered under the name {@value #DEFAULT_CLIENT}; null when no
+ *     {@code tokenapi.client.*} property is set
+ * @param clients named clients, by name (letters, digits and dashes)
+ */
+@ConfigurationProperties("tokenapi")
+public record TokenApiProperties(Client client, Map<String, Client> clients) {
+
+  /** The name under which the {@code tokenapi.client.*} client is registered: {@value}. */
+  public static final String DEFAULT_CLIENT = "default";
+
+  /**
+   * Binds the properties.
+   *
+   * @param client the single client, or null
+   * @param clients named clients, or null for none
+   */
+  public TokenApiProperties {
+    clients = clients == null ? Map.of() : Map.copyOf(clients);
+  }
+
+  /**
+   * One client's settings. Unset durations take the SDK's defaults ({@code OAuthClient}'s {@code
+   * DEFAULT_*} constants).
+   *
+   * @param baseUrl the provider's base URL, for example {@code https://api.example.com}. Required.
+   * @param tokenPath the token endpoint's path under the base URL.
+   * @param clientId the client id. Required.
+   * @param clientSecret the client secret. Required. A secret: pass it from the environment or a
+   *     secret store, never commit it; it is masked in {@code /actuator/env} and {@code
+   *     /actuator/configprops} and never logged.
+   * @param clientAuthentication how the credentials are sent: {@code json-body} (the provider's
+   *     format), {@code client-secret-post} or {@code client-secret-basic} (RFC 6749).
+   * @param scope the scope to request; none by default.
+   * @param refreshAhead how long before expiry a cached token is refreshed in the background.
+   * @param expiryMargin how long before expiry a cached token is no longer used.
+   * @param defaultTokenLifetime the lifetime of a token whose response names no expiry.
+   * @param connectTimeout connect timeout of the token request.
+   * @param readTimeout read timeout of the token request.
+   * @param callTimeout bound on one token request attempt, body included.
+   * @param retry how failed token requests are retried.
+   * @param workingHours the provider's opening hours, for waiting out a 503 closure; none by
+   *     default.
+   * @param allowedHosts the hosts that get this client's bearer token from the RestClient,
+   *     RestTemplate and WebClient interceptors (exact host names, any port). Empty: no interceptor
+   *     for this client.
+   */
+  public record Client(
+      String baseUrl,
+      @DefaultValue("/v1/oauth/token") String tokenPath,
+      String clientId,
+      String clientSecret,
+      @DefaultValue("json-body") ClientAuthentication clientAuthentication,
+      String scope,
+      @DefaultValue("5m") Duration refreshAhead,
+      @DefaultValue("30s") Duration expiryMargin,
+      @DefaultValue("5m") Duration defaultTokenLifetime,
+      @DefaultValue("10s") Duration connectTimeout,
+      @DefaultValue("10s") Duration readTimeout,
+      @DefaultValue("30s") Duration callTimeout,
+      @DefaultValue Retry retry,
+      WorkingHours workingHours,
+      List<String> allowedHosts) {
+
+    /**
+     * Binds one client's settings.
+     *
+     * @param baseUrl see the record description
+     * @param tokenPath see the record description
+     * @param clientId see the record description
+     * @param clientSecret see the record description
+     * @param clientAuthentication see the record description
+     * @param scope see the record description
+     * @param refreshAhead see the record description
+     * @param expiryMargin see the record description
+     * @param defaultTokenLifetime see the record description
+     * @param connectTimeout see the record description
+     * @param readTimeout see the record description
+     * @param callTimeout see the record description
+     * @param retry see the record description
+     * @param workingHours see the record description
+     * @param allowedHosts see the record description
+     */
+    public Client {
+      allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+    }
+
+    /**
+     * Describes the settings without the client secret.
+     *
+     * @return a description that is safe to log
+     */
+    @Override
+    public String toString() {
+      return "Client[baseUrl="
+          + baseUrl
+          + ", tokenPath="
+          + tokenPath
+          + ", clientId="
+          + clientId
+          + ", clientSecret="
+          + (clientSecret == null ? "null" : "******")
+          + ", clientAuthentication="
+          + clientAuthentication
+          + ", scope="
+          + scope
+          + ", refreshAhead="
+          + refreshAhead
+          + ", expiryMargin="
+          + expiryMargin
+          + ", defaultTokenLifetime="
+          + defaultTokenLifetime
+          + ", connectTimeout="
+          + connectTimeout
+          + ", readTimeout="
+          + readTimeout
+          + ", callTimeout="
+          + callTimeout
+          + ", retry="
+          + retry
+          + ", workingHours="
+          + workingHours
+          + ", allowedHosts="
+          + allowedHosts
+          + "]";
+    }
+  }
+
+  /**
+   * Retry settings of the token request ({@code RetryPolicy}).
+   *
+   * @param maxAttempts attempts per call for transient failures, the first included.
+   * @param initialBackoff the first backoff; later ones double, with full jitter.
+   * @param maxBackoff the longest single backoff.
+   * @param maxWait bound on a whole call, waits included (also bounds waiting out a 503 closure).
+   */
+  public record Retry(
+      @DefaultValue("4") int maxAttempts,
+      @DefaultValue("500ms") Duration initialBackoff,
+      @DefaultValue("30s") Duration maxBackoff,
+      @DefaultValue("60s") Duration maxWait) {}
+
+  /**
+   * The provider's opening hours ({@code io.tokenapi.sdk.WorkingHours}). Setting any of them
+   * requires {@code zone}, {@code opens} and {@code closes}.
+   *
+   * @param zone the time zone the times are read in, for example {@code Europe/Berlin}.
+   * @param opens the local opening time, for example {@code 08:00}.
+   * @param closes the local closing time (exclusive), for example {@code 20:00}; before {@code
+   *     opens} for a window that ends the next day.
+   * @param days the days on which the window opens; every day by default.
+   */
+  public record WorkingHours(
+      ZoneId zone,
+      LocalTime opens,
+      LocalTime closes,
+      @DefaultValue({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+          Set<DayOfWeek> days) {}
+}
