@@ -2,12 +2,15 @@ package io.tokenapi.sdk.spring;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.boot.restclient.RestTemplateCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestTemplate;
 
@@ -20,6 +23,9 @@ import org.springframework.web.client.RestTemplate;
 @ConditionalOnClass({RestClient.class, RestClientCustomizer.class})
 @ConditionalOnBean(OAuthClients.class)
 public final class TokenApiRestClientAutoConfiguration {
+  private static final Logger LOG =
+      LoggerFactory.getLogger(TokenApiRestClientAutoConfiguration.class);
+
   /** Created by Spring. */
   public TokenApiRestClientAutoConfiguration() {}
 
@@ -27,11 +33,14 @@ public final class TokenApiRestClientAutoConfiguration {
    * Adds the interceptors to Boot's {@code RestClient.Builder}.
    *
    * @param clients every configured client
+   * @param environment read for {@code spring.http.clients.redirects}
    * @return the customizer
    */
   @Bean
-  public RestClientCustomizer tokenApiRestClientCustomizer(OAuthClients clients) {
+  public RestClientCustomizer tokenApiRestClientCustomizer(
+      OAuthClients clients, Environment environment) {
     List<BearerTokenClientHttpRequestInterceptor> interceptors = interceptors(clients);
+    warnIfRedirectsFollowed(interceptors, environment);
     return builder -> builder.requestInterceptors(list -> list.addAll(interceptors));
   }
 
@@ -46,6 +55,24 @@ public final class TokenApiRestClientAutoConfiguration {
   public RestTemplateCustomizer tokenApiRestTemplateCustomizer(OAuthClients clients) {
     List<BearerTokenClientHttpRequestInterceptor> interceptors = interceptors(clients);
     return restTemplate -> restTemplate.getInterceptors().addAll(interceptors);
+  }
+
+  /**
+   * The JDK's HttpClient, Boot's default HTTP library, re-sends the Authorization header when it
+   * follows a redirect to another host; the interceptor never sees that hop.
+   */
+  private static void warnIfRedirectsFollowed(
+      List<BearerTokenClientHttpRequestInterceptor> interceptors, Environment environment) {
+    String redirects = environment.getProperty("spring.http.clients.redirects", "");
+    if (!interceptors.isEmpty()
+        && !redirects.replace("-", "").replace("_", "").equalsIgnoreCase("dontfollow")) {
+      LOG.warn(
+          "tokenapi: RestClient and RestTemplate follow redirects, and the JDK HTTP client sends"
+              + " the Authorization header on to another host with them. Set"
+              + " spring.http.clients.redirects=dont-follow so that a bearer token never leaves"
+              + " {}.",
+          interceptors.stream().flatMap(i -> i.allowedHosts().stream()).toList());
+    }
   }
 
   static List<BearerTokenClientHttpRequestInterceptor> interceptors(OAuthClients clients) {

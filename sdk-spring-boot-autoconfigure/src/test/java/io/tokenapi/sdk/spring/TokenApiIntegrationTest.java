@@ -37,6 +37,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.boot.restclient.RestTemplateBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -122,6 +125,15 @@ class TokenApiIntegrationTest {
       }
       return ResponseEntity.ok("hello");
     }
+
+    /** Sends the caller on to {@code /resource} at 127.0.0.2: another host. */
+    @GetMapping("/elsewhere")
+    ResponseEntity<String> elsewhere(@RequestHeader("Host") String host) {
+      String port = host.substring(host.lastIndexOf(':') + 1);
+      return ResponseEntity.status(302)
+          .header("Location", "http://127.0.0.2:" + port + "/resource")
+          .build();
+    }
   }
 
   @LocalServerPort int port;
@@ -155,6 +167,39 @@ class TokenApiIntegrationTest {
     assertThatThrownBy(() -> rest.get().uri(url("127.0.0.2")).retrieve().body(String.class))
         .isInstanceOf(HttpClientErrorException.Unauthorized.class);
     assertThat(SEEN).containsExactly("null");
+  }
+
+  /**
+   * Boot's default (follow redirects) on its default HTTP library here (the JDK's HttpClient): the
+   * JDK re-sends the Authorization header to the redirect's host. This documents why the README and
+   * the startup warning say {@code spring.http.clients.redirects=dont-follow}; if it starts
+   * failing, the JDK stopped forwarding it.
+   */
+  @Test
+  void redirectToAnotherHost_withBootsDefaultFollow_carriesTheToken() {
+    String leaked =
+        restClientBuilder
+            .build()
+            .get()
+            .uri("http://127.0.0.1:" + port + "/elsewhere")
+            .retrieve()
+            .body(String.class);
+    assertThat(leaked).isEqualTo("hello");
+    assertThat(SEEN).containsExactly(bearer(client)); // received by 127.0.0.2, not allowed
+  }
+
+  @Test
+  void redirectToAnotherHost_withDontFollow_isReturnedAndNoTokenLeaves() {
+    RestClient rest =
+        restClientBuilder
+            .requestFactory(
+                ClientHttpRequestFactoryBuilder.detect()
+                    .build(HttpClientSettings.defaults().withRedirects(HttpRedirects.DONT_FOLLOW)))
+            .build();
+    ResponseEntity<Void> response =
+        rest.get().uri("http://127.0.0.1:" + port + "/elsewhere").retrieve().toBodilessEntity();
+    assertThat(response.getStatusCode().value()).isEqualTo(302);
+    assertThat(SEEN).isEmpty();
   }
 
   @Test
@@ -339,7 +384,10 @@ class TokenApiIntegrationTest {
   @Test
   @Order(Integer.MAX_VALUE)
   void logs_neverShowTheSecretOrAToken(CapturedOutput output) {
-    // The SDK's DEBUG lines were captured (the 401 renewals above log one each).
+    TOKENS.revoke(bearer(client).substring("Bearer ".length()));
+    assertThat(restClientBuilder.build().get().uri(url("127.0.0.1")).retrieve().body(String.class))
+        .isEqualTo("hello");
+    // Startup and the SDK's DEBUG lines were captured (the renewal logs one).
     assertThat(output.getAll()).contains("retrying once with a new token").doesNotContain(SECRET);
     for (String token : TOKENS.issuedTokens()) {
       assertThat(output.getAll()).doesNotContain(token);
