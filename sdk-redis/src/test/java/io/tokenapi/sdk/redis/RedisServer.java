@@ -59,7 +59,15 @@ final class RedisServer implements AutoCloseable {
                 .connectionTimeoutMillis(500)
                 .socketTimeoutMillis(500)
                 .build())
+        .poolConfig(boundedPool())
         .build();
+  }
+
+  /** A pool that waits at most 500 ms for a connection, as RedisTokenStore requires. */
+  static redis.clients.jedis.ConnectionPoolConfig boundedPool() {
+    redis.clients.jedis.ConnectionPoolConfig pool = new redis.clients.jedis.ConnectionPoolConfig();
+    pool.setMaxWait(java.time.Duration.ofMillis(500));
+    return pool;
   }
 
   /** Starts the server (again, on the same port) and waits until it answers PING. */
