@@ -3,13 +3,17 @@ package io.tokenapi.sdk.spring;
 import io.tokenapi.sdk.OAuthClient;
 import io.tokenapi.sdk.RetryPolicy;
 import io.tokenapi.sdk.WorkingHours;
+import io.tokenapi.sdk.internal.Keyring;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
 import okhttp3.HttpUrl;
 
 /**
@@ -22,11 +26,18 @@ final class OAuthClientsFactory {
   private final List<String> problems = new ArrayList<>();
   private final List<String> fixes = new ArrayList<>();
 
-  private OAuthClientsFactory() {}
+  /** Null when Spring Data Redis or a {@code RedisConnectionFactory} is missing. */
+  private final RedisTokenStores redisStores;
+
+  private OAuthClientsFactory(RedisTokenStores redisStores) {
+    this.redisStores = redisStores;
+  }
 
   static OAuthClients create(
-      TokenApiProperties properties, List<OAuthClientBuilderCustomizer> customizers) {
-    return new OAuthClientsFactory().build(properties, customizers);
+      TokenApiProperties properties,
+      List<OAuthClientBuilderCustomizer> customizers,
+      RedisTokenStores redisStores) {
+    return new OAuthClientsFactory(redisStores).build(properties, customizers);
   }
 
   private OAuthClients build(
@@ -192,7 +203,81 @@ final class OAuthClientsFactory {
     if (c.workingHours() != null) {
       workingHours(prefix + ".working-hours", c.workingHours(), b);
     }
+    if (c.tokenStore() == TokenApiProperties.TokenStoreType.REDIS) {
+      redisStore(prefix, c, b);
+    }
     return b;
+  }
+
+  private void redisStore(String prefix, TokenApiProperties.Client c, OAuthClient.Builder b) {
+    if (redisStores == null) {
+      problem(
+          prefix + ".token-store=redis, but the application has no Spring Data Redis connection",
+          "add spring-boot-starter-data-redis and its spring.data.redis.* settings, or set "
+              + prefix
+              + ".token-store=none");
+      return;
+    }
+    Keyring.Builder keys = Keyring.builder();
+    String encryption = prefix + ".token-store-encryption-key";
+    SecretKey key = aesKey(encryption, c.tokenStoreEncryptionKey());
+    if (isBlank(c.tokenStoreEncryptionKey())) {
+      problem(
+          encryption + " is not set (token-store=redis encrypts the shared tokens)",
+          "set "
+              + encryption
+              + " to a base64 AES key (for example from openssl rand -base64 32), the same on"
+              + " every instance, from a secret store or the environment variable "
+              + envName(encryption));
+    } else if (key != null) {
+      set(
+          prefix + ".token-store-key-id",
+          () -> {
+            if (c.tokenStoreKeyId() == null) {
+              keys.encryptionKey(key);
+            } else {
+              keys.encryptionKey(c.tokenStoreKeyId(), key);
+            }
+          },
+          "set " + prefix + ".token-store-key-id to 1 to 64 of A-Z a-z 0-9 . _ : -");
+    }
+    for (Map.Entry<String, String> e : c.tokenStoreDecryptionKeys().entrySet()) {
+      String property = prefix + ".token-store-decryption-keys." + e.getKey();
+      SecretKey old = aesKey(property, e.getValue());
+      if (old != null) {
+        set(
+            property,
+            () -> keys.decryptionKey(e.getKey(), old),
+            "give each decryption key its own id, other than the encryption key's");
+      }
+    }
+    if (problems.isEmpty()) {
+      set(
+          prefix + ".token-store",
+          () -> b.tokenStore(redisStores.create(keys.build())),
+          "check the " + prefix + ".token-store-* properties");
+    }
+  }
+
+  /** The AES key in {@code base64}, or null after recording a problem; never echoes the value. */
+  private SecretKey aesKey(String property, String base64) {
+    if (isBlank(base64)) {
+      return null;
+    }
+    byte[] bytes;
+    try {
+      bytes = Base64.getDecoder().decode(base64.trim());
+    } catch (IllegalArgumentException e) {
+      problem(property + " is not base64", "set " + property + " to a base64 AES key");
+      return null;
+    }
+    if (bytes.length != 16 && bytes.length != 24 && bytes.length != 32) {
+      problem(
+          property + " is " + bytes.length + " bytes long, not an AES key (16, 24 or 32 bytes)",
+          "set " + property + " to a base64 AES key, for example from openssl rand -base64 32");
+      return null;
+    }
+    return new SecretKeySpec(bytes, "AES");
   }
 
   private void workingHours(String p, TokenApiProperties.WorkingHours w, OAuthClient.Builder b) {

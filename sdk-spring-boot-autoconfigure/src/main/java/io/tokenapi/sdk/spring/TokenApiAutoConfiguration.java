@@ -27,14 +27,18 @@ public final class TokenApiAutoConfiguration {
    *
    * @param properties the bound properties
    * @param customizers applied to each client's builder, in order
+   * @param redisStores the Redis token stores, when Spring Data Redis is configured
    * @return the clients; Spring closes them on shutdown
    * @throws TokenApiConfigurationException if the properties cannot make a working client
    */
   @Bean
   @ConditionalOnMissingBean
   public OAuthClients tokenApiClients(
-      TokenApiProperties properties, ObjectProvider<OAuthClientBuilderCustomizer> customizers) {
-    return OAuthClientsFactory.create(properties, customizers.orderedStream().toList());
+      TokenApiProperties properties,
+      ObjectProvider<OAuthClientBuilderCustomizer> customizers,
+      ObjectProvider<RedisTokenStores> redisStores) {
+    return OAuthClientsFactory.create(
+        properties, customizers.orderedStream().toList(), redisStores.getIfAvailable());
   }
 
   /**

@@ -67,6 +67,16 @@ public record TokenApiProperties(Client client, Map<String, Client> clients) {
    * @param allowedHosts the hosts that get this client's bearer token from the RestClient,
    *     RestTemplate and WebClient interceptors (exact host names, any port). Empty: no interceptor
    *     for this client.
+   * @param tokenStore where the fleet shares tokens: {@code none} (each instance fetches its own)
+   *     or {@code redis} (the application's Spring Data Redis connection, the same layout, lock and
+   *     encryption as tokenapi-sdk-redis).
+   * @param tokenStoreKeyId the id of the encryption key, carried by every stored entry so that
+   *     readers pick the right key during a rotation; derived from the key when not set.
+   * @param tokenStoreEncryptionKey the AES key (base64 of 16, 24 or 32 bytes) that encrypts stored
+   *     tokens; required with a token store. A secret: the same on every instance, from a secret
+   *     store or the environment; masked in actuator endpoints and never logged.
+   * @param tokenStoreDecryptionKeys keys that only decrypt, by key id (base64 AES keys): the old
+   *     key after a rotation. Secrets, like the encryption key.
    */
   public record Client(
       String baseUrl,
@@ -83,7 +93,11 @@ public record TokenApiProperties(Client client, Map<String, Client> clients) {
       @DefaultValue("30s") Duration callTimeout,
       @DefaultValue Retry retry,
       WorkingHours workingHours,
-      List<String> allowedHosts) {
+      List<String> allowedHosts,
+      @DefaultValue("none") TokenStoreType tokenStore,
+      String tokenStoreKeyId,
+      String tokenStoreEncryptionKey,
+      Map<String, String> tokenStoreDecryptionKeys) {
 
     /**
      * Binds one client's settings.
@@ -103,9 +117,15 @@ public record TokenApiProperties(Client client, Map<String, Client> clients) {
      * @param retry see the record description
      * @param workingHours see the record description
      * @param allowedHosts see the record description
+     * @param tokenStore see the record description
+     * @param tokenStoreKeyId see the record description
+     * @param tokenStoreEncryptionKey see the record description
+     * @param tokenStoreDecryptionKeys see the record description
      */
     public Client {
       allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+      tokenStoreDecryptionKeys =
+          tokenStoreDecryptionKeys == null ? Map.of() : Map.copyOf(tokenStoreDecryptionKeys);
     }
 
     /**
@@ -145,8 +165,24 @@ public record TokenApiProperties(Client client, Map<String, Client> clients) {
           + workingHours
           + ", allowedHosts="
           + allowedHosts
+          + ", tokenStore="
+          + tokenStore
+          + ", tokenStoreKeyId="
+          + tokenStoreKeyId
+          + ", tokenStoreEncryptionKey="
+          + (tokenStoreEncryptionKey == null ? "null" : "******")
+          + ", tokenStoreDecryptionKeys="
+          + tokenStoreDecryptionKeys.keySet()
           + "]";
     }
+  }
+
+  /** Where a client shares its tokens with other instances. */
+  public enum TokenStoreType {
+    /** No sharing: each instance fetches its own tokens. */
+    NONE,
+    /** The application's Redis, through Spring Data Redis's {@code RedisConnectionFactory}. */
+    REDIS
   }
 
   /**
