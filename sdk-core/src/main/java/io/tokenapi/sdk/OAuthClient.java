@@ -65,11 +65,8 @@ public final class OAuthClient implements AutoCloseable {
   /** Default bound on a response body, after decompression: {@value} bytes. */
   public static final long DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
 
+  /** The top of the fetch pipeline; it closes the stages below it. */
   private final TokenCache cache;
-  private final RetryingTokenFetcher fetcher;
-
-  /** Null unless a {@link TokenStore} is configured. */
-  private final SharedTokenFetcher shared;
 
   private final ClientThreads threads;
   private final OkHttpClient http;
@@ -93,63 +90,35 @@ public final class OAuthClient implements AutoCloseable {
             b.workingHours,
             b.maxResponseBytes);
     OAuthClientListener listener = new SafeListener(b.listener);
-    long callTimeout =
-        b.callTimeout != null
-            ? b.callTimeout.toMillis()
-            : (b.httpClient != null && b.httpClient.callTimeoutMillis() > 0
-                ? b.httpClient.callTimeoutMillis()
-                : DEFAULT_CALL_TIMEOUT.toMillis());
-    this.fetcher =
-        new RetryingTokenFetcher(
+    Freshness freshness = new Freshness(b.refreshAhead, b.expiryMargin);
+    // Store calls and polling run on the client's threads; with a store, the provider request stays
+    // there too.
+    this.firstAttemptOnCallerThread = b.tokenStore == null && callerThreadAttempts(http);
+    // The pipeline, built bottom-up: each stage gets the one below it and nothing above it.
+    TokenSource source =
+        new RetryingTokenSource(
             endpoint,
             b.retryPolicy,
             b.workingHours,
             b.clock,
             threads.scheduler(),
             listener,
-            callTimeout,
-            b.random);
-    // Store calls and polling run on the client's threads; with a store, the provider request stays
-    // there too.
-    this.firstAttemptOnCallerThread = b.tokenStore == null && callerThreadAttempts(http);
-    if (b.tokenStore == null) {
-      this.shared = null;
-      this.cache =
-          new TokenCache(
-              fetcher::fetch,
-              firstAttemptOnCallerThread ? fetcher::fetchOnCallerThread : null,
-              b.clock,
-              b.refreshAhead,
-              b.expiryMargin,
-              b.retryPolicy,
-              listener,
-              b.random);
-    } else {
-      TokenCache[] self = new TokenCache[1];
-      this.shared =
+            callTimeoutMillis(b),
+            b.random,
+            firstAttemptOnCallerThread);
+    if (b.tokenStore != null) {
+      source =
           new SharedTokenFetcher(
               b.tokenStore,
               SharedTokenFetcher.key(tokenUrl, b.clientId, b.scope),
-              fetcher::fetch,
-              () -> self[0].peek(),
+              source,
               b.clock,
               threads.scheduler(),
               threads.http(),
               b.tokenStoreLockTtl,
-              b.refreshAhead,
-              b.expiryMargin);
-      this.cache =
-          new TokenCache(
-              shared::fetch,
-              null,
-              b.clock,
-              b.refreshAhead,
-              b.expiryMargin,
-              b.retryPolicy,
-              listener,
-              b.random);
-      self[0] = cache;
+              freshness);
     }
+    this.cache = new TokenCache(source, freshness, b.clock, b.retryPolicy, listener, b.random);
     this.description =
         "OAuthClient[tokenUrl="
             + endpoint.displayUrl()
@@ -208,10 +177,7 @@ public final class OAuthClient implements AutoCloseable {
    * @throws IllegalStateException if the client is closed
    */
   public AccessToken refresh() {
-    if (shared != null) {
-      shared.reject(cache.peek());
-    }
-    return TokenCache.await(cache.refresh(true));
+    return Futures.await(cache.refresh(true));
   }
 
   /** For tests: whether a blocking caller that starts a refresh makes its first attempt itself. */
@@ -241,9 +207,6 @@ public final class OAuthClient implements AutoCloseable {
 
   /** Forgets the cached token: the next {@link #getToken()} fetches a new one. */
   public void invalidate() {
-    if (shared != null) {
-      shared.reject(cache.peek());
-    }
     cache.invalidate();
   }
 
@@ -259,9 +222,6 @@ public final class OAuthClient implements AutoCloseable {
     if (rejected == null) {
       throw new IllegalArgumentException("rejected == null");
     }
-    if (shared != null) {
-      shared.reject(rejected);
-    }
     cache.invalidate(rejected);
   }
 
@@ -272,9 +232,9 @@ public final class OAuthClient implements AutoCloseable {
    */
   @Override
   public void close() {
-    fetcher.close();
+    // Top-down: the cache wakes its callers, the retry loop stops retrying, the endpoint cancels
+    // its calls; only then do the threads the stages ran on stop.
     cache.close();
-    http.dispatcher().cancelAll();
     threads.shutdown();
     if (ownHttpClient) {
       http.connectionPool().evictAll();
@@ -347,6 +307,16 @@ public final class OAuthClient implements AutoCloseable {
         (proxy != null && proxy.type() == Proxy.Type.SOCKS)
             || System.getProperty("socksProxyHost") != null;
     return http.socketFactory() == InterruptibleSocketFactory.INSTANCE && !socks;
+  }
+
+  /** The call timeout of one attempt: the builder's, else the given OkHttp client's, else 30 s. */
+  private static long callTimeoutMillis(Builder b) {
+    if (b.callTimeout != null) {
+      return b.callTimeout.toMillis();
+    }
+    return b.httpClient != null && b.httpClient.callTimeoutMillis() > 0
+        ? b.httpClient.callTimeoutMillis()
+        : DEFAULT_CALL_TIMEOUT.toMillis();
   }
 
   private static Duration orDefault(Duration value, Duration fallback) {
