@@ -12,8 +12,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * The {@code tokenapi.*} properties: one client under {@code tokenapi.client.*}, named clients
- * under {@code tokenapi.clients.<name>.*}, each with the same settings.
+ * The tokenapi.* properties: one client under tokenapi.client.*, named clients under
+ * tokenapi.clients.<name>.*, each with the same settings.
  *
  * <pre>
  * tokenapi.client.base-url=https://api.example.com
@@ -23,7 +23,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * </pre>
  *
  * @param client the single client, registered under the name {@value #DEFAULT_CLIENT}; null when no
- *     {@code tokenapi.client.*} property is set
+ *     tokenapi.client.* property is set
  * @param clients named clients, by name (letters, digits and dashes)
  */
 @ConfigurationProperties("tokenapi")
@@ -43,39 +43,39 @@ public record TokenApiProperties(Client client, Map<String, Client> clients) {
   }
 
   /**
-   * One client's settings. Unset durations take the SDK's defaults ({@code OAuthClient}'s {@code
-   * DEFAULT_*} constants).
+   * One client's settings. Unset durations take the SDK's defaults (OAuthClient's {@code DEFAULT_*}
+   * constants).
    *
-   * @param baseUrl the provider's base URL, for example {@code https://api.example.com}. Required.
-   * @param tokenPath the token endpoint's path under the base URL.
-   * @param clientId the client id. Required.
-   * @param clientSecret the client secret. Required. A secret: pass it from the environment or a
-   *     secret store, never commit it; it is masked in {@code /actuator/env} and {@code
+   * @param baseUrl The provider's base URL, for example https://api.example.com. Required.
+   * @param tokenPath The token endpoint's path under the base URL.
+   * @param clientId The client id. Required.
+   * @param clientSecret The client secret. Required. A secret: pass it from the environment or a
+   *     secret store, never commit it; it is masked in /actuator/env and {@code
    *     /actuator/configprops} and never logged.
-   * @param clientAuthentication how the credentials are sent: {@code json-body} (the provider's
-   *     format), {@code client-secret-post} or {@code client-secret-basic} (RFC 6749).
-   * @param scope the scope to request; none by default.
-   * @param refreshAhead how long before expiry a cached token is refreshed in the background.
-   * @param expiryMargin how long before expiry a cached token is no longer used.
-   * @param defaultTokenLifetime the lifetime of a token whose response names no expiry.
-   * @param connectTimeout connect timeout of the token request.
-   * @param readTimeout read timeout of the token request.
-   * @param callTimeout bound on one token request attempt, body included.
-   * @param retry how failed token requests are retried.
-   * @param workingHours the provider's opening hours, for waiting out a 503 closure; none by
+   * @param clientAuthentication How the credentials are sent: json-body (the provider's format),
+   *     client-secret-post or client-secret-basic (RFC 6749).
+   * @param scope The scope to request; none by default.
+   * @param refreshAhead How long before expiry a cached token is refreshed in the background.
+   * @param expiryMargin How long before expiry a cached token is no longer used.
+   * @param defaultTokenLifetime The lifetime of a token whose response names no expiry.
+   * @param connectTimeout Connect timeout of the token request.
+   * @param readTimeout Read timeout of the token request.
+   * @param callTimeout Bound on one token request attempt, body included.
+   * @param retry How failed token requests are retried.
+   * @param workingHours The provider's opening hours, for waiting out a 503 closure; none by
    *     default.
-   * @param allowedHosts the hosts that get this client's bearer token from the RestClient,
+   * @param allowedHosts The hosts that get this client's bearer token from the RestClient,
    *     RestTemplate and WebClient interceptors (exact host names, any port). Empty: no interceptor
    *     for this client.
-   * @param tokenStore where the fleet shares tokens: {@code none} (each instance fetches its own)
-   *     or {@code redis} (the application's Spring Data Redis connection, the same layout, lock and
-   *     encryption as tokenapi-sdk-redis).
-   * @param tokenStoreKeyId the id of the encryption key, carried by every stored entry so that
+   * @param tokenStore Where the fleet shares tokens: none (each instance fetches its own) or redis
+   *     (the application's Spring Data Redis connection, the same layout, lock and encryption as
+   *     tokenapi-sdk-redis).
+   * @param tokenStoreKeyId The id of the encryption key, carried by every stored entry so that
    *     readers pick the right key during a rotation; derived from the key when not set.
-   * @param tokenStoreEncryptionKey the AES key (base64 of 16, 24 or 32 bytes) that encrypts stored
+   * @param tokenStoreEncryptionKey The AES key (base64 of 16, 24 or 32 bytes) that encrypts stored
    *     tokens; required with a token store. A secret: the same on every instance, from a secret
    *     store or the environment; masked in actuator endpoints and never logged.
-   * @param tokenStoreDecryptionKeys keys that only decrypt, by key id (base64 AES keys): the old
+   * @param tokenStoreDecryptionKeys Keys that only decrypt, by key id (base64 AES keys): the old
    *     key after a rotation. Secrets, like the encryption key.
    */
   public record Client(
@@ -186,12 +186,12 @@ public record TokenApiProperties(Client client, Map<String, Client> clients) {
   }
 
   /**
-   * Retry settings of the token request ({@code RetryPolicy}).
+   * Retry settings of the token request (RetryPolicy).
    *
-   * @param maxAttempts attempts per call for transient failures, the first included.
-   * @param initialBackoff the first backoff; later ones double, with full jitter.
-   * @param maxBackoff the longest single backoff.
-   * @param maxWait bound on a whole call, waits included (also bounds waiting out a 503 closure).
+   * @param maxAttempts Attempts per call for transient failures, the first included.
+   * @param initialBackoff The first backoff; later ones double, with full jitter.
+   * @param maxBackoff The longest single backoff.
+   * @param maxWait Bound on a whole call, waits included (also bounds waiting out a 503 closure).
    */
   public record Retry(
       @DefaultValue("4") int maxAttempts,
@@ -200,14 +200,14 @@ public record TokenApiProperties(Client client, Map<String, Client> clients) {
       @DefaultValue("60s") Duration maxWait) {}
 
   /**
-   * The provider's opening hours ({@code io.tokenapi.sdk.WorkingHours}). Setting any of them
-   * requires {@code zone}, {@code opens} and {@code closes}.
+   * The provider's opening hours (io.tokenapi.sdk.WorkingHours). Setting any of them requires zone,
+   * opens and closes.
    *
-   * @param zone the time zone the times are read in, for example {@code Europe/Berlin}.
-   * @param opens the local opening time, for example {@code 08:00}.
-   * @param closes the local closing time (exclusive), for example {@code 20:00}; before {@code
-   *     opens} for a window that ends the next day.
-   * @param days the days on which the window opens; every day by default.
+   * @param zone The time zone the times are read in, for example Europe/Berlin.
+   * @param opens The local opening time, for example 08:00.
+   * @param closes The local closing time (exclusive), for example 20:00; before opens for a window
+   *     that ends the next day.
+   * @param days The days on which the window opens; every day by default.
    */
   public record WorkingHours(
       ZoneId zone,

@@ -3,6 +3,8 @@ package io.tokenapi.sdk.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenapi.sdk.OAuthClient;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -305,6 +307,29 @@ class TokenApiAutoConfigurationTest {
     assertThat(sanitized("tokenapi.client.token-store-encryption-key")).isTrue();
     assertThat(sanitized("tokenapi.client.client-id")).isFalse();
     assertThat(sanitized("spring.application.name")).isFalse();
+  }
+
+  @Test
+  void configurationMetadata_documentsEveryClientProperty() throws Exception {
+    JsonNode metadata;
+    try (var in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+      metadata = new ObjectMapper().readTree(in);
+    }
+    List<String> names = new ArrayList<>();
+    for (JsonNode property : metadata.path("properties")) {
+      names.add(property.path("name").asText());
+      assertThat(property.path("description").asText()).as(property.toString()).isNotBlank();
+    }
+    assertThat(names)
+        .contains(
+            "tokenapi.client.base-url",
+            "tokenapi.client.client-secret",
+            "tokenapi.client.retry.max-wait",
+            "tokenapi.client.working-hours.zone",
+            "tokenapi.client.allowed-hosts",
+            "tokenapi.client.token-store",
+            "tokenapi.client.token-store-encryption-key",
+            "tokenapi.clients");
   }
 
   private static boolean sanitized(String key) {

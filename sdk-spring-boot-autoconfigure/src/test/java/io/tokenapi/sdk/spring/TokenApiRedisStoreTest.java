@@ -20,6 +20,7 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
@@ -78,7 +79,10 @@ class TokenApiRedisStoreTest {
         .withPropertyValues(
             "spring.data.redis.host=127.0.0.1",
             "spring.data.redis.port=" + redisPort,
-            "spring.data.redis.timeout=500ms",
+            // Generous for a loaded 2-core CI machine: a store call that times out degrades to a
+            // fetch of its own (by design), which would make the sharing checks flaky.
+            "spring.data.redis.timeout=10s",
+            "spring.data.redis.connect-timeout=10s",
             "tokenapi.client.base-url=" + tokens.baseUrl(),
             "tokenapi.client.client-id=" + FakeTokenServer.DEFAULT_CLIENT_ID,
             "tokenapi.client.client-secret=" + FakeTokenServer.DEFAULT_CLIENT_SECRET,
@@ -98,6 +102,7 @@ class TokenApiRedisStoreTest {
                         second -> {
                           assertThat(first).hasNotFailed();
                           assertThat(second).hasNotFailed();
+                          warm(first, second);
                           String value = first.getBean(OAuthClient.class).getToken().value();
                           assertThat(second.getBean(OAuthClient.class).getToken().value())
                               .isEqualTo(value);
@@ -122,6 +127,7 @@ class TokenApiRedisStoreTest {
                     .withPropertyValues("tokenapi.client.token-store-key-id=other")
                     .run(
                         second -> {
+                          warm(first, second);
                           String a = first.getBean(OAuthClient.class).getToken().value();
                           String b = second.getBean(OAuthClient.class).getToken().value();
                           assertThat(b).isNotEqualTo(a);
@@ -163,6 +169,13 @@ class TokenApiRedisStoreTest {
             context ->
                 assertThat(analysis(context.getStartupFailure()).getAction())
                     .contains("add spring-boot-starter-data-redis"));
+  }
+
+  /** Opens each context's Redis connection before the clients need it. */
+  private static void warm(ApplicationContext... contexts) {
+    for (ApplicationContext context : contexts) {
+      context.getBean(StringRedisTemplate.class).hasKey("warm-up");
+    }
   }
 
   private static FailureAnalysis analysis(Throwable failure) {
