@@ -12,8 +12,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * The tokenapi.* properties: one client under tokenapi.client.*, named clients under
- * tokenapi.clients.<name>.*, each with the same settings.
+ * The {@code tokenapi.*} properties: one client under {@code tokenapi.client.*}, named clients
+ * under {@code tokenapi.clients.<name>.*}, each with the same settings.
  *
  * <pre>
  * tokenapi.client.base-url=https://api.example.com
@@ -23,7 +23,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * </pre>
  *
  * @param client the single client, registered under the name {@value #DEFAULT_CLIENT}; null when no
- *     tokenapi.client.* property is set
+ *     {@code tokenapi.client.*} property is set
  * @param clients named clients, by name (letters, digits and dashes)
  */
 @ConfigurationProperties("tokenapi")
