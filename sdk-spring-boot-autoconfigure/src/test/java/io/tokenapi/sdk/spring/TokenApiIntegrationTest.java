@@ -344,7 +344,7 @@ class TokenApiIntegrationTest {
   @Test
   @Disabled(
       "Needs the real OAuthClient.status() (FAILING/CLOSED_UNTIL, retryAt) from tag events-merged:"
-          + " the interim status() reports EXPIRED after a failure")
+          + " the interim status() reports EXPIRED after a failure. Passes on the events-ready commit.")
   void closedProvider_showsInHealth_downWithRetryAt() throws Exception {
     Instant reopens = Instant.now().plus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
     TOKENS.enqueueClosedUntil(reopens);
@@ -361,14 +361,17 @@ class TokenApiIntegrationTest {
   @Test
   void health_upPerClient_withStateAndExpiry_neverTheToken() throws Exception {
     String token = bearer(client).substring("Bearer ".length());
-    JsonNode health = getJson("/actuator/health/tokenapi", 200);
-    JsonNode mine = health.path("components").path("default");
+    JsonNode mine = getJson("/actuator/health/tokenapi/default", 200);
     assertThat(mine.path("status").asText()).isEqualTo("UP");
     assertThat(mine.path("details").path("state").asText()).isEqualTo("FRESH");
     assertThat(Instant.parse(mine.path("details").path("expiresAt").asText()))
         .isEqualTo(client.getToken().expiresAt());
-    assertThat(health.path("components").has("partner")).isTrue();
-    assertThat(health.toString()).doesNotContain(token).doesNotContain(SECRET);
+    // The composite is DOWN (503) once a test has closed the provider for another client.
+    String all = get("/actuator/health/tokenapi", -1);
+    assertThat(JSON.readTree(all).path("components").fieldNames())
+        .toIterable()
+        .contains("default", "partner", "closing", "closed");
+    assertThat(all + mine).doesNotContain(token).doesNotContain(SECRET);
   }
 
   @Test
@@ -399,7 +402,9 @@ class TokenApiIntegrationTest {
         PLAIN.send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
             HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(status);
+    if (status != -1) {
+      assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(status);
+    }
     return response.body();
   }
 
