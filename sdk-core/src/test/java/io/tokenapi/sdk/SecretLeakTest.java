@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.tokenapi.sdk.logcapture.CapturingLogs;
 import io.tokenapi.sdk.okhttp.BearerTokenInterceptor;
 import io.tokenapi.sdk.okhttp.TokenUnavailableIOException;
+import io.tokenapi.testkit.MutableClock;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
