@@ -4,12 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokenapi.sdk.OAuthClient;
 import io.tokenapi.testkit.FakeTokenServer;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -32,37 +26,20 @@ class TokenApiRedisStoreTest {
   private static final String OTHER_KEY = base64(32, 9);
 
   private static FakeTokenServer tokens;
-  private static Process redis;
+  private static RedisProcess redis;
   private static int redisPort;
 
   @BeforeAll
   static void start() throws Exception {
     tokens = new FakeTokenServer().start();
-    try (ServerSocket free = new ServerSocket(0)) {
-      redisPort = free.getLocalPort();
-    }
-    redis =
-        new ProcessBuilder(
-                "redis-server",
-                "--port",
-                Integer.toString(redisPort),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no")
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    awaitPong();
+    redis = RedisProcess.start();
+    redisPort = redis.port();
   }
 
   @AfterAll
   static void stop() throws InterruptedException {
     if (redis != null) {
-      redis.destroy();
-      redis.waitFor();
+      redis.close();
     }
     if (tokens != null) {
       tokens.close();
@@ -191,25 +168,5 @@ class TokenApiRedisStoreTest {
       bytes[i] = (byte) (seed * 31 + i);
     }
     return Base64.getEncoder().encodeToString(bytes);
-  }
-
-  /** Bounded: about 10 s of 50 ms polls. */
-  private static void awaitPong() throws Exception {
-    for (int i = 0; i < 200; i++) {
-      try (Socket socket = new Socket("127.0.0.1", redisPort)) {
-        OutputStream out = socket.getOutputStream();
-        out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        InputStream in = socket.getInputStream();
-        byte[] reply = new byte[7];
-        if (in.readNBytes(reply, 0, 7) == 7
-            && new String(reply, StandardCharsets.US_ASCII).equals("+PONG\r\n")) {
-          return;
-        }
-      } catch (IOException notYet) {
-        Thread.sleep(50);
-      }
-    }
-    throw new IllegalStateException("redis-server did not answer PING on port " + redisPort);
   }
 }
