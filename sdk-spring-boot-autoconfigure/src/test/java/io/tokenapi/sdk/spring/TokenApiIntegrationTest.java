@@ -28,7 +28,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -342,9 +341,6 @@ class TokenApiIntegrationTest {
   }
 
   @Test
-  @Disabled(
-      "Needs the real OAuthClient.status() (FAILING/CLOSED_UNTIL, retryAt) from tag events-merged:"
-          + " the interim status() reports EXPIRED after a failure. Passes on the events-ready commit.")
   void closedProvider_showsInHealth_downWithRetryAt() throws Exception {
     Instant reopens = Instant.now().plus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
     TOKENS.enqueueClosedUntil(reopens);
