@@ -20,6 +20,13 @@ public final class AccessToken {
   private final Map<String, Object> additionalFields;
 
   /**
+   * When the token was issued on this client's clock, epoch ms, or {@link Long#MIN_VALUE} when
+   * unknown: set for tokens taken from a store, so the cache's margins come from the whole
+   * lifetime. Not part of the value.
+   */
+  private final long issuedAtMillis;
+
+  /**
    * Creates a token.
    *
    * @param value the token value sent to resource servers; not null, not blank
@@ -50,6 +57,26 @@ public final class AccessToken {
         additionalFields == null || additionalFields.isEmpty()
             ? Collections.emptyMap()
             : Collections.unmodifiableMap(new LinkedHashMap<>(additionalFields));
+    this.issuedAtMillis = Long.MIN_VALUE;
+  }
+
+  private AccessToken(AccessToken token, long issuedAtMillis) {
+    this.value = token.value;
+    this.tokenType = token.tokenType;
+    this.expiresAt = token.expiresAt;
+    this.scope = token.scope;
+    this.additionalFields = token.additionalFields;
+    this.issuedAtMillis = issuedAtMillis;
+  }
+
+  /** This token, remembering when it was issued (for the cache's margins). */
+  AccessToken withIssuedAt(long issuedAtMillis) {
+    return new AccessToken(this, issuedAtMillis);
+  }
+
+  /** When it was issued, epoch ms on this client's clock, or {@link Long#MIN_VALUE}. */
+  long issuedAtMillis() {
+    return issuedAtMillis;
   }
 
   /**

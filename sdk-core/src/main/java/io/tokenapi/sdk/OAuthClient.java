@@ -71,6 +71,12 @@ public final class OAuthClient implements AutoCloseable {
   /** Default time to live of a {@link TokenStore} refresh lock: 30 seconds. */
   public static final Duration DEFAULT_TOKEN_STORE_LOCK_TTL = Duration.ofSeconds(30);
 
+  /**
+   * Default bound on one {@link TokenStore} call, after which the client fetches on its own: 2
+   * seconds.
+   */
+  public static final Duration DEFAULT_TOKEN_STORE_TIMEOUT = Duration.ofSeconds(2);
+
   /** Default bound on a response body, after decompression: {@value} bytes. */
   public static final long DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
 
@@ -136,6 +142,11 @@ public final class OAuthClient implements AutoCloseable {
               threads.http(),
               b.tokenStoreLockTtl,
               freshness,
+              // A waiter waits for the fleet's holder as long as a fetch of its own could last.
+              b.retryPolicy.maxWait().isZero()
+                  ? Duration.ofMillis(callTimeoutMillis(b))
+                  : b.retryPolicy.maxWait(),
+              b.tokenStoreTimeout,
               listener);
     }
     this.cache = new TokenCache(source, freshness, b.clock, b.retryPolicy, listener, b.random);
@@ -167,7 +178,12 @@ public final class OAuthClient implements AutoCloseable {
    * token is returned at once while a background refresh runs. Blocks only when there is no usable
    * token, at most for the retry policy's {@code maxWait} plus one request. A caller that starts
    * the refresh sends the first attempt itself, on its own thread; an interrupt still ends its wait
-   * at once.
+   * at once. With a {@link Builder#tokenStore TokenStore}, the one request may be another
+   * instance's: the caller waits for that instance's fetch (which has the same bound, and started
+   * earlier) while reading the store; only if the holder's lock is still held after {@code maxWait}
+   * (or the call timeout under {@link RetryPolicy#none()}) does it fetch on its own, so the worst
+   * case is twice the bound. A store that fails or hangs costs at most {@code tokenStoreTimeout}
+   * before the caller fetches on its own.
    *
    * @return a token that is valid now
    * @throws OAuthException (a subclass) when no token could be obtained, or when the calling thread
@@ -380,6 +396,7 @@ public final class OAuthClient implements AutoCloseable {
     private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
     private TokenStore tokenStore;
     private Duration tokenStoreLockTtl = DEFAULT_TOKEN_STORE_LOCK_TTL;
+    private Duration tokenStoreTimeout = DEFAULT_TOKEN_STORE_TIMEOUT;
     private ScheduledExecutorService scheduler;
     private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
     private boolean clientAuthenticationSet;
@@ -833,8 +850,9 @@ public final class OAuthClient implements AutoCloseable {
 
     /**
      * How long a {@link TokenStore} refresh lock holds when its holder dies; others take over after
-     * it. Default 30 seconds. Longer than one token request, so a live holder keeps the lock while
-     * it fetches.
+     * it. Default 30 seconds. A live holder renews its lock every third of this while its token
+     * request runs, so the TTL needs no room for a slow provider: it only bounds how long the fleet
+     * waits for a holder that died (killed, or paused past it).
      *
      * @param lockTtl positive
      * @return this builder
@@ -842,6 +860,21 @@ public final class OAuthClient implements AutoCloseable {
      */
     public Builder tokenStoreLockTtl(Duration lockTtl) {
       this.tokenStoreLockTtl = positive(lockTtl, "tokenStoreLockTtl");
+      return this;
+    }
+
+    /**
+     * Bound on each {@link TokenStore} step (a read and a lock attempt, a save, an unlock), after
+     * which the client treats the store as failed: one WARN, and it fetches on its own. Default
+     * {@link OAuthClient#DEFAULT_TOKEN_STORE_TIMEOUT} (2 seconds). It holds even when the store's
+     * own client would wait forever (a thread stuck in such a call is left to it).
+     *
+     * @param timeout positive
+     * @return this builder
+     * @throws IllegalArgumentException if null, zero or negative
+     */
+    public Builder tokenStoreTimeout(Duration timeout) {
+      this.tokenStoreTimeout = positive(timeout, "tokenStoreTimeout");
       return this;
     }
 

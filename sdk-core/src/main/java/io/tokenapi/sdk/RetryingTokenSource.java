@@ -168,7 +168,7 @@ final class RetryingTokenSource implements TokenSource {
                       new FailedAttempt(call, attempt, Futures.unwrap(error)));
                 }
               });
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       // resilience4j runs later attempts on the scheduler, where a thrown exception would be lost
       // and the call would never complete: hand it over as a failed attempt instead.
       result.completeExceptionally(new FailedAttempt(call, attempt, e));
@@ -186,7 +186,7 @@ final class RetryingTokenSource implements TokenSource {
         return attempt(call);
       }
       return CompletableFuture.failedFuture(new FailedAttempt(call, attempt, e));
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       // Not retried (RetryRules); finish() gives it the typed contract.
       return CompletableFuture.failedFuture(new FailedAttempt(call, attempt, e));
     }

@@ -15,18 +15,34 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import okhttp3.HttpUrl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Fetches through a {@link TokenStore} shared by a fleet: read the store, else take its refresh
- * lock and fetch from the provider (saving the result), else poll the store until the lock holder
- * saved a token or its lock expired. Store calls block, so they run on the client's on-demand pool;
- * polling waits are scheduled, not slept. A failing store is bypassed with a WARN: the cache must
- * never fail a caller.
+ * lock and fetch from the provider (saving the result while still holding the lock), else wait for
+ * the holder, reading the store, as long as this client's own wait allows.
+ *
+ * <ul>
+ *   <li>The holder renews its lock every third of the TTL while its request runs (a watchdog, as
+ *       Redisson's {@code renewExpiration}), so the TTL bounds only a holder that died; a waiter
+ *       takes the lock over when it lapses.
+ *   <li>The holder saves with {@link TokenStore#saveIfLocked}: one that lost its lock (paused past
+ *       the TTL) never overwrites the token of the one that took over.
+ *   <li>A stored token is judged with the cache's margins over its whole lifetime (as if fetched),
+ *       and refused when it is older than one this client replaces, rejected or already saw
+ *       (fence), so a restored old entry is never taken.
+ *   <li>Every store call runs on the client's on-demand pool and is abandoned after {@code
+ *       storeTimeoutMillis}: a hung store is bypassed like a failing one, with one WARN, and the
+ *       client fetches on its own.
+ * </ul>
+ *
+ * Polling waits are scheduled, not slept. The cache must never fail a caller because of the store.
  *
  * <p>A {@link TokenSource} over the retrying source ({@code origin}): the token being replaced
  * comes in the {@link Fetch}, so this stage never asks the cache above it.
@@ -45,11 +61,16 @@ final class SharedTokenFetcher implements TokenSource {
   private final Executor blocking;
   private final Duration lockTtl;
   private final Freshness freshness;
+  private final long waitMillis;
+  private final long storeTimeoutMillis;
   private final OAuthClientListener listener;
   private final AtomicBoolean degraded = new AtomicBoolean();
 
   /** A token a resource server rejected: never taken from the store again. */
   private volatile AccessToken rejected;
+
+  /** The highest fence seen in the store: an entry below it is an older one put back. */
+  private volatile long highestFence;
 
   SharedTokenFetcher(
       TokenStore store,
@@ -60,6 +81,8 @@ final class SharedTokenFetcher implements TokenSource {
       Executor blocking,
       Duration lockTtl,
       Freshness freshness,
+      Duration wait,
+      Duration storeTimeout,
       OAuthClientListener listener) {
     this.store = store;
     this.key = key;
@@ -69,6 +92,8 @@ final class SharedTokenFetcher implements TokenSource {
     this.blocking = blocking;
     this.lockTtl = lockTtl;
     this.freshness = freshness;
+    this.waitMillis = wait.toMillis();
+    this.storeTimeoutMillis = storeTimeout.toMillis();
     this.listener = listener;
   }
 
@@ -118,106 +143,163 @@ final class SharedTokenFetcher implements TokenSource {
   public CompletableFuture<AccessToken> fetch(Fetch fetch) {
     CompletableFuture<AccessToken> result = new CompletableFuture<>();
     AccessToken replacing = fetch.replacing;
-    // A holder that died frees its lock after lockTtl; waiting a little longer than that lets this
-    // client take over.
-    long giveUpAt = clock.millis() + lockTtl.toMillis() + 4 * POLL_MILLIS;
-    runBlocking(result, () -> attempt(result, fetch, replacing, giveUpAt, false));
+    // A live holder finishes within its own wait bound, which equals ours, and it started first; a
+    // holder that died frees its lock after lockTtl and is taken over before this passes.
+    long giveUpAt = clock.millis() + waitMillis;
+    attempt(result, fetch, giveUpAt, false);
     return result;
   }
 
   /**
+   * One look at the store: a usable token, the lock, or another look after a poll interval.
+   *
    * @param polling false for the first look, true for a look while another client holds the lock
    *     (its misses are not reported again)
    */
   private void attempt(
-      CompletableFuture<AccessToken> result,
-      Fetch fetch,
-      AccessToken replacing,
-      long giveUpAt,
-      boolean polling) {
+      CompletableFuture<AccessToken> result, Fetch fetch, long giveUpAt, boolean polling) {
+    AccessToken replacing = fetch.replacing;
     if (result.isDone()) {
       return;
     }
-    Optional<String> owner;
-    try {
-      AccessToken shared = usable(store.load(key), replacing);
-      if (shared != null) {
-        recovered();
-        LOG.debug("Took a token from the token store; expires at {}", shared.expiresAt());
-        result.complete(fromStore(fetch, shared));
-        return;
-      }
-      if (!polling) {
-        event(fetch, StoreEventKind.MISS);
-      }
-      owner = store.tryLock(key, lockTtl);
-      recovered();
-    } catch (RuntimeException e) {
-      degrade(e);
-      event(fetch, StoreEventKind.FALLBACK);
-      relay(origin.fetch(fetch), result);
-      return;
-    }
-    if (owner.isPresent()) {
-      event(fetch, StoreEventKind.LOCK_TAKEN);
-      fetchAsHolder(result, fetch, replacing, owner.get());
-    } else if (clock.millis() >= giveUpAt) {
-      LOG.debug("Token store refresh lock still held after {}; fetching without it", lockTtl);
-      event(fetch, StoreEventKind.FALLBACK);
-      relay(origin.fetch(fetch), result);
-    } else {
-      if (!polling) {
-        event(fetch, StoreEventKind.LOCK_WAITED);
-      }
-      try {
-        scheduler.schedule(
-            () -> runBlocking(result, () -> attempt(result, fetch, replacing, giveUpAt, true)),
-            POLL_MILLIS,
-            TimeUnit.MILLISECONDS);
-      } catch (RejectedExecutionException closed) {
-        result.completeExceptionally(
-            new OAuthException("OAuthClient was closed while waiting for a token", closed));
-      }
-    }
+    call(
+        () -> {
+          AccessToken shared = usable(store.read(key), replacing);
+          return shared != null
+              ? new Look(shared, null)
+              : new Look(null, store.tryLock(key, lockTtl));
+        },
+        (look, error) -> {
+          if (error != null) {
+            degrade(error);
+            event(fetch, StoreEventKind.FALLBACK);
+            relay(origin.fetch(fetch), result);
+            return;
+          }
+          recovered();
+          if (look.token != null) {
+            LOG.debug("Took a token from the token store; expires at {}", look.token.expiresAt());
+            result.complete(fromStore(fetch, look.token));
+            return;
+          }
+          if (!polling) {
+            event(fetch, StoreEventKind.MISS);
+          }
+          if (look.owner.isPresent()) {
+            event(fetch, StoreEventKind.LOCK_TAKEN);
+            fetchAsHolder(result, fetch, look.owner.get());
+          } else if (clock.millis() >= giveUpAt) {
+            LOG.debug(
+                "Token store refresh lock still held after waiting {} ms; fetching without it",
+                waitMillis);
+            event(fetch, StoreEventKind.FALLBACK);
+            relay(origin.fetch(fetch), result);
+          } else {
+            if (!polling) {
+              event(fetch, StoreEventKind.LOCK_WAITED);
+            }
+            try {
+              scheduler.schedule(
+                  () -> attempt(result, fetch, giveUpAt, true), POLL_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closed) {
+              result.completeExceptionally(closed(closed));
+            }
+          }
+        },
+        result);
   }
 
-  private void fetchAsHolder(
-      CompletableFuture<AccessToken> result, Fetch fetch, AccessToken replacing, String owner) {
-    AccessToken shared;
-    try {
-      // Another client may have saved a token between our read and our lock.
-      shared = usable(store.load(key), replacing);
-    } catch (RuntimeException e) {
-      degrade(e);
-      shared = null;
+  private void fetchAsHolder(CompletableFuture<AccessToken> result, Fetch fetch, String owner) {
+    AccessToken replacing = fetch.replacing;
+    // Another client may have saved a token between our read and our lock.
+    call(
+        () -> usable(store.read(key), replacing),
+        (shared, error) -> {
+          if (error != null) {
+            degrade(error);
+          } else if (shared != null) {
+            unlockThen(owner, result, () -> result.complete(fromStore(fetch, shared)));
+            return;
+          }
+          LOG.debug("Holding the token store refresh lock; requesting a token from the provider");
+          Watchdog watchdog = new Watchdog(owner, fetch);
+          origin
+              .fetch(fetch)
+              .whenComplete(
+                  (token, failure) -> {
+                    watchdog.stop();
+                    if (token == null) {
+                      unlockThen(
+                          owner,
+                          result,
+                          () -> result.completeExceptionally(Futures.unwrap(failure)));
+                      return;
+                    }
+                    call(
+                        () -> store.saveIfLocked(key, owner, token),
+                        (saved, saveError) -> {
+                          if (saveError != null) {
+                            degrade(saveError);
+                          } else if (!saved) {
+                            LOG.debug(
+                                "Lost the token store refresh lock while fetching; the new token"
+                                    + " is used here but not saved over the store's");
+                          }
+                          unlockThen(owner, result, () -> result.complete(token));
+                        },
+                        result);
+                  });
+        },
+        result);
+  }
+
+  /** Renews the holder's lock every third of its TTL until stopped. */
+  private final class Watchdog {
+    private final String owner;
+    private final Fetch fetch;
+    private final AtomicBoolean renewing = new AtomicBoolean();
+    private final ScheduledFuture<?> task;
+
+    Watchdog(String owner, Fetch fetch) {
+      this.owner = owner;
+      this.fetch = fetch;
+      long period = Math.max(1, lockTtl.toMillis() / 3);
+      ScheduledFuture<?> scheduled;
+      try {
+        scheduled =
+            scheduler.scheduleAtFixedRate(this::renew, period, period, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException closed) {
+        scheduled = null;
+      }
+      this.task = scheduled;
     }
-    if (shared != null) {
-      unlock(owner);
-      result.complete(fromStore(fetch, shared));
-      return;
+
+    private void renew() {
+      // One renewal at a time: a slow store must not pile them up.
+      if (!renewing.compareAndSet(false, true)) {
+        return;
+      }
+      CompletableFuture<AccessToken> ignored = new CompletableFuture<>();
+      call(
+          () -> store.renewLock(key, owner, lockTtl),
+          (renewed, error) -> {
+            renewing.set(false);
+            if (error != null) {
+              LOG.debug("Token store lock renewal failed ({})", error.getClass().getName());
+            } else if (!renewed) {
+              LOG.debug("Token store refresh lock was not renewed (lost, or the store cannot)");
+            } else {
+              event(fetch, StoreEventKind.LOCK_RENEWED);
+            }
+          },
+          ignored);
     }
-    LOG.debug("Holding the token store refresh lock; requesting a token from the provider");
-    origin
-        .fetch(fetch)
-        .whenComplete(
-            (token, error) ->
-                runBlocking(
-                    result,
-                    () -> {
-                      if (token != null) {
-                        try {
-                          store.save(key, token);
-                        } catch (RuntimeException e) {
-                          degrade(e);
-                        }
-                      }
-                      unlock(owner);
-                      if (token != null) {
-                        result.complete(token);
-                      } else {
-                        result.completeExceptionally(Futures.unwrap(error));
-                      }
-                    }));
+
+    void stop() {
+      if (task != null) {
+        task.cancel(false);
+      }
+    }
   }
 
   /** Tells the listener the fetch took {@code token} from the store; returns it. */
@@ -237,30 +319,131 @@ final class SharedTokenFetcher implements TokenSource {
     listener.onStoreEvent(new StoreEvent(fetch.id, kind));
   }
 
-  private void unlock(String owner) {
-    try {
-      store.unlock(key, owner);
-    } catch (RuntimeException e) {
-      degrade(e);
-    }
+  private void unlockThen(String owner, CompletableFuture<AccessToken> result, Runnable then) {
+    call(
+        () -> {
+          store.unlock(key, owner);
+          return Boolean.TRUE;
+        },
+        (done, error) -> {
+          if (error != null) {
+            degrade(error);
+          }
+          then.run();
+        },
+        result);
   }
 
   /**
-   * A stored token this client may use: not the one it is replacing, not rejected, and not yet
-   * stale.
+   * A stored token this client may use: not the one it is replacing nor an older one, not rejected,
+   * not below a fence already seen, and fresh by the same margins as a fetched token.
    */
-  private AccessToken usable(Optional<AccessToken> stored, AccessToken replacing) {
-    if (stored == null || stored.isEmpty()) {
+  private AccessToken usable(Optional<StoredToken> read, AccessToken replacing) {
+    if (read == null || read.isEmpty()) {
       return null;
     }
-    AccessToken token = stored.get();
-    if (token.equals(replacing) || token.equals(rejected)) {
+    StoredToken stored = read.get();
+    AccessToken token = stored.token();
+    if (token.equals(replacing) || token.equals(rejected) || stored.fence() < highestFence) {
+      return null;
+    }
+    if (replacing != null && !token.expiresAt().isAfter(replacing.expiresAt())) {
+      // An older token put back into the store (or the same one re-encrypted): never a step back.
       return null;
     }
     long now = clock.millis();
-    // Judged by the lifetime left at load time (obtained = now): the store does not keep when a
-    // token was obtained.
-    return freshness.isFresh(now, token.expiresAt().toEpochMilli(), now) ? token : null;
+    // The cache's own rule, over the token's whole lifetime when the store knows when it was
+    // issued: a stored token is stale exactly when a fetched one would be.
+    AccessToken dated =
+        stored.issuedAt().isPresent()
+            ? token.withIssuedAt(stored.issuedAt().get().toEpochMilli())
+            : token;
+    long obtainedAt = stored.issuedAt().map(i -> Math.min(i.toEpochMilli(), now)).orElse(now);
+    if (!freshness.isFresh(obtainedAt, token.expiresAt().toEpochMilli(), now)) {
+      return null;
+    }
+    if (stored.fence() > highestFence) {
+      highestFence = stored.fence();
+    }
+    return dated;
+  }
+
+  private interface Callback<T> {
+    void accept(T value, RuntimeException error);
+  }
+
+  /**
+   * Runs a store call on the blocking pool and hands its outcome to {@code then}, or a timeout
+   * after {@code storeTimeoutMillis}, whichever comes first; {@code then} runs once.
+   */
+  private <T> void call(
+      Supplier<T> storeCall, Callback<T> then, CompletableFuture<AccessToken> result) {
+    AtomicBoolean once = new AtomicBoolean();
+    ScheduledFuture<?> timeout;
+    try {
+      timeout =
+          scheduler.schedule(
+              () -> {
+                if (once.compareAndSet(false, true)) {
+                  then.accept(
+                      null,
+                      new StoreTimeoutException(
+                          "token store call took longer than " + storeTimeoutMillis + " ms"));
+                }
+              },
+              storeTimeoutMillis,
+              TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException closed) {
+      fail(result, closed);
+      return;
+    }
+    try {
+      blocking.execute(
+          () -> {
+            T value;
+            try {
+              value = storeCall.get();
+            } catch (RuntimeException e) {
+              if (once.compareAndSet(false, true)) {
+                timeout.cancel(false);
+                safely(() -> then.accept(null, e), result);
+              }
+              return;
+            }
+            if (once.compareAndSet(false, true)) {
+              timeout.cancel(false);
+              safely(() -> then.accept(value, null), result);
+            }
+          });
+    } catch (RejectedExecutionException closed) {
+      timeout.cancel(false);
+      fail(result, closed);
+    }
+  }
+
+  private static void safely(Runnable step, CompletableFuture<AccessToken> result) {
+    try {
+      step.run();
+    } catch (RuntimeException | Error e) {
+      // An Error too (a listener's, say): the fetch must end, not hang its callers; the Error
+      // still reaches this thread.
+      if (result != null) {
+        result.completeExceptionally(e);
+      }
+      if (e instanceof Error) {
+        throw (Error) e;
+      }
+    }
+  }
+
+  private static void fail(CompletableFuture<AccessToken> result, RejectedExecutionException e) {
+    if (result != null) {
+      result.completeExceptionally(closed(e));
+    }
+  }
+
+  private static OAuthException closed(RejectedExecutionException e) {
+    return new OAuthException("OAuthClient was closed while waiting for a token", e);
   }
 
   private void relay(CompletableFuture<AccessToken> from, CompletableFuture<AccessToken> to) {
@@ -272,22 +455,6 @@ final class SharedTokenFetcher implements TokenSource {
             to.completeExceptionally(Futures.unwrap(error));
           }
         });
-  }
-
-  private void runBlocking(CompletableFuture<AccessToken> result, Runnable task) {
-    try {
-      blocking.execute(
-          () -> {
-            try {
-              task.run();
-            } catch (RuntimeException e) {
-              result.completeExceptionally(e);
-            }
-          });
-    } catch (RejectedExecutionException closed) {
-      result.completeExceptionally(
-          new OAuthException("OAuthClient was closed while waiting for a token", closed));
-    }
   }
 
   private void degrade(RuntimeException e) {
@@ -305,6 +472,26 @@ final class SharedTokenFetcher implements TokenSource {
   private void recovered() {
     if (degraded.compareAndSet(true, false)) {
       LOG.info("Token store answers again; sharing tokens through it");
+    }
+  }
+
+  /** What one look at the store found: a usable token, or the lock attempt's outcome. */
+  private static final class Look {
+    final AccessToken token;
+    final Optional<String> owner;
+
+    Look(AccessToken token, Optional<String> owner) {
+      this.token = token;
+      this.owner = owner;
+    }
+  }
+
+  /** A store call that outlived {@code tokenStoreTimeout}: handled like a store failure. */
+  static final class StoreTimeoutException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StoreTimeoutException(String message) {
+      super(message, null, false, false);
     }
   }
 }

@@ -337,12 +337,14 @@ final class TokenCache {
             blockingCaller && !Thread.currentThread().isInterrupted(),
             background,
             clock.millis());
-    listener.onFetchStarted(
-        new FetchStarted(request.id, background, Instant.ofEpochMilli(request.startedAt)));
     CompletableFuture<AccessToken> fetch;
     try {
+      listener.onFetchStarted(
+          new FetchStarted(request.id, background, Instant.ofEpochMilli(request.startedAt)));
       fetch = source.fetch(request);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // Even an Error (a listener's StackOverflowError, say) must end the refresh, or every
+      // caller would wait for it forever.
       fetch = CompletableFuture.failedFuture(e);
     }
     fetch.whenComplete((token, error) -> finish(mine, request, token, error));
@@ -497,10 +499,14 @@ final class TokenCache {
     /** A token obtained at {@code obtainedAt}, judged by its lifetime from then. */
     static Snapshot of(AccessToken token, long obtainedAt, Freshness freshness) {
       long expiresAt = token.expiresAt().toEpochMilli();
+      // A token from a store knows when it was issued: its margins come from its whole lifetime,
+      // as for one fetched then (one freshness rule).
+      long obtained =
+          token.issuedAtMillis() == Long.MIN_VALUE
+              ? obtainedAt
+              : Math.min(obtainedAt, token.issuedAtMillis());
       return new Snapshot(
-          token,
-          freshness.staleAt(obtainedAt, expiresAt),
-          freshness.expiredAt(obtainedAt, expiresAt));
+          token, freshness.staleAt(obtained, expiresAt), freshness.expiredAt(obtained, expiresAt));
     }
   }
 

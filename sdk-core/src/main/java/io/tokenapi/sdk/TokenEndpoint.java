@@ -96,20 +96,33 @@ final class TokenEndpoint {
           @Override
           public void onFailure(Call c, IOException e) {
             TransportException failure = ExceptionFactory.transport(displayUrl, e);
-            ended(started, sentAt, c, 0, failure);
-            result.completeExceptionally(failure);
+            try {
+              ended(started, sentAt, c, 0, failure);
+            } finally {
+              // Whatever the listener threw, the attempt ends.
+              result.completeExceptionally(failure);
+            }
           }
 
           @Override
           public void onResponse(Call c, Response response) {
             int status = RetryAfterShield.status(response);
+            AccessToken token = null;
+            OAuthException failure = null;
             try {
-              AccessToken token = read(response, sentAt);
-              ended(started, sentAt, c, status, null);
-              result.complete(token);
+              token = read(response, sentAt);
             } catch (OAuthException e) {
-              ended(started, sentAt, c, status, e);
-              result.completeExceptionally(e);
+              failure = e;
+            }
+            try {
+              ended(started, sentAt, c, status, failure);
+            } finally {
+              // Whatever the listener threw, the attempt ends.
+              if (failure == null) {
+                result.complete(token);
+              } else {
+                result.completeExceptionally(failure);
+              }
             }
           }
         };

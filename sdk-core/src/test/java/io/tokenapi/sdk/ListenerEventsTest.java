@@ -27,10 +27,15 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.HttpUrl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The listener events of each kind of fetch against the testkit's fake provider, in order and with
@@ -343,6 +348,64 @@ class ListenerEventsTest {
             "StateChanged",
             "onTokenRefreshed",
             "FetchEnded");
+  }
+
+  /**
+   * Running out of stack inside a listener propagates (it is the JVM's state, not the listener's),
+   * but only as far as the fetch it happened in: that fetch ends, and the client goes on.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {"onFetchStarted", "onAttemptStarted", "onAttemptEnded", "onTokenObtained"})
+  void aVirtualMachineErrorFromAListener_endsThatFetch_andWedgesNothing(String where)
+      throws Exception {
+    AtomicBoolean thrown = new AtomicBoolean();
+    Runnable maybeThrow =
+        () -> {
+          if (thrown.compareAndSet(false, true)) {
+            throw new StackOverflowError("listener " + where);
+          }
+        };
+    OAuthClient client =
+        build(
+            builder()
+                .listener(
+                    new OAuthClientListener() {
+                      @Override
+                      public void onFetchStarted(FetchStarted event) {
+                        if (where.equals("onFetchStarted")) {
+                          maybeThrow.run();
+                        }
+                      }
+
+                      @Override
+                      public void onAttemptStarted(AttemptStarted event) {
+                        if (where.equals("onAttemptStarted")) {
+                          maybeThrow.run();
+                        }
+                      }
+
+                      @Override
+                      public void onAttemptEnded(AttemptEnded event) {
+                        if (where.equals("onAttemptEnded")) {
+                          maybeThrow.run();
+                        }
+                      }
+
+                      @Override
+                      public void onTokenObtained(TokenObtained event) {
+                        if (where.equals("onTokenObtained")) {
+                          maybeThrow.run();
+                        }
+                      }
+                    }));
+
+    CompletableFuture<AccessToken> first = client.getTokenAsync();
+
+    first.handle((token, error) -> null).get(5, TimeUnit.SECONDS);
+    assertThat(thrown).isTrue();
+    clock.advance(Duration.ofSeconds(5)); // past a failure window
+    assertThat(server.isValid(client.getToken().value())).isTrue();
   }
 
   @Test

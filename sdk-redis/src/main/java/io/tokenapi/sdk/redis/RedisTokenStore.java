@@ -184,14 +184,15 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
    */
   @Override
   public Optional<StoredToken> read(String key) {
-    Instant before = clock.instant();
+    Instant before = Instant.ofEpochMilli(clock.millis());
     Object reply = redis.eval(READ_SCRIPT, List.of(tokenName(key)), List.of());
     List<?> parts = (List<?>) reply;
     Object sealed = parts.get(0);
     if (sealed == null) {
       return Optional.empty();
     }
-    long redisNow = redisMillis((List<?>) parts.get(1));
+    // Rounded up, and our start rounded down: the conversion may shorten a token, never stretch it.
+    long redisNow = redisMillis((List<?>) parts.get(1)) + 1;
     try {
       return envelope.open(key, text(sealed)).toStoredToken(redisNow, before);
     } catch (TokenEnvelope.UnreadableEntryException e) {

@@ -69,7 +69,7 @@ class FleetProcessesTest {
       for (int i = 1; i <= 4; i++) {
         fleet.start("jvm-" + i, options(16, 0, 10_000, fleet));
       }
-      fleet.awaitReady(30_000);
+      fleet.awaitReady(60_000);
       started = System.nanoTime();
       fleet.go();
       fleet.awaitExit(30_000);
@@ -108,7 +108,7 @@ class FleetProcessesTest {
         options.put("expiryMarginMillis", "100");
         fleet.start("jvm-" + i, options);
       }
-      fleet.awaitReady(30_000);
+      fleet.awaitReady(60_000);
       fleet.go();
       fleet.awaitExit(30_000);
       for (int i = 1; i <= 3; i++) {
@@ -159,7 +159,7 @@ class FleetProcessesTest {
       options.put("warmUp", "true");
       options.put("refresh", "true");
       WorkerFleet.Worker holder = fleet.start("holder", options);
-      fleet.awaitReady(30_000);
+      fleet.awaitReady(60_000);
       tokens.takeRequest(Duration.ofSeconds(1));
       assertThat(taker.getToken().value()).isEqualTo("fake-token-1");
       assertThat(tokens.requestCount()).isEqualTo(1);
@@ -188,8 +188,9 @@ class FleetProcessesTest {
       // CI machine).
       assertThat(gotAfterMillis).isBetween(lockLeftMillis - 20, lockLeftMillis + 5_000);
       // It took the lock, so it saved the token for the fleet.
+      // "{K}:lock" -> K
       String tokenKey =
-          lockKey.substring(0, lockKey.length() - RedisTokenStore.LOCK_SUFFIX.length());
+          lockKey.substring(1, lockKey.length() - RedisTokenStore.LOCK_SUFFIX.length() - 1);
       RedisTokenStore store =
           RedisTokenStore.builder(redis).encryptionKey(FleetWorker.fleetKey()).build();
       assertThat(store.load(tokenKey).map(AccessToken::value)).contains("fake-token-3");

@@ -23,7 +23,8 @@ import redis.clients.jedis.RedisClient;
  * runMillis=0}) or in a loop for {@code runMillis}; with {@code warmUp=true} the worker first gets
  * one token and prints {@code WARM <value>}. Prints {@code READY}, then {@code TOKEN <value>} for
  * each token a thread got (once per distinct value in loop mode), {@code CALLS n}, {@code FAILURES
- * n} and {@code DONE}. Token values here are fakes of the test's {@link FakeTokenServer}.
+ * n}, {@code INVALID n} (tokens already expired when returned), {@code MAXMS n} (the longest call)
+ * and {@code DONE}. Token values here are fakes of the test's {@link FakeTokenServer}.
  */
 final class FleetWorker {
   static final String CLIENT_ID = FakeTokenServer.DEFAULT_CLIENT_ID;
@@ -44,10 +45,11 @@ final class FleetWorker {
     long runMillis = Long.parseLong(options.get("runMillis"));
     String goFile = options.get("goFile");
     boolean refresh = Boolean.parseBoolean(options.getOrDefault("refresh", "false"));
+    long maxLife = MAX_LIFE_MILLIS + runMillis;
     Thread reaper =
         new Thread(
             () -> {
-              sleep(MAX_LIFE_MILLIS);
+              sleep(maxLife);
               System.exit(3);
             });
     reaper.setDaemon(true);
@@ -58,6 +60,9 @@ final class FleetWorker {
         OAuthClient client = client(options, redis.client)) {
       AtomicInteger calls = new AtomicInteger();
       AtomicInteger failures = new AtomicInteger();
+      AtomicInteger invalid = new AtomicInteger();
+      java.util.concurrent.atomic.AtomicLong maxNanos =
+          new java.util.concurrent.atomic.AtomicLong();
       List<Set<String>> seen = new ArrayList<>();
       CountDownLatch go = new CountDownLatch(1);
       List<Thread> workers = new ArrayList<>();
@@ -71,9 +76,15 @@ final class FleetWorker {
                     go.await();
                     long until = System.currentTimeMillis() + runMillis;
                     do {
+                      long started = System.nanoTime();
                       try {
-                        String value = (refresh ? client.refresh() : client.getToken()).value();
+                        io.tokenapi.sdk.AccessToken token =
+                            refresh ? client.refresh() : client.getToken();
+                        String value = token.value();
                         calls.incrementAndGet();
+                        if (!token.expiresAt().isAfter(java.time.Instant.now())) {
+                          invalid.incrementAndGet();
+                        }
                         if (runMillis == 0) {
                           System.out.println("TOKEN " + value);
                         } else {
@@ -83,6 +94,7 @@ final class FleetWorker {
                         failures.incrementAndGet();
                         System.err.println("FAILED " + e);
                       }
+                      maxNanos.accumulateAndGet(System.nanoTime() - started, Math::max);
                       if (runMillis > 0) {
                         Thread.sleep(5);
                       }
@@ -108,13 +120,16 @@ final class FleetWorker {
       }
       go.countDown();
       for (Thread worker : workers) {
-        worker.join(MAX_LIFE_MILLIS);
+        worker.join(maxLife);
       }
       Set<String> distinct = new LinkedHashSet<>();
       seen.forEach(distinct::addAll);
       distinct.forEach(value -> System.out.println("TOKEN " + value));
       System.out.println("CALLS " + calls.get());
       System.out.println("FAILURES " + failures.get());
+      System.out.println("INVALID " + invalid.get());
+      System.out.println(
+          "MAXMS " + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(maxNanos.get()));
       System.out.println("DONE");
     }
     System.exit(0);
@@ -131,6 +146,8 @@ final class FleetWorker {
             Duration.ofMillis(Long.parseLong(options.getOrDefault("refreshAheadMillis", "300000"))))
         .expiryMargin(
             Duration.ofMillis(Long.parseLong(options.getOrDefault("expiryMarginMillis", "30000"))))
+        .tokenStoreTimeout(
+            Duration.ofMillis(Long.parseLong(options.getOrDefault("storeTimeoutMillis", "2000"))))
         .build();
   }
 
