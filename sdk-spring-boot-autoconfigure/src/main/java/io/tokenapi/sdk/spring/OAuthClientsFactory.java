@@ -251,6 +251,7 @@ final class OAuthClientsFactory {
             "give each decryption key its own id, other than the encryption key's");
       }
     }
+    duration(prefix + ".token-store-timeout", () -> b.tokenStoreTimeout(c.tokenStoreTimeout()));
     if (problems.isEmpty()) {
       set(
           prefix + ".token-store",

@@ -77,13 +77,14 @@ final class SpringRedisTokenStore implements TokenStore {
 
   @Override
   public Optional<StoredToken> read(String key) {
-    Instant before = clock.instant();
+    Instant before = Instant.ofEpochMilli(clock.millis());
     List<Object> parts = redis.execute(READ, List.of(tokenName(key)));
     Object sealed = parts.get(0);
     if (sealed == null) {
       return Optional.empty();
     }
-    long redisNow = redisMillis((List<?>) parts.get(1));
+    // Rounded up, and our start rounded down: the conversion may shorten a token, never stretch it.
+    long redisNow = redisMillis((List<?>) parts.get(1)) + 1;
     try {
       return envelope.open(key, sealed.toString()).toStoredToken(redisNow, before);
     } catch (TokenEnvelope.UnreadableEntryException e) {

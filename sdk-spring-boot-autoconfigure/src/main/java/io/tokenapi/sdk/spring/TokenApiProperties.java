@@ -75,6 +75,8 @@ public record TokenApiProperties(Client client, Map<String, Client> clients) {
    * @param tokenStoreEncryptionKey The AES key (base64 of 16, 24 or 32 bytes) that encrypts stored
    *     tokens; required with a token store. A secret: the same on every instance, from a secret
    *     store or the environment; masked in actuator endpoints and never logged.
+   * @param tokenStoreTimeout Bound on each token store call; past it the client fetches on its own
+   *     until the store answers again.
    * @param tokenStoreDecryptionKeys Keys that only decrypt, by key id (base64 AES keys): the old
    *     key after a rotation. Secrets, like the encryption key.
    */
@@ -97,6 +99,7 @@ public record TokenApiProperties(Client client, Map<String, Client> clients) {
       @DefaultValue("none") TokenStoreType tokenStore,
       String tokenStoreKeyId,
       String tokenStoreEncryptionKey,
+      @DefaultValue("2s") Duration tokenStoreTimeout,
       Map<String, String> tokenStoreDecryptionKeys) {
 
     /**
@@ -120,6 +123,7 @@ public record TokenApiProperties(Client client, Map<String, Client> clients) {
      * @param tokenStore see the record description
      * @param tokenStoreKeyId see the record description
      * @param tokenStoreEncryptionKey see the record description
+     * @param tokenStoreTimeout see the record description
      * @param tokenStoreDecryptionKeys see the record description
      */
     public Client {
@@ -171,6 +175,8 @@ public record TokenApiProperties(Client client, Map<String, Client> clients) {
           + tokenStoreKeyId
           + ", tokenStoreEncryptionKey="
           + (tokenStoreEncryptionKey == null ? "null" : "******")
+          + ", tokenStoreTimeout="
+          + tokenStoreTimeout
           + ", tokenStoreDecryptionKeys="
           + tokenStoreDecryptionKeys.keySet()
           + "]";
