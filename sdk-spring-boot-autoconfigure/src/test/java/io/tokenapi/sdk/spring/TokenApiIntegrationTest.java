@@ -387,7 +387,11 @@ class TokenApiIntegrationTest {
     assertThat(restClientBuilder.build().get().uri(url("127.0.0.1")).retrieve().body(String.class))
         .isEqualTo("hello");
     // Startup and the SDK's DEBUG lines were captured (the renewal logs one).
-    assertThat(output.getAll()).contains("retrying once with a new token").doesNotContain(SECRET);
+    assertThat(output.getAll())
+        .contains("retrying once with a new token")
+        // Redirects are followed here (Boot's default): the startup warning names the setting.
+        .contains("Set spring.http.clients.redirects=dont-follow")
+        .doesNotContain(SECRET);
     for (String token : TOKENS.issuedTokens()) {
       assertThat(output.getAll()).doesNotContain(token);
     }
