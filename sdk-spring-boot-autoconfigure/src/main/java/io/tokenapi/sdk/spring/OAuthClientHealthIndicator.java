@@ -1,0 +1,48 @@
+package io.tokenapi.sdk.spring;
+
+import io.tokenapi.sdk.OAuthClient;
+import io.tokenapi.sdk.TokenStatus;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+
+/**
+ * One client's health from {@link OAuthClient#status()}: never a token request, never a secret or
+ * token value in the details.
+ *
+ * <ul>
+ *   <li>UP while a valid token is cached ({@code FRESH}, or {@code STALE} while it is refreshed);
+ *   <li>DOWN when no valid token is cached and the last refresh failed ({@code FAILING}), or the
+ *       provider is closed ({@code CLOSED_UNTIL}, with a {@code retryAt} detail);
+ *   <li>UNKNOWN when no token is cached and none was asked for since ({@code EXPIRED}: a client
+ *       that has not been used yet, or not since its token expired). Not DOWN: a health check that
+ *       failed before the first call would keep traffic, and so the first call, away.
+ * </ul>
+ */
+final class OAuthClientHealthIndicator implements HealthIndicator {
+  private final OAuthClient client;
+
+  OAuthClientHealthIndicator(OAuthClient client) {
+    this.client = client;
+  }
+
+  @Override
+  public Health health() {
+    TokenStatus status = client.status();
+    Health.Builder health =
+        switch (status.state()) {
+          case FRESH, STALE -> Health.up();
+          case EXPIRED -> status.consecutiveFailures() > 0 ? Health.down() : Health.unknown();
+          case FAILING, CLOSED_UNTIL -> Health.down();
+        };
+    health.withDetail("state", status.state().name());
+    status.expiresAt().ifPresent(t -> health.withDetail("expiresAt", t.toString()));
+    status.lastSuccess().ifPresent(t -> health.withDetail("lastSuccess", t.toString()));
+    status.retryAt().ifPresent(t -> health.withDetail("retryAt", t.toString()));
+    if (status.consecutiveFailures() > 0) {
+      health.withDetail("consecutiveFailures", status.consecutiveFailures());
+    }
+    // Type, status, code and errorId only: TokenStatus never keeps the server's text or a secret.
+    status.lastFailure().ifPresent(f -> health.withDetail("lastFailure", f));
+    return health.build();
+  }
+}
