@@ -36,7 +36,10 @@ class ExampleApplicationTest {
 
     HttpResponse<String> prometheus = get("/actuator/prometheus");
     assertThat(prometheus.statusCode()).isEqualTo(200);
-    assertThat(prometheus.body()).contains("jvm_memory_used_bytes");
+    assertThat(prometheus.body())
+        .contains("jvm_memory_used_bytes")
+        .contains("tokenapi_token_state{client_name=\"default\"")
+        .contains("tokenapi_token_requests_seconds_count{client_name=\"default\"");
 
     // Without a token the fake resource refuses: the 200 above was the interceptor's doing.
     assertThat(get("/fake-resource").statusCode()).isEqualTo(401);
