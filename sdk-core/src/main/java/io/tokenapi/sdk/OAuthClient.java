@@ -10,6 +10,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import javax.net.SocketFactory;
+import okhttp3.Authenticator;
+import okhttp3.CookieJar;
 import okhttp3.Dispatcher;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -303,12 +305,18 @@ public final class OAuthClient implements AutoCloseable {
   private static OkHttpClient httpClient(Builder b, ClientThreads threads) {
     OkHttpClient base = b.httpClient != null ? b.httpClient : new OkHttpClient();
     OkHttpClient.Builder http = base.newBuilder();
-    // The token request carries the client secret and its answer the token: the caller's
-    // interceptors (a body
+    // The token request carries exactly what the SDK puts on it. The caller's interceptors (a body
     // logger, a BearerTokenInterceptor that would call back into this client) never see it.
     http.interceptors().clear();
     http.networkInterceptors().clear();
     http
+        // A caller's Authenticator runs on a 401 from the token endpoint: one that asks this client
+        // for a token would wait on the refresh it is part of; any other adds its credentials.
+        .authenticator(Authenticator.NONE)
+        // No session cookies in or out: the caller's jar neither leaks into nor learns from it.
+        .cookieJar(CookieJar.NO_COOKIES)
+        // A token answer is never cached, and must not evict the caller's entries either.
+        .cache(null)
         // A redirect could carry the client secret to another host: the token request never follows
         // one.
         .followRedirects(false)
@@ -494,11 +502,19 @@ public final class OAuthClient implements AutoCloseable {
 
     /**
      * The OkHttp client to share connection pool and settings with. Default: a new client owned by
-     * this one. The given client is not changed: the SDK derives its own with {@code newBuilder()}
-     * (no redirects, its own dispatcher, none of the given client's interceptors, so a body logger
-     * never sees the secret), and {@link OAuthClient#close()} leaves it alone. Its timeouts are
-     * kept unless set on this builder; a missing call timeout becomes {@link
-     * OAuthClient#DEFAULT_CALL_TIMEOUT}.
+     * this one. The given client is not changed: the SDK derives its own with {@code newBuilder()},
+     * and {@link OAuthClient#close()} leaves it alone.
+     *
+     * <p>The token request carries exactly what the SDK puts on it. Kept from the given client:
+     * connection pool, proxy, proxy selector and proxy authenticator, TLS settings (SSL socket
+     * factory, trust manager, hostname verifier, certificate pinner, connection specs, protocols),
+     * socket factory, DNS, event listeners and ping interval; its connect and read timeouts unless
+     * set on this builder (a missing call timeout becomes {@link
+     * OAuthClient#DEFAULT_CALL_TIMEOUT}). Not used for the token request: its interceptors and
+     * network interceptors (a body logger never sees the secret), its {@link okhttp3.Authenticator}
+     * (a 401 from the token endpoint is an {@link ApiException}, never answered with the caller's
+     * credentials), its cookie jar (no cookies sent or stored), its cache, its redirect setting
+     * (redirects are never followed), its silent retries and its dispatcher.
      *
      * @param httpClient the client
      * @return this builder
