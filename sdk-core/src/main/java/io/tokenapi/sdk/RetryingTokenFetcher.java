@@ -347,7 +347,7 @@ final class RetryingTokenFetcher {
       return ((ServiceUnavailableException) e).retryAt().orElse(null);
     }
     if (e instanceof RateLimitedException) {
-      return ((RateLimitedException) e).retryAt();
+      return ((RateLimitedException) e).retryAt().orElse(null);
     }
     return null;
   }
