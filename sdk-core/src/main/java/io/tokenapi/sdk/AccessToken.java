@@ -19,6 +19,9 @@ public final class AccessToken {
   private final String scope;
   private final Map<String, Object> additionalFields;
 
+  /** Built once: the interceptors read it on every request. */
+  private final String authorizationHeader;
+
   /**
    * Creates a token.
    *
@@ -50,6 +53,7 @@ public final class AccessToken {
         additionalFields == null || additionalFields.isEmpty()
             ? Collections.emptyMap()
             : Collections.unmodifiableMap(new LinkedHashMap<>(additionalFields));
+    this.authorizationHeader = "Bearer " + value;
   }
 
   /**
@@ -103,12 +107,12 @@ public final class AccessToken {
 
   /**
    * The value of an HTTP {@code Authorization} header carrying this token: {@code "Bearer
-   * <value>"}.
+   * <value>"}. Built once per token: calling it allocates nothing.
    *
    * @return the header value
    */
   public String authorizationHeader() {
-    return "Bearer " + value;
+    return authorizationHeader;
   }
 
   /**
