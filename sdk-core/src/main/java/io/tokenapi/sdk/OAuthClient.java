@@ -84,7 +84,7 @@ public final class OAuthClient implements AutoCloseable {
     this.threads = new ClientThreads(b.scheduler);
     this.ownHttpClient = b.httpClient == null;
     this.http = httpClient(b, threads);
-    Redactor redactor = new Redactor(b.clientSecret);
+    Redactor redactor = Redactor.forClientSecret(b.clientId, b.clientSecret);
     TokenEndpoint endpoint =
         new TokenEndpoint(
             http,
