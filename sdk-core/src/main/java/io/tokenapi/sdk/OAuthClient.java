@@ -4,6 +4,7 @@ import io.tokenapi.sdk.internal.Loopback;
 import java.net.Proxy;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -15,6 +16,8 @@ import okhttp3.CookieJar;
 import okhttp3.Dispatcher;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Gets OAuth 2.0 access tokens from the provider's token endpoint and keeps them cached until they
@@ -67,6 +70,15 @@ public final class OAuthClient implements AutoCloseable {
   /** Default bound on a response body, after decompression: {@value} bytes. */
   public static final long DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
 
+  /**
+   * After a token that replaced a rejected one is rejected in turn, the next renewal for a
+   * rejection waits this long: a resource server that rejects every token must not turn each API
+   * call into a token request.
+   */
+  static final Duration REJECTED_RENEWAL_INTERVAL = Duration.ofSeconds(30);
+
+  private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
+
   private final TokenCache cache;
   private final RetryingTokenFetcher fetcher;
 
@@ -78,8 +90,16 @@ public final class OAuthClient implements AutoCloseable {
   private final boolean ownHttpClient;
   private final boolean firstAttemptOnCallerThread;
   private final String description;
+  private final Clock clock;
+
+  /** The last token forgotten because a resource server rejected it, or null. */
+  private volatile Rejection lastRejection;
+
+  /** The rejection whose damped renewals were already announced at WARN. */
+  private volatile Rejection announcedRejection;
 
   private OAuthClient(Builder b) {
+    this.clock = b.clock;
     HttpUrl tokenUrl = tokenUrl(b.baseUrl, b.tokenPath);
     this.threads = new ClientThreads(b.scheduler);
     this.ownHttpClient = b.httpClient == null;
@@ -235,7 +255,7 @@ public final class OAuthClient implements AutoCloseable {
     // Interim: derived from the cached token only; the pipeline records failures and retryAt.
     AccessToken token = cache.peek();
     TokenStatus.State state =
-        token == null || !token.expiresAt().isAfter(java.time.Instant.now())
+        token == null || !token.expiresAt().isAfter(Instant.now())
             ? TokenStatus.State.EXPIRED
             : TokenStatus.State.FRESH;
     return new TokenStatus(state, token == null ? null : token.expiresAt(), null, null, 0, null, 0);
@@ -254,6 +274,12 @@ public final class OAuthClient implements AutoCloseable {
    * server answered 401 for it. A burst of 401s for the same old token so causes one refresh, not
    * one per request.
    *
+   * <p>Renewals after a rejection are rate-limited: when the token that replaced a rejected one is
+   * rejected in turn within 30 seconds, by the client's clock, while it is still valid, the
+   * resource server is taken to reject every token (a wrong audience, scope or clock), and the
+   * token is kept until those 30 seconds have passed: each rejected token causes at most one
+   * renewal, and such renewals happen at most once per 30 seconds. One WARN tells when this starts.
+   *
    * @param rejected the token the resource server rejected
    * @throws IllegalArgumentException if {@code rejected} is null
    */
@@ -261,10 +287,36 @@ public final class OAuthClient implements AutoCloseable {
     if (rejected == null) {
       throw new IllegalArgumentException("rejected == null");
     }
+    AccessToken cached = cache.peek();
+    if (cached == null || !cached.equals(rejected)) {
+      return; // an old token: a newer one is already cached or on its way
+    }
+    long now = clock.millis();
+    Rejection last = lastRejection;
+    if (last != null
+        && !last.token.equals(rejected)
+        && now - last.atMillis < REJECTED_RENEWAL_INTERVAL.toMillis()
+        && now < cached.expiresAt().toEpochMilli()) {
+      announceDampedRenewal(last);
+      return;
+    }
     if (shared != null) {
       shared.reject(rejected);
     }
-    cache.invalidate(rejected);
+    if (cache.invalidate(rejected)) {
+      lastRejection = new Rejection(rejected, now);
+    }
+  }
+
+  private void announceDampedRenewal(Rejection last) {
+    if (announcedRejection != last) {
+      announcedRejection = last;
+      LOG.warn(
+          "A resource server rejected the token that replaced a rejected one too: it seems to reject"
+              + " every token (check audience, scope and clocks). Keeping the token; the next renewal"
+              + " after a rejection is possible at {}",
+          Instant.ofEpochMilli(last.atMillis).plus(REJECTED_RENEWAL_INTERVAL));
+    }
   }
 
   /**
@@ -359,6 +411,17 @@ public final class OAuthClient implements AutoCloseable {
 
   private static Duration orDefault(Duration value, Duration fallback) {
     return value != null ? value : fallback;
+  }
+
+  /** A token forgotten after a rejection, and when. */
+  private static final class Rejection {
+    final AccessToken token;
+    final long atMillis;
+
+    Rejection(AccessToken token, long atMillis) {
+      this.token = token;
+      this.atMillis = atMillis;
+    }
   }
 
   /**

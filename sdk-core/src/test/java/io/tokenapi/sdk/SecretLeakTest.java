@@ -256,7 +256,7 @@ class SecretLeakTest {
       tokenEndpoint.enqueue(token(3600));
       assertThat(client.getToken()).isEqualTo(second);
       AccessToken third = awaitNewToken(client, second);
-      client.invalidate(third);
+      client.invalidate(); // forget third, so the interceptor fetches a fourth
 
       // resource calls through the interceptor: a 401 (invalidate, new token, one retry), then no
       // token at all
