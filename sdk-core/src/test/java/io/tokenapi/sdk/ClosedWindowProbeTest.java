@@ -1,0 +1,78 @@
+package io.tokenapi.sdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A {@code 503 Retry-After: 86400} (a load balancer during a two-minute deploy) must not lock the
+ * client out for a day: during the window the client sends at most one probe per {@code
+ * closedProbeInterval} (default 5 minutes), and the window ends when a probe succeeds.
+ */
+@Disabled("#14 part B: closed-window probing (fixed in the new pipeline)")
+class ClosedWindowProbeTest {
+  private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
+
+  @RegisterExtension final CacheTestClients clients = new CacheTestClients("probe");
+  private final MutableClock clock = new MutableClock(NOW);
+
+  private static mockwebserver3.MockResponse closedForADay() {
+    return TokenDispatcher.error(503).newBuilder().setHeader("Retry-After", "86400").build();
+  }
+
+  @Test
+  void dayLongRetryAfter_withoutAToken_isProbedAfterFiveMinutes_andAProbeEndsIt() {
+    clients.tokens.enqueue(closedForADay());
+    OAuthClient client =
+        clients.build(
+            clients.builder(clock, new OAuthClientListener() {}).retryPolicy(RetryPolicy.none()));
+
+    ServiceUnavailableException closed =
+        catchThrowableOfType(ServiceUnavailableException.class, client::getToken);
+    assertThat(closed.retryAt()).contains(NOW.plusSeconds(86400));
+
+    // Inside the probe interval the provider's window holds: no request storm.
+    for (int i = 0; i < 29; i++) {
+      clock.advance(Duration.ofSeconds(10));
+      catchThrowableOfType(ServiceUnavailableException.class, client::getToken);
+    }
+    assertThat(clients.tokens.requests()).as("no request within 5 minutes").isEqualTo(1);
+
+    clock.set(NOW.plus(Duration.ofMinutes(6)));
+    AccessToken token = client.getToken();
+    assertThat(token.value()).isEqualTo("tok-2");
+    assertThat(clients.tokens.requests()).isEqualTo(2);
+    assertThat(client.getToken()).isSameAs(token);
+  }
+
+  @Test
+  void dayLongRetryAfter_onABackgroundRefresh_doesNotStopRefreshingTheStaleToken() {
+    OAuthClient client =
+        clients.build(
+            clients
+                .builder(clock, new OAuthClientListener() {})
+                .retryPolicy(RetryPolicy.none())
+                .refreshAhead(Duration.ofMinutes(20)));
+    AccessToken first = client.getToken();
+    clients.tokens.enqueue(closedForADay());
+
+    clock.set(NOW.plus(Duration.ofMinutes(41))); // stale: refreshed in the background
+    assertThat(client.getToken()).isSameAs(first);
+    RetryTesting.awaitTrue(() -> clients.tokens.requests() == 2, "the background refresh");
+
+    clock.set(NOW.plus(Duration.ofMinutes(44)));
+    assertThat(client.getToken()).isSameAs(first);
+    assertThat(clients.tokens.requests()).as("the window holds between probes").isEqualTo(2);
+
+    clock.set(NOW.plus(Duration.ofMinutes(47)));
+    assertThat(client.getToken()).isSameAs(first);
+    RetryTesting.awaitTrue(
+        () -> !client.getToken().equals(first), "a probe that refreshes the stale token");
+    assertThat(client.getToken().value()).isEqualTo("tok-3");
+  }
+}
