@@ -15,4 +15,9 @@ module io.tokenapi.sdk {
 
   exports io.tokenapi.sdk;
   exports io.tokenapi.sdk.okhttp;
+  // The shared store envelope and keyring, for the SDK's own store modules only.
+  exports io.tokenapi.sdk.internal to
+      io.tokenapi.sdk.redis,
+      io.tokenapi.sdk.jdbc,
+      io.tokenapi.sdk.spring;
 }

@@ -5,7 +5,8 @@
 module io.tokenapi.sdk.redis {
   requires transitive io.tokenapi.sdk;
   requires transitive redis.clients.jedis;
-  requires com.fasterxml.jackson.databind;
+  // RedisClient.getPool(): the pool wait check.
+  requires org.apache.commons.pool2;
   requires org.slf4j;
 
   exports io.tokenapi.sdk.redis;

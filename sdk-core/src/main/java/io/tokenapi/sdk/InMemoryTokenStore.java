@@ -2,10 +2,12 @@ package io.tokenapi.sdk;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link TokenStore} in this JVM's memory: shares one token between several {@link OAuthClient}s
@@ -14,7 +16,8 @@ import java.util.concurrent.ConcurrentMap;
  */
 public final class InMemoryTokenStore implements TokenStore {
   private final Clock clock;
-  private final ConcurrentMap<String, AccessToken> tokens = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, StoredToken> tokens = new ConcurrentHashMap<>();
+  private final AtomicLong fences = new AtomicLong();
   private final ConcurrentMap<String, Lock> locks = new ConcurrentHashMap<>();
 
   /** Creates an empty store on the system clock. */
@@ -43,11 +46,23 @@ public final class InMemoryTokenStore implements TokenStore {
    */
   @Override
   public Optional<AccessToken> load(String key) {
-    AccessToken token = tokens.get(key);
-    if (token == null || !token.expiresAt().isAfter(clock.instant())) {
+    return read(key).map(StoredToken::token);
+  }
+
+  /**
+   * The token saved under {@code key} with the time it was saved and its fence, unless it has
+   * expired.
+   *
+   * @param key the store key
+   * @return the token and its metadata, or empty
+   */
+  @Override
+  public Optional<StoredToken> read(String key) {
+    StoredToken stored = tokens.get(key);
+    if (stored == null || !stored.token().expiresAt().isAfter(clock.instant())) {
       return Optional.empty();
     }
-    return Optional.of(token);
+    return Optional.of(stored);
   }
 
   /**
@@ -58,7 +73,56 @@ public final class InMemoryTokenStore implements TokenStore {
    */
   @Override
   public void save(String key, AccessToken token) {
-    tokens.put(key, token);
+    Instant now = clock.instant();
+    if (token.expiresAt().isAfter(now)) {
+      tokens.put(key, StoredToken.of(token, now, fences.incrementAndGet()));
+    }
+  }
+
+  /**
+   * Extends the lock for {@code key} if {@code owner} holds it.
+   *
+   * @param key the store key
+   * @param owner the owner id from {@link #tryLock}
+   * @param ttl the new time to live
+   * @return true when extended
+   */
+  @Override
+  public boolean renewLock(String key, String owner, Duration ttl) {
+    long now = clock.millis();
+    Lock renewed =
+        locks.computeIfPresent(
+            key,
+            (k, held) ->
+                held.owner.equals(owner) && held.expiresAt > now
+                    ? new Lock(owner, now + ttl.toMillis())
+                    : held);
+    return renewed != null && renewed.owner.equals(owner) && renewed.expiresAt > now;
+  }
+
+  /**
+   * Saves the token under {@code key} if {@code owner} holds the lock.
+   *
+   * @param key the store key
+   * @param owner the owner id from {@link #tryLock}
+   * @param token the token
+   * @return true when saved
+   */
+  @Override
+  public boolean saveIfLocked(String key, String owner, AccessToken token) {
+    boolean[] saved = {false};
+    long now = clock.millis();
+    // Saving inside the lock entry's compute makes the check and the write one atomic step.
+    locks.computeIfPresent(
+        key,
+        (k, held) -> {
+          if (held.owner.equals(owner) && held.expiresAt > now) {
+            save(key, token);
+            saved[0] = true;
+          }
+          return held;
+        });
+    return saved[0];
   }
 
   /**

@@ -79,11 +79,8 @@ public final class OAuthClient implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
 
+  /** The top of the fetch pipeline; it closes the stages below it. */
   private final TokenCache cache;
-  private final RetryingTokenFetcher fetcher;
-
-  /** Null unless a {@link TokenStore} is configured. */
-  private final SharedTokenFetcher shared;
 
   private final ClientThreads threads;
   private final OkHttpClient http;
@@ -115,63 +112,35 @@ public final class OAuthClient implements AutoCloseable {
             b.workingHours,
             b.maxResponseBytes);
     OAuthClientListener listener = new SafeListener(b.listener);
-    long callTimeout =
-        b.callTimeout != null
-            ? b.callTimeout.toMillis()
-            : (b.httpClient != null && b.httpClient.callTimeoutMillis() > 0
-                ? b.httpClient.callTimeoutMillis()
-                : DEFAULT_CALL_TIMEOUT.toMillis());
-    this.fetcher =
-        new RetryingTokenFetcher(
+    Freshness freshness = new Freshness(b.refreshAhead, b.expiryMargin);
+    // Store calls and polling run on the client's threads; with a store, the provider request stays
+    // there too.
+    this.firstAttemptOnCallerThread = b.tokenStore == null && callerThreadAttempts(http);
+    // The pipeline, built bottom-up: each stage gets the one below it and nothing above it.
+    TokenSource source =
+        new RetryingTokenSource(
             endpoint,
             b.retryPolicy,
             b.workingHours,
             b.clock,
             threads.scheduler(),
             listener,
-            callTimeout,
-            b.random);
-    // Store calls and polling run on the client's threads; with a store, the provider request stays
-    // there too.
-    this.firstAttemptOnCallerThread = b.tokenStore == null && callerThreadAttempts(http);
-    if (b.tokenStore == null) {
-      this.shared = null;
-      this.cache =
-          new TokenCache(
-              fetcher::fetch,
-              firstAttemptOnCallerThread ? fetcher::fetchOnCallerThread : null,
-              b.clock,
-              b.refreshAhead,
-              b.expiryMargin,
-              b.retryPolicy,
-              listener,
-              b.random);
-    } else {
-      TokenCache[] self = new TokenCache[1];
-      this.shared =
+            callTimeoutMillis(b),
+            b.random,
+            firstAttemptOnCallerThread);
+    if (b.tokenStore != null) {
+      source =
           new SharedTokenFetcher(
               b.tokenStore,
               SharedTokenFetcher.key(tokenUrl, b.clientId, b.scope),
-              fetcher::fetch,
-              () -> self[0].peek(),
+              source,
               b.clock,
               threads.scheduler(),
               threads.http(),
               b.tokenStoreLockTtl,
-              b.refreshAhead,
-              b.expiryMargin);
-      this.cache =
-          new TokenCache(
-              shared::fetch,
-              null,
-              b.clock,
-              b.refreshAhead,
-              b.expiryMargin,
-              b.retryPolicy,
-              listener,
-              b.random);
-      self[0] = cache;
+              freshness);
     }
+    this.cache = new TokenCache(source, freshness, b.clock, b.retryPolicy, listener, b.random);
     this.description =
         "OAuthClient[tokenUrl="
             + endpoint.displayUrl()
@@ -230,10 +199,7 @@ public final class OAuthClient implements AutoCloseable {
    * @throws IllegalStateException if the client is closed
    */
   public AccessToken refresh() {
-    if (shared != null) {
-      shared.reject(cache.peek());
-    }
-    return TokenCache.await(cache.refresh(true));
+    return Futures.await(cache.refresh(true));
   }
 
   /** For tests: whether a blocking caller that starts a refresh makes its first attempt itself. */
@@ -263,9 +229,6 @@ public final class OAuthClient implements AutoCloseable {
 
   /** Forgets the cached token: the next {@link #getToken()} fetches a new one. */
   public void invalidate() {
-    if (shared != null) {
-      shared.reject(cache.peek());
-    }
     cache.invalidate();
   }
 
@@ -288,20 +251,16 @@ public final class OAuthClient implements AutoCloseable {
       throw new IllegalArgumentException("rejected == null");
     }
     AccessToken cached = cache.peek();
-    if (cached == null || !cached.equals(rejected)) {
-      return; // an old token: a newer one is already cached or on its way
-    }
     long now = clock.millis();
     Rejection last = lastRejection;
-    if (last != null
+    if (cached != null
+        && cached.equals(rejected)
+        && last != null
         && !last.token.equals(rejected)
         && now - last.atMillis < REJECTED_RENEWAL_INTERVAL.toMillis()
         && now < cached.expiresAt().toEpochMilli()) {
       announceDampedRenewal(last);
       return;
-    }
-    if (shared != null) {
-      shared.reject(rejected);
     }
     if (cache.invalidate(rejected)) {
       lastRejection = new Rejection(rejected, now);
@@ -326,9 +285,9 @@ public final class OAuthClient implements AutoCloseable {
    */
   @Override
   public void close() {
-    fetcher.close();
+    // Top-down: the cache wakes its callers, the retry loop stops retrying, the endpoint cancels
+    // its calls; only then do the threads the stages ran on stop.
     cache.close();
-    http.dispatcher().cancelAll();
     threads.shutdown();
     if (ownHttpClient) {
       http.connectionPool().evictAll();
@@ -407,6 +366,16 @@ public final class OAuthClient implements AutoCloseable {
         (proxy != null && proxy.type() == Proxy.Type.SOCKS)
             || System.getProperty("socksProxyHost") != null;
     return http.socketFactory() == InterruptibleSocketFactory.INSTANCE && !socks;
+  }
+
+  /** The call timeout of one attempt: the builder's, else the given OkHttp client's, else 30 s. */
+  private static long callTimeoutMillis(Builder b) {
+    if (b.callTimeout != null) {
+      return b.callTimeout.toMillis();
+    }
+    return b.httpClient != null && b.httpClient.callTimeoutMillis() > 0
+        ? b.httpClient.callTimeoutMillis()
+        : DEFAULT_CALL_TIMEOUT.toMillis();
   }
 
   private static Duration orDefault(Duration value, Duration fallback) {

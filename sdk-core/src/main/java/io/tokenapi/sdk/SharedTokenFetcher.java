@@ -13,7 +13,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import okhttp3.HttpUrl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +23,11 @@ import org.slf4j.LoggerFactory;
  * saved a token or its lock expired. Store calls block, so they run on the client's on-demand pool;
  * polling waits are scheduled, not slept. A failing store is bypassed with a WARN: the cache must
  * never fail a caller.
+ *
+ * <p>A {@link TokenSource} over the retrying source ({@code origin}): the token being replaced
+ * comes in the {@link Fetch}, so this stage never asks the cache above it.
  */
-final class SharedTokenFetcher {
+final class SharedTokenFetcher implements TokenSource {
   private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
 
   /** How often a client waiting for another one's refresh looks at the store again. */
@@ -33,14 +35,12 @@ final class SharedTokenFetcher {
 
   private final TokenStore store;
   private final String key;
-  private final Supplier<CompletableFuture<AccessToken>> origin;
-  private final Supplier<AccessToken> current;
+  private final TokenSource origin;
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
   private final Executor blocking;
   private final Duration lockTtl;
-  private final long refreshAheadMillis;
-  private final long expiryMarginMillis;
+  private final Freshness freshness;
   private final AtomicBoolean degraded = new AtomicBoolean();
 
   /** A token a resource server rejected: never taken from the store again. */
@@ -49,24 +49,20 @@ final class SharedTokenFetcher {
   SharedTokenFetcher(
       TokenStore store,
       String key,
-      Supplier<CompletableFuture<AccessToken>> origin,
-      Supplier<AccessToken> current,
+      TokenSource origin,
       Clock clock,
       ScheduledExecutorService scheduler,
       Executor blocking,
       Duration lockTtl,
-      Duration refreshAhead,
-      Duration expiryMargin) {
+      Freshness freshness) {
     this.store = store;
     this.key = key;
     this.origin = origin;
-    this.current = current;
     this.clock = clock;
     this.scheduler = scheduler;
     this.blocking = blocking;
     this.lockTtl = lockTtl;
-    this.refreshAheadMillis = refreshAhead.toMillis();
-    this.expiryMarginMillis = expiryMargin.toMillis();
+    this.freshness = freshness;
   }
 
   /**
@@ -86,24 +82,31 @@ final class SharedTokenFetcher {
     }
   }
 
-  void reject(AccessToken token) {
+  @Override
+  public void reject(AccessToken token) {
     if (token != null) {
       rejected = token;
     }
   }
 
-  CompletableFuture<AccessToken> fetch() {
+  @Override
+  public void close() {
+    origin.close();
+  }
+
+  @Override
+  public CompletableFuture<AccessToken> fetch(Fetch fetch) {
     CompletableFuture<AccessToken> result = new CompletableFuture<>();
-    AccessToken replacing = current.get();
+    AccessToken replacing = fetch.replacing;
     // A holder that died frees its lock after lockTtl; waiting a little longer than that lets this
     // client take over.
     long giveUpAt = clock.millis() + lockTtl.toMillis() + 4 * POLL_MILLIS;
-    runBlocking(result, () -> attempt(result, replacing, giveUpAt));
+    runBlocking(result, () -> attempt(result, fetch, replacing, giveUpAt));
     return result;
   }
 
   private void attempt(
-      CompletableFuture<AccessToken> result, AccessToken replacing, long giveUpAt) {
+      CompletableFuture<AccessToken> result, Fetch fetch, AccessToken replacing, long giveUpAt) {
     if (result.isDone()) {
       return;
     }
@@ -120,18 +123,18 @@ final class SharedTokenFetcher {
       recovered();
     } catch (RuntimeException e) {
       degrade(e);
-      relay(origin.get(), result);
+      relay(origin.fetch(fetch), result);
       return;
     }
     if (owner.isPresent()) {
-      fetchAsHolder(result, replacing, owner.get());
+      fetchAsHolder(result, fetch, replacing, owner.get());
     } else if (clock.millis() >= giveUpAt) {
       LOG.debug("Token store refresh lock still held after {}; fetching without it", lockTtl);
-      relay(origin.get(), result);
+      relay(origin.fetch(fetch), result);
     } else {
       try {
         scheduler.schedule(
-            () -> runBlocking(result, () -> attempt(result, replacing, giveUpAt)),
+            () -> runBlocking(result, () -> attempt(result, fetch, replacing, giveUpAt)),
             POLL_MILLIS,
             TimeUnit.MILLISECONDS);
       } catch (RejectedExecutionException closed) {
@@ -142,7 +145,7 @@ final class SharedTokenFetcher {
   }
 
   private void fetchAsHolder(
-      CompletableFuture<AccessToken> result, AccessToken replacing, String owner) {
+      CompletableFuture<AccessToken> result, Fetch fetch, AccessToken replacing, String owner) {
     AccessToken shared;
     try {
       // Another client may have saved a token between our read and our lock.
@@ -158,7 +161,7 @@ final class SharedTokenFetcher {
     }
     LOG.debug("Holding the token store refresh lock; requesting a token from the provider");
     origin
-        .get()
+        .fetch(fetch)
         .whenComplete(
             (token, error) ->
                 runBlocking(
@@ -175,7 +178,7 @@ final class SharedTokenFetcher {
                       if (token != null) {
                         result.complete(token);
                       } else {
-                        result.completeExceptionally(RetryingTokenFetcher.unwrap(error));
+                        result.completeExceptionally(Futures.unwrap(error));
                       }
                     }));
   }
@@ -201,9 +204,9 @@ final class SharedTokenFetcher {
       return null;
     }
     long now = clock.millis();
-    return now < TokenCache.Snapshot.of(token, now, refreshAheadMillis, expiryMarginMillis).staleAt
-        ? token
-        : null;
+    // Judged by the lifetime left at load time (obtained = now): the store does not keep when a
+    // token was obtained.
+    return freshness.isFresh(now, token.expiresAt().toEpochMilli(), now) ? token : null;
   }
 
   private void relay(CompletableFuture<AccessToken> from, CompletableFuture<AccessToken> to) {
@@ -212,7 +215,7 @@ final class SharedTokenFetcher {
           if (error == null) {
             to.complete(token);
           } else {
-            to.completeExceptionally(RetryingTokenFetcher.unwrap(error));
+            to.completeExceptionally(Futures.unwrap(error));
           }
         });
   }

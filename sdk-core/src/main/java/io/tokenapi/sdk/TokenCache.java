@@ -3,13 +3,10 @@ package io.tokenapi.sdk;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * caller woken by the future finds the new token cached, and a caller that read the old state just
  * before the refresh ended and then wins the race to start the next refresh sees that outcome and
  * hands it over instead of sending a second request.
+ *
+ * <p>The top of the fetch pipeline: it owns the snapshot, the refresh in flight, the failure window
+ * and invalidation, and asks its {@link TokenSource} for new tokens, passing down the token being
+ * replaced. Nothing below holds a reference to it.
  */
 final class TokenCache {
   private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
@@ -50,17 +51,9 @@ final class TokenCache {
     }
   }
 
-  private final Supplier<CompletableFuture<AccessToken>> fetcher;
-
-  /**
-   * Like {@code fetcher} but with the first attempt on the calling thread; null when that is not
-   * possible.
-   */
-  private final Supplier<CompletableFuture<AccessToken>> callerThreadFetcher;
-
+  private final TokenSource source;
+  private final Freshness freshness;
   private final Clock clock;
-  private final long refreshAheadMillis;
-  private final long expiryMarginMillis;
   private final RetryPolicy backgroundBackoff;
   private final OAuthClientListener listener;
   private final DoubleSupplier random;
@@ -75,19 +68,15 @@ final class TokenCache {
   private volatile boolean closed;
 
   TokenCache(
-      Supplier<CompletableFuture<AccessToken>> fetcher,
-      Supplier<CompletableFuture<AccessToken>> callerThreadFetcher,
+      TokenSource source,
+      Freshness freshness,
       Clock clock,
-      Duration refreshAhead,
-      Duration expiryMargin,
       RetryPolicy backgroundBackoff,
       OAuthClientListener listener,
       DoubleSupplier random) {
-    this.fetcher = fetcher;
-    this.callerThreadFetcher = callerThreadFetcher;
+    this.source = source;
+    this.freshness = freshness;
     this.clock = clock;
-    this.refreshAheadMillis = refreshAhead.toMillis();
-    this.expiryMarginMillis = expiryMargin.toMillis();
     this.backgroundBackoff = backgroundBackoff;
     this.listener = listener;
     this.random = random;
@@ -118,21 +107,30 @@ final class TokenCache {
   }
 
   /**
-   * A new token from the server now, joining a refresh already in flight.
+   * A new token from the server now, joining a refresh already in flight. The cached token is
+   * rejected first, so a shared store does not hand it back.
    *
    * @param blockingCaller true when the caller waits for the result anyway, so a refresh it starts
    *     may make its first attempt on the caller's thread
    */
   CompletableFuture<AccessToken> refresh(boolean blockingCaller) {
-    ensureOpen();
     Snapshot seen = snapshot;
+    if (seen != null) {
+      source.reject(seen.token);
+    }
+    ensureOpen();
     Failure seenFailure = failure;
     // A copy per caller: one caller cancelling its future must not cancel the refresh for the
     // others.
     return shared(seen, seenFailure, blockingCaller).copy();
   }
 
+  /** Forgets the cached token; the source never hands it out again. */
   void invalidate() {
+    Snapshot s = snapshot;
+    if (s != null) {
+      source.reject(s.token);
+    }
     snapshot = null;
   }
 
@@ -141,6 +139,7 @@ final class TokenCache {
    * refresh.
    */
   boolean invalidate(AccessToken rejected) {
+    source.reject(rejected);
     for (; ; ) {
       Snapshot s = snapshot;
       if (s == null || !s.token.equals(rejected)) {
@@ -159,6 +158,12 @@ final class TokenCache {
     return s == null ? null : s.token;
   }
 
+  /**
+   * Closes the pipeline top-down: this stage stops serving and wakes its waiting callers with an
+   * {@link IllegalStateException} first, then its source closes (the retry loop stops retrying,
+   * then the endpoint cancels the calls in flight), so a cancelled call never reaches a caller as a
+   * transport failure.
+   */
   void close() {
     closed = true;
     snapshot = null;
@@ -166,6 +171,7 @@ final class TokenCache {
     if (pending != null) {
       pending.completeExceptionally(closedException());
     }
+    source.close();
   }
 
   /**
@@ -180,36 +186,7 @@ final class TokenCache {
       refreshInBackground(s, now);
       return s.token;
     }
-    return await(awaitRefresh(s, now, true));
-  }
-
-  /**
-   * Waits for a token future on the caller's thread, interruptibly, and rethrows its typed
-   * exception. An interrupt ends only this caller's wait: the shared refresh goes on for the
-   * others.
-   */
-  static AccessToken await(CompletableFuture<AccessToken> future) {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new OAuthException(
-          "Interrupted while waiting for an access token; the refresh goes on for other callers."
-              + " Call getToken() again if the work should continue.",
-          e);
-    } catch (ExecutionException e) {
-      Throwable cause = RetryingTokenFetcher.unwrap(e);
-      if (cause instanceof OAuthException) {
-        throw (OAuthException) cause;
-      }
-      if (cause instanceof IllegalStateException) {
-        // The client was closed while this caller waited: same type as calling a closed client,
-        // this caller's stack.
-        throw new IllegalStateException(cause.getMessage(), cause);
-      }
-      throw new OAuthException(
-          "Token refresh failed unexpectedly (" + cause.getClass().getName() + ")", cause);
-    }
+    return Futures.await(awaitRefresh(s, now, true));
   }
 
   /**
@@ -287,11 +264,10 @@ final class TokenCache {
             : "Cached token is stale; refreshing");
     // An interrupted caller would stop waiting at once: its thread must not make the attempt the
     // others wait for.
-    boolean onThisThread =
-        blockingCaller && callerThreadFetcher != null && !Thread.currentThread().isInterrupted();
+    Fetch request = new Fetch(peek(), blockingCaller && !Thread.currentThread().isInterrupted());
     CompletableFuture<AccessToken> fetch;
     try {
-      fetch = onThisThread ? callerThreadFetcher.get() : fetcher.get();
+      fetch = source.fetch(request);
     } catch (RuntimeException e) {
       fetch = CompletableFuture.failedFuture(e);
     }
@@ -304,7 +280,7 @@ final class TokenCache {
       if (error == null) {
         store(token);
       } else {
-        failed = recordFailure(RetryingTokenFetcher.unwrap(error));
+        failed = recordFailure(Futures.typed(error));
       }
     } finally {
       // Clear before completing: a caller woken by the completion that needs another refresh can
@@ -333,7 +309,7 @@ final class TokenCache {
     }
     // Store before the shared future completes, so every caller it wakes finds the new token
     // cached.
-    snapshot = Snapshot.of(token, clock.millis(), refreshAheadMillis, expiryMarginMillis);
+    snapshot = Snapshot.of(token, clock.millis(), freshness);
     failure = null;
     if (closed) {
       // close() ran between the check and the store: it must not leave a token served after it
@@ -343,12 +319,7 @@ final class TokenCache {
     LOG.debug("Token refreshed; expires at {}", token.expiresAt());
   }
 
-  private OAuthException recordFailure(Throwable error) {
-    OAuthException e =
-        error instanceof OAuthException
-            ? (OAuthException) error
-            : new OAuthException(
-                "Token refresh failed unexpectedly (" + error.getClass().getName() + ")", error);
+  private OAuthException recordFailure(OAuthException e) {
     long now = clock.millis();
     Failure previous = failure;
     int failures = previous == null ? 1 : previous.consecutive + 1;
@@ -363,13 +334,11 @@ final class TokenCache {
     long negativeUntil =
         now + NEGATIVE_CACHE_MILLIS + (long) (random.getAsDouble() * NEGATIVE_CACHE_MILLIS);
     long nextBackground = now + backoff;
-    if (e instanceof ServiceUnavailableException) {
-      Instant retryAt = ((ServiceUnavailableException) e).retryAt().orElse(null);
-      if (retryAt != null) {
-        // The provider said when it reopens: nobody asks before then.
-        negativeUntil = Math.max(negativeUntil, retryAt.toEpochMilli());
-        nextBackground = Math.max(nextBackground, retryAt.toEpochMilli());
-      }
+    Instant reopensAt = RetryRules.reopensAt(e);
+    if (reopensAt != null) {
+      // The provider said when it reopens: nobody asks before then.
+      negativeUntil = Math.max(negativeUntil, reopensAt.toEpochMilli());
+      nextBackground = Math.max(nextBackground, reopensAt.toEpochMilli());
     }
     failure = new Failure(e, failures, negativeUntil, nextBackground);
     return e;
@@ -386,9 +355,10 @@ final class TokenCache {
   }
 
   /**
-   * An immutable cache entry; the two instants are precomputed so the hit path only compares longs.
+   * An immutable cache entry; the two instants are precomputed ({@link Freshness}) so the hit path
+   * only compares longs.
    */
-  static final class Snapshot {
+  private static final class Snapshot {
     final AccessToken token;
     final long staleAt;
     final long expiredAt;
@@ -399,17 +369,13 @@ final class TokenCache {
       this.expiredAt = expiredAt;
     }
 
-    /**
-     * Both margins shrink for short-lived tokens, so a 2-second token is still cached: refresh
-     * ahead at most half the lifetime, expiry margin at most a tenth of it.
-     */
-    static Snapshot of(
-        AccessToken token, long now, long refreshAheadMillis, long expiryMarginMillis) {
+    /** A token obtained at {@code obtainedAt}, judged by its lifetime from then. */
+    static Snapshot of(AccessToken token, long obtainedAt, Freshness freshness) {
       long expiresAt = token.expiresAt().toEpochMilli();
-      long lifetime = Math.max(0, expiresAt - now);
-      long expiredAt = expiresAt - Math.min(expiryMarginMillis, lifetime / 10);
-      long staleAt = Math.min(expiredAt, expiresAt - Math.min(refreshAheadMillis, lifetime / 2));
-      return new Snapshot(token, staleAt, expiredAt);
+      return new Snapshot(
+          token,
+          freshness.staleAt(obtainedAt, expiresAt),
+          freshness.expiredAt(obtainedAt, expiresAt));
     }
   }
 

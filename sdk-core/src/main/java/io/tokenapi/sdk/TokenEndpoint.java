@@ -51,6 +51,14 @@ final class TokenEndpoint {
   }
 
   /**
+   * Cancels the token requests in flight: the bottom of the pipeline closing. The dispatcher is the
+   * SDK's own, so a caller's other calls are untouched.
+   */
+  void close() {
+    http.dispatcher().cancelAll();
+  }
+
+  /**
    * Sends one request from a pool thread. The future completes with the token, or exceptionally
    * with an {@link OAuthException}.
    *

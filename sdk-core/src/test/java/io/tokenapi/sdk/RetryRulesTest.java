@@ -567,7 +567,7 @@ class RetryRulesTest {
       get(client(policy), scheduler);
 
       // 30 s plus a spread of up to 3 s, cut to leave room for one attempt before 31 s.
-      assertThat(waits()).containsExactly(31_000L - RetryingTokenFetcher.MIN_ATTEMPT_MILLIS);
+      assertThat(waits()).containsExactly(31_000L - RetryRules.MIN_ATTEMPT_MILLIS);
     }
 
     @Test

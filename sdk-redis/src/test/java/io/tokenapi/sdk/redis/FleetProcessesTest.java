@@ -168,7 +168,7 @@ class FleetProcessesTest {
           Duration.ofSeconds(20)); // the holder's refresh hangs; closing the server ends the wait
       fleet.go();
       tokens.takeRequest(Duration.ofSeconds(30)); // the holder has the lock and waits for its token
-      Set<String> locks = redis.keys("tokenapi:token:*:lock");
+      Set<String> locks = redis.keys("{tokenapi:token:*}:lock");
       assertThat(locks).hasSize(1);
       String lockKey = locks.iterator().next();
       long measuredAt = System.nanoTime();

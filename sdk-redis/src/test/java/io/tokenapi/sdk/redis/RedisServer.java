@@ -1,5 +1,6 @@
 package io.tokenapi.sdk.redis;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,6 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
@@ -19,9 +23,26 @@ import redis.clients.jedis.RedisClient;
  * A real {@code redis-server} child process on a free loopback port, without persistence: one per
  * test class. It can be stopped, restarted on the same port, and paused (SIGSTOP) to play a Redis
  * that hangs.
+ *
+ * <p>The binary is the {@code redis-server} on the PATH when there is one, else the real server
+ * that the test dependency {@code com.github.codemonstur:embedded-redis} ships for this OS and CPU
+ * (Redis 6.2), copied once per JVM to a temporary file: a machine with only a JDK runs these tests.
  */
 final class RedisServer implements AutoCloseable {
   private static final long START_TIMEOUT_MILLIS = 10_000;
+
+  /** Binaries inside the embedded-redis jar, by {@code os.name} prefix and {@code os.arch}. */
+  private static final Map<String, String> SHIPPED_BINARIES =
+      Map.of(
+          "linux/amd64", "redis-server-6.2.6-v5-linux-amd64",
+          "linux/x86_64", "redis-server-6.2.6-v5-linux-amd64",
+          "linux/aarch64", "redis-server-6.2.7-linux-arm64",
+          "linux/x86", "redis-server-6.2.7-linux-386",
+          "linux/i386", "redis-server-6.2.7-linux-386",
+          "mac/x86_64", "redis-server-6.2.6-v5-darwin-amd64",
+          "mac/aarch64", "redis-server-6.2.6-v5-darwin-arm64");
+
+  private static Path resolvedBinary;
 
   private final int port;
   private final Path dir;
@@ -59,7 +80,15 @@ final class RedisServer implements AutoCloseable {
                 .connectionTimeoutMillis(500)
                 .socketTimeoutMillis(500)
                 .build())
+        .poolConfig(boundedPool())
         .build();
+  }
+
+  /** A pool that waits at most 500 ms for a connection, as RedisTokenStore requires. */
+  static redis.clients.jedis.ConnectionPoolConfig boundedPool() {
+    redis.clients.jedis.ConnectionPoolConfig pool = new redis.clients.jedis.ConnectionPoolConfig();
+    pool.setMaxWait(java.time.Duration.ofMillis(500));
+    return pool;
   }
 
   /** Starts the server (again, on the same port) and waits until it answers PING. */
@@ -71,7 +100,7 @@ final class RedisServer implements AutoCloseable {
     ProcessBuilder builder =
         new ProcessBuilder(
                 List.of(
-                    "redis-server",
+                    binary().toString(),
                     "--port",
                     String.valueOf(port),
                     "--bind",
@@ -86,12 +115,7 @@ final class RedisServer implements AutoCloseable {
                     dir.toString()))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
-    try {
-      process = builder.start();
-    } catch (IOException e) {
-      throw new IOException(
-          "redis-server is not installed (apt-get install redis-server; .ci/run does it)", e);
-    }
+    process = builder.start();
     Process started = process;
     Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MILLIS);
@@ -146,9 +170,75 @@ final class RedisServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The redis-server to run: the PATH's, else the shipped one for this platform.
+   *
+   * @throws IOException when there is neither (names both ways to get one)
+   */
+  static synchronized Path binary() throws IOException {
+    if (resolvedBinary == null) {
+      resolvedBinary = onPath().orElse(null);
+    }
+    if (resolvedBinary == null) {
+      resolvedBinary = extractShipped();
+    }
+    return resolvedBinary;
+  }
+
+  private static Optional<Path> onPath() {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return Optional.empty();
+    }
+    for (String dir : path.split(File.pathSeparator)) {
+      if (dir.isEmpty()) {
+        continue;
+      }
+      Path candidate = Path.of(dir, "redis-server");
+      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+        return Optional.of(candidate);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Path extractShipped() throws IOException {
+    String osName = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+    String os = osName.startsWith("mac") ? "mac" : osName.startsWith("linux") ? "linux" : osName;
+    String platform = os + "/" + System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+    String resource = SHIPPED_BINARIES.get(platform);
+    if (resource == null) {
+      throw new IOException(
+          "no redis-server on the PATH and embedded-redis ships none for "
+              + platform
+              + ": install redis-server (e.g. apt-get install redis-server)");
+    }
+    Path dir = Files.createTempDirectory("redis-server-bin-");
+    Path target = dir.resolve(resource);
+    // Resources at a jar's root are not encapsulated by modules: the system loader finds it.
+    try (InputStream in = ClassLoader.getSystemClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IOException(
+            "no redis-server on the PATH and "
+                + resource
+                + " is not on the test class path (test dependency"
+                + " com.github.codemonstur:embedded-redis)");
+      }
+      Files.copy(in, target);
+    }
+    if (!target.toFile().setExecutable(true, true)) {
+      throw new IOException("could not make " + target + " executable");
+    }
+    // Deleted in reverse order of registration: the file, then its directory.
+    dir.toFile().deleteOnExit();
+    target.toFile().deleteOnExit();
+    return target;
+  }
+
   private void signal(String signal) throws IOException, InterruptedException {
+    // The shell's built-in kill: no procps needed on a bare machine.
     Process kill =
-        new ProcessBuilder("kill", signal, String.valueOf(process.pid())).inheritIO().start();
+        new ProcessBuilder("sh", "-c", "kill " + signal + " " + process.pid()).inheritIO().start();
     if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
       throw new IOException("kill " + signal + " failed");
     }

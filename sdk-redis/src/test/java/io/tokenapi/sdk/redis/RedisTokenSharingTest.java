@@ -100,7 +100,7 @@ class RedisTokenSharingTest {
         .satisfies(
             key ->
                 assertThat(key)
-                    .matches("tokenapi:token:[0-9a-f]{32}")
+                    .matches("\\{tokenapi:token:[0-9a-f]{32}\\}")
                     .doesNotContain(FleetWorker.CLIENT_ID)
                     .doesNotContain(FleetWorker.CLIENT_SECRET));
   }
@@ -108,10 +108,11 @@ class RedisTokenSharingTest {
   @Test
   void tamperedCiphertext_isRefetchedFromTheTokenServer() {
     AccessToken first = a.getToken();
-    String key = redis.keys("tokenapi:token:*").iterator().next();
-    byte[] sealed = Base64.getDecoder().decode(redis.get(key));
+    String name = redis.keys("{tokenapi:token:*").iterator().next();
+    String key = name.substring(1, name.length() - 1);
+    byte[] sealed = Base64.getDecoder().decode(redis.get(name));
     sealed[sealed.length / 2] ^= 0x40;
-    redis.set(key, Base64.getEncoder().encodeToString(sealed), SetParams.setParams().keepTtl());
+    redis.set(name, Base64.getEncoder().encodeToString(sealed), SetParams.setParams().keepTtl());
 
     AccessToken second = b.getToken();
 

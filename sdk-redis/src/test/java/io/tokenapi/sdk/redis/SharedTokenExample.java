@@ -4,15 +4,13 @@ import io.tokenapi.sdk.OAuthClient;
 import java.util.Base64;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.RedisClient;
 
 /**
  * The code of README.md's "Sharing tokens across instances", compiled and run by {@link
  * ReadmeRedisTest}: one instance of a service fleet.
  */
 final class SharedTokenExample implements AutoCloseable {
-  final RedisClient redis;
+  final RedisTokenStore store;
   final OAuthClient client;
 
   SharedTokenExample(
@@ -23,34 +21,27 @@ final class SharedTokenExample implements AutoCloseable {
       String clientId,
       String clientSecret) {
     // README redis: begin
-    RedisClient redis =
-        RedisClient.builder()
-            .hostAndPort(redisHost, redisPort)
-            .clientConfig(
-                DefaultJedisClientConfig.builder()
-                    .connectionTimeoutMillis(
-                        500) // a sick Redis costs a token caller at most about this per store call
-                    .socketTimeoutMillis(500)
-                    .build())
-            .build();
     // The same AES key on every instance: 32 random bytes, base64, from your secret store.
     SecretKey key = new SecretKeySpec(Base64.getDecoder().decode(tokenStoreKey), "AES");
+    // Connect, socket and pool timeouts of 500 ms: a sick Redis never holds a token caller long.
+    RedisTokenStore store =
+        RedisTokenStore.builder(redisHost, redisPort).encryptionKey("2026-12", key).build();
 
     OAuthClient client =
         OAuthClient.builder()
             .baseUrl(baseUrl)
             .clientId(clientId)
             .clientSecret(clientSecret)
-            .tokenStore(RedisTokenStore.builder(redis).encryptionKey(key).build())
+            .tokenStore(store)
             .build();
     // README redis: end
-    this.redis = redis;
+    this.store = store;
     this.client = client;
   }
 
   @Override
   public void close() {
     client.close();
-    redis.close();
+    store.close();
   }
 }
