@@ -11,8 +11,19 @@ final class Fetch {
    */
   final boolean blockingCaller;
 
+  /**
+   * The first request is not sent before this instant (epoch millis; 0 for at once): after a token
+   * that arrived (nearly) expired, at most one request per {@code minRefreshInterval}.
+   */
+  final long notBeforeMillis;
+
   Fetch(AccessToken replacing, boolean blockingCaller) {
+    this(replacing, blockingCaller, 0);
+  }
+
+  Fetch(AccessToken replacing, boolean blockingCaller, long notBeforeMillis) {
     this.replacing = replacing;
-    this.blockingCaller = blockingCaller;
+    this.blockingCaller = blockingCaller && notBeforeMillis == 0;
+    this.notBeforeMillis = notBeforeMillis;
   }
 }

@@ -70,6 +70,12 @@ public final class OAuthClient implements AutoCloseable {
   /** Default bound on a response body, after decompression: {@value} bytes. */
   public static final long DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
 
+  /** Default interval between probes while the provider said it is closed: 5 minutes. */
+  public static final Duration DEFAULT_CLOSED_PROBE_INTERVAL = Duration.ofMinutes(5);
+
+  /** Default least time between two token requests after a token arrived expired: 1 second. */
+  public static final Duration DEFAULT_MIN_REFRESH_INTERVAL = Duration.ofSeconds(1);
+
   /**
    * After a token that replaced a rejected one is rejected in turn, the next renewal for a
    * rejection waits this long: a resource server that rejects every token must not turn each API
@@ -140,7 +146,17 @@ public final class OAuthClient implements AutoCloseable {
               b.tokenStoreLockTtl,
               freshness);
     }
-    this.cache = new TokenCache(source, freshness, b.clock, b.retryPolicy, listener, b.random);
+    this.cache =
+        new TokenCache(
+            source,
+            freshness,
+            b.clock,
+            b.retryPolicy,
+            listener,
+            b.random,
+            b.closedProbeInterval,
+            b.minRefreshInterval,
+            b.workingHours);
     this.description =
         "OAuthClient[tokenUrl="
             + endpoint.displayUrl()
@@ -419,6 +435,8 @@ public final class OAuthClient implements AutoCloseable {
     private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
     private TokenStore tokenStore;
     private Duration tokenStoreLockTtl = DEFAULT_TOKEN_STORE_LOCK_TTL;
+    private Duration closedProbeInterval = DEFAULT_CLOSED_PROBE_INTERVAL;
+    private Duration minRefreshInterval = DEFAULT_MIN_REFRESH_INTERVAL;
     private ScheduledExecutorService scheduler;
     private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
 
@@ -736,6 +754,37 @@ public final class OAuthClient implements AutoCloseable {
      */
     public Builder tokenStoreLockTtl(Duration lockTtl) {
       this.tokenStoreLockTtl = positive(lockTtl, "tokenStoreLockTtl");
+      return this;
+    }
+
+    /**
+     * While the provider has said it is closed ({@code 503} with {@code Retry-After}, or outside
+     * the {@link #workingHours(WorkingHours) working hours}), callers get that failure without a
+     * request, except for one probe per this interval; a probe that gets a token ends the closed
+     * window early. So a load balancer's {@code Retry-After: 86400} during a short deploy does not
+     * lock the client out for a day, nor stop the refresh of a still-valid token. Default 5
+     * minutes.
+     *
+     * @param closedProbeInterval positive
+     * @return this builder
+     * @throws IllegalArgumentException if null, zero or negative
+     */
+    public Builder closedProbeInterval(Duration closedProbeInterval) {
+      this.closedProbeInterval = positive(closedProbeInterval, "closedProbeInterval");
+      return this;
+    }
+
+    /**
+     * When the provider issues tokens that arrive already (nearly) expired, such as {@code
+     * expires_in: 0}, the callers that waited get them, but the next token request waits until this
+     * long after the previous one started, and one WARN names the lifetime. Default 1 second.
+     *
+     * @param minRefreshInterval positive
+     * @return this builder
+     * @throws IllegalArgumentException if null, zero or negative
+     */
+    public Builder minRefreshInterval(Duration minRefreshInterval) {
+      this.minRefreshInterval = positive(minRefreshInterval, "minRefreshInterval");
       return this;
     }
 

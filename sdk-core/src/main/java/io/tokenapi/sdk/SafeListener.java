@@ -44,6 +44,16 @@ final class SafeListener implements OAuthClientListener {
     }
   }
 
+  @Override
+  public void onClosingCoverage(ClosingCoverage event) {
+    try {
+      delegate.onClosingCoverage(event);
+    } catch (Throwable e) {
+      rethrowFatal(e);
+      warn("onClosingCoverage", e);
+    }
+  }
+
   /**
    * A listener's own bug may surface as an Error (an assertion, a missing class): ignored like an
    * exception. Running out of memory or stack is the JVM's state, not the listener's, and

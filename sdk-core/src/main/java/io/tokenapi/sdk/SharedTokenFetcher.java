@@ -226,8 +226,12 @@ final class SharedTokenFetcher implements TokenSource {
           () -> {
             try {
               task.run();
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
+              // Whatever went wrong, the fetch completes; an Error goes on to this thread.
               result.completeExceptionally(e);
+              if (e instanceof Error) {
+                throw (Error) e;
+              }
             }
           });
     } catch (RejectedExecutionException closed) {

@@ -81,6 +81,12 @@ final class TokenEndpoint {
               result.complete(read(response, sentAt));
             } catch (OAuthException e) {
               result.completeExceptionally(e);
+            } catch (Throwable e) {
+              // Nobody may wait for this answer forever; the Error itself goes on to this thread.
+              result.completeExceptionally(e);
+              if (e instanceof Error) {
+                throw (Error) e;
+              }
             }
           }
         });

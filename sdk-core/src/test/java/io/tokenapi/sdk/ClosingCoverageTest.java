@@ -11,7 +11,6 @@ import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.event.Level;
@@ -22,7 +21,6 @@ import org.slf4j.event.Level;
  * allows; the listener and one INFO line tell, once per closing, when it expires and when the
  * provider reopens.
  */
-@Disabled("#14 part B: closing-aware refresh (built in the new pipeline)")
 class ClosingCoverageTest {
   /** Monday to Friday, 08:00 to 18:00 UTC. */
   private static final WorkingHours OFFICE =

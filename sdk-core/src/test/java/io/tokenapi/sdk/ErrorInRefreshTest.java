@@ -14,7 +14,6 @@ import mockwebserver3.junit5.StartStop;
 import okhttp3.Call;
 import okhttp3.EventListener;
 import okhttp3.OkHttpClient;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,12 +22,13 @@ import org.junit.jupiter.api.Test;
  * thread that hit it, the callers waiting for the refresh get a failure, and later callers get a
  * token instead of waiting forever.
  */
-@Disabled("#14 part B: an Error completes the shared refresh (fixed in the new pipeline)")
 class ErrorInRefreshTest {
   private static final Duration BOUND = Duration.ofSeconds(5);
 
   @StartStop final MockWebServer server = new MockWebServer();
   private final TokenDispatcher tokens = new TokenDispatcher();
+  private final MutableClock clock =
+      new MutableClock(java.time.Instant.parse("2026-11-25T10:00:00Z"));
 
   private OAuthClient.Builder builder() {
     server.setDispatcher(tokens);
@@ -36,6 +36,7 @@ class ErrorInRefreshTest {
         .baseUrl(server.url("/"))
         .clientId("err-id")
         .clientSecret("err-secret")
+        .clock(clock)
         .retryPolicy(RetryPolicy.none());
   }
 
@@ -71,6 +72,7 @@ class ErrorInRefreshTest {
       Throwable first = assertTimeoutPreemptively(BOUND, () -> catchThrowable(client::getToken));
       assertThat(first).isSameAs(error);
 
+      clock.advance(Duration.ofSeconds(10)); // past the failure window
       AccessToken token = assertTimeoutPreemptively(BOUND, client::getToken, "wedged refresh");
       assertThat(token.value()).startsWith("tok-");
     }
@@ -89,6 +91,7 @@ class ErrorInRefreshTest {
       assertThat(failure).isNotNull();
       assertThat(future).isCompletedExceptionally();
 
+      clock.advance(Duration.ofSeconds(10)); // past the failure window
       AccessToken token = assertTimeoutPreemptively(BOUND, client::getToken, "wedged refresh");
       assertThat(token.value()).startsWith("tok-");
     }
@@ -128,6 +131,7 @@ class ErrorInRefreshTest {
           assertTimeoutPreemptively(BOUND, () -> catchThrowable(client::getToken), "wedged");
       assertThat(first).isNotNull();
 
+      clock.advance(Duration.ofSeconds(10)); // past the failure window
       AccessToken token = assertTimeoutPreemptively(BOUND, client::getToken, "wedged refresh");
       assertThat(token.value()).startsWith("tok-");
     }

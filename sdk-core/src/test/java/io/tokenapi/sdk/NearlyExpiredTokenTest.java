@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tokenapi.sdk.logcapture.CapturingLogs;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.event.Level;
@@ -15,7 +14,6 @@ import org.slf4j.event.Level;
  * margins: callers that waited get them, but the client sends at most one token request per {@code
  * minRefreshInterval} (default 1 second) and logs one WARN naming the lifetime.
  */
-@Disabled("#14 part B: minRefreshInterval (fixed in the new pipeline)")
 class NearlyExpiredTokenTest {
   private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
 

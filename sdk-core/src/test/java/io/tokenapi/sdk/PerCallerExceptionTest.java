@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -16,7 +15,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * caller's {@code addSuppressed} (try-with-resources) or stack never shows up in another's, and the
  * failure the client remembers is not one a caller can change.
  */
-@Disabled("#14 part B: one exception per caller (fixed in the new pipeline)")
 class PerCallerExceptionTest {
   @RegisterExtension final CacheTestClients clients = new CacheTestClients("percaller");
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));

@@ -331,7 +331,8 @@ class SecretLeakTest {
               .onResponseStart(SocketEffect.ShutdownConnection.INSTANCE)
               .build());
       client.invalidate();
-      clock.advance(Duration.ofSeconds(5)); // past the negative cache of the failures above
+      // past the failure window, which grows with the consecutive failures above
+      clock.advance(Duration.ofMinutes(5));
       CompletableFuture<AccessToken> async = client.getTokenAsync();
       try {
         async.get(5, TimeUnit.SECONDS);
