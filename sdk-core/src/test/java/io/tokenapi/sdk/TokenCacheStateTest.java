@@ -194,25 +194,25 @@ class TokenCacheStateTest {
   }
 
   @Test
-  void getToken_withExpiresInZero_handsTheTokenToItsCallersButNeverServesItFromCache()
-      throws Exception {
+  void
+      getToken_withExpiresInZero_handsTheTokenToItsCallers_andTheNextRequestWaitsMinRefreshInterval()
+          throws Exception {
     tokens.expiresIn(0L);
     OAuthClient c = client();
 
     AccessToken first = c.getToken();
     assertThat(first.value()).isEqualTo("tok-1");
     assertThat(first.expiresAt()).isEqualTo(T0);
-    assertThat(c.getToken().value()).isEqualTo("tok-2");
 
-    // Still one request for all concurrent callers.
-    tokens.hold();
+    // Never served from cache; the next request waits for minRefreshInterval (1 s, #14), and all
+    // callers meanwhile share it.
     List<CompletableFuture<AccessToken>> waiting = asyncCallers(c, 10);
-    tokens.awaitRequests(3);
-    tokens.release();
+    assertThat(tokens.requests()).isEqualTo(1);
+    scheduler.advance(Duration.ofSeconds(1));
     for (CompletableFuture<AccessToken> f : waiting) {
-      assertThat(f.get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-3");
+      assertThat(f.get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-2");
     }
-    assertThat(tokens.requests()).isEqualTo(3);
+    assertThat(tokens.requests()).isEqualTo(2);
   }
 
   // ---- failures ----
