@@ -324,7 +324,8 @@ class TokenCacheStateTest {
   }
 
   @Test
-  void getToken_whenExpiredAndServerClosedWithRetryAfter_failsFastUntilRetryAt() throws Exception {
+  void getToken_whenExpiredAndServerClosedWithRetryAfter_failsFastAndProbesOncePerInterval()
+      throws Exception {
     client =
         clients.build(
             builder().retryPolicy(RetryPolicy.builder().maxWait(Duration.ofSeconds(30)).build()));
@@ -334,13 +335,15 @@ class TokenCacheStateTest {
         TokenDispatcher.error(503).newBuilder().addHeader("Retry-After", "600").build());
 
     assertThatThrownBy(client::getToken).isInstanceOf(ServiceUnavailableException.class);
-    advance(Duration.ofSeconds(600).minusMillis(1));
+    // Inside closedProbeInterval (5 min, #14) the provider's window holds: no request.
+    advance(OAuthClient.DEFAULT_CLOSED_PROBE_INTERVAL.minusMillis(1));
     assertThatThrownBy(client::getToken)
         .isInstanceOfSatisfying(
             ServiceUnavailableException.class,
             e -> assertThat(e.retryAt()).contains(T0.plus(EXPIRED_AT).plusSeconds(600)));
     assertThat(tokens.requests()).isEqualTo(2);
 
+    // Then one probe; a probe that gets a token ends the window.
     tokens.failWith(null);
     advance(Duration.ofMillis(1));
     assertThat(client.getToken().value()).isEqualTo("tok-3");
