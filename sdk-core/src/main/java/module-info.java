@@ -1,8 +1,8 @@
 /**
  * The tokenapi SDK: an OAuth 2.0 token client with caching, retries and an OkHttp interceptor.
  *
- * <p>Only {@code io.tokenapi.sdk} and {@code io.tokenapi.sdk.okhttp} are exported; everything else
- * is internal.
+ * <p>Only {@code io.tokenapi.sdk}, {@code io.tokenapi.sdk.okhttp} and {@code
+ * io.tokenapi.sdk.jdkhttp} are exported; everything else is internal.
  */
 module io.tokenapi.sdk {
   requires transitive okhttp3;
@@ -15,6 +15,7 @@ module io.tokenapi.sdk {
 
   exports io.tokenapi.sdk;
   exports io.tokenapi.sdk.okhttp;
+  exports io.tokenapi.sdk.jdkhttp;
   // The shared store envelope and keyring, for the SDK's own store modules only.
   exports io.tokenapi.sdk.internal to
       io.tokenapi.sdk.redis,

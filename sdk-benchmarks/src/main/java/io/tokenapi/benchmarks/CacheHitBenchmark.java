@@ -2,6 +2,7 @@ package io.tokenapi.benchmarks;
 
 import io.tokenapi.sdk.AccessToken;
 import io.tokenapi.sdk.OAuthClient;
+import io.tokenapi.testkit.FakeTokenServer;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -81,10 +82,10 @@ public abstract class CacheHitBenchmark {
 
   /** Holds the loopback server each contender fetches its first token from. */
   abstract static class ServerState {
-    TokenServer server;
+    FakeTokenServer server;
 
     void startServer() throws IOException {
-      server = TokenServer.start(TOKEN_LIFETIME_SECONDS);
+      server = Contenders.tokenServer(TOKEN_LIFETIME_SECONDS);
     }
 
     @TearDown(Level.Trial)

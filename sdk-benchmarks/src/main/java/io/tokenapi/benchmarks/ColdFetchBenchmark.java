@@ -3,6 +3,7 @@ package io.tokenapi.benchmarks;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenapi.sdk.AccessToken;
 import io.tokenapi.sdk.OAuthClient;
+import io.tokenapi.testkit.FakeTokenServer;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
@@ -38,13 +39,13 @@ import org.openjdk.jmh.annotations.Warmup;
 @Threads(1)
 public class ColdFetchBenchmark {
 
-  private TokenServer server;
+  private FakeTokenServer server;
   private HandWrittenTokenClient handWritten;
   private OAuthClient ours;
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
-    server = TokenServer.start(3600);
+    server = Contenders.tokenServer(3600);
     handWritten =
         new HandWrittenTokenClient(
             new OkHttpClient(),

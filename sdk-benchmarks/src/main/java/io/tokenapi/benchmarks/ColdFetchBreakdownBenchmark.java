@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenapi.sdk.AccessToken;
 import io.tokenapi.sdk.OAuthClient;
 import io.tokenapi.sdk.RetryPolicy;
+import io.tokenapi.testkit.FakeTokenServer;
 import java.io.IOException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -59,7 +60,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Threads(1)
 public class ColdFetchBreakdownBenchmark {
 
-  private TokenServer server;
+  private FakeTokenServer server;
   private HandWrittenTokenClient handWritten;
   private HandWrittenTokenClient handWrittenChannelSockets;
   private HandWrittenTokenClient handWrittenCallTimeout;
@@ -70,7 +71,7 @@ public class ColdFetchBreakdownBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
-    server = TokenServer.start(3600);
+    server = Contenders.tokenServer(3600);
     handWritten = Contenders.handWritten(server);
     handWrittenChannelSockets =
         new HandWrittenTokenClient(

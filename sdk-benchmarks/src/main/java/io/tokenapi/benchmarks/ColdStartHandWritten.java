@@ -1,6 +1,7 @@
 package io.tokenapi.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tokenapi.testkit.FakeTokenServer;
 import okhttp3.OkHttpClient;
 
 /**
@@ -23,7 +24,7 @@ public final class ColdStartHandWritten {
         new HandWrittenTokenClient(
             httpClient,
             new ObjectMapper(),
-            args[0] + TokenServer.TOKEN_PATH,
+            args[0] + FakeTokenServer.DEFAULT_TOKEN_PATH,
             Credentials.CLIENT_ID,
             Credentials.CLIENT_SECRET);
     HandWrittenTokenClient.Token token = client.fetch();

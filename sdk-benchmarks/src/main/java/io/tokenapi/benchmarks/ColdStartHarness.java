@@ -1,5 +1,6 @@
 package io.tokenapi.benchmarks;
 
+import io.tokenapi.testkit.FakeTokenServer;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -53,7 +54,7 @@ final class ColdStartHarness {
     String classpath = System.getProperty("java.class.path");
     List<String> names = new ArrayList<>(programs.keySet());
     long[][] samples = new long[names.size()][runs];
-    try (TokenServer server = TokenServer.start(3600)) {
+    try (FakeTokenServer server = Contenders.tokenServer(3600)) {
       for (int round = 0; round < warmupRuns + runs; round++) {
         for (int k = 0; k < names.size(); k++) {
           // Alternate which program goes first in each round.

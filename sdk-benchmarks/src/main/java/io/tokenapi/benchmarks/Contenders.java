@@ -2,8 +2,10 @@ package io.tokenapi.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenapi.sdk.OAuthClient;
+import io.tokenapi.testkit.FakeTokenServer;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import okhttp3.OkHttpClient;
@@ -24,15 +26,26 @@ final class Contenders {
     return contenders;
   }
 
+  /**
+   * The testkit's token endpoint on 127.0.0.1, expecting the benchmark credentials and issuing
+   * tokens that live {@code lifetimeSeconds}: every benchmark and harness measures against it.
+   */
+  static FakeTokenServer tokenServer(long lifetimeSeconds) {
+    return new FakeTokenServer()
+        .credentials(Credentials.CLIENT_ID, Credentials.CLIENT_SECRET)
+        .tokenLifetime(Duration.ofSeconds(lifetimeSeconds))
+        .start();
+  }
+
   /** Our client against the server, with every other setting at its default. */
-  static OAuthClient.Builder ourClient(TokenServer server) {
+  static OAuthClient.Builder ourClient(FakeTokenServer server) {
     return OAuthClient.builder()
         .baseUrl(server.baseUrl())
         .clientId(Credentials.CLIENT_ID)
         .clientSecret(Credentials.CLIENT_SECRET);
   }
 
-  static TokenSource ours(TokenServer server) {
+  static TokenSource ours(FakeTokenServer server) {
     OAuthClient client = ourClient(server).build();
     return new TokenSource() {
       @Override
@@ -47,18 +60,18 @@ final class Contenders {
     };
   }
 
-  static TokenSource googleAuth(TokenServer server) throws IOException {
+  static TokenSource googleAuth(FakeTokenServer server) throws IOException {
     GoogleAuthPeer credentials = new GoogleAuthPeer(handWritten(server));
     return () -> credentials.getRequestMetadata(RESOURCE_URI);
   }
 
-  static TokenSource spring(TokenServer server) {
+  static TokenSource spring(FakeTokenServer server) {
     SpringPeer spring =
         new SpringPeer(server.tokenUrl(), Credentials.CLIENT_ID, Credentials.CLIENT_SECRET);
     return spring::getToken;
   }
 
-  static HandWrittenTokenClient handWritten(TokenServer server) throws IOException {
+  static HandWrittenTokenClient handWritten(FakeTokenServer server) throws IOException {
     return new HandWrittenTokenClient(
         new OkHttpClient(),
         new ObjectMapper(),

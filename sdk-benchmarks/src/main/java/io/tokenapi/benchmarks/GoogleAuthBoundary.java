@@ -1,5 +1,6 @@
 package io.tokenapi.benchmarks;
 
+import io.tokenapi.testkit.FakeTokenServer;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -20,7 +21,7 @@ final class GoogleAuthBoundary implements RefreshBoundaryHarness.Contender {
 
   private final GoogleAuthPeer credentials;
 
-  GoogleAuthBoundary(TokenServer server) throws IOException {
+  GoogleAuthBoundary(FakeTokenServer server) throws IOException {
     this.credentials =
         new GoogleAuthPeer(Contenders.handWritten(server), REFRESH_MARGIN, EXPIRATION_MARGIN);
     credentials.getRequestMetadata(RESOURCE_URI);

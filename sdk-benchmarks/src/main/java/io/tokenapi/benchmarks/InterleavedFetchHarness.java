@@ -3,6 +3,7 @@ package io.tokenapi.benchmarks;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenapi.sdk.OAuthClient;
 import io.tokenapi.sdk.RetryPolicy;
+import io.tokenapi.testkit.FakeTokenServer;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -51,7 +52,7 @@ final class InterleavedFetchHarness {
   }
 
   List<Row> run(PrintStream log) throws Exception {
-    try (TokenServer server = TokenServer.start(3600)) {
+    try (FakeTokenServer server = Contenders.tokenServer(3600)) {
       ExecutorService asyncPool =
           new ThreadPoolExecutor(
               0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>());

@@ -2,7 +2,10 @@ package io.tokenapi.benchmarks;
 
 import io.tokenapi.sdk.AccessToken;
 import io.tokenapi.sdk.OAuthClient;
+import io.tokenapi.testkit.FakeTokenServer;
+import io.tokenapi.testkit.MutableClock;
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Our client at the refresh boundary: a one-hour token, the default 5-minute refresh-ahead window
@@ -15,10 +18,10 @@ final class OursBoundary implements RefreshBoundaryHarness.Contender {
   private static final Duration REFRESH_AHEAD = Duration.ofMinutes(5);
   private static final Duration EXPIRY_MARGIN = Duration.ofSeconds(30);
 
-  private final AdjustableClock clock = new AdjustableClock();
+  private final MutableClock clock = new MutableClock(Instant.now());
   private final OAuthClient client;
 
-  OursBoundary(TokenServer server) {
+  OursBoundary(FakeTokenServer server) {
     this.client =
         Contenders.ourClient(server)
             .clock(clock)
@@ -54,7 +57,7 @@ final class OursBoundary implements RefreshBoundaryHarness.Contender {
     long target =
         token.expiresAt().toEpochMilli()
             - (REFRESH_AHEAD.toMillis() + EXPIRY_MARGIN.toMillis()) / 2;
-    clock.advanceMillis(target - clock.millis());
+    clock.set(Instant.ofEpochMilli(target));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.tokenapi.benchmarks;
 
+import io.tokenapi.testkit.FakeTokenServer;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,7 +50,7 @@ final class RefreshBoundaryHarness {
   /** Creates a contender with a warm cache against a server. */
   @FunctionalInterface
   interface Factory {
-    Contender create(TokenServer server) throws Exception;
+    Contender create(FakeTokenServer server) throws Exception;
   }
 
   /**
@@ -92,7 +93,8 @@ final class RefreshBoundaryHarness {
   static Row run(
       String name, long tokenLifetimeSeconds, Factory factory, int crossings, PrintStream log)
       throws Exception {
-    try (TokenServer server = TokenServer.start(SERVER_DELAY, tokenLifetimeSeconds);
+    try (FakeTokenServer server =
+            Contenders.tokenServer(tokenLifetimeSeconds).delayAnswers(SERVER_DELAY);
         Contender contender = factory.create(server)) {
       Callers callers = new Callers(contender);
       callers.start();
@@ -114,14 +116,14 @@ final class RefreshBoundaryHarness {
           log.printf(
               "refresh boundary  %s: crossing %d: no refreshed token after %d s (%d token requests so far);"
                   + " threads:%n%s",
-              name, i + 1, REFRESH_TIMEOUT.toSeconds(), server.tokenRequests(), threadDump());
+              name, i + 1, REFRESH_TIMEOUT.toSeconds(), server.requestCount(), threadDump());
         }
         TimeUnit.NANOSECONDS.sleep(MARGIN.toNanos());
         callers.active = false;
         settle(server);
       }
       LatencyHistogram nanos = callers.stop();
-      Row row = new Row(name, CALLERS, refreshed, server.tokenRequests(), nanos);
+      Row row = new Row(name, CALLERS, refreshed, server.requestCount(), nanos);
       log.printf(
           "refresh boundary  %s: %d crossings (%d refreshed), %d token requests, %d calls,"
               + " p50 %.1f µs, p99 %.1f µs, p99.9 %.1f µs, max %.1f µs, failures %d%n",
@@ -146,12 +148,12 @@ final class RefreshBoundaryHarness {
    * clock jump from the cached token (otherwise it would land after the jump, with an expiry
    * computed from the old clock).
    */
-  private static void settle(TokenServer server) throws InterruptedException {
+  private static void settle(FakeTokenServer server) throws InterruptedException {
     int seen;
     do {
-      seen = server.tokenRequests();
+      seen = server.requestCount();
       TimeUnit.NANOSECONDS.sleep(SERVER_DELAY.toNanos() + MARGIN.toNanos() * 5);
-    } while (server.tokenRequests() != seen);
+    } while (server.requestCount() != seen);
   }
 
   /**

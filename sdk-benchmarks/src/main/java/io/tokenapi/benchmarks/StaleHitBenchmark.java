@@ -2,9 +2,12 @@ package io.tokenapi.benchmarks;
 
 import io.tokenapi.sdk.AccessToken;
 import io.tokenapi.sdk.OAuthClient;
+import io.tokenapi.testkit.FakeTokenServer;
+import io.tokenapi.testkit.MutableClock;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -61,15 +64,15 @@ public class StaleHitBenchmark {
     private static final Duration REFRESH_AHEAD = Duration.ofMinutes(5);
     private static final Duration EXPIRY_MARGIN = Duration.ofSeconds(30);
 
-    TokenServer server;
+    FakeTokenServer server;
     OAuthClient client;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
       // First token at once; every later request is held for an hour, so the background refresh
       // never lands.
-      server = TokenServer.start(Duration.ofHours(1), 3600, 1);
-      AdjustableClock clock = new AdjustableClock();
+      server = Contenders.tokenServer(3600);
+      MutableClock clock = new MutableClock(Instant.now());
       client =
           Contenders.ourClient(server)
               .clock(clock)
@@ -77,10 +80,11 @@ public class StaleHitBenchmark {
               .expiryMargin(EXPIRY_MARGIN)
               .build();
       AccessToken token = client.getToken();
+      server.delayAnswers(Duration.ofHours(1));
       long target =
           token.expiresAt().toEpochMilli()
               - (REFRESH_AHEAD.toMillis() + EXPIRY_MARGIN.toMillis()) / 2;
-      clock.advanceMillis(target - clock.millis());
+      clock.set(Instant.ofEpochMilli(target));
       client.getToken(); // starts the background refresh
     }
 

@@ -1,5 +1,7 @@
 package io.tokenapi.benchmarks;
 
+import io.tokenapi.testkit.FakeTokenServer;
+import io.tokenapi.testkit.RecordedTokenRequest;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,15 +58,22 @@ final class StampedeHarness {
         int failures = 0;
         long slowest = 0;
         for (int trial = 0; trial < trials; trial++) {
-          try (TokenServer server = TokenServer.start(SERVER_DELAY, 3600)) {
+          try (FakeTokenServer server = Contenders.tokenServer(3600).delayAnswers(SERVER_DELAY)) {
             long started = System.nanoTime();
             failures += stampede(contender.getValue().create(server), callers);
             slowest = Math.max(slowest, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-            requests[trial] = server.tokenRequests();
+            requests[trial] = server.requestCount();
             if (requests[trial] > 1 && !contender.getKey().startsWith("Spring")) {
               log.printf(
-                  "stampede  %s N=%d trial %d: %d token requests: %s%n",
-                  contender.getKey(), callers, trial + 1, requests[trial], server.firstArrivals());
+                  "stampede  %s N=%d trial %d: %d token requests, received at %s%n",
+                  contender.getKey(),
+                  callers,
+                  trial + 1,
+                  requests[trial],
+                  server.recordedRequests().stream()
+                      .limit(8)
+                      .map(RecordedTokenRequest::receivedAt)
+                      .toList());
             }
           }
         }

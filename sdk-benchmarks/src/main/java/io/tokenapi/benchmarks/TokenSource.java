@@ -1,5 +1,7 @@
 package io.tokenapi.benchmarks;
 
+import io.tokenapi.testkit.FakeTokenServer;
+
 /**
  * One contender's "give me the token" call, for the harnesses that compare libraries outside JMH.
  */
@@ -14,6 +16,6 @@ interface TokenSource extends AutoCloseable {
   /** Creates a cold token source (empty cache) against a server. */
   @FunctionalInterface
   interface Factory {
-    TokenSource create(TokenServer server) throws Exception;
+    TokenSource create(FakeTokenServer server) throws Exception;
   }
 }

@@ -14,6 +14,15 @@ final class ExceptionFactory {
   private ExceptionFactory() {}
 
   static ApiException forStatus(String url, int status, ApiError error, Instant retryAt) {
+    return forStatus(url, status, error, retryAt, false);
+  }
+
+  /**
+   * @param retryAtFromWorkingHours whether {@code retryAt} is the working hours' next opening
+   *     rather than the server's Retry-After
+   */
+  static ApiException forStatus(
+      String url, int status, ApiError error, Instant retryAt, boolean retryAtFromWorkingHours) {
     String what = "Token request to " + url + " failed with HTTP " + status + describe(error);
     switch (status) {
       case 409:
@@ -36,7 +45,8 @@ final class ExceptionFactory {
                     ? "it expects requests again at " + retryAt + "."
                     : "try again later."),
             error,
-            retryAt);
+            retryAt,
+            retryAtFromWorkingHours);
       case 429:
         return new RateLimitedException(what + ". " + advice(status), error, retryAt);
       default:

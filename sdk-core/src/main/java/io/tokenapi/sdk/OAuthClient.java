@@ -2,14 +2,23 @@ package io.tokenapi.sdk;
 
 import io.tokenapi.sdk.internal.Loopback;
 import java.net.Proxy;
+import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 import javax.net.SocketFactory;
 import okhttp3.Authenticator;
 import okhttp3.CookieJar;
@@ -107,17 +116,25 @@ public final class OAuthClient implements AutoCloseable {
     this.threads = new ClientThreads(b.scheduler);
     this.ownHttpClient = b.httpClient == null;
     this.http = httpClient(b, threads);
-    Redactor redactor = Redactor.forClientSecret(b.clientId, b.clientSecret);
+    ClientCredential credential = b.credential;
+    TokenRequestSource requests =
+        TokenRequestFactory.source(tokenUrl, b.clientId, b.scope, b.tokenParameters, credential);
+    Redactor redactor =
+        Redactor.forClient(
+            b.clientId,
+            b.clientSecret,
+            credential.assertions == null ? null : requests::currentAssertion);
+    OAuthClientListener listener = new SafeListener(b.listeners);
     TokenEndpoint endpoint =
         new TokenEndpoint(
             http,
-            TokenRequestFactory.create(
-                tokenUrl, b.clientId, b.clientSecret, b.scope, b.clientAuthentication),
+            tokenUrl,
+            requests,
             new TokenResponseParser(b.defaultTokenLifetime, redactor),
             b.clock,
             b.workingHours,
-            b.maxResponseBytes);
-    OAuthClientListener listener = new SafeListener(b.listener);
+            b.maxResponseBytes,
+            listener);
     Freshness freshness = new Freshness(b.refreshAhead, b.expiryMargin);
     // Store calls and polling run on the client's threads; with a store, the provider request stays
     // there too.
@@ -138,13 +155,18 @@ public final class OAuthClient implements AutoCloseable {
       source =
           new SharedTokenFetcher(
               b.tokenStore,
-              SharedTokenFetcher.key(tokenUrl, b.clientId, b.scope),
+              SharedTokenFetcher.key(
+                  tokenUrl,
+                  b.clientId,
+                  b.scope,
+                  TokenRequestFactory.storeKeyVariant(credential, b.tokenParameters)),
               source,
               b.clock,
               threads.scheduler(),
               threads.http(),
               b.tokenStoreLockTtl,
-              freshness);
+              freshness,
+              listener);
     }
     this.cache =
         new TokenCache(
@@ -163,13 +185,15 @@ public final class OAuthClient implements AutoCloseable {
             + ", clientId="
             + b.clientId
             + ", authentication="
-            + b.clientAuthentication
+            + credential.describe()
             + (b.scope != null ? ", scope=" + b.scope : "")
+            + (b.tokenParameters.isEmpty() ? "" : ", tokenParameters=" + parameterNames(b))
             + "]";
   }
 
   /**
-   * A builder for a client. {@code baseUrl}, {@code clientId} and {@code clientSecret} are
+   * A builder for a client. {@code baseUrl}, {@code clientId} and one credential ({@code
+   * clientSecret}, {@code privateKeyJwt}, {@code clientAssertion} or {@code tlsClientAuth}) are
    * required.
    *
    * @return a new builder
@@ -230,17 +254,17 @@ public final class OAuthClient implements AutoCloseable {
 
   /**
    * A snapshot of the client's token state for health checks: cheap, lock-free and never a request.
+   * The state is judged by the client's clock at the call: {@link TokenStatus.State#FRESH} or
+   * {@link TokenStatus.State#STALE} while a usable token is cached; else {@link
+   * TokenStatus.State#CLOSED_UNTIL} when the last refresh failed with a 503 that said when the
+   * provider reopens, {@link TokenStatus.State#FAILING} when it failed otherwise, and {@link
+   * TokenStatus.State#EXPIRED} when no token was fetched yet or the cached one expired or was
+   * invalidated.
    *
    * @return the state now; after {@link #close()}, {@link TokenStatus.State#EXPIRED}
    */
   public TokenStatus status() {
-    // Interim: derived from the cached token only; the pipeline records failures and retryAt.
-    AccessToken token = cache.peek();
-    TokenStatus.State state =
-        token == null || !token.expiresAt().isAfter(Instant.now())
-            ? TokenStatus.State.EXPIRED
-            : TokenStatus.State.FRESH;
-    return new TokenStatus(state, token == null ? null : token.expiresAt(), null, null, 0, null, 0);
+    return cache.status();
   }
 
   /** Forgets the cached token: the next {@link #getToken()} fetches a new one. */
@@ -318,6 +342,15 @@ public final class OAuthClient implements AutoCloseable {
   @Override
   public String toString() {
     return description;
+  }
+
+  /** Names only: a parameter value is the caller's business, not the log's. */
+  private static String parameterNames(Builder b) {
+    StringJoiner names = new StringJoiner(", ", "[", "]");
+    for (Map.Entry<String, String> parameter : b.tokenParameters) {
+      names.add(parameter.getKey());
+    }
+    return names.toString();
   }
 
   private static HttpUrl tokenUrl(HttpUrl baseUrl, String tokenPath) {
@@ -427,7 +460,7 @@ public final class OAuthClient implements AutoCloseable {
     private Duration defaultTokenLifetime = DEFAULT_TOKEN_LIFETIME;
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
     private WorkingHours workingHours;
-    private OAuthClientListener listener = new OAuthClientListener() {};
+    private final List<OAuthClientListener> listeners = new ArrayList<>();
     private boolean allowInsecureHttp;
     private Duration connectTimeout;
     private Duration readTimeout;
@@ -439,6 +472,18 @@ public final class OAuthClient implements AutoCloseable {
     private Duration minRefreshInterval = DEFAULT_MIN_REFRESH_INTERVAL;
     private ScheduledExecutorService scheduler;
     private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
+    private boolean clientAuthenticationSet;
+    private PrivateKey privateKey;
+    private String keyId;
+    private JwtAssertionSigner.Algorithm jwtAlgorithm;
+    private Supplier<String> clientAssertion;
+    private boolean tlsClientAuth;
+    private String assertionAudience;
+    private Duration assertionLifetime;
+    private final List<Map.Entry<String, String>> tokenParameters = new ArrayList<>();
+
+    /** Resolved by {@link #build()} for the client it builds. */
+    private ClientCredential credential;
 
     private Builder() {}
 
@@ -513,8 +558,10 @@ public final class OAuthClient implements AutoCloseable {
     }
 
     /**
-     * The client secret. Required. It is sent only to the token endpoint and never appears in
-     * {@code toString()}, messages or logs.
+     * The client secret: the provider's credential. A client has exactly one credential: this, or
+     * {@link #privateKeyJwt(PrivateKey, String)}, {@link #clientAssertion(Supplier)} or {@link
+     * #tlsClientAuth()}. It is sent only to the token endpoint and never appears in {@code
+     * toString()}, messages or logs.
      *
      * @param clientSecret not blank
      * @return this builder
@@ -527,7 +574,8 @@ public final class OAuthClient implements AutoCloseable {
 
     /**
      * How the id and secret are sent. Default {@link ClientAuthentication#JSON_BODY}, the
-     * provider's format.
+     * provider's format. Applies to {@link #clientSecret(String)} only: the other credentials
+     * always send an RFC 6749 form.
      *
      * @param clientAuthentication the mode
      * @return this builder
@@ -535,6 +583,141 @@ public final class OAuthClient implements AutoCloseable {
      */
     public Builder clientAuthentication(ClientAuthentication clientAuthentication) {
       this.clientAuthentication = nonNull(clientAuthentication, "clientAuthentication");
+      this.clientAuthenticationSet = true;
+      return this;
+    }
+
+    /**
+     * Authenticates with {@code private_key_jwt} (RFC 7523): each token request, retries included,
+     * carries a new JWT signed with {@code key}, in a form body with {@code client_id}, {@code
+     * client_assertion_type} ({@code urn:ietf:params:oauth:client-assertion-type:jwt-bearer}) and
+     * {@code client_assertion}. The algorithm follows the key: RS256 for RSA keys (at least 2048
+     * bits), ES256 for EC P-256 and ES384 for EC P-384 keys. The JWT's header names {@code kid};
+     * its claims are {@code iss} = {@code sub} = the client id, {@code aud} (the token endpoint
+     * URL, see {@link #assertionAudience(String)}), a random {@code jti}, {@code iat} and {@code
+     * exp} ({@link #assertionLifetime(Duration)} ahead, default 60 seconds). The key never appears
+     * in {@code toString()}, messages or logs.
+     *
+     * @param key the client's private key, RSA or EC; it is checked by {@link #build()}
+     * @param keyId the key id ({@code kid}) under which the server knows the public key
+     * @return this builder
+     * @throws IllegalArgumentException if {@code key} is null, or {@code keyId} is null or blank
+     */
+    public Builder privateKeyJwt(PrivateKey key, String keyId) {
+      this.privateKey = nonNull(key, "key");
+      this.keyId = nonBlank(keyId, "keyId");
+      this.jwtAlgorithm = null;
+      return this;
+    }
+
+    /**
+     * Like {@link #privateKeyJwt(PrivateKey, String)} with an explicit JWS algorithm: {@code
+     * "RS256"} or {@code "PS256"} for an RSA key, {@code "ES256"} for EC P-256, {@code "ES384"} for
+     * EC P-384.
+     *
+     * @param key the client's private key; it is checked against the algorithm by {@link #build()}
+     * @param keyId the key id ({@code kid})
+     * @param algorithm {@code RS256}, {@code PS256}, {@code ES256} or {@code ES384}
+     * @return this builder
+     * @throws IllegalArgumentException if an argument is null, {@code keyId} is blank, or the
+     *     algorithm is none of those
+     */
+    public Builder privateKeyJwt(PrivateKey key, String keyId, String algorithm) {
+      JwtAssertionSigner.Algorithm named =
+          JwtAssertionSigner.Algorithm.named(nonNull(algorithm, "algorithm"));
+      if (named == null) {
+        throw new IllegalArgumentException(
+            "algorithm must be RS256, PS256, ES256 or ES384, not \"" + algorithm + "\"");
+      }
+      privateKeyJwt(key, keyId);
+      this.jwtAlgorithm = named;
+      return this;
+    }
+
+    /**
+     * The {@code aud} claim of {@link #privateKeyJwt(PrivateKey, String)} assertions. Default: the
+     * token endpoint's URL, which RFC 7523 servers accept; some want their issuer identifier
+     * instead.
+     *
+     * @param audience the audience, for example {@code "https://auth.example.com"}
+     * @return this builder
+     * @throws IllegalArgumentException if null or blank
+     */
+    public Builder assertionAudience(String audience) {
+      this.assertionAudience = nonBlank(audience, "audience").trim();
+      return this;
+    }
+
+    /**
+     * How long a {@link #privateKeyJwt(PrivateKey, String)} assertion is valid: its {@code exp} is
+     * this far after {@code iat}. Default 60 seconds; at most 5 minutes, since a short-lived
+     * assertion limits the harm of a leaked one.
+     *
+     * @param lifetime positive, at most 5 minutes, whole seconds
+     * @return this builder
+     * @throws IllegalArgumentException if null, not positive, or longer than 5 minutes
+     */
+    public Builder assertionLifetime(Duration lifetime) {
+      positive(lifetime, "assertionLifetime");
+      if (lifetime.compareTo(JwtAssertionSigner.MAX_LIFETIME) > 0
+          || lifetime.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalArgumentException(
+            "assertionLifetime must be between 1 second and 5 minutes: " + lifetime);
+      }
+      this.assertionLifetime = lifetime;
+      return this;
+    }
+
+    /**
+     * Authenticates with an assertion issued by someone else, such as a workload identity token:
+     * {@code assertions} is called for every token request, retries included, and its result sent
+     * as {@code client_assertion} with {@code client_id} and {@code client_assertion_type} {@code
+     * urn:ietf:params:oauth:client-assertion-type:jwt-bearer} in a form body. Use {@link
+     * ClientAssertions#fromFile(Path)} for a file the platform rotates. When the supplier throws or
+     * returns null or blank, that token request fails with an {@link OAuthException} (not retried).
+     * Assertions never appear in {@code toString()}, messages or logs.
+     *
+     * @param assertions the source of assertions; called from the client's threads
+     * @return this builder
+     * @throws IllegalArgumentException if null
+     */
+    public Builder clientAssertion(Supplier<String> assertions) {
+      this.clientAssertion = nonNull(assertions, "assertions");
+      return this;
+    }
+
+    /**
+     * Authenticates with a TLS client certificate (RFC 8705 {@code tls_client_auth}): the form body
+     * carries {@code client_id} and no secret, and the certificate comes from the TLS settings of
+     * {@link #httpClient(OkHttpClient)} (its {@code SSLSocketFactory}'s key manager). {@link
+     * #build()} fails when no {@code httpClient(...)} is given or {@code baseUrl} is not {@code
+     * https://}: without either there is no client certificate to present.
+     *
+     * @return this builder
+     */
+    public Builder tlsClientAuth() {
+      this.tlsClientAuth = true;
+      return this;
+    }
+
+    /**
+     * An extra parameter on every token request, for example {@code tokenParameter("audience",
+     * "https://api.example.com")} (Auth0) or {@code tokenParameter("resource", ...)} (RFC 8707).
+     * Repeatable, also with the same name; sent in the order given, after the SDK's own fields (in
+     * the JSON body of {@link ClientAuthentication#JSON_BODY}, a repeated name as an array). The
+     * SDK's own names ({@code grant_type}, {@code client_id}, {@code client_secret}, {@code
+     * client_assertion*}, {@code scope}) are refused by {@link #build()}. Clients that differ in
+     * their parameters never share a token through a {@link TokenStore}.
+     *
+     * @param name the parameter name, not blank
+     * @param value the value, not null
+     * @return this builder
+     * @throws IllegalArgumentException if {@code name} is null or blank, or {@code value} is null
+     */
+    public Builder tokenParameter(String name, String value) {
+      String trimmed = nonBlank(name, "name").trim();
+      this.tokenParameters.add(
+          new AbstractMap.SimpleImmutableEntry<>(trimmed, nonNull(value, "value")));
       return this;
     }
 
@@ -651,14 +834,17 @@ public final class OAuthClient implements AutoCloseable {
     }
 
     /**
-     * Callbacks for refreshes, failures and retries. Default none.
+     * Adds a listener for the client's events (fetches, attempts, retries, tokens obtained, state
+     * changes, store steps). May be called several times: every listener gets every event, in the
+     * order they were added. A listener that throws is logged and skipped; it never breaks a call
+     * or the other listeners. Default none.
      *
      * @param listener the listener
      * @return this builder
      * @throws IllegalArgumentException if null
      */
     public Builder listener(OAuthClientListener listener) {
-      this.listener = nonNull(listener, "listener");
+      listeners.add(nonNull(listener, "listener"));
       return this;
     }
 
@@ -804,9 +990,15 @@ public final class OAuthClient implements AutoCloseable {
      * Builds the client.
      *
      * @return a new client; close it when done
-     * @throws IllegalStateException if {@code baseUrl}, {@code clientId} or {@code clientSecret} is
-     *     missing, or if {@code baseUrl} is {@code http://} to a non-loopback host without {@link
-     *     #allowInsecureHttp()}
+     * @throws IllegalStateException if {@code baseUrl} or {@code clientId} is missing; if there is
+     *     not exactly one credential ({@code clientSecret}, {@code privateKeyJwt}, {@code
+     *     clientAssertion} or {@code tlsClientAuth}); if a setting does not apply to the credential
+     *     ({@code clientAuthentication} without a secret, {@code assertionAudience} or {@code
+     *     assertionLifetime} without {@code privateKeyJwt}); if a {@code privateKeyJwt} key does
+     *     not fit (RSA under 2048 bits, EC not on P-256/P-384, algorithm not for the key); if
+     *     {@code tlsClientAuth} has no {@code httpClient} or no {@code https://} base URL; if a
+     *     {@code tokenParameter} uses one of the SDK's own names; or if {@code baseUrl} is {@code
+     *     http://} to a non-loopback host without {@link #allowInsecureHttp()}
      */
     public OAuthClient build() {
       if (baseUrl == null) {
@@ -815,18 +1007,108 @@ public final class OAuthClient implements AutoCloseable {
       if (clientId == null) {
         throw new IllegalStateException("clientId is not set: call clientId(...)");
       }
-      if (clientSecret == null) {
-        throw new IllegalStateException("clientSecret is not set: call clientSecret(...)");
-      }
+      ClientCredential resolved = resolveCredential();
+      checkTokenParameters();
       if (!baseUrl.isHttps() && !allowInsecureHttp && !Loopback.isLoopback(baseUrl.host())) {
         throw new IllegalStateException(
             "baseUrl uses http:// to "
                 + baseUrl.host()
-                + ": the client secret and tokens would travel in clear"
+                + ": the client credentials and tokens would travel in clear"
                 + " text. Use https://, or call allowInsecureHttp() if this network is trusted.");
       }
+      this.credential = resolved;
       return new OAuthClient(this);
     }
+
+    /** The one credential, checked; the messages name the setters to change. */
+    private ClientCredential resolveCredential() {
+      List<String> set = new ArrayList<>();
+      if (clientSecret != null) {
+        set.add("clientSecret(...)");
+      }
+      if (privateKey != null) {
+        set.add("privateKeyJwt(...)");
+      }
+      if (clientAssertion != null) {
+        set.add("clientAssertion(...)");
+      }
+      if (tlsClientAuth) {
+        set.add("tlsClientAuth()");
+      }
+      if (set.isEmpty()) {
+        throw new IllegalStateException(
+            "clientSecret is not set: call clientSecret(...), or for a client without a shared"
+                + " secret privateKeyJwt(...), clientAssertion(...) or tlsClientAuth()");
+      }
+      if (set.size() > 1) {
+        throw new IllegalStateException(
+            String.join(" and ", set)
+                + " are all set: a client authenticates with exactly one credential, remove all"
+                + " but one");
+      }
+      if (clientAuthenticationSet && clientSecret == null) {
+        throw new IllegalStateException(
+            "clientAuthentication(...) applies to clientSecret(...) only: "
+                + set.get(0)
+                + " always sends an RFC 6749 form, remove clientAuthentication(...)");
+      }
+      if (privateKey == null && (assertionAudience != null || assertionLifetime != null)) {
+        throw new IllegalStateException(
+            (assertionAudience != null ? "assertionAudience(...)" : "assertionLifetime(...)")
+                + " applies to privateKeyJwt(...) only: an assertion from "
+                + set.get(0)
+                + " is made elsewhere, remove it");
+      }
+      if (clientSecret != null) {
+        return ClientCredential.secret(clientSecret, clientAuthentication);
+      }
+      if (clientAssertion != null) {
+        return ClientCredential.clientAssertion(clientAssertion);
+      }
+      if (tlsClientAuth) {
+        if (httpClient == null) {
+          throw new IllegalStateException(
+              "tlsClientAuth() needs the client certificate: call httpClient(...) with an"
+                  + " OkHttpClient whose sslSocketFactory(...) holds it (for example from"
+                  + " okhttp-tls HandshakeCertificates with a HeldCertificate)");
+        }
+        if (!baseUrl.isHttps()) {
+          throw new IllegalStateException(
+              "tlsClientAuth() authenticates with a TLS client certificate, which http:// cannot"
+                  + " carry: use an https:// baseUrl");
+        }
+        return ClientCredential.tlsClientAuth();
+      }
+      JwtAssertionSigner.Algorithm algorithm =
+          JwtAssertionSigner.algorithmFor(privateKey, jwtAlgorithm);
+      HttpUrl tokenUrl = tokenUrl(baseUrl, tokenPath);
+      JwtAssertionSigner signer =
+          new JwtAssertionSigner(
+              privateKey,
+              algorithm,
+              keyId,
+              clientId,
+              assertionAudience != null ? assertionAudience : tokenUrl.toString(),
+              assertionLifetime != null ? assertionLifetime : JwtAssertionSigner.DEFAULT_LIFETIME,
+              clock);
+      return ClientCredential.privateKeyJwt(signer, keyId);
+    }
+
+    private void checkTokenParameters() {
+      for (Map.Entry<String, String> parameter : tokenParameters) {
+        String name = parameter.getKey();
+        if (RESERVED_PARAMETERS.contains(name) || name.startsWith("client_assertion")) {
+          throw new IllegalStateException(
+              "tokenParameter(\""
+                  + name
+                  + "\", ...) uses a name the SDK sets itself: use scope(...) for the scope and"
+                  + " the credential setters for the rest, or remove that tokenParameter");
+        }
+      }
+    }
+
+    private static final Set<String> RESERVED_PARAMETERS =
+        Set.of("grant_type", "client_id", "client_secret", "scope");
 
     private static <T> T nonNull(T value, String name) {
       if (value == null) {

@@ -12,30 +12,63 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import okhttp3.FormBody;
 
 /**
  * Replaces secrets wherever a server echoed them, before the text can reach an exception or a log.
  * A server may echo what it received rather than what was meant: so each secret is redacted in
  * every form in which the SDK sends it (raw, form-encoded, JSON-escaped, inside HTTP Basic
- * credentials), not only as configured. Immutable and thread-safe.
+ * credentials), not only as configured. Client assertions too: the current attempt's, and anything
+ * shaped like a compact JWS. Immutable and thread-safe.
  */
 final class Redactor {
   static final String REDACTED = "[REDACTED]";
 
+  /** A compact JWS or JWT: a JSON header and payload ({@code {"} encodes as {@code eyJ}). */
+  private static final Pattern COMPACT_JWS =
+      Pattern.compile("eyJ[A-Za-z0-9_-]*\\.eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]+");
+
   /** Every form of every secret, longest first, so a longer form is never half-replaced. */
   private final String[] forms;
 
-  private Redactor(Set<String> forms) {
+  /** The current attempt's client assertion, or null for a secret client. */
+  private final Supplier<String> assertion;
+
+  /** The secret (null for a client without one) in every form it travels in. */
+  Redactor(String secret) {
+    this(secret, null);
+  }
+
+  /**
+   * The secret (null for a client without one) in every form it travels in, and the current
+   * attempt's client assertion.
+   */
+  Redactor(String secret, Supplier<String> assertion) {
+    this(builder().secret(secret).forms, assertion);
+  }
+
+  private Redactor(Set<String> forms, Supplier<String> assertion) {
     List<String> sorted = new ArrayList<>(forms);
     sorted.removeIf(String::isEmpty);
     sorted.sort(Comparator.comparingInt(String::length).reversed());
     this.forms = sorted.toArray(new String[0]);
+    this.assertion = assertion;
   }
 
   /** The client secret in every form the three client authentication modes send it. */
   static Redactor forClientSecret(String clientId, String clientSecret) {
-    return builder().secret(clientSecret).basicCredentials(clientId, clientSecret).build();
+    return forClient(clientId, clientSecret, null);
+  }
+
+  /**
+   * A client's credentials: the secret (null for a client without one) in every form the three
+   * client authentication modes send it, and the current attempt's client assertion.
+   */
+  static Redactor forClient(String clientId, String clientSecret, Supplier<String> assertion) {
+    return new Redactor(
+        builder().secret(clientSecret).basicCredentials(clientId, clientSecret).forms, assertion);
   }
 
   static Builder builder() {
@@ -52,7 +85,19 @@ final class Redactor {
         out = out.replace(form, REDACTED);
       }
     }
-    return out;
+    String current = assertion == null ? null : assertion.get();
+    if (current != null && !current.isEmpty() && out.contains(current)) {
+      out = out.replace(current, REDACTED);
+    }
+    return redactCompactJws(out);
+  }
+
+  /** {@code text} with every compact JWS replaced: a signed assertion is a bearer credential. */
+  static String redactCompactJws(String text) {
+    if (text == null || !text.contains("eyJ")) {
+      return text;
+    }
+    return COMPACT_JWS.matcher(text).replaceAll(REDACTED);
   }
 
   /** Redacts strings inside plain Java JSON values (String, List, Map keys and values) too. */
@@ -123,7 +168,7 @@ final class Redactor {
     }
 
     Redactor build() {
-      return new Redactor(forms);
+      return new Redactor(forms, null);
     }
 
     private static Set<String> percentEncodings(String secret) {

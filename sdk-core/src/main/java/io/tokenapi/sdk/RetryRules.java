@@ -1,5 +1,6 @@
 package io.tokenapi.sdk;
 
+import io.tokenapi.sdk.OAuthClientListener.RetryReason;
 import java.time.Instant;
 import java.util.function.DoubleSupplier;
 
@@ -103,7 +104,12 @@ final class RetryRules {
               policy.initialBackoff(), policy.maxBackoff(), closures + 1, random);
       long delay =
           Math.min(Math.max(untilOpen + spread, floor), deadline - MIN_ATTEMPT_MILLIS - now);
-      return new Decision(Decision.Kind.CLOSURE, delay, null);
+      boolean opening = ((ServiceUnavailableException) e).retryAtFromWorkingHours();
+      return new Decision(
+          Decision.Kind.CLOSURE,
+          delay,
+          opening ? RetryReason.WORKING_HOURS : RetryReason.RETRY_AFTER,
+          null);
     }
     if (isTransient(e)) {
       int failures = transientFailures + 1;
@@ -112,14 +118,16 @@ final class RetryRules {
       }
       long delay =
           Backoff.fullJitterMillis(policy.initialBackoff(), policy.maxBackoff(), failures, random);
-      if (retryAt != null) {
-        delay = Math.max(delay, retryAt.toEpochMilli() - now);
+      RetryReason reason = RetryReason.BACKOFF;
+      if (retryAt != null && retryAt.toEpochMilli() - now > delay) {
+        delay = retryAt.toEpochMilli() - now;
+        reason = RetryReason.RETRY_AFTER;
       }
       if (saturatedAdd(now, saturatedAdd(delay, MIN_ATTEMPT_MILLIS)) > deadline) {
         return Decision.stop(
             "the next wait (" + delay + " ms) would pass maxWait " + policy.maxWait());
       }
-      return new Decision(Decision.Kind.BACKOFF, delay, null);
+      return new Decision(Decision.Kind.BACKOFF, delay, reason, null);
     }
     return Decision.stop(summary(e) + " is not retried");
   }
@@ -168,17 +176,21 @@ final class RetryRules {
     /** The wait before the next attempt, or -1 to stop. */
     final long delayMillis;
 
+    /** Why the wait is that long, for the listener; null for {@link Kind#STOP}. */
+    final RetryReason reason;
+
     /** Why the call stops, for the final log line; null when there is nothing to add. */
     final String stopReason;
 
-    private Decision(Kind kind, long delayMillis, String stopReason) {
+    private Decision(Kind kind, long delayMillis, RetryReason reason, String stopReason) {
       this.kind = kind;
       this.delayMillis = delayMillis;
+      this.reason = reason;
       this.stopReason = stopReason;
     }
 
     static Decision stop(String why) {
-      return new Decision(Kind.STOP, -1, why);
+      return new Decision(Kind.STOP, -1, null, why);
     }
   }
 }

@@ -2,6 +2,10 @@ package io.tokenapi.sdk;
 
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.tokenapi.sdk.OAuthClientListener.RetryReason;
+import io.tokenapi.sdk.OAuthClientListener.RetryScheduled;
+import io.tokenapi.sdk.OAuthClientListener.TokenObtained;
+import io.tokenapi.sdk.OAuthClientListener.TokenOrigin;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +55,7 @@ final class RetryingTokenSource implements TokenSource {
   private final WorkingHours workingHours;
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
+  private final OAuthClientListener listener;
   private final long callTimeoutMillis;
   private final DoubleSupplier random;
   private final boolean callerThreadAttempts;
@@ -78,6 +83,7 @@ final class RetryingTokenSource implements TokenSource {
     this.workingHours = workingHours;
     this.clock = clock;
     this.scheduler = scheduler;
+    this.listener = listener;
     this.callTimeoutMillis = callTimeoutMillis;
     this.random = random;
     this.callerThreadAttempts = callerThreadAttempts;
@@ -98,8 +104,15 @@ final class RetryingTokenSource implements TokenSource {
         .onRetry(
             event -> {
               FailedAttempt failed = (FailedAttempt) event.getLastThrowable();
+              OAuthException cause = (OAuthException) failed.getCause();
+              listener.onRetryScheduled(failed.attempt, event.getWaitInterval(), cause);
               listener.onRetryScheduled(
-                  failed.attempt, event.getWaitInterval(), (OAuthException) failed.getCause());
+                  new RetryScheduled(
+                      failed.call.fetch.id,
+                      failed.attempt,
+                      event.getWaitInterval(),
+                      failed.reason,
+                      cause));
             });
   }
 
@@ -117,6 +130,7 @@ final class RetryingTokenSource implements TokenSource {
     long start = clock.millis();
     Call call =
         new Call(
+            fetch,
             start,
             RetryRules.deadline(policy, start),
             fetch.blockingCaller && callerThreadAttempts);
@@ -138,7 +152,7 @@ final class RetryingTokenSource implements TokenSource {
       scheduler.schedule(
           () -> {
             try {
-              fetch(new Fetch(fetch.replacing, false))
+              fetch(fetch.due())
                   .whenComplete(
                       (token, error) -> {
                         if (error == null) {
@@ -175,7 +189,8 @@ final class RetryingTokenSource implements TokenSource {
 
   /** One attempt; never throws: a failure is a failed future carrying the call's state. */
   private CompletionStage<AccessToken> attempt(Call call) {
-    int attempt = ++call.count;
+    call.count++;
+    int attempt = call.fetch.nextAttempt();
     long timeout =
         RetryRules.attemptTimeoutMillis(callTimeoutMillis, clock.millis(), call.deadline);
     if (call.onCallerThread) {
@@ -185,7 +200,7 @@ final class RetryingTokenSource implements TokenSource {
     CompletableFuture<AccessToken> result = new CompletableFuture<>();
     try {
       endpoint
-          .fetch(timeout)
+          .fetch(timeout, call.fetch.id, attempt)
           .whenComplete(
               (token, error) -> {
                 if (error == null) {
@@ -209,7 +224,7 @@ final class RetryingTokenSource implements TokenSource {
 
   private CompletionStage<AccessToken> attemptOnCallerThread(Call call, int attempt, long timeout) {
     try {
-      return CompletableFuture.completedFuture(endpoint.execute(timeout));
+      return CompletableFuture.completedFuture(endpoint.execute(timeout, call.fetch.id, attempt));
     } catch (OAuthException e) {
       if (Thread.currentThread().isInterrupted()) {
         LOG.debug(
@@ -243,6 +258,7 @@ final class RetryingTokenSource implements TokenSource {
     RetryRules.Decision decision =
         RetryRules.decide(
             policy, call.transientFailures, call.closures, failure, now, call.deadline, random);
+    failed.reason = decision.reason;
     switch (decision.kind) {
       case CLOSURE:
         call.closures++;
@@ -283,6 +299,13 @@ final class RetryingTokenSource implements TokenSource {
     return loop.handle(
         (token, failure) -> {
           if (failure == null) {
+            long now = clock.millis();
+            listener.onTokenObtained(
+                new TokenObtained(
+                    call.fetch.id,
+                    TokenOrigin.PROVIDER,
+                    Duration.ofMillis(Math.max(0, token.expiresAt().toEpochMilli() - now)),
+                    token.expiresAt()));
             return token;
           }
           Throwable cause = Futures.unwrap(failure);
@@ -320,6 +343,7 @@ final class RetryingTokenSource implements TokenSource {
    * completed.
    */
   private static final class Call {
+    final Fetch fetch;
     final long start;
     final long deadline;
     volatile boolean onCallerThread;
@@ -333,7 +357,8 @@ final class RetryingTokenSource implements TokenSource {
     /** The thread inside {@link #fetch} while it runs the first attempt, else null. */
     volatile Thread fetchingThread;
 
-    Call(long start, long deadline, boolean onCallerThread) {
+    Call(Fetch fetch, long start, long deadline, boolean onCallerThread) {
+      this.fetch = fetch;
       this.start = start;
       this.deadline = deadline;
       this.onCallerThread = onCallerThread;
@@ -350,6 +375,9 @@ final class RetryingTokenSource implements TokenSource {
 
     private final transient Call call;
     final int attempt;
+
+    /** Why the next attempt waits as long as it does; set when the retry is decided. */
+    volatile RetryReason reason;
 
     FailedAttempt(Call call, int attempt, Throwable cause) {
       super(null, cause, false, false);

@@ -1,57 +1,125 @@
 package io.tokenapi.sdk;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Calls the user's listener so that a listener that throws cannot break the client. */
+/**
+ * Calls every user listener, in the order they were added, so that a listener that throws can break
+ * neither the client nor the listeners after it. With no listener every call returns at once.
+ */
 final class SafeListener implements OAuthClientListener {
   private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
 
-  private final OAuthClientListener delegate;
+  private final OAuthClientListener[] delegates;
 
-  SafeListener(OAuthClientListener delegate) {
-    this.delegate = delegate;
+  SafeListener(List<OAuthClientListener> delegates) {
+    this.delegates = delegates.toArray(new OAuthClientListener[0]);
+  }
+
+  /** Whether any listener was added: callers may skip building an event nobody gets. */
+  boolean isEmpty() {
+    return delegates.length == 0;
   }
 
   @Override
   public void onTokenRefreshed(AccessToken token) {
-    try {
-      delegate.onTokenRefreshed(token);
-    } catch (Throwable e) {
-      rethrowFatal(e);
-      warn("onTokenRefreshed", e);
-    }
+    each("onTokenRefreshed", l -> l.onTokenRefreshed(token));
   }
 
   @Override
   public void onRefreshFailed(OAuthException cause) {
-    try {
-      delegate.onRefreshFailed(cause);
-    } catch (Throwable e) {
-      rethrowFatal(e);
-      warn("onRefreshFailed", e);
-    }
+    each("onRefreshFailed", l -> l.onRefreshFailed(cause));
   }
 
   @Override
   public void onRetryScheduled(int attempt, Duration delay, OAuthException cause) {
-    try {
-      delegate.onRetryScheduled(attempt, delay, cause);
-    } catch (Throwable e) {
-      rethrowFatal(e);
-      warn("onRetryScheduled", e);
-    }
+    each("onRetryScheduled", l -> l.onRetryScheduled(attempt, delay, cause));
+  }
+
+  @Override
+  public void onFetchStarted(FetchStarted event) {
+    each("onFetchStarted", l -> l.onFetchStarted(event));
+  }
+
+  @Override
+  public void onAttemptStarted(AttemptStarted event) {
+    each("onAttemptStarted", l -> l.onAttemptStarted(event));
+  }
+
+  /**
+   * Nests the listeners' {@code aroundAttempt}, the first added outermost. {@code send} runs
+   * exactly once whatever a listener does: one that throws before calling it, or never calls it, is
+   * skipped; a second call is ignored. {@code send} itself must not throw.
+   */
+  @Override
+  public void aroundAttempt(AttemptStarted event, Runnable send) {
+    around(0, event, send);
+  }
+
+  @Override
+  public void onAttemptEnded(AttemptEnded event) {
+    each("onAttemptEnded", l -> l.onAttemptEnded(event));
+  }
+
+  @Override
+  public void onRetryScheduled(RetryScheduled event) {
+    each("onRetryScheduled", l -> l.onRetryScheduled(event));
+  }
+
+  @Override
+  public void onTokenObtained(TokenObtained event) {
+    each("onTokenObtained", l -> l.onTokenObtained(event));
+  }
+
+  @Override
+  public void onFetchEnded(FetchEnded event) {
+    each("onFetchEnded", l -> l.onFetchEnded(event));
+  }
+
+  @Override
+  public void onStateChanged(StateChanged event) {
+    each("onStateChanged", l -> l.onStateChanged(event));
+  }
+
+  @Override
+  public void onStoreEvent(StoreEvent event) {
+    each("onStoreEvent", l -> l.onStoreEvent(event));
   }
 
   @Override
   public void onClosingCoverage(ClosingCoverage event) {
+    each("onClosingCoverage", l -> l.onClosingCoverage(event));
+  }
+
+  private void each(String method, Consumer<OAuthClientListener> call) {
+    for (OAuthClientListener delegate : delegates) {
+      try {
+        call.accept(delegate);
+      } catch (Throwable e) {
+        rethrowFatal(e);
+        warn(method, e);
+      }
+    }
+  }
+
+  private void around(int i, AttemptStarted event, Runnable send) {
+    if (i == delegates.length) {
+      send.run();
+      return;
+    }
+    Once inner = new Once(() -> around(i + 1, event, send));
     try {
-      delegate.onClosingCoverage(event);
+      delegates[i].aroundAttempt(event, inner);
     } catch (Throwable e) {
       rethrowFatal(e);
-      warn("onClosingCoverage", e);
+      warn("aroundAttempt", e);
     }
+    // A listener that threw before sending, or forgot to: the attempt is still sent, once.
+    inner.run();
   }
 
   /**
@@ -71,5 +139,22 @@ final class SafeListener implements OAuthClientListener {
         "OAuthClientListener.{} threw {}; the client ignores it and carries on",
         method,
         e.getClass().getName());
+  }
+
+  /** Runs its task the first time it is run, never again. */
+  private static final class Once implements Runnable {
+    private final Runnable task;
+    private final AtomicBoolean ran = new AtomicBoolean();
+
+    Once(Runnable task) {
+      this.task = task;
+    }
+
+    @Override
+    public void run() {
+      if (ran.compareAndSet(false, true)) {
+        task.run();
+      }
+    }
   }
 }

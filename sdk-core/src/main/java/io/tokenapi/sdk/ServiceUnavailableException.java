@@ -16,6 +16,9 @@ public final class ServiceUnavailableException extends ApiException {
   /** When the provider expects requests again, or null. */
   private final Instant retryAt;
 
+  /** Whether {@link #retryAt} is the working hours' next opening rather than a Retry-After. */
+  private final boolean retryAtFromWorkingHours;
+
   /**
    * Creates the exception.
    *
@@ -24,8 +27,19 @@ public final class ServiceUnavailableException extends ApiException {
    * @param retryAt when the provider is expected to answer again, or null when unknown
    */
   public ServiceUnavailableException(String message, ApiError error, Instant retryAt) {
+    this(message, error, retryAt, false);
+  }
+
+  ServiceUnavailableException(
+      String message, ApiError error, Instant retryAt, boolean retryAtFromWorkingHours) {
     super(message, 503, error);
     this.retryAt = retryAt;
+    this.retryAtFromWorkingHours = retryAtFromWorkingHours;
+  }
+
+  /** Whether {@link #retryAt()} came from the configured working hours, not from the server. */
+  boolean retryAtFromWorkingHours() {
+    return retryAtFromWorkingHours;
   }
 
   /**

@@ -1,5 +1,9 @@
 package io.tokenapi.sdk;
 
+import io.tokenapi.sdk.OAuthClientListener.StoreEvent;
+import io.tokenapi.sdk.OAuthClientListener.StoreEventKind;
+import io.tokenapi.sdk.OAuthClientListener.TokenObtained;
+import io.tokenapi.sdk.OAuthClientListener.TokenOrigin;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -41,6 +45,7 @@ final class SharedTokenFetcher implements TokenSource {
   private final Executor blocking;
   private final Duration lockTtl;
   private final Freshness freshness;
+  private final OAuthClientListener listener;
   private final AtomicBoolean degraded = new AtomicBoolean();
 
   /** A token a resource server rejected: never taken from the store again. */
@@ -54,7 +59,8 @@ final class SharedTokenFetcher implements TokenSource {
       ScheduledExecutorService scheduler,
       Executor blocking,
       Duration lockTtl,
-      Freshness freshness) {
+      Freshness freshness,
+      OAuthClientListener listener) {
     this.store = store;
     this.key = key;
     this.origin = origin;
@@ -63,6 +69,7 @@ final class SharedTokenFetcher implements TokenSource {
     this.blocking = blocking;
     this.lockTtl = lockTtl;
     this.freshness = freshness;
+    this.listener = listener;
   }
 
   /**
@@ -70,11 +77,24 @@ final class SharedTokenFetcher implements TokenSource {
    * Never the secret.
    */
   static String key(HttpUrl tokenUrl, String clientId, String scope) {
+    return key(tokenUrl, clientId, scope, null);
+  }
+
+  /**
+   * The store key of a client that also differs by {@code variant} (its credential kind and token
+   * parameters, see {@link TokenRequestFactory#storeKeyVariant}); null gives the plain key.
+   */
+  static String key(HttpUrl tokenUrl, String clientId, String scope, String variant) {
     try {
       MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
       byte[] hash =
           sha256.digest(
-              (tokenUrl + "\n" + clientId + "\n" + (scope == null ? "" : scope))
+              (tokenUrl
+                      + "\n"
+                      + clientId
+                      + "\n"
+                      + (scope == null ? "" : scope)
+                      + (variant == null ? "" : "\n" + variant))
                   .getBytes(StandardCharsets.UTF_8));
       return "tokenapi:token:" + HexFormat.of().formatHex(hash, 0, 16);
     } catch (NoSuchAlgorithmException e) {
@@ -101,12 +121,20 @@ final class SharedTokenFetcher implements TokenSource {
     // A holder that died frees its lock after lockTtl; waiting a little longer than that lets this
     // client take over.
     long giveUpAt = clock.millis() + lockTtl.toMillis() + 4 * POLL_MILLIS;
-    runBlocking(result, () -> attempt(result, fetch, replacing, giveUpAt));
+    runBlocking(result, () -> attempt(result, fetch, replacing, giveUpAt, false));
     return result;
   }
 
+  /**
+   * @param polling false for the first look, true for a look while another client holds the lock
+   *     (its misses are not reported again)
+   */
   private void attempt(
-      CompletableFuture<AccessToken> result, Fetch fetch, AccessToken replacing, long giveUpAt) {
+      CompletableFuture<AccessToken> result,
+      Fetch fetch,
+      AccessToken replacing,
+      long giveUpAt,
+      boolean polling) {
     if (result.isDone()) {
       return;
     }
@@ -116,25 +144,34 @@ final class SharedTokenFetcher implements TokenSource {
       if (shared != null) {
         recovered();
         LOG.debug("Took a token from the token store; expires at {}", shared.expiresAt());
-        result.complete(shared);
+        result.complete(fromStore(fetch, shared));
         return;
+      }
+      if (!polling) {
+        event(fetch, StoreEventKind.MISS);
       }
       owner = store.tryLock(key, lockTtl);
       recovered();
     } catch (RuntimeException e) {
       degrade(e);
+      event(fetch, StoreEventKind.FALLBACK);
       relay(origin.fetch(fetch), result);
       return;
     }
     if (owner.isPresent()) {
+      event(fetch, StoreEventKind.LOCK_TAKEN);
       fetchAsHolder(result, fetch, replacing, owner.get());
     } else if (clock.millis() >= giveUpAt) {
       LOG.debug("Token store refresh lock still held after {}; fetching without it", lockTtl);
+      event(fetch, StoreEventKind.FALLBACK);
       relay(origin.fetch(fetch), result);
     } else {
+      if (!polling) {
+        event(fetch, StoreEventKind.LOCK_WAITED);
+      }
       try {
         scheduler.schedule(
-            () -> runBlocking(result, () -> attempt(result, fetch, replacing, giveUpAt)),
+            () -> runBlocking(result, () -> attempt(result, fetch, replacing, giveUpAt, true)),
             POLL_MILLIS,
             TimeUnit.MILLISECONDS);
       } catch (RejectedExecutionException closed) {
@@ -156,7 +193,7 @@ final class SharedTokenFetcher implements TokenSource {
     }
     if (shared != null) {
       unlock(owner);
-      result.complete(shared);
+      result.complete(fromStore(fetch, shared));
       return;
     }
     LOG.debug("Holding the token store refresh lock; requesting a token from the provider");
@@ -181,6 +218,23 @@ final class SharedTokenFetcher implements TokenSource {
                         result.completeExceptionally(Futures.unwrap(error));
                       }
                     }));
+  }
+
+  /** Tells the listener the fetch took {@code token} from the store; returns it. */
+  private AccessToken fromStore(Fetch fetch, AccessToken token) {
+    event(fetch, StoreEventKind.HIT);
+    long now = clock.millis();
+    listener.onTokenObtained(
+        new TokenObtained(
+            fetch.id,
+            TokenOrigin.STORE,
+            Duration.ofMillis(Math.max(0, token.expiresAt().toEpochMilli() - now)),
+            token.expiresAt()));
+    return token;
+  }
+
+  private void event(Fetch fetch, StoreEventKind kind) {
+    listener.onStoreEvent(new StoreEvent(fetch.id, kind));
   }
 
   private void unlock(String owner) {

@@ -1,5 +1,9 @@
 package io.tokenapi.sdk;
 
+import io.tokenapi.sdk.OAuthClientListener.FetchEnded;
+import io.tokenapi.sdk.OAuthClientListener.FetchStarted;
+import io.tokenapi.sdk.OAuthClientListener.StateChanged;
+import io.tokenapi.sdk.TokenStatus.State;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Clock;
@@ -7,7 +11,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +29,9 @@ import org.slf4j.LoggerFactory;
  *                 └──────────────── refresh stores the new token, then completes ◀──────────┘
  * </pre>
  *
- * <p>The hit path is one volatile read, one clock read and a compare: no lock, no allocation.
+ * <p>The hit path is one volatile read, one clock read and a compare: no lock, no allocation, no
+ * listener call. Everything {@link #status()} reports is read from volatile state the slower paths
+ * write.
  *
  * <p>A refresh publishes its outcome in this order: the snapshot (or the failure) is stored, {@code
  * inFlight} is cleared, the listener is told, and only then the shared future completes. So a
@@ -73,6 +81,16 @@ final class TokenCache {
   private final WorkingHours workingHours;
 
   private final AtomicReference<CompletableFuture<AccessToken>> inFlight = new AtomicReference<>();
+  private final AtomicLong fetchIds = new AtomicLong();
+
+  /** Stale tokens handed out: counted on the stale path only, never on the fresh hit. */
+  private final LongAdder staleServed = new LongAdder();
+
+  /** The state the listener was last told about. */
+  private final AtomicReference<State> noticed = new AtomicReference<>(State.EXPIRED);
+
+  /** When the last token was stored; null before the first. */
+  private volatile Instant lastSuccess;
 
   @SuppressWarnings("unused") // accessed through SNAPSHOT as well as directly
   private volatile Snapshot snapshot;
@@ -151,7 +169,7 @@ final class TokenCache {
     long now = clock.millis();
     s = snapshot;
     if (s != null && now < s.expiredAt) {
-      refreshInBackground(s, now);
+      servedStale(s, now);
       return CompletableFuture.completedFuture(s.token);
     }
     return awaitRefresh(s, now, false);
@@ -171,7 +189,7 @@ final class TokenCache {
     }
     ensureOpen();
     Failure seenFailure = failure;
-    return perCaller(shared(seen, seenFailure, blockingCaller));
+    return perCaller(shared(seen, seenFailure, blockingCaller, false));
   }
 
   /** Forgets the cached token; the source never hands it out again. */
@@ -181,6 +199,7 @@ final class TokenCache {
       source.reject(s.token);
     }
     snapshot = null;
+    notice(clock.millis());
   }
 
   /**
@@ -196,6 +215,7 @@ final class TokenCache {
       }
       if (SNAPSHOT.compareAndSet(this, s, null)) {
         LOG.debug("Cached token invalidated after the server rejected it");
+        notice(clock.millis());
         return true;
       }
     }
@@ -221,6 +241,35 @@ final class TokenCache {
       pending.completeExceptionally(closedException());
     }
     source.close();
+    notice(clock.millis());
+  }
+
+  /**
+   * The state for health checks: volatile reads and arithmetic only, never a lock or a request.
+   * Closed, it reports {@link State#EXPIRED}.
+   */
+  TokenStatus status() {
+    long now = clock.millis();
+    Snapshot s = snapshot;
+    Failure f = failure;
+    State state = stateOf(s, f, now);
+    Instant retryAt = null;
+    if (f != null) {
+      // With a token still in service the next background attempt; without, the end of the window
+      // in which callers get the failure.
+      long until = state == State.STALE ? f.nextBackgroundAttempt : f.negativeUntil;
+      if (until > now) {
+        retryAt = Instant.ofEpochMilli(until);
+      }
+    }
+    return new TokenStatus(
+        state,
+        s == null ? null : s.token.expiresAt(),
+        lastSuccess,
+        retryAt,
+        f == null ? 0 : f.consecutive,
+        f == null ? null : TokenStatus.failureSummary(f.exception),
+        staleServed.sum());
   }
 
   /**
@@ -232,7 +281,7 @@ final class TokenCache {
     long now = clock.millis();
     Snapshot s = snapshot;
     if (s != null && now < s.expiredAt) {
-      refreshInBackground(s, now);
+      servedStale(s, now);
       return s.token;
     }
     return Futures.await(awaitRefresh(s, now, true));
@@ -244,11 +293,12 @@ final class TokenCache {
    */
   private CompletableFuture<AccessToken> awaitRefresh(
       Snapshot seen, long now, boolean blockingCaller) {
+    notice(now);
     Failure f = failure;
     if (f != null && now < f.negativeUntil && inFlight.get() == null) {
       return CompletableFuture.failedFuture(ExceptionFactory.forCaller(f.exception));
     }
-    return perCaller(shared(seen, f, blockingCaller));
+    return perCaller(shared(seen, f, blockingCaller, false));
   }
 
   /**
@@ -274,6 +324,18 @@ final class TokenCache {
   }
 
   /**
+   * A caller gets a token that is due for refresh: counted, and the refresh started. A snapshot
+   * that turned out fresh on the re-read (a refresh landed in between) is not counted.
+   */
+  private void servedStale(Snapshot s, long now) {
+    if (now >= s.staleAt) {
+      staleServed.increment();
+      notice(now);
+    }
+    refreshInBackground(s, now);
+  }
+
+  /**
    * Starts the one background refresh for a stale token, unless one runs or the last failure's
    * backoff holds.
    */
@@ -288,7 +350,7 @@ final class TokenCache {
       return;
     }
     if (inFlight.get() == null) {
-      shared(seen, f, false);
+      shared(seen, f, false, true);
     }
   }
 
@@ -297,9 +359,11 @@ final class TokenCache {
    * caller decided on: if a refresh ended since, its outcome is handed over instead of starting
    * another request. A blocking caller that starts the refresh makes its first attempt itself, so
    * the returned future is usually complete.
+   *
+   * @param background true for a refresh ahead of expiry that no caller waits for
    */
   private CompletableFuture<AccessToken> shared(
-      Snapshot seen, Failure seenFailure, boolean blockingCaller) {
+      Snapshot seen, Failure seenFailure, boolean blockingCaller, boolean background) {
     for (; ; ) {
       CompletableFuture<AccessToken> current = inFlight.get();
       if (current != null) {
@@ -319,14 +383,15 @@ final class TokenCache {
           inFlight.compareAndSet(mine, null);
           mine.completeExceptionally(f.exception);
         } else {
-          start(mine, blockingCaller);
+          start(mine, blockingCaller, background);
         }
         return mine;
       }
     }
   }
 
-  private void start(CompletableFuture<AccessToken> mine, boolean blockingCaller) {
+  private void start(
+      CompletableFuture<AccessToken> mine, boolean blockingCaller, boolean background) {
     LOG.debug(
         snapshot == null
             ? "No usable token cached; fetching one"
@@ -338,7 +403,15 @@ final class TokenCache {
     // An interrupted caller would stop waiting at once: its thread must not make the attempt the
     // others wait for.
     Fetch request =
-        new Fetch(peek(), blockingCaller && !Thread.currentThread().isInterrupted(), notBefore);
+        new Fetch(
+            fetchIds.incrementAndGet(),
+            peek(),
+            blockingCaller && !Thread.currentThread().isInterrupted(),
+            background,
+            now,
+            notBefore);
+    listener.onFetchStarted(
+        new FetchStarted(request.id, background, Instant.ofEpochMilli(request.startedAt)));
     CompletableFuture<AccessToken> fetch;
     Error error = null;
     try {
@@ -348,14 +421,15 @@ final class TokenCache {
       fetch = CompletableFuture.failedFuture(e);
       error = e instanceof Error ? (Error) e : null;
     }
-    fetch.whenComplete((token, failed) -> finish(mine, token, failed));
+    fetch.whenComplete((token, failed) -> finish(mine, request, token, failed));
     if (error != null) {
       // The Error is this thread's to handle: it still reaches it, after the others were woken.
       throw error;
     }
   }
 
-  private void finish(CompletableFuture<AccessToken> mine, AccessToken token, Throwable error) {
+  private void finish(
+      CompletableFuture<AccessToken> mine, Fetch request, AccessToken token, Throwable error) {
     OAuthException failed = null;
     try {
       if (error == null) {
@@ -369,11 +443,19 @@ final class TokenCache {
       inFlight.compareAndSet(mine, null);
     }
     try {
+      long now = clock.millis();
+      notice(now);
       if (failed == null) {
         listener.onTokenRefreshed(token);
       } else {
         listener.onRefreshFailed(failed);
       }
+      listener.onFetchEnded(
+          new FetchEnded(
+              request.id,
+              request.attempts(),
+              Duration.ofMillis(Math.max(0, now - request.startedAt)),
+              failed));
     } finally {
       // Whatever the listener did, every waiting caller is woken.
       if (failed == null) {
@@ -395,6 +477,7 @@ final class TokenCache {
     snapshot = s;
     failure = null;
     nextFetchNotBefore = shortLived(token, s, now) ? lastFetchStart + minRefreshMillis : 0;
+    lastSuccess = Instant.ofEpochMilli(now);
     if (closed) {
       // close() ran between the check and the store: it must not leave a token served after it
       // returned.
@@ -508,8 +591,48 @@ final class TokenCache {
       negativeUntil = Math.max(negativeUntil, until);
       nextBackground = Math.max(nextBackground, until);
     }
-    failure = new Failure(e, failures, negativeUntil, nextBackground);
+    failure =
+        new Failure(
+            e,
+            failures,
+            negativeUntil,
+            nextBackground,
+            reopensAt == null ? Long.MIN_VALUE : reopensAt.toEpochMilli());
     return e;
+  }
+
+  /**
+   * The state {@link #status()} reports, from one snapshot and failure read: a usable token decides
+   * (fresh or stale); without one, the last failure (the provider closed until a known time, or
+   * failing); else expired.
+   */
+  private State stateOf(Snapshot s, Failure f, long now) {
+    if (closed) {
+      return State.EXPIRED;
+    }
+    if (s != null && now < s.staleAt) {
+      return State.FRESH;
+    }
+    if (s != null && now < s.expiredAt) {
+      return State.STALE;
+    }
+    if (f != null) {
+      return now < f.reopensAt ? State.CLOSED_UNTIL : State.FAILING;
+    }
+    return State.EXPIRED;
+  }
+
+  /**
+   * Tells the listener when the state differs from the one it last heard of. Called where the cache
+   * already works (stale and expired paths, refresh outcomes, invalidation, close), never on the
+   * fresh hit: a change by time alone is noticed when a caller or refresh next looks.
+   */
+  private void notice(long now) {
+    State current = stateOf(snapshot, failure, now);
+    State previous = noticed.get();
+    if (current != previous && noticed.compareAndSet(previous, current)) {
+      listener.onStateChanged(new StateChanged(previous, current));
+    }
   }
 
   private void ensureOpen() {
@@ -556,12 +679,20 @@ final class TokenCache {
     final long negativeUntil;
     final long nextBackgroundAttempt;
 
+    /** When the provider said it reopens (a 503's retryAt); Long.MIN_VALUE when it did not. */
+    final long reopensAt;
+
     Failure(
-        OAuthException exception, int consecutive, long negativeUntil, long nextBackgroundAttempt) {
+        OAuthException exception,
+        int consecutive,
+        long negativeUntil,
+        long nextBackgroundAttempt,
+        long reopensAt) {
       this.exception = exception;
       this.consecutive = consecutive;
       this.negativeUntil = negativeUntil;
       this.nextBackgroundAttempt = nextBackgroundAttempt;
+      this.reopensAt = reopensAt;
     }
   }
 }

@@ -1,14 +1,18 @@
 package io.tokenapi.sdk;
 
+import io.tokenapi.sdk.OAuthClientListener.AttemptEnded;
+import io.tokenapi.sdk.OAuthClientListener.AttemptOutcome;
+import io.tokenapi.sdk.OAuthClientListener.AttemptStarted;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
 import okhttp3.Callback;
+import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 import okio.BufferedSource;
@@ -17,33 +21,42 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One token request, asynchronously: sends the prepared request and turns the answer into a token
- * or a typed exception. Responses become exceptions here, before any retry logic looks at them.
+ * or a typed exception. Responses become exceptions here, before any retry logic looks at them. The
+ * bottom of the fetch pipeline, and so the stage that tells the listener about each attempt:
+ * started, sent inside {@link OAuthClientListener#aroundAttempt} on the thread that sends it, and
+ * ended.
  */
 final class TokenEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
 
   private final OkHttpClient http;
-  private final Request request;
+  private final HttpUrl tokenUrl;
+  private final TokenRequestSource requests;
   private final String displayUrl;
   private final TokenResponseParser parser;
   private final Clock clock;
   private final WorkingHours workingHours;
   private final long maxResponseBytes;
+  private final OAuthClientListener listener;
 
   TokenEndpoint(
       OkHttpClient http,
-      Request request,
+      HttpUrl tokenUrl,
+      TokenRequestSource requests,
       TokenResponseParser parser,
       Clock clock,
       WorkingHours workingHours,
-      long maxResponseBytes) {
+      long maxResponseBytes,
+      OAuthClientListener listener) {
     this.http = http;
-    this.request = request;
-    this.displayUrl = displayUrl(request);
+    this.tokenUrl = tokenUrl;
+    this.requests = requests;
+    this.displayUrl = displayUrl(tokenUrl);
     this.parser = parser;
     this.clock = clock;
     this.workingHours = workingHours;
     this.maxResponseBytes = maxResponseBytes;
+    this.listener = listener;
   }
 
   String displayUrl() {
@@ -60,26 +73,42 @@ final class TokenEndpoint {
 
   /**
    * Sends one request from a pool thread. The future completes with the token, or exceptionally
-   * with an {@link OAuthException}.
+   * with an {@link OAuthException}, after the listener heard that the attempt ended.
    *
    * @param timeoutMillis the call timeout for this attempt, or 0 to keep the client's
+   * @param fetchId the fetch the attempt belongs to, for the listener
+   * @param attempt the attempt's number within the fetch, starting at 1
    */
-  CompletableFuture<AccessToken> fetch(long timeoutMillis) {
+  CompletableFuture<AccessToken> fetch(long timeoutMillis, long fetchId, int attempt) {
     CompletableFuture<AccessToken> result = new CompletableFuture<>();
-    Call call = newCall(timeoutMillis);
+    Call call;
+    try {
+      call = newCall(timeoutMillis);
+    } catch (OAuthException e) {
+      // An assertion client whose assertion could not be made: no request was sent.
+      result.completeExceptionally(e);
+      return result;
+    }
+    AttemptStarted started = started(fetchId, attempt, false);
     Instant sentAt = sentAt();
-    call.enqueue(
+    Callback callback =
         new Callback() {
           @Override
           public void onFailure(Call c, IOException e) {
-            result.completeExceptionally(ExceptionFactory.transport(displayUrl, e));
+            TransportException failure = ExceptionFactory.transport(displayUrl, e);
+            ended(started, sentAt, c, 0, failure);
+            result.completeExceptionally(failure);
           }
 
           @Override
           public void onResponse(Call c, Response response) {
+            int status = RetryAfterShield.status(response);
             try {
-              result.complete(read(response, sentAt));
+              AccessToken token = read(response, sentAt);
+              ended(started, sentAt, c, status, null);
+              result.complete(token);
             } catch (OAuthException e) {
+              ended(started, sentAt, c, status, e);
               result.completeExceptionally(e);
             } catch (Throwable e) {
               // Nobody may wait for this answer forever; the Error itself goes on to this thread.
@@ -88,6 +117,16 @@ final class TokenEndpoint {
                 throw (Error) e;
               }
             }
+          }
+        };
+    listener.aroundAttempt(
+        started,
+        () -> {
+          try {
+            call.enqueue(callback);
+          } catch (RuntimeException e) {
+            // Only a call enqueued twice throws: never here, but the future must still complete.
+            result.completeExceptionally(e);
           }
         });
     return result;
@@ -98,23 +137,98 @@ final class TokenEndpoint {
    * interrupt ends it early with a {@link TransportException} and the interrupt flag set.
    *
    * @param timeoutMillis the call timeout for this attempt, or 0 to keep the client's
+   * @param fetchId the fetch the attempt belongs to, for the listener
+   * @param attempt the attempt's number within the fetch, starting at 1
    * @return the token
    * @throws OAuthException (a subclass) for any failure
    */
-  AccessToken execute(long timeoutMillis) {
+  AccessToken execute(long timeoutMillis, long fetchId, int attempt) {
     Call call = newCall(timeoutMillis);
+    AttemptStarted started = started(fetchId, attempt, true);
     Instant sentAt = sentAt();
-    Response response;
-    try {
-      response = call.execute();
-    } catch (IOException e) {
-      throw ExceptionFactory.transport(displayUrl, e);
+    Sent sent = new Sent();
+    listener.aroundAttempt(started, () -> sent.run(call, sentAt));
+    ended(started, sentAt, call, sent.status, sent.failure);
+    if (sent.failure != null) {
+      throw sent.failure;
     }
-    return read(response, sentAt);
+    return sent.token;
+  }
+
+  /** What a request sent inside {@code aroundAttempt} returned; the listener never sees it. */
+  private final class Sent {
+    AccessToken token;
+    int status;
+    RuntimeException failure;
+
+    void run(Call call, Instant sentAt) {
+      try {
+        Response response;
+        try {
+          response = call.execute();
+        } catch (IOException e) {
+          throw ExceptionFactory.transport(displayUrl, e);
+        }
+        status = RetryAfterShield.status(response);
+        token = read(response, sentAt);
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+    }
+  }
+
+  private AttemptStarted started(long fetchId, int attempt, boolean callerThread) {
+    AttemptStarted started =
+        new AttemptStarted(
+            fetchId, attempt, callerThread, "POST", tokenUrl.host(), tokenUrl.port());
+    listener.onAttemptStarted(started);
+    return started;
+  }
+
+  /** Tells the listener how an attempt ended; {@code failure} null on success. */
+  private void ended(
+      AttemptStarted started, Instant sentAt, Call call, int status, RuntimeException failure) {
+    Duration duration = Duration.ofMillis(Math.max(0, clock.millis() - sentAt.toEpochMilli()));
+    AttemptOutcome outcome;
+    String errorType = null;
+    if (failure == null) {
+      outcome = AttemptOutcome.SUCCESS;
+    } else if (call.isCanceled()
+        || (started.callerThread() && Thread.currentThread().isInterrupted())) {
+      outcome = AttemptOutcome.CANCELLED;
+      errorType = errorType(failure);
+    } else if (failure instanceof ApiException) {
+      outcome = AttemptOutcome.HTTP_ERROR;
+      errorType = errorType(failure);
+    } else if (failure instanceof InvalidResponseException) {
+      outcome = AttemptOutcome.INVALID_RESPONSE;
+      errorType = errorType(failure);
+    } else {
+      outcome = AttemptOutcome.TRANSPORT_ERROR;
+      errorType = errorType(failure);
+    }
+    listener.onAttemptEnded(
+        new AttemptEnded(
+            started.fetchId(),
+            started.attempt(),
+            started.callerThread(),
+            duration,
+            outcome,
+            failure instanceof TransportException ? 0 : status,
+            errorType));
+  }
+
+  /** The failure's type: for a transport failure, the I/O exception's (SocketTimeoutException). */
+  private static String errorType(RuntimeException failure) {
+    if (failure instanceof TransportException && failure.getCause() != null) {
+      return failure.getCause().getClass().getSimpleName();
+    }
+    return failure.getClass().getSimpleName();
   }
 
   private Call newCall(long timeoutMillis) {
-    Call call = http.newCall(request);
+    // Built per attempt: an assertion client signs or reads a new assertion here.
+    Call call = http.newCall(requests.next());
     if (timeoutMillis > 0) {
       call.timeout().timeout(timeoutMillis, TimeUnit.MILLISECONDS);
     }
@@ -158,15 +272,17 @@ final class TokenEndpoint {
     }
     ApiError error = body == null ? null : parser.parseError(body);
     Instant retryAt = null;
+    boolean fromWorkingHours = false;
     if (status == 503 || status == 429) {
       String header = response.header(RetryAfterShield.SHIELDED_HEADER);
       Instant now = clock.instant();
       retryAt = RetryAfter.parse(header != null ? header : response.header("Retry-After"), now);
       if (retryAt == null && status == 503 && workingHours != null && !workingHours.isOpen(now)) {
         retryAt = workingHours.nextOpening(now);
+        fromWorkingHours = true;
       }
     }
-    throw ExceptionFactory.forStatus(displayUrl, status, error, retryAt);
+    throw ExceptionFactory.forStatus(displayUrl, status, error, retryAt, fromWorkingHours);
   }
 
   /** The body, or null when it is larger than the bound (counted after decompression). */
@@ -182,12 +298,7 @@ final class TokenEndpoint {
   }
 
   /** Scheme, host, port and path only: never user info or a query. */
-  private static String displayUrl(Request request) {
-    return request.url().scheme()
-        + "://"
-        + request.url().host()
-        + ":"
-        + request.url().port()
-        + request.url().encodedPath();
+  private static String displayUrl(HttpUrl url) {
+    return url.scheme() + "://" + url.host() + ":" + url.port() + url.encodedPath();
   }
 }

@@ -117,6 +117,30 @@ public final class TokenStatus {
   }
 
   /**
+   * A failure as {@link #lastFailure()} reports it: its type, HTTP status, error code and errorId
+   * (each bounded and made printable), or the I/O failure's type; never the server's text.
+   */
+  static String failureSummary(OAuthException e) {
+    StringBuilder sb = new StringBuilder(e.getClass().getSimpleName());
+    if (e instanceof ApiException) {
+      ApiException api = (ApiException) e;
+      sb.append(" status=").append(api.statusCode());
+      ApiError error = api.error().orElse(null);
+      if (error != null && error.code() != null) {
+        sb.append(" code=").append(ExceptionFactory.printable(error.code()));
+      }
+      if (error != null && error.errorId() != null) {
+        sb.append(" errorId=").append(ExceptionFactory.printable(error.errorId()));
+      }
+    } else if (e instanceof InvalidResponseException) {
+      sb.append(" status=").append(((InvalidResponseException) e).statusCode());
+    } else if (e instanceof TransportException && e.getCause() != null) {
+      sb.append(" cause=").append(e.getCause().getClass().getSimpleName());
+    }
+    return sb.toString();
+  }
+
+  /**
    * Describes the status; never a secret or token value.
    *
    * @return a description that is safe to log

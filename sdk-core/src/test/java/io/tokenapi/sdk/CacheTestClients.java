@@ -1,20 +1,19 @@
 package io.tokenapi.sdk;
 
+import io.tokenapi.testkit.FakeTokenServer;
 import java.time.Clock;
-import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The loopback set-up of the cache tests, registered with {@code @RegisterExtension}: one {@link
- * TokenDispatcher} server per test and the client built against it. After each test it releases
+ * The loopback set-up of the cache tests, registered with {@code @RegisterExtension}: one testkit
+ * {@link FakeTokenServer} per test and the client built against it. After each test it releases
  * held answers before it closes the client and then the server, so a test that fails while an
  * answer is held cannot hang the suite.
  */
 final class CacheTestClients implements BeforeEachCallback, AfterEachCallback {
-  final TokenDispatcher tokens = new TokenDispatcher();
-  private final MockWebServer server = new MockWebServer();
+  final FakeTokenServer tokens = new FakeTokenServer();
   private final String name;
   private OAuthClient client;
 
@@ -24,21 +23,21 @@ final class CacheTestClients implements BeforeEachCallback, AfterEachCallback {
    */
   CacheTestClients(String name) {
     this.name = name;
+    tokens.credentials(name + "-id", name + "-secret");
   }
 
   @Override
-  public void beforeEach(ExtensionContext context) throws Exception {
-    server.setDispatcher(tokens);
-    server.start();
+  public void beforeEach(ExtensionContext context) {
+    tokens.start();
   }
 
   @Override
   public void afterEach(ExtensionContext context) {
-    tokens.release();
+    tokens.releaseAnswers();
     if (client != null) {
       client.close();
     }
-    server.close();
+    tokens.close();
   }
 
   /**
@@ -47,7 +46,7 @@ final class CacheTestClients implements BeforeEachCallback, AfterEachCallback {
    */
   OAuthClient.Builder builder(Clock clock, OAuthClientListener listener) {
     return OAuthClient.builder()
-        .baseUrl(server.url("/").toString())
+        .baseUrl(tokens.baseUrl())
         .clientId(name + "-id")
         .clientSecret(name + "-secret")
         .clock(clock)

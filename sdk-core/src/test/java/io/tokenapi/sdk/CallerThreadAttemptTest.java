@@ -3,6 +3,8 @@ package io.tokenapi.sdk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tokenapi.testkit.FakeTokenServer;
+import io.tokenapi.testkit.MutableClock;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.time.Instant;
@@ -21,7 +23,7 @@ class CallerThreadAttemptTest {
   private static final Instant NOW = Instant.parse("2026-03-02T10:00:00Z");
 
   @RegisterExtension final CacheTestClients clients = new CacheTestClients("inline");
-  private final TokenDispatcher tokens = clients.tokens;
+  private final FakeTokenServer tokens = clients.tokens;
   private final RecordingListener listener = new RecordingListener();
 
   private OAuthClient.Builder builder() {
@@ -32,10 +34,10 @@ class CallerThreadAttemptTest {
   void getToken_onAColdClient_requestsOnTheCallingThread() {
     OAuthClient client = clients.build(builder());
 
-    assertThat(client.getToken().value()).isEqualTo("tok-1");
+    assertThat(client.getToken().value()).isEqualTo("fake-token-1");
 
     assertThat(listener.threads).containsExactly(Thread.currentThread());
-    assertThat(tokens.requests()).isEqualTo(1);
+    assertThat(tokens.requestCount()).isEqualTo(1);
   }
 
   @Test
@@ -43,7 +45,7 @@ class CallerThreadAttemptTest {
     OAuthClient client = clients.build(builder());
     client.getToken();
 
-    assertThat(client.refresh().value()).isEqualTo("tok-2");
+    assertThat(client.refresh().value()).isEqualTo("fake-token-2");
 
     assertThat(listener.threads).containsExactly(Thread.currentThread());
   }
@@ -52,7 +54,7 @@ class CallerThreadAttemptTest {
   void getTokenAsync_requestsOnTheClientsThreads() throws Exception {
     OAuthClient client = clients.build(builder());
 
-    assertThat(client.getTokenAsync().get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-1");
+    assertThat(client.getTokenAsync().get(5, TimeUnit.SECONDS).value()).isEqualTo("fake-token-1");
 
     assertClientThreadsOnly();
   }
@@ -60,9 +62,9 @@ class CallerThreadAttemptTest {
   @Test
   void failedFirstAttempt_isRetriedOnTheClientsThreads_andCountedAsAttemptOne() {
     OAuthClient client = clients.build(builder());
-    tokens.enqueue(TokenDispatcher.error(500));
+    tokens.enqueueError(500, "TEST", "scripted failure");
 
-    assertThat(client.getToken().value()).isEqualTo("tok-2");
+    assertThat(client.getToken().value()).isEqualTo("fake-token-1");
 
     assertThat(listener.retries)
         .singleElement()
@@ -72,18 +74,18 @@ class CallerThreadAttemptTest {
               assertThat(r.cause).isInstanceOf(ApiException.class);
             });
     assertThat(listener.threads).hasSize(2).contains(Thread.currentThread());
-    assertThat(tokens.requests()).isEqualTo(2);
+    assertThat(tokens.requestCount()).isEqualTo(2);
   }
 
   @Test
   void maxAttempts_countsTheFirstAttemptOnTheCallingThread() {
     OAuthClient client =
         clients.build(builder().retryPolicy(RetryPolicy.builder().maxAttempts(2).build()));
-    tokens.failWith(TokenDispatcher.error(500));
+    tokens.failEveryRequest(500, "TEST", "scripted failure");
 
     assertThatThrownBy(client::getToken).isInstanceOf(ApiException.class);
 
-    assertThat(tokens.requests()).isEqualTo(2);
+    assertThat(tokens.requestCount()).isEqualTo(2);
     assertThat(listener.retries).hasSize(1);
     assertThat(listener.failed).hasSize(1);
   }
@@ -91,23 +93,23 @@ class CallerThreadAttemptTest {
   @Test
   void notRetriedFailure_endsOnTheCallingThread() {
     OAuthClient client = clients.build(builder());
-    tokens.enqueue(TokenDispatcher.error(400));
+    tokens.enqueueError(400, "TEST", "scripted failure");
 
     assertThatThrownBy(client::getToken).isInstanceOf(ApiException.class);
 
-    assertThat(tokens.requests()).isEqualTo(1);
+    assertThat(tokens.requestCount()).isEqualTo(1);
     assertThat(listener.threads).containsExactly(Thread.currentThread());
   }
 
   @Test
   void noRetryPolicy_stillRequestsOnTheCallingThread() {
     OAuthClient client = clients.build(builder().retryPolicy(RetryPolicy.none()));
-    tokens.enqueue(TokenDispatcher.error(500));
+    tokens.enqueueError(500, "TEST", "scripted failure");
 
     assertThatThrownBy(client::getToken).isInstanceOf(ApiException.class);
-    assertThat(client.refresh().value()).isEqualTo("tok-2");
+    assertThat(client.refresh().value()).isEqualTo("fake-token-1");
 
-    assertThat(tokens.requests()).isEqualTo(2);
+    assertThat(tokens.requestCount()).isEqualTo(2);
     assertThat(listener.threads).containsExactly(Thread.currentThread());
   }
 
@@ -119,9 +121,9 @@ class CallerThreadAttemptTest {
   void interruptingTheCallerThatMakesTheRequest_endsItsWaitPromptly_andTheOthersStillGetAToken()
       throws Exception {
     OAuthClient client = clients.build(builder());
-    tokens.hold();
+    tokens.holdAnswers();
     Threads.Caller<Boolean> leader = Threads.startInterruptedCaller("test-leader", client, false);
-    tokens.awaitRequests(1);
+    tokens.awaitRequestCount(1);
     Threads.Caller<AccessToken> patient = Threads.start("test-patient", client::getToken);
     Threads.awaitParked(leader.thread);
     assertThat(Threads.isReadingSocket(leader.thread))
@@ -133,15 +135,15 @@ class CallerThreadAttemptTest {
 
     // Still held by the server: only an interrupted socket read can have ended the leader's call.
     assertThat(leader.result.get(5, TimeUnit.SECONDS)).as("interrupt flag restored").isTrue();
-    tokens.awaitRequests(2); // the refresh goes on from the client's threads
+    tokens.awaitRequestCount(2); // the refresh goes on from the client's threads
     assertThat(patient.result).isNotDone();
-    tokens.release();
+    tokens.releaseAnswers();
     // Request 1 was the leader's, answered onto its closed socket; the patient gets the re-sent
     // request's token.
-    assertThat(patient.result.get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-2");
+    assertThat(patient.result.get(5, TimeUnit.SECONDS).value()).isEqualTo("fake-token-2");
     assertThat(client.getToken()).isEqualTo(patient.result.get());
     assertThat(listener.failed).isEmpty();
-    assertThat(tokens.requests()).isEqualTo(2);
+    assertThat(tokens.requestCount()).isEqualTo(2);
   }
 
   @Test
@@ -152,17 +154,17 @@ class CallerThreadAttemptTest {
 
     assertThat(interrupted.result.get(5, TimeUnit.SECONDS)).as("interrupt flag kept").isTrue();
     listener.awaitRefreshed(1);
-    assertThat(client.getToken().value()).isEqualTo("tok-1");
-    assertThat(tokens.requests()).isEqualTo(1);
+    assertThat(client.getToken().value()).isEqualTo("fake-token-1");
+    assertThat(tokens.requestCount()).isEqualTo(1);
     assertThat(listener.threads).noneMatch(t -> t == interrupted.thread);
   }
 
   @Test
   void close_whileTheCallerMakesTheRequest_endsItsWaitWithIllegalStateException() throws Exception {
     OAuthClient client = clients.build(builder());
-    tokens.hold();
+    tokens.holdAnswers();
     Threads.Caller<AccessToken> leader = Threads.start("test-leader", client::getToken);
-    tokens.awaitRequests(1);
+    tokens.awaitRequestCount(1);
     Threads.awaitParked(leader.thread);
 
     client.close();
@@ -194,7 +196,7 @@ class CallerThreadAttemptTest {
         new OkHttpClient.Builder().socketFactory(new DelegatingSocketFactory()).build();
     OAuthClient client = clients.build(builder().httpClient(own));
 
-    assertThat(client.getToken().value()).isEqualTo("tok-1");
+    assertThat(client.getToken().value()).isEqualTo("fake-token-1");
 
     // A caller's socket factory may not make interruptible sockets, so the caller waits
     // (interruptibly) instead.

@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import io.tokenapi.testkit.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.event.Level;
@@ -68,7 +69,7 @@ class ClosingCoverageTest {
     try (CapturingLogs logs = CapturingLogs.start()) {
       clock.set(Instant.parse(day + "T17:30:00Z"));
       assertThat(client.getToken()).isSameAs(first);
-      assertThat(clients.tokens.requests()).as("not yet: too early").isEqualTo(1);
+      assertThat(clients.tokens.requestCount()).as("not yet: too early").isEqualTo(1);
 
       clock.set(Instant.parse(day + "T17:58:00Z"));
       client.getToken();
@@ -81,7 +82,7 @@ class ClosingCoverageTest {
       client.getToken();
       clock.set(Instant.parse(day + "T17:59:59Z"));
       client.getToken();
-      assertThat(clients.tokens.requests()).as("one renewal per closing").isEqualTo(2);
+      assertThat(clients.tokens.requestCount()).as("one renewal per closing").isEqualTo(2);
 
       assertThat(coverage).hasSize(1);
       OAuthClientListener.ClosingCoverage told = coverage.get(0);

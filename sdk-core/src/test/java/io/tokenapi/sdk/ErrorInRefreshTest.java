@@ -9,12 +9,12 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import mockwebserver3.MockWebServer;
-import mockwebserver3.junit5.StartStop;
 import okhttp3.Call;
 import okhttp3.EventListener;
 import okhttp3.OkHttpClient;
+import io.tokenapi.testkit.MutableClock;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An {@link Error} inside a token request (a caller's OkHttp {@link EventListener} failing an
@@ -25,19 +25,12 @@ import org.junit.jupiter.api.Test;
 class ErrorInRefreshTest {
   private static final Duration BOUND = Duration.ofSeconds(5);
 
-  @StartStop final MockWebServer server = new MockWebServer();
-  private final TokenDispatcher tokens = new TokenDispatcher();
+  @RegisterExtension final CacheTestClients clients = new CacheTestClients("err");
   private final MutableClock clock =
       new MutableClock(java.time.Instant.parse("2026-11-25T10:00:00Z"));
 
   private OAuthClient.Builder builder() {
-    server.setDispatcher(tokens);
-    return OAuthClient.builder()
-        .baseUrl(server.url("/"))
-        .clientId("err-id")
-        .clientSecret("err-secret")
-        .clock(clock)
-        .retryPolicy(RetryPolicy.none());
+    return clients.builder(clock, new OAuthClientListener() {}).retryPolicy(RetryPolicy.none());
   }
 
   /** An OkHttp listener that throws {@code error} once, at the event {@code at}. */
@@ -74,7 +67,7 @@ class ErrorInRefreshTest {
 
       clock.advance(Duration.ofSeconds(10)); // past the failure window
       AccessToken token = assertTimeoutPreemptively(BOUND, client::getToken, "wedged refresh");
-      assertThat(token.value()).startsWith("tok-");
+      assertThat(token.value()).startsWith("fake-token-");
     }
   }
 
@@ -93,7 +86,7 @@ class ErrorInRefreshTest {
 
       clock.advance(Duration.ofSeconds(10)); // past the failure window
       AccessToken token = assertTimeoutPreemptively(BOUND, client::getToken, "wedged refresh");
-      assertThat(token.value()).startsWith("tok-");
+      assertThat(token.value()).startsWith("fake-token-");
     }
   }
 
@@ -133,7 +126,7 @@ class ErrorInRefreshTest {
 
       clock.advance(Duration.ofSeconds(10)); // past the failure window
       AccessToken token = assertTimeoutPreemptively(BOUND, client::getToken, "wedged refresh");
-      assertThat(token.value()).startsWith("tok-");
+      assertThat(token.value()).startsWith("fake-token-");
     }
   }
 }

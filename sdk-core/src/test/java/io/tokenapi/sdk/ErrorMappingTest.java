@@ -3,6 +3,7 @@ package io.tokenapi.sdk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.tokenapi.testkit.MutableClock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.tokenapi.sdk;
 
+import io.tokenapi.testkit.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;

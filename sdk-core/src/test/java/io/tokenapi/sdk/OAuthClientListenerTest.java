@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.tokenapi.testkit.FakeTokenServer;
+import io.tokenapi.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +25,7 @@ class OAuthClientListenerTest {
   private static final Instant T0 = Instant.parse("2025-03-03T10:00:00Z");
 
   @RegisterExtension final CacheTestClients clients = new CacheTestClients("listener");
-  private final TokenDispatcher tokens = clients.tokens;
+  private final FakeTokenServer tokens = clients.tokens;
   private final MutableClock clock = new MutableClock(T0);
   private final ManualScheduler scheduler = new ManualScheduler(clock);
   private OAuthClient client;
@@ -58,15 +60,15 @@ class OAuthClientListenerTest {
 
     assertThat(listener.refreshed)
         .extracting(AccessToken::value)
-        .containsExactly("tok-1", "tok-2", "tok-3");
-    assertThat(first.value()).isEqualTo("tok-1");
+        .containsExactly("fake-token-1", "fake-token-2", "fake-token-3");
+    assertThat(first.value()).isEqualTo("fake-token-1");
   }
 
   @Test
   void onRefreshFailed_isCalledWithTheTypedCause() {
     RecordingListener listener = new RecordingListener();
     client = clients.build(builder(listener));
-    tokens.failWith(TokenDispatcher.error(409));
+    tokens.failEveryRequest(409, "TEST", "scripted failure");
 
     Throwable thrown = catchThrowable(client::getToken);
 
@@ -83,7 +85,9 @@ class OAuthClientListenerTest {
   void onRetryScheduled_isCalledWithAttemptDelayAndCause() throws Exception {
     RecordingListener listener = new RecordingListener();
     client = clients.build(builder(listener));
-    tokens.enqueue(TokenDispatcher.error(500)).enqueue(TokenDispatcher.error(500));
+    tokens
+        .enqueueError(500, "TEST", "scripted failure")
+        .enqueueError(500, "TEST", "scripted failure");
 
     CompletableFuture<AccessToken> future = client.getTokenAsync();
     listener.awaitRetries(1);
@@ -93,7 +97,7 @@ class OAuthClientListenerTest {
     scheduler.awaitPending();
     scheduler.runNext();
 
-    assertThat(future.get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-3");
+    assertThat(future.get(5, TimeUnit.SECONDS).value()).isEqualTo("fake-token-1");
     assertThat(listener.retries).hasSize(2);
     // Full jitter 0.5 of the 500 ms first backoff, then of the doubled 1000 ms one.
     assertThat(listener.retries.get(0).attempt).isEqualTo(1);
@@ -101,7 +105,7 @@ class OAuthClientListenerTest {
     assertThat(listener.retries.get(0).cause).isInstanceOf(InternalServerErrorException.class);
     assertThat(listener.retries.get(1).attempt).isEqualTo(2);
     assertThat(listener.retries.get(1).delay).isEqualTo(Duration.ofMillis(500));
-    assertThat(listener.refreshed).extracting(AccessToken::value).containsExactly("tok-3");
+    assertThat(listener.refreshed).extracting(AccessToken::value).containsExactly("fake-token-1");
     assertThat(listener.failed).isEmpty();
   }
 
@@ -131,7 +135,7 @@ class OAuthClientListenerTest {
         };
     client = clients.build(builder(reentrant).retryPolicy(RetryPolicy.none()));
     self.set(client);
-    tokens.enqueue(TokenDispatcher.error(500));
+    tokens.enqueueError(500, "TEST", "scripted failure");
 
     CompletableFuture<AccessToken> failing = client.getTokenAsync();
     assertThat(askedOnFailure.get(5, TimeUnit.SECONDS))
@@ -141,7 +145,7 @@ class OAuthClientListenerTest {
     clock.advance(Duration.ofSeconds(2)); // past the negative cache
     AccessToken token = client.getTokenAsync().get(5, TimeUnit.SECONDS);
     assertThat(askedOnRefresh.get(5, TimeUnit.SECONDS)).isSameAs(token);
-    assertThat(tokens.requests()).isEqualTo(2);
+    assertThat(tokens.requestCount()).isEqualTo(2);
   }
 
   /**
@@ -187,23 +191,23 @@ class OAuthClientListenerTest {
     client = clients.build(builder(listener));
 
     // A retry (onRetryScheduled throws), then a token (onTokenRefreshed throws).
-    tokens.enqueue(TokenDispatcher.error(500));
+    tokens.enqueueError(500, "TEST", "scripted failure");
     CompletableFuture<AccessToken> future = client.getTokenAsync();
     scheduler.awaitPending();
     scheduler.runNext();
     AccessToken token = future.get(5, TimeUnit.SECONDS);
-    assertThat(token.value()).isEqualTo("tok-2");
+    assertThat(token.value()).isEqualTo("fake-token-1");
     assertThat(client.getToken()).isSameAs(token);
 
     // A failure (onRefreshFailed throws) still reaches the caller typed.
     client.invalidate(token);
-    tokens.failWith(TokenDispatcher.error(409));
+    tokens.failEveryRequest(409, "TEST", "scripted failure");
     assertThatThrownBy(client::getToken).isInstanceOf(ConflictException.class);
 
     // And the client recovers once the negative cache has passed.
-    tokens.failWith(null);
+    tokens.stopFailing();
     clock.advance(Duration.ofSeconds(2));
-    assertThat(client.getToken().value()).isEqualTo("tok-4");
+    assertThat(client.getToken().value()).isEqualTo("fake-token-2");
     assertThat(listener.calls).hasValue(4);
   }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import io.tokenapi.testkit.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,7 +37,7 @@ class OutageDampingTest {
                 .builder(clock, new OAuthClientListener() {})
                 .scheduler(scheduler)
                 .random(random::nextDouble));
-    clients.tokens.failWith(TokenDispatcher.error(500));
+    clients.tokens.failEveryRequest(500, "TEST", "outage");
 
     List<Integer> perMinute = new ArrayList<>();
     int before = 0;
@@ -46,14 +47,14 @@ class OutageDampingTest {
       call(client);
       clock.advance(CALL_EVERY);
       while (!clock.instant().isBefore(minuteEnds) && perMinute.size() < OUTAGE.toMinutes()) {
-        perMinute.add(clients.tokens.requests() - before);
-        before = clients.tokens.requests();
+        perMinute.add(clients.tokens.requestCount() - before);
+        before = clients.tokens.requestCount();
         minuteEnds = minuteEnds.plus(Duration.ofMinutes(1));
       }
     }
     System.out.println("OUTAGE token requests per minute, 10-minute 500 outage: " + perMinute);
 
-    clients.tokens.failWith(null);
+    clients.tokens.stopFailing();
     Instant recovered = null;
     while (recovered == null && clock.instant().isBefore(outageEnds.plus(Duration.ofMinutes(10)))) {
       if (call(client) != null) {
@@ -65,7 +66,7 @@ class OutageDampingTest {
         "OUTAGE first token "
             + (recovered == null ? "none" : Duration.between(outageEnds, recovered))
             + " after the outage ended; requests in all "
-            + clients.tokens.requests());
+            + clients.tokens.requestCount());
 
     int lastFive = perMinute.subList(5, 10).stream().mapToInt(Integer::intValue).sum();
     assertThat(lastFive / 5.0)

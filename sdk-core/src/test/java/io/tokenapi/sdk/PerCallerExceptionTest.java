@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import io.tokenapi.testkit.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,7 +27,7 @@ class PerCallerExceptionTest {
 
   @Test
   void rememberedFailure_eachCallerGetsItsOwnException_andSuppressedOnesDoNotLeak() {
-    clients.tokens.failWith(TokenDispatcher.error(500));
+    clients.tokens.failEveryRequest(500, "TEST", "scripted failure");
     OAuthClient client = client();
 
     InternalServerErrorException first =
@@ -37,7 +38,7 @@ class PerCallerExceptionTest {
     InternalServerErrorException third =
         catchThrowableOfType(InternalServerErrorException.class, client::getToken);
 
-    assertThat(clients.tokens.requests()).as("the failure is remembered").isEqualTo(1);
+    assertThat(clients.tokens.requestCount()).as("the failure is remembered").isEqualTo(1);
     assertThat(second).isNotSameAs(first).isNotSameAs(third);
     assertThat(second.getSuppressed()).isEmpty();
     assertThat(third.getSuppressed()).isEmpty();
@@ -51,17 +52,17 @@ class PerCallerExceptionTest {
 
   @Test
   void waitingCallersOfOneFailedRefresh_eachGetTheirOwnException() throws Exception {
-    clients.tokens.hold().failWith(TokenDispatcher.error(409));
+    clients.tokens.holdAnswers().failEveryRequest(409, "TEST", "scripted failure");
     OAuthClient client = client();
     CompletableFuture<AccessToken> a = client.getTokenAsync();
     CompletableFuture<AccessToken> b = client.getTokenAsync();
-    clients.tokens.awaitRequests(1);
-    clients.tokens.release();
+    clients.tokens.awaitRequestCount(1);
+    clients.tokens.releaseAnswers();
 
     ConflictException ea = cause(a);
     ConflictException eb = cause(b);
 
-    assertThat(clients.tokens.requests()).isEqualTo(1);
+    assertThat(clients.tokens.requestCount()).isEqualTo(1);
     assertThat(ea).isNotSameAs(eb);
     assertThat(ea.getMessage()).isEqualTo(eb.getMessage());
     assertThat(ea.error().map(ApiError::errorId)).isEqualTo(eb.error().map(ApiError::errorId));

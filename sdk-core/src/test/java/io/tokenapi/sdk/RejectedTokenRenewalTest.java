@@ -16,6 +16,7 @@ import okhttp3.Request;
 import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import io.tokenapi.testkit.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.slf4j.event.Level;
 

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.tokenapi.sdk.logcapture.CapturingLogs;
+import io.tokenapi.testkit.MutableClock;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.DayOfWeek;

@@ -7,6 +7,7 @@ import static io.tokenapi.sdk.RetryTesting.status;
 import static io.tokenapi.sdk.RetryTesting.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokenapi.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

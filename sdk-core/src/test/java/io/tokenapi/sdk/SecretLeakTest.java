@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenapi.sdk.logcapture.CapturingLogs;
 import io.tokenapi.sdk.okhttp.BearerTokenInterceptor;
 import io.tokenapi.sdk.okhttp.TokenUnavailableIOException;
+import io.tokenapi.testkit.MutableClock;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

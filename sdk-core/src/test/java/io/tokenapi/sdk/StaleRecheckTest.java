@@ -2,6 +2,7 @@ package io.tokenapi.sdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokenapi.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;

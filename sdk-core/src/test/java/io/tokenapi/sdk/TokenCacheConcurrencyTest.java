@@ -3,6 +3,9 @@ package io.tokenapi.sdk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tokenapi.testkit.FakeTokenServer;
+import io.tokenapi.testkit.MutableClock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +55,7 @@ class TokenCacheConcurrencyTest {
   private static ExecutorService pool;
 
   @RegisterExtension final CacheTestClients clients = new CacheTestClients("race");
-  private final TokenDispatcher tokens = clients.tokens;
+  private final FakeTokenServer tokens = clients.tokens;
   private final RecordingListener listener = new RecordingListener();
   private OAuthClient client;
 
@@ -123,18 +126,18 @@ class TokenCacheConcurrencyTest {
   @RepeatedTest(RACE_REPETITIONS)
   void getToken_with200ColdCallers_sendsExactlyOneRequest() throws Exception {
     client = clients.build(builder());
-    tokens.hold();
+    tokens.holdAnswers();
     Set<Thread> threads = ConcurrentHashMap.newKeySet();
 
     List<Future<AccessToken>> results = together(CALLERS, threads, client::getToken);
-    tokens.awaitRequests(1);
+    tokens.awaitRequestCount(1);
     awaitAllParked(threads, CALLERS); // every caller is now waiting for the one answer
-    tokens.release();
+    tokens.releaseAnswers();
 
     for (Future<AccessToken> r : results) {
-      assertThat(r.get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-1");
+      assertThat(r.get(5, TimeUnit.SECONDS).value()).isEqualTo("fake-token-1");
     }
-    assertThat(tokens.requests()).isEqualTo(1);
+    assertThat(tokens.requestCount()).isEqualTo(1);
     assertThat(listener.refreshed).hasSize(1);
   }
 
@@ -150,7 +153,7 @@ class TokenCacheConcurrencyTest {
     AccessToken rejected = client.getToken();
     boolean holdRefresh = repetition.getCurrentRepetition() % 2 == 1;
     if (holdRefresh) {
-      tokens.hold();
+      tokens.holdAnswers();
     }
     Set<Thread> threads = ConcurrentHashMap.newKeySet();
 
@@ -163,27 +166,27 @@ class TokenCacheConcurrencyTest {
               return client.getToken();
             });
     if (holdRefresh) {
-      tokens.awaitRequests(2);
+      tokens.awaitRequestCount(2);
       awaitAllParked(threads, INVALIDATORS);
-      tokens.release();
+      tokens.releaseAnswers();
     }
 
     for (Future<AccessToken> r : results) {
-      assertThat(r.get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-2");
+      assertThat(r.get(5, TimeUnit.SECONDS).value()).isEqualTo("fake-token-2");
     }
-    assertThat(tokens.requests()).isEqualTo(2);
+    assertThat(tokens.requestCount()).isEqualTo(2);
   }
 
   @RepeatedTest(FAILURE_BURST_REPETITIONS)
   void getToken_burstOfCallersAfterFailure_doesNotBecomeBurstOfRequests() throws Exception {
     client = clients.build(builder().retryPolicy(RetryPolicy.none()));
-    tokens.failWith(TokenDispatcher.error(500)).hold();
+    tokens.failEveryRequest(500, "TEST", "scripted failure").holdAnswers();
     Set<Thread> threads = ConcurrentHashMap.newKeySet();
 
     List<Future<AccessToken>> first = together(CALLERS, threads, client::getToken);
-    tokens.awaitRequests(1);
+    tokens.awaitRequestCount(1);
     awaitAllParked(threads, CALLERS);
-    tokens.release();
+    tokens.releaseAnswers();
     for (Future<AccessToken> r : first) {
       assertThatThrownBy(() -> r.get(5, TimeUnit.SECONDS))
           .hasCauseInstanceOf(InternalServerErrorException.class);
@@ -197,14 +200,14 @@ class TokenCacheConcurrencyTest {
           .hasCauseInstanceOf(InternalServerErrorException.class);
     }
 
-    assertThat(tokens.requests()).isEqualTo(1);
+    assertThat(tokens.requestCount()).isEqualTo(1);
     assertThat(listener.failed).hasSize(1);
   }
 
   @Test
   void getTokenAsync_neverBlocksTheCaller_whileTheServerTakes500Millis() throws Exception {
     client = clients.build(builder());
-    tokens.headersDelay(500);
+    tokens.delayAnswers(Duration.ofMillis(500));
 
     long start = System.nanoTime();
     CompletableFuture<AccessToken> future = client.getTokenAsync();
@@ -212,7 +215,7 @@ class TokenCacheConcurrencyTest {
 
     assertThat(future).isNotDone();
     assertThat(tookMillis).as("getTokenAsync() returned after %d ms", tookMillis).isLessThan(250);
-    assertThat(future.get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-1");
+    assertThat(future.get(5, TimeUnit.SECONDS).value()).isEqualTo("fake-token-1");
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
         .isGreaterThanOrEqualTo(500);
   }
@@ -220,32 +223,32 @@ class TokenCacheConcurrencyTest {
   @Test
   void getTokenAsync_cancellingOneCallersFuture_doesNotCancelTheOthers() throws Exception {
     client = clients.build(builder());
-    tokens.hold();
+    tokens.holdAnswers();
     CompletableFuture<AccessToken> cancelled = client.getTokenAsync();
     CompletableFuture<AccessToken> other = client.getTokenAsync();
-    tokens.awaitRequests(1);
+    tokens.awaitRequestCount(1);
 
     assertThat(cancelled.cancel(true)).isTrue();
     CompletableFuture<AccessToken> later =
         client.getTokenAsync(); // joins the same refresh, still in flight
-    tokens.release();
+    tokens.releaseAnswers();
 
     assertThatThrownBy(cancelled::join).isInstanceOf(CancellationException.class);
-    assertThat(other.get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-1");
-    assertThat(later.get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-1");
-    assertThat(client.getToken().value()).isEqualTo("tok-1");
-    assertThat(tokens.requests()).isEqualTo(1);
+    assertThat(other.get(5, TimeUnit.SECONDS).value()).isEqualTo("fake-token-1");
+    assertThat(later.get(5, TimeUnit.SECONDS).value()).isEqualTo("fake-token-1");
+    assertThat(client.getToken().value()).isEqualTo("fake-token-1");
+    assertThat(tokens.requestCount()).isEqualTo(1);
   }
 
   @Test
   void getToken_whenCallerIsInterrupted_endsOnlyThatWaitWithTheFlagRestored() throws Exception {
     client = clients.build(builder());
-    tokens.hold();
+    tokens.holdAnswers();
     // The patient caller starts the refresh; the interrupted one joins it (CallerThreadAttemptTest
     // interrupts the
     // caller that makes the request).
     Threads.Caller<AccessToken> patient = Threads.start("test-patient", client::getToken);
-    tokens.awaitRequests(1);
+    tokens.awaitRequestCount(1);
     Threads.Caller<Boolean> interrupted =
         Threads.startInterruptedCaller("test-interrupted", client, false);
     Threads.awaitParked(interrupted.thread);
@@ -255,10 +258,10 @@ class TokenCacheConcurrencyTest {
 
     assertThat(interrupted.result.get(5, TimeUnit.SECONDS)).as("interrupt flag restored").isTrue();
     assertThat(patient.result).isNotDone();
-    tokens.release();
-    assertThat(patient.result.get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-1");
-    assertThat(client.getToken().value()).isEqualTo("tok-1");
-    assertThat(tokens.requests()).isEqualTo(1);
+    tokens.releaseAnswers();
+    assertThat(patient.result.get(5, TimeUnit.SECONDS).value()).isEqualTo("fake-token-1");
+    assertThat(client.getToken().value()).isEqualTo("fake-token-1");
+    assertThat(tokens.requestCount()).isEqualTo(1);
   }
 
   /**
@@ -268,9 +271,9 @@ class TokenCacheConcurrencyTest {
   private Set<Thread> clientThreadsAfterARetriedCall() throws Exception {
     Set<Thread> before = Threads.named("tokenapi-");
     client = clients.build(builder().random(() -> 0.0));
-    tokens.enqueue(TokenDispatcher.error(500));
+    tokens.enqueueError(500, "TEST", "scripted failure");
 
-    assertThat(client.getTokenAsync().get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-2");
+    assertThat(client.getTokenAsync().get(5, TimeUnit.SECONDS).value()).isEqualTo("fake-token-1");
     assertThat(listener.retries).hasSize(1);
     for (Thread t : listener.threads) {
       Threads.awaitNamed(t, "tokenapi-");
@@ -317,10 +320,10 @@ class TokenCacheConcurrencyTest {
   @Test
   void close_whileCallersWait_failsThemWithIllegalStateException() throws Exception {
     client = clients.build(builder());
-    tokens.hold();
+    tokens.holdAnswers();
     CompletableFuture<AccessToken> async = client.getTokenAsync();
     Threads.Caller<AccessToken> blocking = Threads.start("test-blocking-caller", client::getToken);
-    tokens.awaitRequests(1);
+    tokens.awaitRequestCount(1);
     Threads.awaitParked(blocking.thread);
 
     client.close();
@@ -336,19 +339,19 @@ class TokenCacheConcurrencyTest {
   @Test
   void refresh_calledBy50ThreadsWhileOneIsInFlight_sendsOneRequest() throws Exception {
     client = clients.build(builder());
-    tokens.hold();
+    tokens.holdAnswers();
     CompletableFuture<AccessToken> first = client.getTokenAsync();
-    tokens.awaitRequests(1);
+    tokens.awaitRequestCount(1);
     Set<Thread> threads = ConcurrentHashMap.newKeySet();
 
     List<Future<AccessToken>> results = together(50, threads, client::refresh);
     awaitAllParked(threads, 50);
-    tokens.release();
+    tokens.releaseAnswers();
 
     for (Future<AccessToken> r : results) {
-      assertThat(r.get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-1");
+      assertThat(r.get(5, TimeUnit.SECONDS).value()).isEqualTo("fake-token-1");
     }
-    assertThat(first.get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-1");
-    assertThat(tokens.requests()).isEqualTo(1);
+    assertThat(first.get(5, TimeUnit.SECONDS).value()).isEqualTo("fake-token-1");
+    assertThat(tokens.requestCount()).isEqualTo(1);
   }
 }

@@ -3,6 +3,8 @@ package io.tokenapi.sdk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tokenapi.testkit.FakeTokenServer;
+import io.tokenapi.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +29,7 @@ class TokenCacheStateTest {
   private static final Duration EXPIRED_AT = Duration.ofSeconds(3600 - 30);
 
   @RegisterExtension final CacheTestClients clients = new CacheTestClients("cache");
-  private final TokenDispatcher tokens = clients.tokens;
+  private final FakeTokenServer tokens = clients.tokens;
   private final MutableClock clock = new MutableClock(T0);
   private final ManualScheduler scheduler = new ManualScheduler(clock);
   private final RecordingListener listener = new RecordingListener();
@@ -67,8 +69,8 @@ class TokenCacheStateTest {
     }
     assertThat(c.getTokenAsync()).isCompletedWithValue(first);
 
-    assertThat(first.value()).isEqualTo("tok-1");
-    assertThat(tokens.requests()).isEqualTo(1);
+    assertThat(first.value()).isEqualTo("fake-token-1");
+    assertThat(tokens.requestCount()).isEqualTo(1);
     assertThat(listener.refreshed).containsExactly(first);
   }
 
@@ -77,7 +79,7 @@ class TokenCacheStateTest {
     OAuthClient c = client();
     AccessToken old = c.getToken();
     advance(STALE_AT);
-    tokens.hold();
+    tokens.holdAnswers();
 
     // The refresh is held on the server for the whole loop: a caller that waited for it would not
     // get the old token.
@@ -85,15 +87,15 @@ class TokenCacheStateTest {
       assertThat(c.getToken()).isSameAs(old);
       assertThat(c.getTokenAsync()).isCompletedWithValue(old);
     }
-    tokens.awaitRequests(2);
+    tokens.awaitRequestCount(2);
     advance(EXPIRED_AT.minus(STALE_AT).minusMillis(1)); // the last millisecond of the stale window
     assertThat(c.getToken()).isSameAs(old);
-    assertThat(tokens.requests()).isEqualTo(2);
+    assertThat(tokens.requestCount()).isEqualTo(2);
 
-    tokens.release();
+    tokens.releaseAnswers();
     listener.awaitRefreshed(2);
-    assertThat(c.getToken().value()).isEqualTo("tok-2");
-    assertThat(tokens.requests()).isEqualTo(2);
+    assertThat(c.getToken().value()).isEqualTo("fake-token-2");
+    assertThat(tokens.requestCount()).isEqualTo(2);
   }
 
   @Test
@@ -101,20 +103,20 @@ class TokenCacheStateTest {
     OAuthClient c = client();
     c.getToken();
     advance(EXPIRED_AT);
-    tokens.hold();
+    tokens.holdAnswers();
 
     List<CompletableFuture<AccessToken>> waiting = asyncCallers(c, 20);
     CompletableFuture<AccessToken> blocking =
         Threads.start("test-blocking-caller", c::getToken).result;
-    tokens.awaitRequests(2);
+    tokens.awaitRequestCount(2);
     assertThat(waiting).noneMatch(CompletableFuture::isDone);
 
-    tokens.release();
+    tokens.releaseAnswers();
     for (CompletableFuture<AccessToken> f : waiting) {
-      assertThat(f.get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-2");
+      assertThat(f.get(5, TimeUnit.SECONDS).value()).isEqualTo("fake-token-2");
     }
-    assertThat(blocking.get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-2");
-    assertThat(tokens.requests()).isEqualTo(2);
+    assertThat(blocking.get(5, TimeUnit.SECONDS).value()).isEqualTo("fake-token-2");
+    assertThat(tokens.requestCount()).isEqualTo(2);
   }
 
   @Test
@@ -122,34 +124,34 @@ class TokenCacheStateTest {
     OAuthClient c = client();
     c.getToken();
     advance(EXPIRED_AT);
-    tokens.hold();
+    tokens.holdAnswers();
 
     CompletableFuture<AccessToken> seenByFirstCallback =
         c.getTokenAsync().thenApply(t -> c.cachedToken());
-    tokens.awaitRequests(2);
-    tokens.release();
+    tokens.awaitRequestCount(2);
+    tokens.releaseAnswers();
 
     // The dependent stage runs the moment the caller's future completes: the new token must already
     // be cached.
-    assertThat(seenByFirstCallback.get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-2");
+    assertThat(seenByFirstCallback.get(5, TimeUnit.SECONDS).value()).isEqualTo("fake-token-2");
   }
 
   // ---- margins ----
 
   @Test
   void getToken_withTwoSecondToken_isFreshForOneSecondAndStaleUntil1800Millis() throws Exception {
-    tokens.expiresIn(2L);
+    tokens.tokenLifetime(Duration.ofSeconds(2));
     OAuthClient c = client();
     AccessToken first = c.getToken();
 
     advance(Duration.ofMillis(999));
     assertThat(c.getToken()).isSameAs(first);
-    assertThat(tokens.requests()).isEqualTo(1);
+    assertThat(tokens.requestCount()).isEqualTo(1);
 
     advance(Duration.ofMillis(1)); // 1000 ms: stale, half the lifetime before expiry
-    tokens.hold();
+    tokens.holdAnswers();
     assertThat(c.getToken()).isSameAs(first);
-    tokens.awaitRequests(2);
+    tokens.awaitRequestCount(2);
 
     advance(Duration.ofMillis(799)); // 1799 ms: still served
     assertThat(c.getToken()).isSameAs(first);
@@ -158,31 +160,31 @@ class TokenCacheStateTest {
     CompletableFuture<AccessToken> waiting = c.getTokenAsync();
     assertThat(waiting).isNotDone();
 
-    tokens.release();
-    assertThat(waiting.get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-2");
-    assertThat(tokens.requests()).isEqualTo(2);
+    tokens.releaseAnswers();
+    assertThat(waiting.get(5, TimeUnit.SECONDS).value()).isEqualTo("fake-token-2");
+    assertThat(tokens.requestCount()).isEqualTo(2);
   }
 
   @Test
   void getToken_withoutExpiresIn_livesDefaultTokenLifetime() throws Exception {
-    tokens.expiresIn(null);
+    tokens.omitExpiresIn(true);
     client = clients.build(builder().defaultTokenLifetime(Duration.ofMinutes(20)));
     AccessToken first = client.getToken();
     assertThat(first.expiresAt()).isEqualTo(T0.plus(Duration.ofMinutes(20)));
 
     advance(Duration.ofMinutes(15).minusMillis(1)); // refreshAhead 5 min before expiry
     assertThat(client.getToken()).isSameAs(first);
-    assertThat(tokens.requests()).isEqualTo(1);
+    assertThat(tokens.requestCount()).isEqualTo(1);
 
     advance(Duration.ofMillis(1));
     assertThat(client.getToken()).isSameAs(first);
     listener.awaitRefreshed(2);
-    assertThat(tokens.requests()).isEqualTo(2);
+    assertThat(tokens.requestCount()).isEqualTo(2);
   }
 
   @Test
   void getToken_withoutExpiresInAndDefaultSettings_livesFiveMinutesAndIsCached() {
-    tokens.expiresIn(null);
+    tokens.omitExpiresIn(true);
     OAuthClient c = client();
     AccessToken first = c.getToken();
     assertThat(first.expiresAt()).isEqualTo(T0.plus(OAuthClient.DEFAULT_TOKEN_LIFETIME));
@@ -190,29 +192,29 @@ class TokenCacheStateTest {
     // refreshAhead shrinks to half of five minutes: fresh for 2.5 minutes.
     advance(Duration.ofSeconds(150).minusMillis(1));
     assertThat(c.getToken()).isSameAs(first);
-    assertThat(tokens.requests()).isEqualTo(1);
+    assertThat(tokens.requestCount()).isEqualTo(1);
   }
 
   @Test
   void
       getToken_withExpiresInZero_handsTheTokenToItsCallers_andTheNextRequestWaitsMinRefreshInterval()
           throws Exception {
-    tokens.expiresIn(0L);
+    tokens.tokenLifetime(Duration.ZERO);
     OAuthClient c = client();
 
     AccessToken first = c.getToken();
-    assertThat(first.value()).isEqualTo("tok-1");
+    assertThat(first.value()).isEqualTo("fake-token-1");
     assertThat(first.expiresAt()).isEqualTo(T0);
 
     // Never served from cache; the next request waits for minRefreshInterval (1 s, #14), and all
     // callers meanwhile share it.
     List<CompletableFuture<AccessToken>> waiting = asyncCallers(c, 10);
-    assertThat(tokens.requests()).isEqualTo(1);
+    assertThat(tokens.requestCount()).isEqualTo(1);
     scheduler.advance(Duration.ofSeconds(1));
     for (CompletableFuture<AccessToken> f : waiting) {
-      assertThat(f.get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-2");
+      assertThat(f.get(5, TimeUnit.SECONDS).value()).isEqualTo("fake-token-2");
     }
-    assertThat(tokens.requests()).isEqualTo(2);
+    assertThat(tokens.requestCount()).isEqualTo(2);
   }
 
   // ---- failures ----
@@ -232,7 +234,7 @@ class TokenCacheStateTest {
                         .build()));
     AccessToken old = client.getToken();
     advance(STALE_AT);
-    tokens.failWith(TokenDispatcher.error(500));
+    tokens.failEveryRequest(500, "TEST", "scripted failure");
 
     assertThat(backgroundRefreshFails(old)).isInstanceOf(InternalServerErrorException.class);
     servesOldTokenForWaitThenRefreshes(old, Duration.ofSeconds(5));
@@ -243,13 +245,13 @@ class TokenCacheStateTest {
     client = clients.build(builder().retryPolicy(RetryPolicy.none()));
     client.getToken();
     advance(EXPIRED_AT);
-    tokens.failWith(TokenDispatcher.error(500)).hold();
+    tokens.failEveryRequest(500, "TEST", "scripted failure").holdAnswers();
 
     List<CompletableFuture<AccessToken>> waiting = asyncCallers(client, 10);
     CompletableFuture<AccessToken> blocking =
         Threads.start("test-blocking-caller", client::getToken).result;
-    tokens.awaitRequests(2);
-    tokens.release();
+    tokens.awaitRequestCount(2);
+    tokens.releaseAnswers();
     for (CompletableFuture<AccessToken> f : waiting) {
       assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class)
@@ -265,12 +267,12 @@ class TokenCacheStateTest {
     }
     advance(Duration.ofMillis(1499));
     assertThatThrownBy(client::getToken).isInstanceOf(InternalServerErrorException.class);
-    assertThat(tokens.requests()).isEqualTo(2);
+    assertThat(tokens.requestCount()).isEqualTo(2);
 
-    tokens.failWith(null);
+    tokens.stopFailing();
     advance(Duration.ofMillis(1));
-    assertThat(client.getToken().value()).isEqualTo("tok-3");
-    assertThat(tokens.requests()).isEqualTo(3);
+    assertThat(client.getToken().value()).isEqualTo("fake-token-2");
+    assertThat(tokens.requestCount()).isEqualTo(3);
   }
 
   @Test
@@ -284,8 +286,7 @@ class TokenCacheStateTest {
     AccessToken old = client.getToken();
     advance(STALE_AT);
     Instant retryAt = T0.plus(STALE_AT).plusSeconds(120);
-    tokens.failWith(
-        TokenDispatcher.error(503).newBuilder().addHeader("Retry-After", "120").build());
+    tokens.closedWhen(now -> true, now -> now.plusSeconds(120));
 
     assertThat(backgroundRefreshFails(old))
         .isInstanceOfSatisfying(
@@ -313,14 +314,14 @@ class TokenCacheStateTest {
     }
     advance(wait.minusMillis(1));
     assertThat(client.getToken()).isSameAs(old);
-    assertThat(tokens.requests()).isEqualTo(2);
+    assertThat(tokens.requestCount()).isEqualTo(2);
 
-    tokens.failWith(null);
+    tokens.stopFailing().alwaysOpen();
     advance(Duration.ofMillis(1));
     assertThat(client.getToken()).isSameAs(old);
     listener.awaitRefreshed(2);
-    assertThat(client.getToken().value()).isEqualTo("tok-3");
-    assertThat(tokens.requests()).isEqualTo(3);
+    assertThat(client.getToken().value()).isEqualTo("fake-token-2");
+    assertThat(tokens.requestCount()).isEqualTo(3);
   }
 
   @Test
@@ -331,8 +332,7 @@ class TokenCacheStateTest {
             builder().retryPolicy(RetryPolicy.builder().maxWait(Duration.ofSeconds(30)).build()));
     client.getToken();
     advance(EXPIRED_AT);
-    tokens.failWith(
-        TokenDispatcher.error(503).newBuilder().addHeader("Retry-After", "600").build());
+    tokens.closedWhen(now -> true, now -> now.plusSeconds(600));
 
     assertThatThrownBy(client::getToken).isInstanceOf(ServiceUnavailableException.class);
     // Inside closedProbeInterval (5 min, #14) the provider's window holds: no request.
@@ -341,12 +341,12 @@ class TokenCacheStateTest {
         .isInstanceOfSatisfying(
             ServiceUnavailableException.class,
             e -> assertThat(e.retryAt()).contains(T0.plus(EXPIRED_AT).plusSeconds(600)));
-    assertThat(tokens.requests()).isEqualTo(2);
+    assertThat(tokens.requestCount()).isEqualTo(2);
 
     // Then one probe; a probe that gets a token ends the window.
-    tokens.failWith(null);
+    tokens.alwaysOpen();
     advance(Duration.ofMillis(1));
-    assertThat(client.getToken().value()).isEqualTo("tok-3");
+    assertThat(client.getToken().value()).isEqualTo("fake-token-2");
   }
 
   // ---- refresh, invalidate, async ----
@@ -358,25 +358,25 @@ class TokenCacheStateTest {
 
     AccessToken refreshed = c.refresh();
 
-    assertThat(refreshed.value()).isEqualTo("tok-2");
+    assertThat(refreshed.value()).isEqualTo("fake-token-2");
     assertThat(c.getToken()).isSameAs(refreshed);
-    assertThat(tokens.requests()).isEqualTo(2);
+    assertThat(tokens.requestCount()).isEqualTo(2);
   }
 
   @Test
   void refresh_whileARefreshIsInFlight_joinsIt() throws Exception {
     OAuthClient c = client();
-    tokens.hold();
+    tokens.holdAnswers();
     CompletableFuture<AccessToken> first = c.getTokenAsync();
-    tokens.awaitRequests(1);
+    tokens.awaitRequestCount(1);
 
     Threads.Caller<AccessToken> refresher = Threads.start("test-refresher", c::refresh);
     Threads.awaitParked(refresher.thread);
-    tokens.release();
+    tokens.releaseAnswers();
 
-    assertThat(refresher.result.get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-1");
-    assertThat(first.get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-1");
-    assertThat(tokens.requests()).isEqualTo(1);
+    assertThat(refresher.result.get(5, TimeUnit.SECONDS).value()).isEqualTo("fake-token-1");
+    assertThat(first.get(5, TimeUnit.SECONDS).value()).isEqualTo("fake-token-1");
+    assertThat(tokens.requestCount()).isEqualTo(1);
   }
 
   @Test
@@ -387,9 +387,9 @@ class TokenCacheStateTest {
     c.invalidate(rejected);
     c.invalidate(rejected);
 
-    assertThat(c.getToken().value()).isEqualTo("tok-2");
-    assertThat(c.getToken().value()).isEqualTo("tok-2");
-    assertThat(tokens.requests()).isEqualTo(2);
+    assertThat(c.getToken().value()).isEqualTo("fake-token-2");
+    assertThat(c.getToken().value()).isEqualTo("fake-token-2");
+    assertThat(tokens.requestCount()).isEqualTo(2);
   }
 
   @Test
@@ -401,7 +401,7 @@ class TokenCacheStateTest {
     c.invalidate(old);
 
     assertThat(c.getToken()).isSameAs(current);
-    assertThat(tokens.requests()).isEqualTo(2);
+    assertThat(tokens.requestCount()).isEqualTo(2);
   }
 
   @Test
@@ -412,13 +412,13 @@ class TokenCacheStateTest {
     c.invalidate();
 
     assertThat(c.cachedToken()).isNull();
-    assertThat(c.getToken().value()).isEqualTo("tok-2");
+    assertThat(c.getToken().value()).isEqualTo("fake-token-2");
   }
 
   @Test
   void getTokenAsync_whenARetryIsNeeded_schedulesTheWaitInsteadOfSleeping() throws Exception {
     OAuthClient c = client();
-    tokens.enqueue(TokenDispatcher.error(500));
+    tokens.enqueueError(500, "TEST", "scripted failure");
 
     CompletableFuture<AccessToken> future = c.getTokenAsync();
     listener.awaitRetries(1);
@@ -428,7 +428,7 @@ class TokenCacheStateTest {
         .containsExactly(250L); // full jitter 0.5 of the 500 ms first backoff
 
     scheduler.advance(Duration.ofMillis(250));
-    assertThat(future.get(5, TimeUnit.SECONDS).value()).isEqualTo("tok-2");
-    assertThat(tokens.requests()).isEqualTo(2);
+    assertThat(future.get(5, TimeUnit.SECONDS).value()).isEqualTo("fake-token-1");
+    assertThat(tokens.requestCount()).isEqualTo(2);
   }
 }

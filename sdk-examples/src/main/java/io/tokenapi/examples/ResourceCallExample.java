@@ -1,7 +1,7 @@
 package io.tokenapi.examples;
 
-import io.tokenapi.sdk.BearerTokens;
 import io.tokenapi.sdk.OAuthClient;
+import io.tokenapi.sdk.jdkhttp.BearerTokens;
 import io.tokenapi.sdk.okhttp.BearerTokenInterceptor;
 import io.tokenapi.testkit.FakeTokenServer;
 import java.io.IOException;

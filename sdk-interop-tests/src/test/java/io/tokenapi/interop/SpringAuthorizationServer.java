@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.Comparator;
 import java.util.List;
 import java.util.logging.Level;
@@ -21,6 +22,8 @@ import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.descriptor.web.FilterDef;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
 import org.apache.tomcat.util.modeler.Registry;
+import org.apache.tomcat.util.net.SSLHostConfig;
+import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.security.core.SpringSecurityCoreVersion;
@@ -48,13 +51,24 @@ final class SpringAuthorizationServer implements AutoCloseable {
   private final Tomcat tomcat;
   private final Connector connector;
   private final TokenRequestRecorder recorder;
+  private final boolean https;
+
+  /**
+   * TLS for the connector: the server's key entry (alias {@code server}) and the certificate
+   * authorities whose client certificates it accepts. Client certificates are requested but
+   * optional, as Spring Authorization Server expects for {@code tls_client_auth}: a client without
+   * one can still authenticate another way.
+   */
+  record Tls(KeyStore keyStore, String password, KeyStore trustStore) {}
 
   private SpringAuthorizationServer(
       Path baseDir,
       AnnotationConfigApplicationContext spring,
       Tomcat tomcat,
       Connector connector,
-      TokenRequestRecorder recorder) {
+      TokenRequestRecorder recorder,
+      boolean https) {
+    this.https = https;
     this.baseDir = baseDir;
     this.spring = spring;
     this.tomcat = tomcat;
@@ -63,6 +77,11 @@ final class SpringAuthorizationServer implements AutoCloseable {
   }
 
   static SpringAuthorizationServer start(List<RegisteredClient> clients) {
+    return start(clients, null);
+  }
+
+  /** A server on {@code https://127.0.0.1} when {@code tls} is given, else on {@code http://}. */
+  static SpringAuthorizationServer start(List<RegisteredClient> clients, Tls tls) {
     long started = System.nanoTime();
     TOMCAT_LOG.setLevel(Level.WARNING);
     Registry.disableRegistry(); // no JMX beans: faster, and several servers in one JVM do not clash
@@ -82,6 +101,9 @@ final class SpringAuthorizationServer implements AutoCloseable {
       Connector connector = new Connector("HTTP/1.1");
       connector.setPort(0);
       connector.setProperty("address", "127.0.0.1");
+      if (tls != null) {
+        useTls(connector, tls);
+      }
       tomcat.setConnector(connector);
 
       Context context = tomcat.addContext("", baseDir.toString());
@@ -103,7 +125,7 @@ final class SpringAuthorizationServer implements AutoCloseable {
 
       tomcat.start();
       SpringAuthorizationServer server =
-          new SpringAuthorizationServer(baseDir, spring, tomcat, connector, recorder);
+          new SpringAuthorizationServer(baseDir, spring, tomcat, connector, recorder, tls != null);
       LOG.info(
           "Spring Authorization Server (Spring Security {}) started at {} in {} ms",
           SpringSecurityCoreVersion.getVersion(),
@@ -118,6 +140,24 @@ final class SpringAuthorizationServer implements AutoCloseable {
     }
   }
 
+  private static void useTls(Connector connector, Tls tls) {
+    connector.setScheme("https");
+    connector.setSecure(true);
+    connector.setProperty("SSLEnabled", "true");
+    SSLHostConfig ssl = new SSLHostConfig();
+    ssl.setProtocols("TLSv1.3");
+    // "optional": ask for a client certificate, verify it against the trust store when one comes.
+    ssl.setCertificateVerification("optional");
+    ssl.setTrustStore(tls.trustStore());
+    SSLHostConfigCertificate certificate =
+        new SSLHostConfigCertificate(ssl, SSLHostConfigCertificate.Type.UNDEFINED);
+    certificate.setCertificateKeystore(tls.keyStore());
+    certificate.setCertificateKeystorePassword(tls.password());
+    certificate.setCertificateKeyAlias("server");
+    ssl.addCertificate(certificate);
+    connector.addSslHostConfig(ssl);
+  }
+
   private static void addFilter(Context context, String name, Filter filter) {
     FilterDef definition = new FilterDef();
     definition.setFilterName(name);
@@ -129,9 +169,9 @@ final class SpringAuthorizationServer implements AutoCloseable {
     context.addFilterMap(mapping);
   }
 
-  /** {@code http://127.0.0.1:<port>}, without a trailing slash. */
+  /** {@code http://127.0.0.1:<port>} (or {@code https://}), without a trailing slash. */
   String baseUrl() {
-    return "http://127.0.0.1:" + connector.getLocalPort();
+    return (https ? "https" : "http") + "://127.0.0.1:" + connector.getLocalPort();
   }
 
   /** The token endpoint's full URL. */

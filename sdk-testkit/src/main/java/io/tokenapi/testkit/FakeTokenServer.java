@@ -1,33 +1,21 @@
 package io.tokenapi.testkit;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tokenapi.testkit.RecordedTokenRequest.Problem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayDeque;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import mockwebserver3.Dispatcher;
+import java.util.function.UnaryOperator;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
-import mockwebserver3.RecordedRequest;
 import mockwebserver3.SocketEffect;
 
 /**
@@ -78,11 +66,14 @@ import mockwebserver3.SocketEffect;
  *
  * <p><b>Scripted answers.</b> The {@code enqueue...} methods add one-shot answers to a first-in,
  * first-out script. Each request to the token path takes the next scripted answer, whatever its
- * method or credentials; when the script is empty the default behaviour answers. Requests to other
- * paths never consume the script.
+ * method or credentials; when the script is empty, a {@linkplain #failEveryRequest standing
+ * failure} answers if there is one, else the default behaviour. Requests to other paths never
+ * consume the script. Answers can also be {@linkplain #holdAnswers() held} until the test releases
+ * them, or {@linkplain #delayAnswers(Duration) delayed}.
  *
  * <p><b>Recording.</b> Every request that reaches the server, on any path, is counted and recorded
- * as a {@link RecordedTokenRequest}; the last {@value #MAX_RECORDED_REQUESTS} are kept.
+ * as a {@link RecordedTokenRequest}; the last {@value #MAX_RECORDED_REQUESTS} are kept. A test can
+ * {@linkplain #awaitRequestCount(int) wait for a count}.
  *
  * <p><b>Threads.</b> All methods are thread-safe. Settings and scripts may change while the server
  * runs; a request in progress sees either the old or the new value. The server binds {@code
@@ -134,52 +125,35 @@ public final class FakeTokenServer implements AutoCloseable {
   /** How many issued tokens {@link #issuedTokens()} and {@link #isIssued(String)} remember. */
   public static final int MAX_REMEMBERED_TOKENS = 10_000;
 
+  /**
+   * How long a {@linkplain #holdAnswers() held} answer waits at most for {@link #releaseAnswers()}:
+   * ten seconds, so a test that forgets to release cannot hang.
+   */
+  public static final Duration MAX_HOLD = Duration.ofSeconds(10);
+
+  /** How long {@link #awaitRequestCount(int)} waits: ten seconds. */
+  public static final Duration DEFAULT_AWAIT_TIMEOUT = Duration.ofSeconds(10);
+
   /** Request bodies are kept up to this size; a token request is a few hundred bytes. */
   private static final long BODY_LIMIT = 64 * 1024;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  /** IMF-fixdate (RFC 9110 5.6.7), always two-digit days, unlike {@code RFC_1123_DATE_TIME}. */
-  private static final DateTimeFormatter HTTP_DATE =
-      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
-          .withZone(ZoneOffset.UTC);
-
+  // The parts, as mockwebserver3 splits MockWebServer, Dispatcher and MockResponse: this class is
+  // the
+  // entry point and delegates; TokenDispatcher routes; AnswerScript and DefaultAnswers answer.
   private final MockWebServer server = new MockWebServer();
-  private final ConcurrentLinkedQueue<Function<RecordedTokenRequest, MockResponse>> script =
-      new ConcurrentLinkedQueue<>();
-  private final AtomicInteger requestCount = new AtomicInteger();
-  private final AtomicInteger tokenSequence = new AtomicInteger();
-  private final AtomicInteger errorSequence = new AtomicInteger();
-  private final LinkedBlockingQueue<RecordedTokenRequest> untaken =
-      new LinkedBlockingQueue<>(MAX_RECORDED_REQUESTS);
-
-  /** Guarded by itself. */
-  private final ArrayDeque<RecordedTokenRequest> history = new ArrayDeque<>();
-
-  /**
-   * Token value to expiry ({@link Instant#MIN} once revoked), in issue order. Guarded by itself.
-   */
-  private final LinkedHashMap<String, Instant> issued = new LinkedHashMap<>();
-
-  private volatile Credentials credentials;
-  private volatile String tokenPath;
-  private volatile Duration tokenLifetime;
-  private volatile String tokenType;
-  private volatile boolean camelCaseFields;
-  private volatile boolean expiresInAsString;
-  private volatile boolean omitExpiresIn;
-  private volatile Clock clock;
-
-  /** Null when always open. */
-  private volatile Schedule schedule;
+  private final Settings settings = new Settings();
+  private final RequestJournal journal = new RequestJournal(MAX_RECORDED_REQUESTS);
+  private final TokenLedger ledger = new TokenLedger(MAX_REMEMBERED_TOKENS);
+  private final AnswerScript script = new AnswerScript();
+  private final DefaultAnswers defaults = new DefaultAnswers(settings, ledger);
 
   private volatile String baseUrl;
   private volatile boolean closed;
 
   /** Creates a server with the default settings. It listens only after {@link #start()}. */
   public FakeTokenServer() {
-    restoreDefaults();
-    server.setDispatcher(new TokenDispatcher());
+    server.setDispatcher(
+        new TokenDispatcher(server, settings, journal, script, defaults, MAX_HOLD));
     server.setBodyLimit(BODY_LIMIT);
   }
 
@@ -215,6 +189,7 @@ public final class FakeTokenServer implements AutoCloseable {
   @Override
   public synchronized void close() {
     closed = true;
+    script.release();
     server.close();
   }
 
@@ -240,7 +215,7 @@ public final class FakeTokenServer implements AutoCloseable {
    * @throws IllegalStateException if the server has not been started
    */
   public String tokenUrl() {
-    return baseUrl() + tokenPath;
+    return baseUrl() + settings.tokenPath;
   }
 
   /**
@@ -266,8 +241,8 @@ public final class FakeTokenServer implements AutoCloseable {
    * @throws NullPointerException if an argument is null
    */
   public FakeTokenServer credentials(String clientId, String clientSecret) {
-    this.credentials =
-        new Credentials(
+    settings.credentials =
+        new Settings.Credentials(
             Objects.requireNonNull(clientId, "clientId == null"),
             Objects.requireNonNull(clientSecret, "clientSecret == null"));
     return this;
@@ -287,7 +262,7 @@ public final class FakeTokenServer implements AutoCloseable {
     if (!path.startsWith("/")) {
       throw new IllegalArgumentException("path must start with '/': " + path);
     }
-    this.tokenPath = path;
+    settings.tokenPath = path;
     return this;
   }
 
@@ -305,7 +280,7 @@ public final class FakeTokenServer implements AutoCloseable {
     if (lifetime.isNegative()) {
       throw new IllegalArgumentException("lifetime < 0: " + lifetime);
     }
-    this.tokenLifetime = lifetime;
+    settings.tokenLifetime = lifetime;
     return this;
   }
 
@@ -317,7 +292,7 @@ public final class FakeTokenServer implements AutoCloseable {
    * @throws NullPointerException if {@code type} is null
    */
   public FakeTokenServer tokenType(String type) {
-    this.tokenType = Objects.requireNonNull(type, "type == null");
+    settings.tokenType = Objects.requireNonNull(type, "type == null");
     return this;
   }
 
@@ -329,7 +304,7 @@ public final class FakeTokenServer implements AutoCloseable {
    * @return this server
    */
   public FakeTokenServer camelCaseFields(boolean camelCase) {
-    this.camelCaseFields = camelCase;
+    settings.camelCaseFields = camelCase;
     return this;
   }
 
@@ -340,7 +315,7 @@ public final class FakeTokenServer implements AutoCloseable {
    * @return this server
    */
   public FakeTokenServer expiresInAsString(boolean asString) {
-    this.expiresInAsString = asString;
+    settings.expiresInAsString = asString;
     return this;
   }
 
@@ -353,7 +328,7 @@ public final class FakeTokenServer implements AutoCloseable {
    * @return this server
    */
   public FakeTokenServer omitExpiresIn(boolean omit) {
-    this.omitExpiresIn = omit;
+    settings.omitExpiresIn = omit;
     return this;
   }
 
@@ -367,7 +342,7 @@ public final class FakeTokenServer implements AutoCloseable {
    * @throws NullPointerException if {@code clock} is null
    */
   public FakeTokenServer clock(Clock clock) {
-    this.clock = Objects.requireNonNull(clock, "clock == null");
+    settings.clock = Objects.requireNonNull(clock, "clock == null");
     return this;
   }
 
@@ -382,7 +357,8 @@ public final class FakeTokenServer implements AutoCloseable {
    * @see #closedWhen(Predicate, Function)
    */
   public FakeTokenServer closedWhen(Predicate<Instant> closed) {
-    this.schedule = new Schedule(Objects.requireNonNull(closed, "closed == null"), null);
+    settings.schedule =
+        new Settings.Schedule(Objects.requireNonNull(closed, "closed == null"), null);
     return this;
   }
 
@@ -405,8 +381,8 @@ public final class FakeTokenServer implements AutoCloseable {
    */
   public FakeTokenServer closedWhen(
       Predicate<Instant> closed, Function<Instant, Instant> reopensAt) {
-    this.schedule =
-        new Schedule(
+    settings.schedule =
+        new Settings.Schedule(
             Objects.requireNonNull(closed, "closed == null"),
             Objects.requireNonNull(reopensAt, "reopensAt == null"));
     return this;
@@ -418,7 +394,7 @@ public final class FakeTokenServer implements AutoCloseable {
    * @return this server
    */
   public FakeTokenServer alwaysOpen() {
-    this.schedule = null;
+    settings.schedule = null;
     return this;
   }
 
@@ -430,29 +406,11 @@ public final class FakeTokenServer implements AutoCloseable {
    * @return this server
    */
   public FakeTokenServer reset() {
-    restoreDefaults();
+    settings.restoreDefaults();
     script.clear();
-    requestCount.set(0);
-    untaken.clear();
-    synchronized (history) {
-      history.clear();
-    }
-    synchronized (issued) {
-      issued.clear();
-    }
+    journal.clear();
+    ledger.clear();
     return this;
-  }
-
-  private void restoreDefaults() {
-    credentials = new Credentials(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET);
-    tokenPath = DEFAULT_TOKEN_PATH;
-    tokenLifetime = DEFAULT_TOKEN_LIFETIME;
-    tokenType = DEFAULT_TOKEN_TYPE;
-    camelCaseFields = false;
-    expiresInAsString = false;
-    omitExpiresIn = false;
-    clock = Clock.systemUTC();
-    schedule = null;
   }
 
   // ---------------------------------------------------------------- script
@@ -468,10 +426,10 @@ public final class FakeTokenServer implements AutoCloseable {
    * @throws IllegalArgumentException if {@code status} is out of range
    */
   public FakeTokenServer enqueueError(int status, String code, String text) {
-    checkStatus(status);
+    Answer.checkStatus(status);
     Objects.requireNonNull(code, "code == null");
     Objects.requireNonNull(text, "text == null");
-    script.add(request -> envelope(status, code, text, null).toMockResponse());
+    script.add(request -> defaults.envelope(status, code, text, null).toMockResponse());
     return this;
   }
 
@@ -491,13 +449,13 @@ public final class FakeTokenServer implements AutoCloseable {
    */
   public FakeTokenServer enqueueError(
       int status, String code, String text, String parameterName, Object parameterValue) {
-    checkStatus(status);
+    Answer.checkStatus(status);
     Objects.requireNonNull(code, "code == null");
     Objects.requireNonNull(text, "text == null");
     Map<String, Object> parameter = new LinkedHashMap<>();
     parameter.put("parameter_name", parameterName);
     parameter.put("parameter_value", parameterValue);
-    script.add(request -> envelope(status, code, text, parameter).toMockResponse());
+    script.add(request -> defaults.envelope(status, code, text, parameter).toMockResponse());
     return this;
   }
 
@@ -525,7 +483,7 @@ public final class FakeTokenServer implements AutoCloseable {
    * @return this server
    */
   public FakeTokenServer enqueueClosed() {
-    script.add(request -> closedAnswer(null).toMockResponse());
+    script.add(request -> defaults.closed(null).toMockResponse());
     return this;
   }
 
@@ -542,8 +500,8 @@ public final class FakeTokenServer implements AutoCloseable {
     if (retryAfter.isNegative()) {
       throw new IllegalArgumentException("retryAfter < 0: " + retryAfter);
     }
-    String seconds = Long.toString(ceilSeconds(retryAfter));
-    script.add(request -> closedAnswer(seconds).toMockResponse());
+    String seconds = Long.toString(DefaultAnswers.ceilSeconds(retryAfter));
+    script.add(request -> defaults.closed(seconds).toMockResponse());
     return this;
   }
 
@@ -556,8 +514,9 @@ public final class FakeTokenServer implements AutoCloseable {
    * @throws NullPointerException if {@code reopensAt} is null
    */
   public FakeTokenServer enqueueClosedUntil(Instant reopensAt) {
-    String date = HTTP_DATE.format(Objects.requireNonNull(reopensAt, "reopensAt == null"));
-    script.add(request -> closedAnswer(date).toMockResponse());
+    String date =
+        DefaultAnswers.HTTP_DATE.format(Objects.requireNonNull(reopensAt, "reopensAt == null"));
+    script.add(request -> defaults.closed(date).toMockResponse());
     return this;
   }
 
@@ -573,7 +532,7 @@ public final class FakeTokenServer implements AutoCloseable {
    * @throws IllegalArgumentException if {@code status} is out of range
    */
   public FakeTokenServer enqueueResponse(int status, Map<String, String> headers, String body) {
-    checkStatus(status);
+    Answer.checkStatus(status);
     Answer answer = new Answer(status, Objects.requireNonNull(body, "body == null"));
     Objects.requireNonNull(headers, "headers == null").forEach(answer::header);
     script.add(request -> answer.toMockResponse());
@@ -596,14 +555,7 @@ public final class FakeTokenServer implements AutoCloseable {
       throw new IllegalArgumentException("delay < 0: " + delay);
     }
     long nanos = delay.toNanos();
-    script.add(
-        request ->
-            defaultAnswer(request)
-                .toMockResponse()
-                .newBuilder()
-                .headersDelay(nanos, TimeUnit.NANOSECONDS)
-                .build());
-    return this;
+    return enqueueDefaultAnswer(answer -> answer.headersDelay(nanos, TimeUnit.NANOSECONDS));
   }
 
   /**
@@ -630,14 +582,7 @@ public final class FakeTokenServer implements AutoCloseable {
    * @return this server
    */
   public FakeTokenServer enqueueDisconnectDuringBody() {
-    script.add(
-        request ->
-            defaultAnswer(request)
-                .toMockResponse()
-                .newBuilder()
-                .onResponseBody(new SocketEffect.CloseSocket())
-                .build());
-    return this;
+    return enqueueDefaultAnswer(answer -> answer.onResponseBody(new SocketEffect.CloseSocket()));
   }
 
   /**
@@ -651,11 +596,94 @@ public final class FakeTokenServer implements AutoCloseable {
   public FakeTokenServer enqueueTruncatedJson() {
     script.add(
         request -> {
-          Answer answer = defaultAnswer(request);
+          Answer answer = defaults.answer(request);
           return answer
               .withBody(answer.body.substring(0, answer.body.length() / 2))
               .toMockResponse();
         });
+    return this;
+  }
+
+  /**
+   * Answers every token request with an error in the provider's envelope from now on, until {@link
+   * #stopFailing()} or {@link #reset()}: a provider that keeps failing. One-shot scripted answers
+   * still come first; the failure replaces the default behaviour (tokens, 401, closed hours).
+   *
+   * @param status the HTTP status, 100 to 599
+   * @param code the envelope's {@code code}
+   * @param text the envelope's {@code text}
+   * @return this server
+   * @throws NullPointerException if {@code code} or {@code text} is null
+   * @throws IllegalArgumentException if {@code status} is out of range
+   */
+  public FakeTokenServer failEveryRequest(int status, String code, String text) {
+    Answer.checkStatus(status);
+    Objects.requireNonNull(code, "code == null");
+    Objects.requireNonNull(text, "text == null");
+    script.failEveryRequest(
+        request -> defaults.envelope(status, code, text, null).toMockResponse());
+    return this;
+  }
+
+  /**
+   * Ends {@link #failEveryRequest(int, String, String)}: token requests get the default behaviour
+   * again. Does nothing when requests are not failing.
+   *
+   * @return this server
+   */
+  public FakeTokenServer stopFailing() {
+    script.failEveryRequest(null);
+    return this;
+  }
+
+  /**
+   * Holds every token-request answer from now on until {@link #releaseAnswers()}: requests are
+   * counted and recorded when they arrive, then wait, so a test can keep a client's refresh "in
+   * flight" for as long as it needs. The answer is chosen after the release, from the script and
+   * settings of that moment. A held answer goes out anyway after {@link #MAX_HOLD}, at {@link
+   * #reset()} and at {@link #close()}. Calling it while already holding does nothing.
+   *
+   * @return this server
+   */
+  public FakeTokenServer holdAnswers() {
+    script.hold();
+    return this;
+  }
+
+  /**
+   * Sends the answers {@linkplain #holdAnswers() held} so far and stops holding. Does nothing when
+   * nothing is held.
+   *
+   * @return this server
+   */
+  public FakeTokenServer releaseAnswers() {
+    script.release();
+    return this;
+  }
+
+  /**
+   * Delays every token-request answer from now on by {@code delay} before its headers (replacing
+   * the delay of an {@link #enqueueDelay(Duration)} answer), until set to {@link Duration#ZERO} or
+   * {@link #reset()}: a slow provider. Default zero.
+   *
+   * @param delay the wait before each answer's headers; zero for none
+   * @return this server
+   * @throws NullPointerException if {@code delay} is null
+   * @throws IllegalArgumentException if {@code delay} is negative
+   */
+  public FakeTokenServer delayAnswers(Duration delay) {
+    Objects.requireNonNull(delay, "delay == null");
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("delay < 0: " + delay);
+    }
+    script.delay(delay);
+    return this;
+  }
+
+  /** Scripts the default answer to the next token request, changed by {@code fault}. */
+  private FakeTokenServer enqueueDefaultAnswer(UnaryOperator<MockResponse.Builder> fault) {
+    script.add(
+        request -> fault.apply(defaults.answer(request).toMockResponse().newBuilder()).build());
     return this;
   }
 
@@ -665,7 +693,7 @@ public final class FakeTokenServer implements AutoCloseable {
    * @return the number of unused scripted answers
    */
   public int scriptedAnswersRemaining() {
-    return script.size();
+    return script.remaining();
   }
 
   // ---------------------------------------------------------------- recording
@@ -677,7 +705,35 @@ public final class FakeTokenServer implements AutoCloseable {
    * @return the request count
    */
   public int requestCount() {
-    return requestCount.get();
+    return journal.count();
+  }
+
+  /**
+   * Waits until the server has received at least {@code n} requests since it started or was reset
+   * ({@link #requestCount()}), {@linkplain #holdAnswers() held} ones included; at most {@link
+   * #DEFAULT_AWAIT_TIMEOUT}.
+   *
+   * @param n the request count to wait for
+   * @return this server
+   * @throws IllegalStateException if fewer requests arrive in time, or the thread is interrupted
+   */
+  public FakeTokenServer awaitRequestCount(int n) {
+    return awaitRequestCount(n, DEFAULT_AWAIT_TIMEOUT);
+  }
+
+  /**
+   * Waits until the server has received at least {@code n} requests since it started or was reset
+   * ({@link #requestCount()}), {@linkplain #holdAnswers() held} ones included.
+   *
+   * @param n the request count to wait for
+   * @param timeout how long to wait at most
+   * @return this server
+   * @throws NullPointerException if {@code timeout} is null
+   * @throws IllegalStateException if fewer requests arrive in time, or the thread is interrupted
+   */
+  public FakeTokenServer awaitRequestCount(int n, Duration timeout) {
+    journal.awaitCount(n, timeout);
+    return this;
   }
 
   /**
@@ -700,17 +756,7 @@ public final class FakeTokenServer implements AutoCloseable {
    * @throws IllegalStateException if no request arrives in time, or the thread is interrupted
    */
   public RecordedTokenRequest takeRequest(Duration timeout) {
-    Objects.requireNonNull(timeout, "timeout == null");
-    try {
-      RecordedTokenRequest request = untaken.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-      if (request == null) {
-        throw new IllegalStateException("No request arrived within " + timeout);
-      }
-      return request;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while waiting for a request", e);
-    }
+    return journal.take(timeout);
   }
 
   /**
@@ -720,9 +766,7 @@ public final class FakeTokenServer implements AutoCloseable {
    * @return an immutable snapshot
    */
   public List<RecordedTokenRequest> recordedRequests() {
-    synchronized (history) {
-      return List.copyOf(history);
-    }
+    return journal.recorded();
   }
 
   /**
@@ -732,9 +776,7 @@ public final class FakeTokenServer implements AutoCloseable {
    * @return an immutable snapshot
    */
   public List<String> issuedTokens() {
-    synchronized (issued) {
-      return List.copyOf(issued.keySet());
-    }
+    return ledger.issued();
   }
 
   /**
@@ -744,16 +786,7 @@ public final class FakeTokenServer implements AutoCloseable {
    * @throws IllegalStateException if no token has been issued
    */
   public String lastIssuedToken() {
-    synchronized (issued) {
-      String last = null;
-      for (String token : issued.keySet()) {
-        last = token;
-      }
-      if (last == null) {
-        throw new IllegalStateException("No token has been issued");
-      }
-      return last;
-    }
+    return ledger.last();
   }
 
   /**
@@ -764,9 +797,7 @@ public final class FakeTokenServer implements AutoCloseable {
    * @return true if this server issued it (among the last {@value #MAX_REMEMBERED_TOKENS})
    */
   public boolean isIssued(String token) {
-    synchronized (issued) {
-      return issued.containsKey(token);
-    }
+    return ledger.contains(token);
   }
 
   /**
@@ -778,11 +809,7 @@ public final class FakeTokenServer implements AutoCloseable {
    * @return true if the token is valid now
    */
   public boolean isValid(String token) {
-    Instant expiresAt;
-    synchronized (issued) {
-      expiresAt = issued.get(token);
-    }
-    return expiresAt != null && clock.instant().isBefore(expiresAt);
+    return ledger.isValid(token, settings.clock.instant());
   }
 
   /**
@@ -793,9 +820,7 @@ public final class FakeTokenServer implements AutoCloseable {
    * @return this server
    */
   public FakeTokenServer revoke(String token) {
-    synchronized (issued) {
-      issued.replace(token, Instant.MIN);
-    }
+    ledger.revoke(token);
     return this;
   }
 
@@ -808,193 +833,5 @@ public final class FakeTokenServer implements AutoCloseable {
   public String toString() {
     String url = baseUrl;
     return "FakeTokenServer{" + (closed ? "closed" : url == null ? "not started" : url) + "}";
-  }
-
-  // ---------------------------------------------------------------- answering
-
-  private MockResponse dispatch(RecordedRequest raw) {
-    requestCount.incrementAndGet();
-    String path = raw.getUrl().encodedPath();
-    String body = raw.getBody() == null ? "" : raw.getBody().utf8();
-    RecordedTokenRequest request =
-        TokenRequestParser.parse(
-            raw.getMethod(), path, raw.getHeaders().toMultimap(), body, clock.instant());
-    record(request);
-    if (!path.equals(tokenPath)) {
-      return envelope(404, "NOT_FOUND", "No resource at " + path + ".", null).toMockResponse();
-    }
-    Function<RecordedTokenRequest, MockResponse> scripted = script.poll();
-    return scripted != null ? scripted.apply(request) : defaultAnswer(request).toMockResponse();
-  }
-
-  private Answer defaultAnswer(RecordedTokenRequest request) {
-    if (!request.method().equals("POST")) {
-      return envelope(405, "METHOD_NOT_ALLOWED", "Use POST.", null).header("Allow", "POST");
-    }
-    Instant now = request.receivedAt();
-    Schedule closedSchedule = schedule;
-    if (closedSchedule != null && closedSchedule.closed().test(now)) {
-      String retryAfter = null;
-      if (closedSchedule.reopensAt() != null) {
-        Instant reopens = closedSchedule.reopensAt().apply(now);
-        if (reopens != null) {
-          retryAfter = Long.toString(Math.max(0, ceilSeconds(Duration.between(now, reopens))));
-        }
-      }
-      return closedAnswer(retryAfter);
-    }
-    Problem problem = request.problem();
-    if (problem != null) {
-      return problem.oauth()
-          ? oauthError(problem.status(), problem.code(), problem.text())
-          : envelope(problem.status(), problem.code(), problem.text(), null);
-    }
-    Credentials expected = credentials;
-    if (!expected.id().equals(request.clientId().orElse(null))
-        || !expected.secret().equals(request.clientSecret().orElse(null))) {
-      return oauthError(401, "invalid_client", "Client authentication failed.")
-          .header("WWW-Authenticate", "Basic realm=\"FakeTokenServer\"");
-    }
-    return issueToken(request.scope().filter(s -> !s.isEmpty()).orElse(null), now);
-  }
-
-  private Answer issueToken(String scope, Instant now) {
-    String token = "fake-token-" + tokenSequence.incrementAndGet();
-    Duration lifetime = tokenLifetime;
-    synchronized (issued) {
-      issued.put(token, now.plus(lifetime));
-      Iterator<String> oldest = issued.keySet().iterator();
-      while (issued.size() > MAX_REMEMBERED_TOKENS) {
-        oldest.next();
-        oldest.remove();
-      }
-    }
-    boolean camel = camelCaseFields;
-    Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put(camel ? "accessToken" : "access_token", token);
-    fields.put(camel ? "tokenType" : "token_type", tokenType);
-    if (!omitExpiresIn) {
-      long seconds = lifetime.getSeconds();
-      fields.put(
-          camel ? "expiresIn" : "expires_in", expiresInAsString ? Long.toString(seconds) : seconds);
-    }
-    if (scope != null) {
-      fields.put("scope", scope);
-    }
-    return new Answer(200, json(fields));
-  }
-
-  private Answer closedAnswer(String retryAfter) {
-    Answer answer = envelope(503, CLOSED_CODE, CLOSED_TEXT, null);
-    return retryAfter == null ? answer : answer.header("Retry-After", retryAfter);
-  }
-
-  private Answer envelope(int status, String code, String text, Map<String, Object> parameter) {
-    Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("errorId", "fake-error-" + errorSequence.incrementAndGet());
-    fields.put("code", code);
-    fields.put("text", text);
-    if (parameter != null) {
-      fields.putAll(parameter);
-    }
-    return new Answer(status, json(fields));
-  }
-
-  private static Answer oauthError(int status, String error, String description) {
-    Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("error", error);
-    fields.put("error_description", description);
-    return new Answer(status, json(fields));
-  }
-
-  private void record(RecordedTokenRequest request) {
-    synchronized (history) {
-      if (history.size() == MAX_RECORDED_REQUESTS) {
-        history.removeFirst();
-      }
-      history.addLast(request);
-    }
-    while (!untaken.offer(request)) {
-      untaken.poll(); // Full: drop the oldest untaken request to keep memory bounded.
-    }
-  }
-
-  private static String json(Map<String, Object> fields) {
-    try {
-      return JSON.writeValueAsString(fields);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(
-          "Cannot write the answer as JSON: " + e.getOriginalMessage(), e);
-    }
-  }
-
-  private static long ceilSeconds(Duration duration) {
-    long seconds = duration.getSeconds();
-    return duration.getNano() > 0 ? seconds + 1 : seconds;
-  }
-
-  private static void checkStatus(int status) {
-    if (status < 100 || status > 599) {
-      throw new IllegalArgumentException("status must be 100..599: " + status);
-    }
-  }
-
-  /** Routes every request to {@link #dispatch(RecordedRequest)}. */
-  private final class TokenDispatcher extends Dispatcher {
-    @Override
-    public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
-      // MockWebServer also queues every request for its own takeRequest(), which this class never
-      // uses:
-      // drain it so a long load test does not accumulate them.
-      while (server.takeRequest(0, TimeUnit.NANOSECONDS) != null) {
-        continue;
-      }
-      try {
-        return FakeTokenServer.this.dispatch(request);
-      } catch (RuntimeException e) {
-        // A throwing user callback (clock, schedule) would otherwise surface as a bare disconnect.
-        return envelope(500, FAILURE_CODE, "FakeTokenServer failed: " + e, null).toMockResponse();
-      }
-    }
-  }
-
-  private record Credentials(String id, String secret) {}
-
-  private record Schedule(Predicate<Instant> closed, Function<Instant, Instant> reopensAt) {}
-
-  /** An answer before it becomes a {@link MockResponse}, so faults can still change its body. */
-  private static final class Answer {
-    final int status;
-    final Map<String, String> headers = new LinkedHashMap<>();
-    final String body;
-
-    Answer(int status, String body) {
-      this.status = status;
-      this.body = body;
-    }
-
-    Answer header(String name, String value) {
-      headers.put(name, value);
-      return this;
-    }
-
-    Answer withBody(String newBody) {
-      Answer copy = new Answer(status, newBody);
-      copy.headers.putAll(headers);
-      return copy;
-    }
-
-    MockResponse toMockResponse() {
-      MockResponse.Builder builder = new MockResponse.Builder().code(status).body(body);
-      boolean hasContentType = false;
-      for (Map.Entry<String, String> header : headers.entrySet()) {
-        builder.setHeader(header.getKey(), header.getValue());
-        hasContentType |= header.getKey().equalsIgnoreCase("Content-Type");
-      }
-      if (!hasContentType) {
-        builder.setHeader("Content-Type", "application/json");
-      }
-      return builder.build();
-    }
   }
 }

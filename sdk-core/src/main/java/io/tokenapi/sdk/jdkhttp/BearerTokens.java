@@ -1,5 +1,8 @@
-package io.tokenapi.sdk;
+package io.tokenapi.sdk.jdkhttp;
 
+import io.tokenapi.sdk.AccessToken;
+import io.tokenapi.sdk.OAuthClient;
+import io.tokenapi.sdk.OAuthException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;

@@ -1,14 +1,16 @@
-package io.tokenapi.sdk;
+package io.tokenapi.sdk.jdkhttp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokenapi.sdk.AccessToken;
+import io.tokenapi.sdk.OAuthClient;
+import io.tokenapi.sdk.RetryPolicy;
+import io.tokenapi.testkit.FakeTokenServer;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -21,30 +23,17 @@ import org.junit.jupiter.api.Test;
  * The java.net.http path: the header goes on the request, and a 401 for it leads to one new token.
  */
 class BearerTokensTest {
-  @StartStop final MockWebServer tokenServer = new MockWebServer();
+  private final FakeTokenServer tokenServer = new FakeTokenServer().credentials("id", "secret");
   @StartStop final MockWebServer api = new MockWebServer();
-  private final AtomicInteger tokensIssued = new AtomicInteger();
   private final HttpClient http = HttpClient.newHttpClient();
   private OAuthClient client;
 
   @BeforeEach
   void setUp() {
-    tokenServer.setDispatcher(
-        new Dispatcher() {
-          @Override
-          public MockResponse dispatch(RecordedRequest request) {
-            return new MockResponse.Builder()
-                .addHeader("Content-Type", "application/json")
-                .body(
-                    "{\"access_token\":\"token-"
-                        + tokensIssued.incrementAndGet()
-                        + "\",\"expires_in\":3600}")
-                .build();
-          }
-        });
+    tokenServer.start();
     client =
         OAuthClient.builder()
-            .baseUrl(tokenServer.url("/"))
+            .baseUrl(tokenServer.baseUrl())
             .clientId("id")
             .clientSecret("secret")
             .retryPolicy(RetryPolicy.none())
@@ -54,6 +43,7 @@ class BearerTokensTest {
   @AfterEach
   void tearDown() {
     client.close();
+    tokenServer.close();
   }
 
   private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
@@ -71,7 +61,8 @@ class BearerTokensTest {
     assertThat(response.statusCode()).isEqualTo(200);
     RecordedRequest recorded = api.takeRequest(5, TimeUnit.SECONDS);
     assertThat(recorded).isNotNull();
-    assertThat(recorded.getHeaders().values("Authorization")).containsExactly("Bearer token-1");
+    assertThat(recorded.getHeaders().values("Authorization"))
+        .containsExactly("Bearer fake-token-1");
   }
 
   @Test
@@ -87,11 +78,11 @@ class BearerTokensTest {
 
     assertThat(retry.statusCode()).isEqualTo(200);
     assertThat(api.takeRequest(5, TimeUnit.SECONDS).getHeaders().get("Authorization"))
-        .isEqualTo("Bearer token-1");
+        .isEqualTo("Bearer fake-token-1");
     assertThat(api.takeRequest(5, TimeUnit.SECONDS).getHeaders().get("Authorization"))
-        .isEqualTo("Bearer token-2");
+        .isEqualTo("Bearer fake-token-2");
     assertThat(BearerTokens.invalidateIfRejected(client, retry)).isFalse();
-    assertThat(tokensIssued).hasValue(2);
+    assertThat(tokenServer.issuedTokens()).hasSize(2);
   }
 
   @Test
@@ -103,6 +94,6 @@ class BearerTokensTest {
 
     assertThat(BearerTokens.invalidateIfRejected(client, response)).isFalse();
     assertThat(client.getToken()).isEqualTo(cached);
-    assertThat(tokensIssued).hasValue(1);
+    assertThat(tokenServer.issuedTokens()).hasSize(1);
   }
 }
