@@ -46,7 +46,8 @@ final class Fetch {
       boolean background,
       long startedAt,
       long notBeforeMillis) {
-    this(id, replacing, blockingCaller, background, startedAt, notBeforeMillis, new AtomicInteger());
+    this(
+        id, replacing, blockingCaller, background, startedAt, notBeforeMillis, new AtomicInteger());
   }
 
   private Fetch(

@@ -258,6 +258,10 @@ final class TokenCache {
       // With a token still in service the next background attempt; without, the end of the window
       // in which callers get the failure.
       long until = state == State.STALE ? f.nextBackgroundAttempt : f.negativeUntil;
+      if (state == State.CLOSED_UNTIL) {
+        // When the provider said it reopens; probes (closedProbeInterval) may end it earlier.
+        until = f.reopensAt;
+      }
       if (until > now) {
         retryAt = Instant.ofEpochMilli(until);
       }

@@ -3,6 +3,7 @@ package io.tokenapi.sdk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokenapi.sdk.logcapture.CapturingLogs;
+import io.tokenapi.testkit.MutableClock;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,7 +12,6 @@ import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import io.tokenapi.testkit.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.event.Level;

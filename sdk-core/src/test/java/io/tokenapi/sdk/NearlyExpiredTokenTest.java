@@ -3,9 +3,9 @@ package io.tokenapi.sdk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokenapi.sdk.logcapture.CapturingLogs;
+import io.tokenapi.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import io.tokenapi.testkit.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.event.Level;

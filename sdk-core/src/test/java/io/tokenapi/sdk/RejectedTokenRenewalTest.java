@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tokenapi.sdk.logcapture.CapturingLogs;
 import io.tokenapi.sdk.okhttp.BearerTokenInterceptor;
 import io.tokenapi.testkit.FakeTokenServer;
+import io.tokenapi.testkit.MutableClock;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +17,6 @@ import okhttp3.Request;
 import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import io.tokenapi.testkit.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.slf4j.event.Level;
 
