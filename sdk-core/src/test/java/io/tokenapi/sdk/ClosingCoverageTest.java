@@ -84,6 +84,9 @@ class ClosingCoverageTest {
       client.getToken();
       assertThat(clients.tokens.requestCount()).as("one renewal per closing").isEqualTo(2);
 
+      // Told on the refreshing thread just after the token is stored (INFO first, then the
+      // listener).
+      RetryTesting.awaitTrue(() -> !coverage.isEmpty(), "the closing coverage event");
       assertThat(coverage).hasSize(1);
       OAuthClientListener.ClosingCoverage told = coverage.get(0);
       assertThat(told.closesAt()).isEqualTo(closes);
