@@ -2,6 +2,7 @@ package io.tokenapi.benchmarks;
 
 import io.tokenapi.sdk.OAuthClient;
 import io.tokenapi.sdk.okhttp.BearerTokenInterceptor;
+import io.tokenapi.testkit.FakeTokenServer;
 import java.io.IOException;
 import java.net.Proxy;
 import java.net.ProxySelector;
@@ -77,7 +78,7 @@ public class HeaderPathBenchmark {
   /** A client with a fresh token and an interceptor for {@code api.example.com}. */
   @State(Scope.Benchmark)
   public static class ClientState {
-    TokenServer server;
+    FakeTokenServer server;
     OAuthClient client;
     BearerTokenInterceptor interceptor;
     AnsweringChain chain;
@@ -85,7 +86,7 @@ public class HeaderPathBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-      server = TokenServer.start(3600);
+      server = Contenders.tokenServer(3600);
       client = Contenders.ourClient(server).build();
       constantHeader = client.getToken().authorizationHeader();
       interceptor = BearerTokenInterceptor.builder(client).allowHost("api.example.com").build();
