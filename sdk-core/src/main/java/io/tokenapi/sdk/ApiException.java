@@ -4,8 +4,8 @@ import java.util.Optional;
 
 /**
  * The token endpoint answered with a status that is not a success. Subclasses name the provider's
- * documented statuses; any other status (400, 401, 403, 429, 502, 3xx, ...) is an {@code
- * ApiException} with that status.
+ * documented statuses and 429 ({@link RateLimitedException}); any other status (400, 401, 403, 502,
+ * 3xx, ...) is an {@code ApiException} with that status.
  */
 public class ApiException extends OAuthException {
   private static final long serialVersionUID = 1L;

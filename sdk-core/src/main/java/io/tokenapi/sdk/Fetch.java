@@ -26,15 +26,51 @@ final class Fetch {
   /** When the fetch started, epoch millis by the client's clock. */
   final long startedAt;
 
-  private final AtomicInteger attempts = new AtomicInteger();
+  /**
+   * The first request is not sent before this instant (epoch millis; 0 for at once): after a token
+   * that arrived (nearly) expired, at most one request per {@code minRefreshInterval}.
+   */
+  final long notBeforeMillis;
+
+  private final AtomicInteger attempts;
 
   Fetch(
       long id, AccessToken replacing, boolean blockingCaller, boolean background, long startedAt) {
+    this(id, replacing, blockingCaller, background, startedAt, 0, new AtomicInteger());
+  }
+
+  Fetch(
+      long id,
+      AccessToken replacing,
+      boolean blockingCaller,
+      boolean background,
+      long startedAt,
+      long notBeforeMillis) {
+    this(
+        id, replacing, blockingCaller, background, startedAt, notBeforeMillis, new AtomicInteger());
+  }
+
+  private Fetch(
+      long id,
+      AccessToken replacing,
+      boolean blockingCaller,
+      boolean background,
+      long startedAt,
+      long notBeforeMillis,
+      AtomicInteger attempts) {
     this.id = id;
     this.replacing = replacing;
-    this.blockingCaller = blockingCaller;
+    // A delayed fetch runs on the client's threads: no caller's thread waits at its start.
+    this.blockingCaller = blockingCaller && notBeforeMillis == 0;
     this.background = background;
     this.startedAt = startedAt;
+    this.notBeforeMillis = notBeforeMillis;
+    this.attempts = attempts;
+  }
+
+  /** The same fetch (id, attempt count), to be sent now from the client's threads. */
+  Fetch due() {
+    return new Fetch(id, replacing, false, background, startedAt, 0, attempts);
   }
 
   /** Counts one more HTTP attempt and returns its number, starting at 1. */

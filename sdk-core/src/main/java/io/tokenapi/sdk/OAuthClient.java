@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +20,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 import javax.net.SocketFactory;
+import okhttp3.Authenticator;
+import okhttp3.CookieJar;
 import okhttp3.Dispatcher;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Gets OAuth 2.0 access tokens from the provider's token endpoint and keeps them cached until they
@@ -80,6 +85,21 @@ public final class OAuthClient implements AutoCloseable {
   /** Default bound on a response body, after decompression: {@value} bytes. */
   public static final long DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
 
+  /** Default interval between probes while the provider said it is closed: 5 minutes. */
+  public static final Duration DEFAULT_CLOSED_PROBE_INTERVAL = Duration.ofMinutes(5);
+
+  /** Default least time between two token requests after a token arrived expired: 1 second. */
+  public static final Duration DEFAULT_MIN_REFRESH_INTERVAL = Duration.ofSeconds(1);
+
+  /**
+   * After a token that replaced a rejected one is rejected in turn, the next renewal for a
+   * rejection waits this long: a resource server that rejects every token must not turn each API
+   * call into a token request.
+   */
+  static final Duration REJECTED_RENEWAL_INTERVAL = Duration.ofSeconds(30);
+
+  private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
+
   /** The top of the fetch pipeline; it closes the stages below it. */
   private final TokenCache cache;
 
@@ -88,8 +108,16 @@ public final class OAuthClient implements AutoCloseable {
   private final boolean ownHttpClient;
   private final boolean firstAttemptOnCallerThread;
   private final String description;
+  private final Clock clock;
+
+  /** The last token forgotten because a resource server rejected it, or null. */
+  private volatile Rejection lastRejection;
+
+  /** The rejection whose damped renewals were already announced at WARN. */
+  private volatile Rejection announcedRejection;
 
   private OAuthClient(Builder b) {
+    this.clock = b.clock;
     HttpUrl tokenUrl = tokenUrl(b.baseUrl, b.tokenPath);
     this.threads = new ClientThreads(b.scheduler);
     this.ownHttpClient = b.httpClient == null;
@@ -98,8 +126,10 @@ public final class OAuthClient implements AutoCloseable {
     TokenRequestSource requests =
         TokenRequestFactory.source(tokenUrl, b.clientId, b.scope, b.tokenParameters, credential);
     Redactor redactor =
-        new Redactor(
-            b.clientSecret, credential.assertions == null ? null : requests::currentAssertion);
+        Redactor.forClient(
+            b.clientId,
+            b.clientSecret,
+            credential.assertions == null ? null : requests::currentAssertion);
     OAuthClientListener listener = new SafeListener(b.listeners);
     TokenEndpoint endpoint =
         new TokenEndpoint(
@@ -149,7 +179,17 @@ public final class OAuthClient implements AutoCloseable {
               b.tokenStoreTimeout,
               listener);
     }
-    this.cache = new TokenCache(source, freshness, b.clock, b.retryPolicy, listener, b.random);
+    this.cache =
+        new TokenCache(
+            source,
+            freshness,
+            b.clock,
+            b.retryPolicy,
+            listener,
+            b.random,
+            b.closedProbeInterval,
+            b.minRefreshInterval,
+            b.workingHours);
     this.description =
         "OAuthClient[tokenUrl="
             + endpoint.displayUrl()
@@ -253,6 +293,12 @@ public final class OAuthClient implements AutoCloseable {
    * server answered 401 for it. A burst of 401s for the same old token so causes one refresh, not
    * one per request.
    *
+   * <p>Renewals after a rejection are rate-limited: when the token that replaced a rejected one is
+   * rejected in turn within 30 seconds, by the client's clock, while it is still valid, the
+   * resource server is taken to reject every token (a wrong audience, scope or clock), and the
+   * token is kept until those 30 seconds have passed: each rejected token causes at most one
+   * renewal, and such renewals happen at most once per 30 seconds. One WARN tells when this starts.
+   *
    * @param rejected the token the resource server rejected
    * @throws IllegalArgumentException if {@code rejected} is null
    */
@@ -260,7 +306,32 @@ public final class OAuthClient implements AutoCloseable {
     if (rejected == null) {
       throw new IllegalArgumentException("rejected == null");
     }
-    cache.invalidate(rejected);
+    AccessToken cached = cache.peek();
+    long now = clock.millis();
+    Rejection last = lastRejection;
+    if (cached != null
+        && cached.equals(rejected)
+        && last != null
+        && !last.token.equals(rejected)
+        && now - last.atMillis < REJECTED_RENEWAL_INTERVAL.toMillis()
+        && now < cached.expiresAt().toEpochMilli()) {
+      announceDampedRenewal(last);
+      return;
+    }
+    if (cache.invalidate(rejected)) {
+      lastRejection = new Rejection(rejected, now);
+    }
+  }
+
+  private void announceDampedRenewal(Rejection last) {
+    if (announcedRejection != last) {
+      announcedRejection = last;
+      LOG.warn(
+          "A resource server rejected the token that replaced a rejected one too: it seems to reject"
+              + " every token (check audience, scope and clocks). Keeping the token; the next renewal"
+              + " after a rejection is possible at {}",
+          Instant.ofEpochMilli(last.atMillis).plus(REJECTED_RENEWAL_INTERVAL));
+    }
   }
 
   /**
@@ -310,12 +381,18 @@ public final class OAuthClient implements AutoCloseable {
   private static OkHttpClient httpClient(Builder b, ClientThreads threads) {
     OkHttpClient base = b.httpClient != null ? b.httpClient : new OkHttpClient();
     OkHttpClient.Builder http = base.newBuilder();
-    // The token request carries the client secret and its answer the token: the caller's
-    // interceptors (a body
+    // The token request carries exactly what the SDK puts on it. The caller's interceptors (a body
     // logger, a BearerTokenInterceptor that would call back into this client) never see it.
     http.interceptors().clear();
     http.networkInterceptors().clear();
     http
+        // A caller's Authenticator runs on a 401 from the token endpoint: one that asks this client
+        // for a token would wait on the refresh it is part of; any other adds its credentials.
+        .authenticator(Authenticator.NONE)
+        // No session cookies in or out: the caller's jar neither leaks into nor learns from it.
+        .cookieJar(CookieJar.NO_COOKIES)
+        // A token answer is never cached, and must not evict the caller's entries either.
+        .cache(null)
         // A redirect could carry the client secret to another host: the token request never follows
         // one.
         .followRedirects(false)
@@ -370,6 +447,17 @@ public final class OAuthClient implements AutoCloseable {
     return value != null ? value : fallback;
   }
 
+  /** A token forgotten after a rejection, and when. */
+  private static final class Rejection {
+    final AccessToken token;
+    final long atMillis;
+
+    Rejection(AccessToken token, long atMillis) {
+      this.token = token;
+      this.atMillis = atMillis;
+    }
+  }
+
   /**
    * Builds an {@link OAuthClient}. Every setter rejects null with an {@link
    * IllegalArgumentException} naming the argument. Not thread-safe.
@@ -397,6 +485,8 @@ public final class OAuthClient implements AutoCloseable {
     private TokenStore tokenStore;
     private Duration tokenStoreLockTtl = DEFAULT_TOKEN_STORE_LOCK_TTL;
     private Duration tokenStoreTimeout = DEFAULT_TOKEN_STORE_TIMEOUT;
+    private Duration closedProbeInterval = DEFAULT_CLOSED_PROBE_INTERVAL;
+    private Duration minRefreshInterval = DEFAULT_MIN_REFRESH_INTERVAL;
     private ScheduledExecutorService scheduler;
     private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
     private boolean clientAuthenticationSet;
@@ -662,11 +752,19 @@ public final class OAuthClient implements AutoCloseable {
 
     /**
      * The OkHttp client to share connection pool and settings with. Default: a new client owned by
-     * this one. The given client is not changed: the SDK derives its own with {@code newBuilder()}
-     * (no redirects, its own dispatcher, none of the given client's interceptors, so a body logger
-     * never sees the secret), and {@link OAuthClient#close()} leaves it alone. Its timeouts are
-     * kept unless set on this builder; a missing call timeout becomes {@link
-     * OAuthClient#DEFAULT_CALL_TIMEOUT}.
+     * this one. The given client is not changed: the SDK derives its own with {@code newBuilder()},
+     * and {@link OAuthClient#close()} leaves it alone.
+     *
+     * <p>The token request carries exactly what the SDK puts on it. Kept from the given client:
+     * connection pool, proxy, proxy selector and proxy authenticator, TLS settings (SSL socket
+     * factory, trust manager, hostname verifier, certificate pinner, connection specs, protocols),
+     * socket factory, DNS, event listeners and ping interval; its connect and read timeouts unless
+     * set on this builder (a missing call timeout becomes {@link
+     * OAuthClient#DEFAULT_CALL_TIMEOUT}). Not used for the token request: its interceptors and
+     * network interceptors (a body logger never sees the secret), its {@link okhttp3.Authenticator}
+     * (a 401 from the token endpoint is an {@link ApiException}, never answered with the caller's
+     * credentials), its cookie jar (no cookies sent or stored), its cache, its redirect setting
+     * (redirects are never followed), its silent retries and its dispatcher.
      *
      * @param httpClient the client
      * @return this builder
@@ -875,6 +973,37 @@ public final class OAuthClient implements AutoCloseable {
      */
     public Builder tokenStoreTimeout(Duration timeout) {
       this.tokenStoreTimeout = positive(timeout, "tokenStoreTimeout");
+      return this;
+    }
+
+    /**
+     * While the provider has said it is closed ({@code 503} with {@code Retry-After}, or outside
+     * the {@link #workingHours(WorkingHours) working hours}), callers get that failure without a
+     * request, except for one probe per this interval; a probe that gets a token ends the closed
+     * window early. So a load balancer's {@code Retry-After: 86400} during a short deploy does not
+     * lock the client out for a day, nor stop the refresh of a still-valid token. Default 5
+     * minutes.
+     *
+     * @param closedProbeInterval positive
+     * @return this builder
+     * @throws IllegalArgumentException if null, zero or negative
+     */
+    public Builder closedProbeInterval(Duration closedProbeInterval) {
+      this.closedProbeInterval = positive(closedProbeInterval, "closedProbeInterval");
+      return this;
+    }
+
+    /**
+     * When the provider issues tokens that arrive already (nearly) expired, such as {@code
+     * expires_in: 0}, the callers that waited get them, but the next token request waits until this
+     * long after the previous one started, and one WARN names the lifetime. Default 1 second.
+     *
+     * @param minRefreshInterval positive
+     * @return this builder
+     * @throws IllegalArgumentException if null, zero or negative
+     */
+    public Builder minRefreshInterval(Duration minRefreshInterval) {
+      this.minRefreshInterval = positive(minRefreshInterval, "minRefreshInterval");
       return this;
     }
 

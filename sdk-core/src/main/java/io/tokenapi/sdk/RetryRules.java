@@ -56,7 +56,7 @@ final class RetryRules {
   /** When the server said to come back: a 503's {@link #reopensAt} or a 429's Retry-After. */
   static Instant retryAt(OAuthException e) {
     if (e instanceof RateLimitedException) {
-      return ((RateLimitedException) e).retryAt();
+      return ((RateLimitedException) e).retryAt().orElse(null);
     }
     return reopensAt(e);
   }

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,6 +123,10 @@ final class RetryingTokenSource implements TokenSource {
    */
   @Override
   public CompletableFuture<AccessToken> fetch(Fetch fetch) {
+    long wait = fetch.notBeforeMillis - clock.millis();
+    if (wait > 0) {
+      return later(fetch, wait);
+    }
     long start = clock.millis();
     Call call =
         new Call(
@@ -129,9 +134,46 @@ final class RetryingTokenSource implements TokenSource {
             start,
             RetryRules.deadline(policy, start),
             fetch.blockingCaller && callerThreadAttempts);
-    CompletableFuture<AccessToken> loop =
-        retry.executeCompletionStage(scheduler, () -> attempt(call)).toCompletableFuture();
+    call.fetchingThread = Thread.currentThread();
+    CompletableFuture<AccessToken> loop;
+    try {
+      loop = retry.executeCompletionStage(scheduler, () -> attempt(call)).toCompletableFuture();
+    } finally {
+      call.fetchingThread = null;
+    }
     return finish(loop, call);
+  }
+
+  /** The fetch, sent once {@code wait} has passed (minRefreshInterval). */
+  private CompletableFuture<AccessToken> later(Fetch fetch, long wait) {
+    CompletableFuture<AccessToken> result = new CompletableFuture<>();
+    LOG.debug("Next token request in {} ms (minRefreshInterval)", wait);
+    try {
+      scheduler.schedule(
+          () -> {
+            try {
+              fetch(fetch.due())
+                  .whenComplete(
+                      (token, error) -> {
+                        if (error == null) {
+                          result.complete(token);
+                        } else {
+                          result.completeExceptionally(Futures.unwrap(error));
+                        }
+                      });
+            } catch (Throwable e) {
+              result.completeExceptionally(Futures.typed(e));
+              if (e instanceof Error) {
+                throw (Error) e;
+              }
+            }
+          },
+          wait,
+          TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      result.completeExceptionally(Futures.typed(e));
+    }
+    return result;
   }
 
   /** Tokens come from the provider, new each time: there is nothing to reject here. */
@@ -168,9 +210,13 @@ final class RetryingTokenSource implements TokenSource {
                       new FailedAttempt(call, attempt, Futures.unwrap(error)));
                 }
               });
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) {
       // resilience4j runs later attempts on the scheduler, where a thrown exception would be lost
-      // and the call would never complete: hand it over as a failed attempt instead.
+      // and the call would never complete: hand it over as a failed attempt instead. An Error on
+      // the thread that called fetch() goes on to it, and the cache ends the fetch.
+      if (e instanceof Error && call.fetchingThread == Thread.currentThread()) {
+        throw (Error) e;
+      }
       result.completeExceptionally(new FailedAttempt(call, attempt, e));
     }
     return result;
@@ -307,6 +353,9 @@ final class RetryingTokenSource implements TokenSource {
     volatile boolean announced;
     volatile String stopReason;
     volatile boolean clientClosed;
+
+    /** The thread inside {@link #fetch} while it runs the first attempt, else null. */
+    volatile Thread fetchingThread;
 
     Call(Fetch fetch, long start, long deadline, boolean onCallerThread) {
       this.fetch = fetch;

@@ -115,11 +115,21 @@ final class SafeListener implements OAuthClientListener {
     try {
       delegates[i].aroundAttempt(event, inner);
     } catch (Throwable e) {
-      rethrowFatal(e);
-      warn("aroundAttempt", e);
+      if (e != inner.failure) {
+        rethrowFatal(e);
+        warn("aroundAttempt", e);
+      }
     }
     // A listener that threw before sending, or forgot to: the attempt is still sent, once.
     inner.run();
+    // The send's own failure (an Error in the caller's OkHttp EventListener, say) is the
+    // attempt's, not the listener's: it goes on even if the listener swallowed it.
+    if (inner.failure instanceof Error) {
+      throw (Error) inner.failure;
+    }
+    if (inner.failure instanceof RuntimeException) {
+      throw (RuntimeException) inner.failure;
+    }
   }
 
   /**
@@ -150,10 +160,18 @@ final class SafeListener implements OAuthClientListener {
       this.task = task;
     }
 
+    /** What the task threw, if it did. */
+    volatile Throwable failure;
+
     @Override
     public void run() {
       if (ran.compareAndSet(false, true)) {
-        task.run();
+        try {
+          task.run();
+        } catch (RuntimeException | Error e) {
+          failure = e;
+          throw e;
+        }
       }
     }
   }

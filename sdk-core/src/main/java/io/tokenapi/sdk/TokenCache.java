@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -52,6 +53,13 @@ final class TokenCache {
    */
   static final long NEGATIVE_CACHE_MILLIS = 1_000;
 
+  /**
+   * The failure window grows with consecutive failed refreshes (full jitter over a doubling bound)
+   * up to this long: a long outage costs each instance one retry loop per minute or so, not one
+   * every few seconds.
+   */
+  static final long MAX_NEGATIVE_CACHE_MILLIS = 120_000;
+
   static {
     try {
       SNAPSHOT = MethodHandles.lookup().findVarHandle(TokenCache.class, "snapshot", Snapshot.class);
@@ -66,6 +74,12 @@ final class TokenCache {
   private final RetryPolicy backgroundBackoff;
   private final OAuthClientListener listener;
   private final DoubleSupplier random;
+  private final long closedProbeMillis;
+  private final long minRefreshMillis;
+
+  /** Null unless configured: then a token is renewed before closing, and coverage is told. */
+  private final WorkingHours workingHours;
+
   private final AtomicReference<CompletableFuture<AccessToken>> inFlight = new AtomicReference<>();
   private final AtomicLong fetchIds = new AtomicLong();
 
@@ -86,6 +100,17 @@ final class TokenCache {
 
   private volatile boolean closed;
 
+  /** When the last fetch started (or is due to start), epoch millis. */
+  private volatile long lastFetchStart = Long.MIN_VALUE;
+
+  /** After a token that arrived (nearly) expired: no fetch starts before this; else 0. */
+  private volatile long nextFetchNotBefore;
+
+  private final AtomicBoolean warnedShortLifetime = new AtomicBoolean();
+
+  /** The closing already told to the listener, epoch millis. */
+  private volatile long coveredClosing = Long.MIN_VALUE;
+
   TokenCache(
       TokenSource source,
       Freshness freshness,
@@ -93,12 +118,37 @@ final class TokenCache {
       RetryPolicy backgroundBackoff,
       OAuthClientListener listener,
       DoubleSupplier random) {
+    this(
+        source,
+        freshness,
+        clock,
+        backgroundBackoff,
+        listener,
+        random,
+        OAuthClient.DEFAULT_CLOSED_PROBE_INTERVAL,
+        OAuthClient.DEFAULT_MIN_REFRESH_INTERVAL,
+        null);
+  }
+
+  TokenCache(
+      TokenSource source,
+      Freshness freshness,
+      Clock clock,
+      RetryPolicy backgroundBackoff,
+      OAuthClientListener listener,
+      DoubleSupplier random,
+      Duration closedProbeInterval,
+      Duration minRefreshInterval,
+      WorkingHours workingHours) {
     this.source = source;
     this.freshness = freshness;
     this.clock = clock;
     this.backgroundBackoff = backgroundBackoff;
     this.listener = listener;
     this.random = random;
+    this.closedProbeMillis = closedProbeInterval.toMillis();
+    this.minRefreshMillis = minRefreshInterval.toMillis();
+    this.workingHours = workingHours;
   }
 
   /** The cached token while it is fresh or stale; otherwise waits for the one refresh. */
@@ -139,9 +189,7 @@ final class TokenCache {
     }
     ensureOpen();
     Failure seenFailure = failure;
-    // A copy per caller: one caller cancelling its future must not cancel the refresh for the
-    // others.
-    return shared(seen, seenFailure, blockingCaller, false).copy();
+    return perCaller(shared(seen, seenFailure, blockingCaller, false));
   }
 
   /** Forgets the cached token; the source never hands it out again. */
@@ -210,6 +258,10 @@ final class TokenCache {
       // With a token still in service the next background attempt; without, the end of the window
       // in which callers get the failure.
       long until = state == State.STALE ? f.nextBackgroundAttempt : f.negativeUntil;
+      if (state == State.CLOSED_UNTIL) {
+        // When the provider said it reopens; probes (closedProbeInterval) may end it earlier.
+        until = f.reopensAt;
+      }
       if (until > now) {
         retryAt = Instant.ofEpochMilli(until);
       }
@@ -248,11 +300,31 @@ final class TokenCache {
     notice(now);
     Failure f = failure;
     if (f != null && now < f.negativeUntil && inFlight.get() == null) {
-      return CompletableFuture.failedFuture(f.exception);
+      return CompletableFuture.failedFuture(ExceptionFactory.forCaller(f.exception));
     }
-    // A copy per caller: one caller cancelling its future must not cancel the refresh for the
-    // others.
-    return shared(seen, f, blockingCaller, false).copy();
+    return perCaller(shared(seen, f, blockingCaller, false));
+  }
+
+  /**
+   * The caller's own future of the shared refresh: cancelling it does not cancel the refresh for
+   * the others, and a failure reaches the caller as its own copy, so no caller's {@code
+   * addSuppressed} or rethrow shows in another's exception or in the one the cache remembers.
+   */
+  private static CompletableFuture<AccessToken> perCaller(CompletableFuture<AccessToken> shared) {
+    CompletableFuture<AccessToken> mine = new CompletableFuture<>();
+    shared.whenComplete(
+        (token, error) -> {
+          if (error == null) {
+            mine.complete(token);
+          } else {
+            Throwable cause = Futures.unwrap(error);
+            mine.completeExceptionally(
+                cause instanceof OAuthException
+                    ? ExceptionFactory.forCaller((OAuthException) cause)
+                    : cause);
+          }
+        });
+    return mine;
   }
 
   /**
@@ -328,6 +400,10 @@ final class TokenCache {
         snapshot == null
             ? "No usable token cached; fetching one"
             : "Cached token is stale; refreshing");
+    // After a token that arrived (nearly) expired, the next request waits for minRefreshInterval.
+    long now = clock.millis();
+    long notBefore = nextFetchNotBefore > now ? nextFetchNotBefore : 0;
+    lastFetchStart = Math.max(now, notBefore);
     // An interrupted caller would stop waiting at once: its thread must not make the attempt the
     // others wait for.
     Fetch request =
@@ -336,18 +412,25 @@ final class TokenCache {
             peek(),
             blockingCaller && !Thread.currentThread().isInterrupted(),
             background,
-            clock.millis());
+            now,
+            notBefore);
     CompletableFuture<AccessToken> fetch;
+    Error error = null;
     try {
       listener.onFetchStarted(
           new FetchStarted(request.id, background, Instant.ofEpochMilli(request.startedAt)));
       fetch = source.fetch(request);
-    } catch (RuntimeException | Error e) {
-      // Even an Error (a listener's StackOverflowError, say) must end the refresh, or every
-      // caller would wait for it forever.
+    } catch (Throwable e) {
+      // Whatever went wrong (a listener's StackOverflowError, say), the shared refresh completes:
+      // nobody may wait for it forever.
       fetch = CompletableFuture.failedFuture(e);
+      error = e instanceof Error ? (Error) e : null;
     }
-    fetch.whenComplete((token, error) -> finish(mine, request, token, error));
+    fetch.whenComplete((token, failed) -> finish(mine, request, token, failed));
+    if (error != null) {
+      // The Error is this thread's to handle: it still reaches it, after the others were woken.
+      throw error;
+    }
   }
 
   private void finish(
@@ -395,8 +478,10 @@ final class TokenCache {
     // Store before the shared future completes, so every caller it wakes finds the new token
     // cached.
     long now = clock.millis();
-    snapshot = Snapshot.of(token, now, freshness);
+    Snapshot s = Snapshot.of(token, now, freshness, closingRenewal(token, now));
+    snapshot = s;
     failure = null;
+    nextFetchNotBefore = shortLived(token, s, now) ? lastFetchStart + minRefreshMillis : 0;
     lastSuccess = Instant.ofEpochMilli(now);
     if (closed) {
       // close() ran between the check and the store: it must not leave a token served after it
@@ -404,6 +489,83 @@ final class TokenCache {
       snapshot = null;
     }
     LOG.debug("Token refreshed; expires at {}", token.expiresAt());
+    tellClosingCoverage(token, now);
+  }
+
+  /**
+   * Whether the token arrived (nearly) expired: already due for a refresh when it arrived, so the
+   * next caller would send another request at once, and so on for every call. Its callers get it,
+   * but the next request waits for {@code minRefreshInterval}; one WARN per client names the
+   * lifetime. (Margins shrink with the lifetime, so a short but usable token is not caught.)
+   */
+  private boolean shortLived(AccessToken token, Snapshot s, long now) {
+    if (now < s.staleAt) {
+      return false;
+    }
+    Duration lifetime = Duration.ofMillis(Math.max(0, token.expiresAt().toEpochMilli() - now));
+    if (warnedShortLifetime.compareAndSet(false, true)) {
+      LOG.warn(
+          "The token endpoint issued a token with a lifetime of {} (expires at {}), shorter than"
+              + " minRefreshInterval {}: callers get it, but the client sends at most one token"
+              + " request per minRefreshInterval",
+          lifetime,
+          token.expiresAt(),
+          Duration.ofMillis(minRefreshMillis));
+    } else {
+      LOG.debug("Token arrived with a lifetime of {}", lifetime);
+    }
+    return true;
+  }
+
+  /**
+   * With working hours, a token that would turn stale after the provider closes turns stale in the
+   * last minutes before closing instead (its refresh-ahead margin before the closing), so the token
+   * held over the closed period is as new as possible. Long.MAX_VALUE when that does not apply.
+   */
+  private long closingRenewal(AccessToken token, long obtainedAt) {
+    if (workingHours == null) {
+      return Long.MAX_VALUE;
+    }
+    long expiresAt = token.expiresAt().toEpochMilli();
+    long staleAt = freshness.staleAt(obtainedAt, expiresAt);
+    long closes = workingHours.nextClosing(Instant.ofEpochMilli(obtainedAt)).toEpochMilli();
+    long renewFrom = closes - (expiresAt - staleAt);
+    // Obtained inside that window already: this is the token for the closed period.
+    return staleAt > closes && renewFrom > obtainedAt ? renewFrom : Long.MAX_VALUE;
+  }
+
+  /**
+   * Once per closing, for the token that will be held over it: when it expires and when the
+   * provider reopens (listener and one INFO line).
+   */
+  private void tellClosingCoverage(AccessToken token, long obtainedAt) {
+    if (workingHours == null) {
+      return;
+    }
+    Instant closes = workingHours.nextClosing(Instant.ofEpochMilli(obtainedAt));
+    long expiresAt = token.expiresAt().toEpochMilli();
+    boolean heldOverClosing =
+        freshness.staleAt(obtainedAt, expiresAt) > closes.toEpochMilli()
+            && closingRenewal(token, obtainedAt) == Long.MAX_VALUE
+            && !workingHours.isOpen(closes);
+    if (!heldOverClosing || coveredClosing == closes.toEpochMilli()) {
+      return;
+    }
+    coveredClosing = closes.toEpochMilli();
+    Instant reopens = workingHours.nextOpening(closes);
+    Duration uncovered =
+        token.expiresAt().isBefore(reopens)
+            ? Duration.between(token.expiresAt(), reopens)
+            : Duration.ZERO;
+    LOG.info(
+        "Token API closes at {}; the token in hand expires at {} and the provider reopens at {}"
+            + " ({} without a valid token)",
+        closes,
+        token.expiresAt(),
+        reopens,
+        uncovered);
+    listener.onClosingCoverage(
+        new OAuthClientListener.ClosingCoverage(closes, reopens, token.expiresAt(), uncovered));
   }
 
   private OAuthException recordFailure(OAuthException e) {
@@ -418,14 +580,21 @@ final class TokenCache {
                 backgroundBackoff.maxBackoff(),
                 failures,
                 random));
-    long negativeUntil =
-        now + NEGATIVE_CACHE_MILLIS + (long) (random.getAsDouble() * NEGATIVE_CACHE_MILLIS);
+    // Full jitter over a bound that doubles per consecutive failure: 1-2 s after the first, up to
+    // about 2 minutes in a long outage; reset by a success.
+    long bound =
+        Math.min(
+            MAX_NEGATIVE_CACHE_MILLIS - NEGATIVE_CACHE_MILLIS,
+            NEGATIVE_CACHE_MILLIS << Math.min(failures - 1, 20));
+    long negativeUntil = now + NEGATIVE_CACHE_MILLIS + (long) (random.getAsDouble() * bound);
     long nextBackground = now + backoff;
     Instant reopensAt = RetryRules.reopensAt(e);
     if (reopensAt != null) {
-      // The provider said when it reopens: nobody asks before then.
-      negativeUntil = Math.max(negativeUntil, reopensAt.toEpochMilli());
-      nextBackground = Math.max(nextBackground, reopensAt.toEpochMilli());
+      // The provider said when it reopens: no request storm before then, but one probe per
+      // closedProbeInterval, so a load balancer's day-long Retry-After cannot lock the client out.
+      long until = Math.min(reopensAt.toEpochMilli(), now + closedProbeMillis);
+      negativeUntil = Math.max(negativeUntil, until);
+      nextBackground = Math.max(nextBackground, until);
     }
     failure =
         new Failure(
@@ -496,8 +665,11 @@ final class TokenCache {
       this.expiredAt = expiredAt;
     }
 
-    /** A token obtained at {@code obtainedAt}, judged by its lifetime from then. */
-    static Snapshot of(AccessToken token, long obtainedAt, Freshness freshness) {
+    /**
+     * A token obtained at {@code obtainedAt}, judged by its lifetime from then; stale no later than
+     * {@code staleBy} (the closing-aware renewal).
+     */
+    static Snapshot of(AccessToken token, long obtainedAt, Freshness freshness, long staleBy) {
       long expiresAt = token.expiresAt().toEpochMilli();
       // A token from a store knows when it was issued: its margins come from its whole lifetime,
       // as for one fetched then (one freshness rule).
@@ -506,7 +678,9 @@ final class TokenCache {
               ? obtainedAt
               : Math.min(obtainedAt, token.issuedAtMillis());
       return new Snapshot(
-          token, freshness.staleAt(obtained, expiresAt), freshness.expiredAt(obtained, expiresAt));
+          token,
+          Math.min(staleBy, freshness.staleAt(obtained, expiresAt)),
+          freshness.expiredAt(obtained, expiresAt));
     }
   }
 

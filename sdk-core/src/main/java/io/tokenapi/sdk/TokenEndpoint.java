@@ -113,6 +113,13 @@ final class TokenEndpoint {
               token = read(response, sentAt);
             } catch (OAuthException e) {
               failure = e;
+            } catch (Throwable e) {
+              // Nobody may wait for this answer forever; the Error itself goes on to this thread.
+              result.completeExceptionally(e);
+              if (e instanceof Error) {
+                throw (Error) e;
+              }
+              return;
             }
             try {
               ended(started, sentAt, c, status, failure);

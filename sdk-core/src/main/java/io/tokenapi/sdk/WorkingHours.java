@@ -235,6 +235,27 @@ public final class WorkingHours {
     }
   }
 
+  /**
+   * The end of the window open at {@code now}, or of the next window when the schedule is closed:
+   * the closing a token held now has to outlast.
+   */
+  Instant nextClosing(Instant now) {
+    Instant from = nextOpening(now);
+    LocalDate today = LocalDate.ofInstant(from, zone);
+    Instant closing = null;
+    for (LocalDate day = today.minusDays(DAYS_BEFORE);
+        !day.isAfter(today.plusDays(1));
+        day = day.plusDays(1)) {
+      if (days.contains(day.getDayOfWeek()) && windowContains(day, from)) {
+        Instant end = end(day);
+        if (closing == null || end.isAfter(closing)) {
+          closing = end;
+        }
+      }
+    }
+    return closing;
+  }
+
   private boolean openAt(Instant instant) {
     LocalDate today = LocalDate.ofInstant(instant, zone);
     // A window opening on today + 1 can already run when the clocks fell back across midnight.

@@ -73,7 +73,10 @@ class OAuthClientListenerTest {
     Throwable thrown = catchThrowable(client::getToken);
 
     assertThat(thrown).isInstanceOf(ConflictException.class);
-    assertThat(listener.failed).containsExactly((OAuthException) thrown);
+    assertThat(listener.failed).hasSize(1);
+    // The caller gets its own copy (#14 defect 8): same message, the listener's one as cause.
+    assertThat(thrown.getCause()).isSameAs(listener.failed.get(0));
+    assertThat(thrown).hasMessage(listener.failed.get(0).getMessage());
     assertThat(listener.refreshed).isEmpty();
     assertThat(listener.retries).isEmpty(); // 409 is never retried
   }

@@ -419,9 +419,10 @@ class RetryRulesTest {
     void rateLimited_retryAfterBeyondMaxWait_failsAtOnce() {
       enqueue(status(429, "120"));
 
-      ApiException e = failure(client(RetryPolicy.defaults()), ApiException.class);
+      RateLimitedException e = failure(client(RetryPolicy.defaults()), RateLimitedException.class);
 
       assertThat(e.statusCode()).isEqualTo(429);
+      assertThat(e.retryAt()).contains(WEDNESDAY_MORNING.plusSeconds(120));
       assertThat(server.getRequestCount()).isEqualTo(1);
       assertThat(waits()).isEmpty();
     }

@@ -3,6 +3,9 @@ package io.tokenapi.sdk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenapi.sdk.logcapture.CapturingLogs;
 import io.tokenapi.sdk.okhttp.BearerTokenInterceptor;
 import io.tokenapi.sdk.okhttp.TokenUnavailableIOException;
@@ -10,6 +13,7 @@ import io.tokenapi.testkit.MutableClock;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.DayOfWeek;
@@ -20,24 +24,31 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
 import mockwebserver3.SocketEffect;
 import mockwebserver3.junit5.StartStop;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -52,10 +63,23 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class SecretLeakTest {
   private static final String CLIENT_ID = "leak-client";
-  private static final String SECRET = "leak-s3cret-5e3d9a";
+
+  /**
+   * Every character that encodes differently in a form ({@code + / = & %}), in JSON ({@code " \})
+   * and in Basic credentials, so each encoding the SDK sends is a different string.
+   */
+  private static final String SECRET = "leak+s3cr/t=5e&3d%9a\"q\\b";
+
   private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
 
   @StartStop final MockWebServer server = new MockWebServer();
+  private final EchoDispatcher tokenEndpoint = new EchoDispatcher();
+
+  @BeforeEach
+  void echoServer() {
+    server.setDispatcher(tokenEndpoint);
+  }
+
   private final MutableClock clock = new MutableClock(NOW);
   private final List<String> tokenValues = new ArrayList<>();
   private final List<Throwable> thrown = new CopyOnWriteArrayList<>();
@@ -82,19 +106,69 @@ class SecretLeakTest {
         .build();
   }
 
-  /** An error body that echoes the secret everywhere a careless server might. */
-  private static String echo(String code) {
-    return "{\"errorId\":\"id-"
-        + SECRET
-        + "\",\"code\":\""
-        + code
-        + "\",\"text\":\"client_secret="
-        + SECRET
-        + " is wrong\",\"parameter_name\":\"client_secret\",\"parameter_value\":{\""
-        + SECRET
-        + "\":[\""
-        + SECRET
-        + "\"]}}";
+  /**
+   * An error answer that echoes the secret everywhere a careless server might: as configured, and
+   * the request as received (the body with the secret JSON-escaped or form-encoded, the headers
+   * with the Basic credentials).
+   */
+  private static Function<RecordedRequest, MockResponse> echo(int status, String code) {
+    return echo(status, code, null);
+  }
+
+  private static Function<RecordedRequest, MockResponse> echo(
+      int status, String code, String retryAfter) {
+    return request -> {
+      String received = received(request);
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("errorId", "id-" + SECRET);
+      body.put("code", code);
+      body.put("text", received + " client_secret=" + SECRET + " is wrong");
+      body.put("parameter_name", "client_secret");
+      body.put("parameter_value", Map.of(SECRET, List.of(SECRET, received)));
+      MockResponse.Builder response;
+      try {
+        response = json(status, new ObjectMapper().writeValueAsString(body)).newBuilder();
+      } catch (JsonProcessingException e) {
+        throw new UncheckedIOException(e);
+      }
+      if (retryAfter != null) {
+        response.setHeader("Retry-After", retryAfter);
+      }
+      return response.build();
+    };
+  }
+
+  /** The request's body and headers as text, as an echoing server would quote them. */
+  private static String received(RecordedRequest request) {
+    // Authorization first: messages keep only the first 200 characters of the text.
+    return "Authorization="
+        + request.getHeaders().get("Authorization")
+        + " body="
+        + (request.getBody() == null ? "" : request.getBody().utf8())
+        + " headers="
+        + request.getHeaders().toString().replace('\n', ' ');
+  }
+
+  /** The token endpoint: a script of answers, some of them made from the request they answer. */
+  private static final class EchoDispatcher extends Dispatcher {
+    private final Queue<Function<RecordedRequest, MockResponse>> script =
+        new ConcurrentLinkedQueue<>();
+
+    void enqueue(MockResponse response) {
+      script.add(request -> response);
+    }
+
+    void enqueue(Function<RecordedRequest, MockResponse> answer) {
+      script.add(answer);
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+      Function<RecordedRequest, MockResponse> next = script.poll();
+      return next != null
+          ? next.apply(request)
+          : new MockResponse.Builder().code(418).body("unscripted").build();
+    }
   }
 
   private OAuthException failure(ThrowingRunnable call) {
@@ -169,21 +243,21 @@ class SecretLeakTest {
       descriptions.add(client.toString());
 
       // success, cache hit, refresh
-      server.enqueue(token(3600));
+      tokenEndpoint.enqueue(token(3600));
       AccessToken first = client.getToken();
       assertThat(client.getToken()).isSameAs(first);
-      server.enqueue(token(3600));
+      tokenEndpoint.enqueue(token(3600));
       AccessToken second = client.refresh();
       descriptions.add(first.toString());
       descriptions.add(second.toString());
 
       // stale: the background refresh, then a 500 that is retried and succeeds
       clock.advance(Duration.ofMinutes(57));
-      server.enqueue(json(500, echo("INTERNAL")));
-      server.enqueue(token(3600));
+      tokenEndpoint.enqueue(echo(500, "INTERNAL"));
+      tokenEndpoint.enqueue(token(3600));
       assertThat(client.getToken()).isEqualTo(second);
       AccessToken third = awaitNewToken(client, second);
-      client.invalidate(third);
+      client.invalidate(); // forget third, so the interceptor fetches a fourth
 
       // resource calls through the interceptor: a 401 (invalidate, new token, one retry), then no
       // token at all
@@ -194,15 +268,15 @@ class SecretLeakTest {
         descriptions.add(interceptor.toString());
         OkHttpClient api = new OkHttpClient.Builder().addInterceptor(interceptor).build();
         Request call = new Request.Builder().url(resource.url("/accounts")).build();
-        server.enqueue(token(3600));
-        server.enqueue(token(3600));
+        tokenEndpoint.enqueue(token(3600));
+        tokenEndpoint.enqueue(token(3600));
         resource.enqueue(new MockResponse.Builder().code(401).build());
         resource.enqueue(new MockResponse.Builder().body("ok").build());
         try (Response r = api.newCall(call).execute()) {
           assertThat(r.code()).isEqualTo(200);
         }
         client.invalidate();
-        server.enqueue(json(409, echo("CONFLICT")));
+        tokenEndpoint.enqueue(echo(409, "CONFLICT"));
         IOException unavailable =
             catchThrowableOfType(IOException.class, () -> api.newCall(call).execute().close());
         assertThat(unavailable).isInstanceOf(TokenUnavailableIOException.class);
@@ -211,51 +285,55 @@ class SecretLeakTest {
       }
 
       // 401, 409, 500 (twice: the retry fails too), 503 that reopens after maxWait
-      server.enqueue(
-          json(
-              401,
-              "{\"error\":\"invalid_client\",\"error_description\":\"bad secret "
-                  + SECRET
-                  + "\"}"));
+      tokenEndpoint.enqueue(
+          request -> {
+            Map<String, String> error = new LinkedHashMap<>();
+            error.put("error", "invalid_client");
+            error.put("error_description", "bad secret " + SECRET + " in " + received(request));
+            try {
+              return json(401, new ObjectMapper().writeValueAsString(error));
+            } catch (JsonProcessingException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
       failure(client::refresh);
-      server.enqueue(json(409, echo("CONFLICT")));
+      tokenEndpoint.enqueue(echo(409, "CONFLICT"));
       failure(client::refresh);
-      server.enqueue(json(500, echo("INTERNAL")));
-      server.enqueue(json(500, echo("INTERNAL")));
+      tokenEndpoint.enqueue(echo(500, "INTERNAL"));
+      tokenEndpoint.enqueue(echo(500, "INTERNAL"));
       failure(client::refresh);
-      server.enqueue(
-          new MockResponse.Builder()
-              .code(503)
-              .setHeader("Retry-After", "3600")
-              .setHeader("Content-Type", "application/json")
-              .body(echo("CLOSED"))
-              .build());
+      tokenEndpoint.enqueue(echo(503, "CLOSED", "3600"));
       failure(client::refresh);
 
       // invalid bodies: the request echoed back, a token with an unusable expiry, not JSON
-      server.enqueue(
-          json(200, "{\"client_id\":\"" + CLIENT_ID + "\",\"client_secret\":\"" + SECRET + "\""));
+      tokenEndpoint.enqueue(request -> json(200, received(request)));
       failure(client::refresh);
       String unusable = "tokval-unusable-" + UUID.randomUUID();
       tokenValues.add(unusable);
-      server.enqueue(json(200, "{\"access_token\":\"" + unusable + "\",\"expires_in\":\"soon\"}"));
+      tokenEndpoint.enqueue(
+          json(200, "{\"access_token\":\"" + unusable + "\",\"expires_in\":\"soon\"}"));
       failure(client::refresh);
-      server.enqueue(new MockResponse.Builder().body("<html>" + SECRET + "</html>").build());
+      tokenEndpoint.enqueue(
+          request ->
+              new MockResponse.Builder()
+                  .body("<html>" + SECRET + " " + received(request) + "</html>")
+                  .build());
       failure(client::refresh);
 
       // transport failure (retried once, fails again), through the async path
-      server.enqueue(
+      tokenEndpoint.enqueue(
           json(200, "{}")
               .newBuilder()
               .onResponseStart(SocketEffect.ShutdownConnection.INSTANCE)
               .build());
-      server.enqueue(
+      tokenEndpoint.enqueue(
           json(200, "{}")
               .newBuilder()
               .onResponseStart(SocketEffect.ShutdownConnection.INSTANCE)
               .build());
       client.invalidate();
-      clock.advance(Duration.ofSeconds(5)); // past the negative cache of the failures above
+      // past the failure window, which grows with the consecutive failures above
+      clock.advance(Duration.ofMinutes(5));
       CompletableFuture<AccessToken> async = client.getTokenAsync();
       try {
         async.get(5, TimeUnit.SECONDS);
@@ -307,11 +385,15 @@ class SecretLeakTest {
     List<String> forbidden = new ArrayList<>(tokenValues);
     forbidden.add(SECRET);
     forbidden.add(URLEncoder.encode(SECRET, StandardCharsets.UTF_8));
+    forbidden.add(new String(JsonStringEncoder.getInstance().quoteAsString(SECRET)));
     String basic =
         URLEncoder.encode(CLIENT_ID, StandardCharsets.UTF_8)
             + ":"
             + URLEncoder.encode(SECRET, StandardCharsets.UTF_8);
     forbidden.add(Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.UTF_8)));
+    String rawPair = CLIENT_ID + ":" + SECRET;
+    forbidden.add(Base64.getEncoder().encodeToString(rawPair.getBytes(StandardCharsets.UTF_8)));
+    assertThat(forbidden).as("the forms differ, so each one is tried").doesNotHaveDuplicates();
     assertThat(tokenValues).as("tokens issued in mode %s", mode).hasSizeGreaterThanOrEqualTo(4);
     return forbidden;
   }
@@ -351,7 +433,7 @@ class SecretLeakTest {
             .baseUrl("https://api.example.com")
             .clientId(CLIENT_ID)
             .clientSecret(SECRET);
-    server.enqueue(json(409, echo("CONFLICT")));
+    tokenEndpoint.enqueue(echo(409, "CONFLICT"));
     ConflictException conflict;
     try (OAuthClient client =
         OAuthClient.builder()

@@ -196,25 +196,25 @@ class TokenCacheStateTest {
   }
 
   @Test
-  void getToken_withExpiresInZero_handsTheTokenToItsCallersButNeverServesItFromCache()
-      throws Exception {
+  void
+      getToken_withExpiresInZero_handsTheTokenToItsCallers_andTheNextRequestWaitsMinRefreshInterval()
+          throws Exception {
     tokens.tokenLifetime(Duration.ZERO);
     OAuthClient c = client();
 
     AccessToken first = c.getToken();
     assertThat(first.value()).isEqualTo("fake-token-1");
     assertThat(first.expiresAt()).isEqualTo(T0);
-    assertThat(c.getToken().value()).isEqualTo("fake-token-2");
 
-    // Still one request for all concurrent callers.
-    tokens.holdAnswers();
+    // Never served from cache; the next request waits for minRefreshInterval (1 s, #14), and all
+    // callers meanwhile share it.
     List<CompletableFuture<AccessToken>> waiting = asyncCallers(c, 10);
-    tokens.awaitRequestCount(3);
-    tokens.releaseAnswers();
+    assertThat(tokens.requestCount()).isEqualTo(1);
+    scheduler.advance(Duration.ofSeconds(1));
     for (CompletableFuture<AccessToken> f : waiting) {
-      assertThat(f.get(5, TimeUnit.SECONDS).value()).isEqualTo("fake-token-3");
+      assertThat(f.get(5, TimeUnit.SECONDS).value()).isEqualTo("fake-token-2");
     }
-    assertThat(tokens.requestCount()).isEqualTo(3);
+    assertThat(tokens.requestCount()).isEqualTo(2);
   }
 
   // ---- failures ----
@@ -325,7 +325,8 @@ class TokenCacheStateTest {
   }
 
   @Test
-  void getToken_whenExpiredAndServerClosedWithRetryAfter_failsFastUntilRetryAt() throws Exception {
+  void getToken_whenExpiredAndServerClosedWithRetryAfter_failsFastAndProbesOncePerInterval()
+      throws Exception {
     client =
         clients.build(
             builder().retryPolicy(RetryPolicy.builder().maxWait(Duration.ofSeconds(30)).build()));
@@ -334,13 +335,15 @@ class TokenCacheStateTest {
     tokens.closedWhen(now -> true, now -> now.plusSeconds(600));
 
     assertThatThrownBy(client::getToken).isInstanceOf(ServiceUnavailableException.class);
-    advance(Duration.ofSeconds(600).minusMillis(1));
+    // Inside closedProbeInterval (5 min, #14) the provider's window holds: no request.
+    advance(OAuthClient.DEFAULT_CLOSED_PROBE_INTERVAL.minusMillis(1));
     assertThatThrownBy(client::getToken)
         .isInstanceOfSatisfying(
             ServiceUnavailableException.class,
             e -> assertThat(e.retryAt()).contains(T0.plus(EXPIRED_AT).plusSeconds(600)));
     assertThat(tokens.requestCount()).isEqualTo(2);
 
+    // Then one probe; a probe that gets a token ends the window.
     tokens.alwaysOpen();
     advance(Duration.ofMillis(1));
     assertThat(client.getToken().value()).isEqualTo("fake-token-2");

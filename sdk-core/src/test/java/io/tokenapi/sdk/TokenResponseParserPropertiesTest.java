@@ -30,7 +30,7 @@ class TokenResponseParserPropertiesTest {
   private static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(5);
 
   private final TokenResponseParser parser =
-      new TokenResponseParser(DEFAULT_LIFETIME, new Redactor(SECRET));
+      new TokenResponseParser(DEFAULT_LIFETIME, Redactor.builder().secret(SECRET).build());
 
   @Provide
   Arbitrary<byte[]> bodies() {

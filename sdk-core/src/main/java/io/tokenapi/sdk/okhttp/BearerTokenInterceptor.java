@@ -43,7 +43,10 @@ import org.slf4j.LoggerFactory;
  *       that is neither {@link RequestBody#isOneShot() one-shot} nor {@link RequestBody#isDuplex()
  *       duplex}). A second 401 is returned to the caller as it is; so is a 401 for a request that
  *       cannot be replayed (its token is still invalidated, so the caller's own retry gets a new
- *       one). Many concurrent 401s for the same old token cause one token refresh.
+ *       one). Many concurrent 401s for the same old token cause one token refresh. When the client
+ *       keeps the token because renewals after a rejection are rate-limited (see {@link
+ *       OAuthClient#invalidate(AccessToken)}), the 401 is returned without a retry: a resource
+ *       server that rejects every token costs at most one token request per 30 seconds.
  *   <li>Plain {@code http://} requests get a token only on loopback hosts, unless built with {@link
  *       Builder#allowInsecureHttp()}; otherwise the request fails rather than leak the token.
  *   <li>When no token can be had, the request is not sent and the call fails with a {@link
@@ -128,11 +131,24 @@ public final class BearerTokenInterceptor implements Interceptor {
       client.invalidate(token);
       return response;
     }
-    response.close();
     // Drops the token only if it is still the cached one: a burst of 401s for it causes one
     // refresh, not many.
     client.invalidate(token);
-    AccessToken fresh = token();
+    AccessToken fresh;
+    try {
+      fresh = token();
+    } catch (IOException e) {
+      response.close();
+      throw e;
+    }
+    if (fresh.equals(token)) {
+      // The client kept it: renewals after a rejection are rate-limited. Sending it again is
+      // futile.
+      LOG.debug(
+          "{} answered 401 for the bearer token; no new token yet, returning the 401", url.host());
+      return response;
+    }
+    response.close();
     LOG.debug("{} answered 401 for the bearer token; retrying once with a new token", url.host());
     return chain.proceed(withToken(request, fresh));
   }
