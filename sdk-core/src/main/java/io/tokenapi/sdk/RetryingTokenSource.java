@@ -232,8 +232,9 @@ final class RetryingTokenSource implements TokenSource {
         return attempt(call);
       }
       return CompletableFuture.failedFuture(new FailedAttempt(call, attempt, e));
-    } catch (RuntimeException | Error e) {
-      // Not retried (RetryRules); finish() gives it the typed contract.
+    } catch (RuntimeException e) {
+      // Not retried (RetryRules); finish() gives it the typed contract. An Error goes on to this
+      // caller's thread, and the cache ends the fetch for the others.
       return CompletableFuture.failedFuture(new FailedAttempt(call, attempt, e));
     }
   }

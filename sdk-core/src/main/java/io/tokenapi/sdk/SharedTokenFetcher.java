@@ -409,6 +409,17 @@ final class SharedTokenFetcher implements TokenSource {
                 safely(() -> then.accept(null, e), result);
               }
               return;
+            } catch (Error e) {
+              // Not a store outage but this thread's own trouble: the fetch ends at once (nobody
+              // may
+              // wait for it forever) and the Error goes on to this thread.
+              if (once.compareAndSet(false, true)) {
+                timeout.cancel(false);
+                if (result != null) {
+                  result.completeExceptionally(e);
+                }
+              }
+              throw e;
             }
             if (once.compareAndSet(false, true)) {
               timeout.cancel(false);
