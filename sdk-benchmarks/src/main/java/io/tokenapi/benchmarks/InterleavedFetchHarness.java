@@ -111,8 +111,7 @@ final class InterleavedFetchHarness {
     List<String> names = new ArrayList<>(variants.keySet());
     int n = names.size();
     // Time-based: the SDK's path spans more code and threads than the baseline and takes a few
-    // seconds of
-    // requests to reach C2 on this loaded machine (JMH's warm-up iterations show it).
+    // seconds of requests to reach C2 on this loaded machine (JMH's warm-up iterations show it).
     long warmupEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(warmupMillis);
     while (System.nanoTime() < warmupEnd) {
       for (Variant variant : variants.values()) {

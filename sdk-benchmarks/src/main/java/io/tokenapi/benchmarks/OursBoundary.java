@@ -39,8 +39,7 @@ final class OursBoundary implements RefreshBoundaryHarness.Contender {
   @Override
   public Object cachedToken() {
     // A fresh token is returned without side effects; the harness calls this only outside the stale
-    // window or
-    // to watch for the refreshed token, which getToken() returns as soon as it is stored.
+    // window or to watch for the refreshed token, which getToken() returns as soon as it is stored.
     return client.getToken();
   }
 

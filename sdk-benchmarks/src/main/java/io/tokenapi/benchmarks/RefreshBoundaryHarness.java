@@ -187,8 +187,8 @@ final class RefreshBoundaryHarness {
     private final List<LatencyHistogram> histograms = new ArrayList<>();
     private final int[] failures = new int[CALLERS];
     // Per caller, its slowest call and when it started relative to the crossing: tells a wait
-    // caused by the
-    // refresh (starts right at the crossing) from the OS descheduling a thread (starts anywhere).
+    // caused by the refresh (starts right at the crossing) from the OS descheduling a thread
+    // (starts anywhere).
     private final long[] slowestNanos = new long[CALLERS];
     private final long[] slowestStartAfterCrossing = new long[CALLERS];
     volatile boolean active;

@@ -59,8 +59,7 @@ final class Suite {
       int coldStartRuns) {
 
     // Cold fetch warms up for 10 s: ours takes 2-3 s of requests to reach C2 here (its first
-    // iterations run at
-    // ~10x its steady time), the hand-written client less.
+    // iterations run at ~10x its steady time), the hand-written client less.
     static final Settings QUICK =
         new Settings("quick", 2, 3, 500, 3, 500, 10, 1000, 4, 500, 10_000, 20, 200, 3, 10, 1, 8);
     static final Settings FULL =

@@ -149,8 +149,7 @@ final class Summary {
     Measured ours = byMethod.get("ours");
     if (ours != null && baseline != null) {
       // Latency is what a caller waits for, so the target is judged on wall time; CPU time (which
-      // also counts the
-      // in-process server's work) is shown beside it.
+      // also counts the in-process server's work) is shown beside it.
       double ratio = ours.wallRatioTo(baseline);
       markdown
           .append('\n')

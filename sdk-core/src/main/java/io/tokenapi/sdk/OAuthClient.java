@@ -398,8 +398,8 @@ public final class OAuthClient implements AutoCloseable {
         .followRedirects(false)
         .followSslRedirects(false)
         // OkHttp would silently repeat a request after a 408 or a failed connection: the SDK's
-        // retry policy owns
-        // every retry, so attempts are counted, backed off and bounded by maxWait.
+        // retry policy owns every retry, so attempts are counted, backed off and bounded by
+        // maxWait.
         .retryOnConnectionFailure(false)
         .dispatcher(new Dispatcher(threads.http()))
         .addNetworkInterceptor(new RetryAfterShield());

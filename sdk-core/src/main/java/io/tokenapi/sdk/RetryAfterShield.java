@@ -25,9 +25,8 @@ final class RetryAfterShield implements Interceptor {
     Response response = chain.proceed(chain.request());
     if (response.code() == 407 && !viaHttpProxy(chain)) {
       // OkHttp's follow-up logic throws a ProtocolException for a 407 from a server that is not a
-      // proxy, which
-      // would turn the token endpoint's answer into a retried transport error. It is an
-      // ApiException(407).
+      // proxy, which would turn the token endpoint's answer into a retried transport error. It is
+      // an ApiException(407).
       return response.newBuilder().code(400).header(SHIELDED_STATUS, "407").build();
     }
     if (response.code() != 503) {

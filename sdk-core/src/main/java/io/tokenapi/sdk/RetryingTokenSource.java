@@ -246,8 +246,8 @@ final class RetryingTokenSource implements TokenSource {
   private long decide(FailedAttempt failed) {
     Call call = failed.call;
     Throwable failure = failed.getCause();
-    // The flag, not only the scheduler: close() cancels the calls before it stops the scheduler,
-    // so a cancelled attempt can be decided on while the scheduler still runs, and must not be
+    // The flag, not only the scheduler: close() cancels the calls before it stops the scheduler, so
+    // a cancelled attempt can be decided on while the scheduler still runs, and must not be
     // retried.
     if (policy.retries()
         && failure instanceof OAuthException

@@ -122,8 +122,8 @@ final class SafeListener implements OAuthClientListener {
     }
     // A listener that threw before sending, or forgot to: the attempt is still sent, once.
     inner.run();
-    // The send's own failure (an Error in the caller's OkHttp EventListener, say) is the
-    // attempt's, not the listener's: it goes on even if the listener swallowed it.
+    // The send's own failure (an Error in the caller's OkHttp EventListener, say) is the attempt's,
+    // not the listener's: it goes on even if the listener swallowed it.
     if (inner.failure instanceof Error) {
       throw (Error) inner.failure;
     }

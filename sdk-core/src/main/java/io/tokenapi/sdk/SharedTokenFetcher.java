@@ -411,8 +411,7 @@ final class SharedTokenFetcher implements TokenSource {
               return;
             } catch (Error e) {
               // Not a store outage but this thread's own trouble: the fetch ends at once (nobody
-              // may
-              // wait for it forever) and the Error goes on to this thread.
+              // may wait for it forever) and the Error goes on to this thread.
               if (once.compareAndSet(false, true)) {
                 timeout.cancel(false);
                 if (result != null) {
@@ -436,8 +435,8 @@ final class SharedTokenFetcher implements TokenSource {
     try {
       step.run();
     } catch (RuntimeException | Error e) {
-      // An Error too (a listener's, say): the fetch must end, not hang its callers; the Error
-      // still reaches this thread.
+      // An Error too (a listener's, say): the fetch must end, not hang its callers; the Error still
+      // reaches this thread.
       if (result != null) {
         result.completeExceptionally(e);
       }

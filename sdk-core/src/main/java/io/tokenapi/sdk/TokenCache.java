@@ -376,8 +376,7 @@ final class TokenCache {
       CompletableFuture<AccessToken> mine = new CompletableFuture<>();
       if (inFlight.compareAndSet(null, mine)) {
         // A refresh that ended after the caller looked stored its outcome before clearing inFlight,
-        // so winning the
-        // CAS makes that outcome visible here.
+        // so winning the CAS makes that outcome visible here.
         Snapshot s = snapshot;
         Failure f = failure;
         if (s != seen && s != null && clock.millis() < s.expiredAt) {
@@ -671,8 +670,8 @@ final class TokenCache {
      */
     static Snapshot of(AccessToken token, long obtainedAt, Freshness freshness, long staleBy) {
       long expiresAt = token.expiresAt().toEpochMilli();
-      // A token from a store knows when it was issued: its margins come from its whole lifetime,
-      // as for one fetched then (one freshness rule).
+      // A token from a store knows when it was issued: its margins come from its whole lifetime, as
+      // for one fetched then (one freshness rule).
       long obtained =
           token.issuedAtMillis() == Long.MIN_VALUE
               ? obtainedAt

@@ -205,9 +205,8 @@ public final class WorkingHours {
       }
       LocalDate today = LocalDate.ofInstant(now, zone);
       // Not open at now, so the answer is the earliest window opening after now. Openings grow with
-      // their date,
-      // but take the minimum anyway: resolving local times at DST changes is not strictly
-      // monotonic.
+      // their date, but take the minimum anyway: resolving local times at DST changes is not
+      // strictly monotonic.
       Instant earliest = null;
       for (int offset = -DAYS_BEFORE; offset <= DAYS_AFTER_MAX; offset++) {
         if (earliest != null && offset > DAYS_AFTER) {

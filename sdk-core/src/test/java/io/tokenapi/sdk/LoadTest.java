@@ -174,9 +174,8 @@ class LoadTest {
           .as("resource requests with a token that had expired when handed out")
           .isZero();
       // A token can still expire on the way when transit takes longer than the expiry margin (100
-      // ms for 1 s
-      // tokens): the server answers 401 and the interceptor retries once with a new token, so
-      // non200 stays 0.
+      // ms for 1 s tokens): the server answers 401 and the interceptor retries once with a new
+      // token, so non200 stays 0.
       assertThat(arrivedExpired.get())
           .as("resource requests whose token expired in transit")
           .isLessThanOrEqualTo(Math.max(5, result.requests / 100));

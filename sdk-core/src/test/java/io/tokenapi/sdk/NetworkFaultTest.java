@@ -317,8 +317,7 @@ class NetworkFaultTest {
   @Test
   void slowResponse_tokenExpiryCountsFromTheRequest_notFromTheLateAnswer() throws Exception {
     // expires_in counts from when the server answered; the answer took 300 ms to arrive. Counting
-    // from its
-    // arrival would keep the token 300 ms past the server's idea of its expiry.
+    // from its arrival would keep the token 300 ms past the server's idea of its expiry.
     server.enqueue(json(tokenBody("x")).headersDelay(300, TimeUnit.MILLISECONDS).build());
     long before = System.currentTimeMillis();
 

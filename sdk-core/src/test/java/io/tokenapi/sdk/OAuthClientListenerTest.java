@@ -112,8 +112,8 @@ class OAuthClientListenerTest {
   @Test
   void listenerCallingTheClientFromACallback_doesNotDeadlock() throws Exception {
     // When a callback runs, the refresh is no longer in flight: a listener that asks the client for
-    // a token gets the
-    // cached outcome instead of waiting for the refresh its own thread has yet to complete.
+    // a token gets the cached outcome instead of waiting for the refresh its own thread has yet to
+    // complete.
     AtomicReference<OAuthClient> self = new AtomicReference<>();
     CompletableFuture<Object> askedOnFailure = new CompletableFuture<>();
     CompletableFuture<AccessToken> askedOnRefresh = new CompletableFuture<>();

@@ -153,8 +153,7 @@ class RetryRulesTest {
       get(client(RetryPolicy.defaults()), scheduler);
 
       // Floor: full jitter counted by closures (500, 1000 at most); OkHttp's own repeat of
-      // "Retry-After: 0" would
-      // have made this 4 or 5 requests.
+      // "Retry-After: 0" would have made this 4 or 5 requests.
       assertThat(waits()).containsExactly(500L, 1_000L);
       assertThat(server.getRequestCount()).isEqualTo(3);
     }

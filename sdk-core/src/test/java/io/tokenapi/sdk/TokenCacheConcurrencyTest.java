@@ -245,8 +245,7 @@ class TokenCacheConcurrencyTest {
     client = clients.build(builder());
     tokens.holdAnswers();
     // The patient caller starts the refresh; the interrupted one joins it (CallerThreadAttemptTest
-    // interrupts the
-    // caller that makes the request).
+    // interrupts the caller that makes the request).
     Threads.Caller<AccessToken> patient = Threads.start("test-patient", client::getToken);
     tokens.awaitRequestCount(1);
     Threads.Caller<Boolean> interrupted =

@@ -152,8 +152,7 @@ class TokenResponseParserPropertiesTest {
         .isBetween(NOW, NOW.plusSeconds(TokenResponseParser.MAX_EXPIRES_IN_SECONDS));
     assertThat(token.tokenType()).isNotBlank();
     // The token goes into an Authorization header: OkHttp must accept it there, or every resource
-    // call would
-    // fail with an IllegalArgumentException far from the token response that caused it.
+    // call would fail with an IllegalArgumentException far from the token response that caused it.
     new Headers.Builder().add("Authorization", token.authorizationHeader());
   }
 

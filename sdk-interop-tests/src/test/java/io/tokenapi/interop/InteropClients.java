@@ -26,12 +26,10 @@ final class InteropClients {
   static final String POST_SECRET = "post-secret";
 
   // Characters that RFC 6749 2.3.1 makes the client form-encode: ':' (the Basic separator), '%'
-  // (followed by
-  // hex digits, so a client that forgets to encode it sends a different, still decodable value),
-  // '+' and space.
-  // Ids stay ASCII: RFC 6749 Appendix A.1 allows only VSCHAR (%x20-7E) in client_id and Spring
-  // enforces it
-  // (400 invalid_request). Spring does not restrict secrets, so those also carry non-ASCII.
+  // (followed by hex digits, so a client that forgets to encode it sends a different, still
+  // decodable value), '+' and space. Ids stay ASCII: RFC 6749 Appendix A.1 allows only VSCHAR
+  // (%x20-7E) in client_id and Spring enforces it (400 invalid_request). Spring does not restrict
+  // secrets, so those also carry non-ASCII.
   static final String SPECIAL_BASIC_ID = "tenant:basic 100%41+~";
   static final String SPECIAL_BASIC_SECRET = "b:sic w%2Brd+ü€";
   static final String SPECIAL_POST_ID = "tenant:post 100%41+~";

@@ -108,8 +108,7 @@ final class SpringAuthorizationServer implements AutoCloseable {
 
       Context context = tomcat.addContext("", baseDir.toString());
       // Spring Boot decodes request bodies as UTF-8 (server.servlet.encoding); plain Tomcat would
-      // use
-      // ISO-8859-1 for a form without a charset parameter. Match what a deployed server does.
+      // use ISO-8859-1 for a form without a charset parameter. Match what a deployed server does.
       context.setRequestCharacterEncoding("UTF-8");
       if (context instanceof StandardContext standard) {
         // Leak detection for redeployed web apps; it needs --add-opens and only warns here.

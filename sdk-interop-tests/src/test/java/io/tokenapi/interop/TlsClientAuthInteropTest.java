@@ -166,8 +166,8 @@ class TlsClientAuthInteropTest {
 
   @Test
   void noClientCertificate_is401_withoutAnErrorBody() {
-    // No certificate and no other credential: no client authentication is even attempted, so
-    // Spring Security's entry point answers a bare 401 instead of an RFC 6749 invalid_client body.
+    // No certificate and no other credential: no client authentication is even attempted, so Spring
+    // Security's entry point answers a bare 401 instead of an RFC 6749 invalid_client body.
     try (OAuthClient client = client(httpClient(null)).build()) {
       ApiException e = catchThrowableOfType(ApiException.class, client::getToken);
 

@@ -138,8 +138,7 @@ public final class FakeTokenServer implements AutoCloseable {
   private static final long BODY_LIMIT = 64 * 1024;
 
   // The parts, as mockwebserver3 splits MockWebServer, Dispatcher and MockResponse: this class is
-  // the
-  // entry point and delegates; TokenDispatcher routes; AnswerScript and DefaultAnswers answer.
+  // the entry point and delegates; TokenDispatcher routes; AnswerScript and DefaultAnswers answer.
   private final MockWebServer server = new MockWebServer();
   private final Settings settings = new Settings();
   private final RequestJournal journal = new RequestJournal(MAX_RECORDED_REQUESTS);

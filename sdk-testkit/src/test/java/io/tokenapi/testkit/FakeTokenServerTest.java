@@ -383,8 +383,8 @@ class FakeTokenServerTest {
     Duration median = Duration.ofNanos(nanos[nanos.length / 2]);
 
     // Without TCP_NODELAY nearly every answer waits ~40 ms for the client's delayed ACK (measured:
-    // 47 ms per
-    // request, against 0.7 ms with it). The median shrugs off GC pauses and a busy machine.
+    // 47 ms per request, against 0.7 ms with it). The median shrugs off GC pauses and a busy
+    // machine.
     assertThat(median).isLessThan(Duration.ofMillis(20));
     assertThat(server.recordedRequests()).hasSize(nanos.length + 1);
   }

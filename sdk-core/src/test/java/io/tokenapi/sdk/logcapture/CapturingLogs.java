@@ -22,9 +22,8 @@ import org.slf4j.event.Level;
  * other modules' tests, which get it from this module's test-jar.
  */
 // "exports": as for CapturingLogsProvider, the test classes are compiled into the SDK's module,
-// where a public class
-// showing SLF4J's Level would need "requires transitive org.slf4j"; other modules' tests use it
-// from the class path.
+// where a public class showing SLF4J's Level would need "requires transitive org.slf4j"; other
+// modules' tests use it from the class path.
 @SuppressWarnings("exports")
 public final class CapturingLogs implements AutoCloseable {
   private static final List<CapturingLogs> OPEN = new CopyOnWriteArrayList<>();

@@ -21,9 +21,8 @@ import org.slf4j.spi.SLF4JServiceProvider;
  * CapturingLogs}.
  */
 // "exports": the test classes are compiled into the SDK's module, where a public class showing
-// SLF4J types would
-// need "requires transitive org.slf4j"; this one is only ever loaded from the class path by
-// ServiceLoader.
+// SLF4J types would need "requires transitive org.slf4j"; this one is only ever loaded from the
+// class path by ServiceLoader.
 @SuppressWarnings("exports")
 public final class CapturingLogsProvider implements SLF4JServiceProvider {
   private final ILoggerFactory loggers = new Loggers();

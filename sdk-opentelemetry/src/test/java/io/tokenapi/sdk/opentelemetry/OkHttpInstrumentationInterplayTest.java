@@ -108,8 +108,8 @@ class OkHttpInstrumentationInterplayTest {
       caller.end();
     }
 
-    // OkHttp's span is the resource call's alone; the token request carried no traceparent,
-    // the resource call did.
+    // OkHttp's span is the resource call's alone; the token request carried no traceparent, the
+    // resource call did.
     assertThat(okHttpSpans())
         .singleElement()
         .satisfies(s -> assertThat(s.getKind()).isEqualTo(SpanKind.CLIENT))
@@ -158,8 +158,8 @@ class OkHttpInstrumentationInterplayTest {
     Span caller = otel.sdk.getTracer("test").spanBuilder("GET /payments").startSpan();
     Scope scope = caller.makeCurrent();
     try {
-      // On OkHttp's dispatcher thread the instrumentation makes the caller's context current
-      // again before the BearerTokenInterceptor asks for the token.
+      // On OkHttp's dispatcher thread the instrumentation makes the caller's context current again
+      // before the BearerTokenInterceptor asks for the token.
       calls
           .newCall(new Request.Builder().url(resources.url("/accounts")).build())
           .enqueue(
@@ -209,8 +209,8 @@ class OkHttpInstrumentationInterplayTest {
                   }
                 })
             .build();
-    // A 500 then a token: the first attempt runs on the caller's thread, the retry on the
-    // client's own threads.
+    // A 500 then a token: the first attempt runs on the caller's thread, the retry on the client's
+    // own threads.
     tokens.enqueueServerError();
 
     client(listened).getToken();

@@ -246,8 +246,8 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
 
   private Sealed seal(String key, AccessToken token) {
     // Redis's clock first, then ours: the remaining life is measured after Redis's TIME, so it is
-    // never longer than the token's.
-    // The token's key routes the script to the node that will hold it (Redis Cluster).
+    // never longer than the token's. The token's key routes the script to the node that will hold
+    // it (Redis Cluster).
     long redisNow =
         redisMillis((List<?>) redis.eval(TIME_SCRIPT, List.of(tokenName(key)), List.of()));
     long ttlMillis = token.expiresAt().toEpochMilli() - clock.millis();

@@ -133,10 +133,8 @@ class FleetProcessesTest {
         3 * perInstanceWithoutSharing);
 
     // One request per refresh cycle for the whole fleet: at most run / (lifetime - refresh ahead) +
-    // the first, where
-    // three instances on their own would make three times that. (A loaded machine slows the first
-    // request, so the
-    // lower bound only asks that the tokens rotated.)
+    // the first, where three instances on their own would make three times that. (A loaded machine
+    // slows the first request, so the lower bound only asks that the tokens rotated.)
     assertThat(tokens.requestCount()).isBetween(2, (int) perInstanceWithoutSharing + 1);
     assertThat(seen).isSubsetOf(tokens.issuedTokens());
   }
@@ -145,10 +143,8 @@ class FleetProcessesTest {
   void lockHolderKilled_anotherClientTakesOverAfterTheLockTtl() throws Exception {
     long lockTtlMillis = 1_500;
     // Two running instances that share fake-token-1; both will want to replace it. The taker is
-    // built and warmed up
-    // first, and the holder gets its first token before the test starts, so the times below measure
-    // the takeover,
-    // not class loading.
+    // built and warmed up first, and the holder gets its first token before the test starts, so the
+    // times below measure the takeover, not class loading.
     try (WorkerFleet fleet = new WorkerFleet(dir);
         RedisClient ownRedis = redisServer.client();
         OAuthClient taker =
@@ -187,8 +183,7 @@ class FleetProcessesTest {
       // Not before the dead holder's lock expired; then promptly (the bound is loose for a loaded
       // CI machine).
       assertThat(gotAfterMillis).isBetween(lockLeftMillis - 20, lockLeftMillis + 5_000);
-      // It took the lock, so it saved the token for the fleet.
-      // "{K}:lock" -> K
+      // It took the lock, so it saved the token for the fleet. "{K}:lock" -> K
       String tokenKey =
           lockKey.substring(1, lockKey.length() - RedisTokenStore.LOCK_SUFFIX.length() - 1);
       RedisTokenStore store =

@@ -181,8 +181,8 @@ class RedisTokenSharingTest {
 
     assertThat(renewed.value()).isEqualTo("fake-token-2");
     // The store read hits the 500 ms socket timeout (Jedis may spend a second one dropping the
-    // broken connection),
-    // then the client fetches on its own. The upper bound is loose for a loaded CI machine.
+    // broken connection), then the client fetches on its own. The upper bound is loose for a loaded
+    // CI machine.
     assertThat(millis).isBetween(450L, 4_000L);
     assertThat(logs.messages(Level.WARN)).anySatisfy(m -> assertThat(m).contains("Token store"));
     System.out.printf("redis frozen: refresh took %d ms with a 500 ms socket timeout%n", millis);

@@ -98,8 +98,8 @@ public final class BearerTokenExchangeFilterFunction implements ExchangeFilterFu
                           if (response.statusCode().value() != 401) {
                             return Mono.just(response);
                           }
-                          // Drops the token only if it is still the cached one: one refresh for
-                          // a burst of 401s.
+                          // Drops the token only if it is still the cached one: one refresh for a
+                          // burst of 401s.
                           client.invalidate(token);
                           return response
                               .releaseBody()
