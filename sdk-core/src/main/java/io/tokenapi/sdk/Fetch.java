@@ -32,11 +32,17 @@ final class Fetch {
    */
   final long notBeforeMillis;
 
+  /**
+   * True for a probe inside a closed window the provider announced (closedProbeInterval): one
+   * request, never retried, so a probe is at most one request per interval.
+   */
+  final boolean probe;
+
   private final AtomicInteger attempts;
 
   Fetch(
       long id, AccessToken replacing, boolean blockingCaller, boolean background, long startedAt) {
-    this(id, replacing, blockingCaller, background, startedAt, 0, new AtomicInteger());
+    this(id, replacing, blockingCaller, background, startedAt, 0, false, new AtomicInteger());
   }
 
   Fetch(
@@ -45,9 +51,17 @@ final class Fetch {
       boolean blockingCaller,
       boolean background,
       long startedAt,
-      long notBeforeMillis) {
+      long notBeforeMillis,
+      boolean probe) {
     this(
-        id, replacing, blockingCaller, background, startedAt, notBeforeMillis, new AtomicInteger());
+        id,
+        replacing,
+        blockingCaller,
+        background,
+        startedAt,
+        notBeforeMillis,
+        probe,
+        new AtomicInteger());
   }
 
   private Fetch(
@@ -57,6 +71,7 @@ final class Fetch {
       boolean background,
       long startedAt,
       long notBeforeMillis,
+      boolean probe,
       AtomicInteger attempts) {
     this.id = id;
     this.replacing = replacing;
@@ -65,12 +80,13 @@ final class Fetch {
     this.background = background;
     this.startedAt = startedAt;
     this.notBeforeMillis = notBeforeMillis;
+    this.probe = probe;
     this.attempts = attempts;
   }
 
   /** The same fetch (id, attempt count), to be sent now from the client's threads. */
   Fetch due() {
-    return new Fetch(id, replacing, false, background, startedAt, 0, attempts);
+    return new Fetch(id, replacing, false, background, startedAt, 0, probe, attempts);
   }
 
   /** Counts one more HTTP attempt and returns its number, starting at 1. */

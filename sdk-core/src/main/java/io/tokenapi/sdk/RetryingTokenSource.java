@@ -255,6 +255,11 @@ final class RetryingTokenSource implements TokenSource {
       call.clientClosed = true;
       return -1;
     }
+    if (call.fetch.probe) {
+      // A probe of a closed window is one request per closedProbeInterval, never a retry loop.
+      call.stopReason = "a probe of the provider's closed window is not retried";
+      return -1;
+    }
     long now = clock.millis();
     RetryRules.Decision decision =
         RetryRules.decide(

@@ -412,7 +412,8 @@ final class TokenCache {
             blockingCaller && !Thread.currentThread().isInterrupted(),
             background,
             now,
-            notBefore);
+            notBefore,
+            isProbe(now));
     CompletableFuture<AccessToken> fetch;
     Error error = null;
     try {
@@ -430,6 +431,12 @@ final class TokenCache {
       // The Error is this thread's to handle: it still reaches it, after the others were woken.
       throw error;
     }
+  }
+
+  /** Whether a fetch starting now probes a closed window the provider announced. */
+  private boolean isProbe(long now) {
+    Failure f = failure;
+    return f != null && now < f.reopensAt;
   }
 
   private void finish(

@@ -79,4 +79,28 @@ class ClosedWindowProbeTest {
         () -> !client.getToken().equals(first), "a probe that refreshes the stale token");
     assertThat(client.getToken().value()).startsWith("fake-token-");
   }
+
+  @Test
+  void aProbeThatMeetsATransientError_isOneRequest_notARetryLoop() {
+    clients.tokens.enqueueClosed(Duration.ofDays(1));
+    OAuthClient client =
+        clients.build(
+            clients
+                .builder(clock, new OAuthClientListener() {})
+                .retryPolicy(
+                    RetryPolicy.builder()
+                        .maxAttempts(4)
+                        .initialBackoff(Duration.ofMillis(1))
+                        .maxBackoff(Duration.ofMillis(2))
+                        .build()));
+    catchThrowableOfType(ServiceUnavailableException.class, client::getToken);
+    assertThat(clients.tokens.requestCount()).isEqualTo(1);
+
+    // The probe after closedProbeInterval meets a 500 (the provider is still deploying): the
+    // default policy would retry it up to maxAttempts; a probe is one request.
+    clients.tokens.enqueueError(500, "internal", "still deploying");
+    clock.set(NOW.plus(Duration.ofMinutes(6)));
+    catchThrowableOfType(InternalServerErrorException.class, client::getToken);
+    assertThat(clients.tokens.requestCount()).as("one probe request").isEqualTo(2);
+  }
 }
