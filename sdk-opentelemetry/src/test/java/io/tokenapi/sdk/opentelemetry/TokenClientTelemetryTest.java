@@ -25,6 +25,7 @@ import io.tokenapi.sdk.OAuthClientListener.AttemptStarted;
 import io.tokenapi.sdk.OAuthClientListener.ClosingCoverage;
 import io.tokenapi.sdk.OAuthClientListener.FetchEnded;
 import io.tokenapi.sdk.OAuthClientListener.FetchStarted;
+import io.tokenapi.sdk.listenerscenarios.Scenarios;
 import io.tokenapi.testkit.FakeTokenServer;
 import java.time.Duration;
 import java.util.ArrayList;

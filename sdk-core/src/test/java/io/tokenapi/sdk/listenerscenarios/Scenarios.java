@@ -1,4 +1,4 @@
-package io.tokenapi.sdk.micrometer;
+package io.tokenapi.sdk.listenerscenarios;
 
 import io.tokenapi.sdk.ApiError;
 import io.tokenapi.sdk.ConflictException;
@@ -21,21 +21,24 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 
-/** The events a client fires in each scenario, fed straight into a listener. */
-final class Scenarios {
-  static final Instant NOW = Instant.parse("2026-12-02T10:00:00Z");
-  static final Duration LIFETIME = Duration.ofHours(1);
+/**
+ * The events a client fires in each scenario, fed straight into a listener: shared by the listener
+ * modules' tests (sdk-micrometer, sdk-opentelemetry) through sdk-core's test-jar.
+ */
+public final class Scenarios {
+  public static final Instant NOW = Instant.parse("2026-12-02T10:00:00Z");
+  public static final Duration LIFETIME = Duration.ofHours(1);
 
   private Scenarios() {}
 
-  static void success(OAuthClientListener l, long fetchId) {
+  public static void success(OAuthClientListener l, long fetchId) {
     l.onFetchStarted(new FetchStarted(fetchId, false, NOW));
     attempt(l, fetchId, 1, AttemptOutcome.SUCCESS, 200, null, Duration.ofMillis(40));
     obtained(l, fetchId, TokenOrigin.PROVIDER);
     l.onFetchEnded(new FetchEnded(fetchId, 1, Duration.ofMillis(45), null));
   }
 
-  static void conflict(OAuthClientListener l, long fetchId) {
+  public static void conflict(OAuthClientListener l, long fetchId) {
     l.onFetchStarted(new FetchStarted(fetchId, false, NOW));
     attempt(
         l, fetchId, 1, AttemptOutcome.HTTP_ERROR, 409, "ConflictException", Duration.ofMillis(30));
@@ -47,7 +50,7 @@ final class Scenarios {
   }
 
   /** A 503 with Retry-After: 2 s, then a token. */
-  static void closedThenOpen(OAuthClientListener l, long fetchId) {
+  public static void closedThenOpen(OAuthClientListener l, long fetchId) {
     l.onFetchStarted(new FetchStarted(fetchId, false, NOW));
     attempt(
         l,
@@ -71,7 +74,7 @@ final class Scenarios {
   }
 
   /** A read timeout, backoff, a second timeout, and the fetch fails. */
-  static void transportFailure(OAuthClientListener l, long fetchId) {
+  public static void transportFailure(OAuthClientListener l, long fetchId) {
     l.onFetchStarted(new FetchStarted(fetchId, true, NOW));
     TransportException timeout =
         new TransportException("timeout", new SocketTimeoutException("timeout"));
@@ -97,14 +100,14 @@ final class Scenarios {
     l.onFetchEnded(new FetchEnded(fetchId, 2, Duration.ofMillis(2300), timeout));
   }
 
-  static void storeHit(OAuthClientListener l, long fetchId) {
+  public static void storeHit(OAuthClientListener l, long fetchId) {
     l.onFetchStarted(new FetchStarted(fetchId, false, NOW));
     l.onStoreEvent(new StoreEvent(fetchId, StoreEventKind.HIT));
     obtained(l, fetchId, TokenOrigin.STORE);
     l.onFetchEnded(new FetchEnded(fetchId, 0, Duration.ofMillis(3), null));
   }
 
-  static void attempt(
+  public static void attempt(
       OAuthClientListener l,
       long fetchId,
       int attempt,
