@@ -3,19 +3,15 @@ package io.tokenapi.sdk.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokenapi.sdk.OAuthClient;
+import io.tokenapi.sdk.readme.ReadmeRegions;
 import io.tokenapi.sdk.storecontract.TestKeys;
 import io.tokenapi.testkit.FakeTokenServer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,43 +26,18 @@ class ReadmeStoresTest {
   @TempDir Path state;
 
   private static String region(String name) throws IOException {
-    String source =
-        Files.readString(
-            Path.of("src/test/java/io/tokenapi/sdk/jdbc/SurvivingRestartsExample.java"),
-            StandardCharsets.UTF_8);
-    Matcher region =
-        Pattern.compile(
-                "// README " + name + ": begin\n(.*?\n)\\s*// README " + name + ": end",
-                Pattern.DOTALL)
-            .matcher(source);
-    assertThat(region.find()).as("region %s", name).isTrue();
-    List<String> lines = region.group(1).lines().toList();
-    int indent =
-        lines.stream()
-            .filter(l -> !l.isBlank())
-            .mapToInt(l -> l.length() - l.stripLeading().length())
-            .min()
-            .orElse(0);
-    List<String> dedented = new ArrayList<>();
-    for (String line : lines) {
-      dedented.add(line.isBlank() ? "" : line.substring(indent));
-    }
-    return String.join("\n", dedented) + "\n";
+    return ReadmeRegions.region(
+        Path.of("src/test/java/io/tokenapi/sdk/jdbc/SurvivingRestartsExample.java"), name);
   }
 
   @Test
   void javaSnippets_areTheCompiledExample() throws IOException {
-    String whole = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
-    int start = whole.indexOf("## Surviving restarts\n");
-    assertThat(start).as("README.md has the section").isNotNegative();
-    int end = whole.indexOf("\n## ", start + 1);
-    String readme = whole.substring(start, end < 0 ? whole.length() : end);
-    Matcher block = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL).matcher(readme);
+    List<String> blocks =
+        ReadmeRegions.javaBlocks(Path.of("..", "README.md"), "## Surviving restarts");
 
-    assertThat(block.find()).isTrue();
-    assertThat(block.group(1)).isEqualTo(region("file-store"));
-    assertThat(block.find()).isTrue();
-    assertThat(block.group(1)).isEqualTo(region("jdbc-store"));
+    assertThat(blocks).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(blocks.get(0)).isEqualTo(region("file-store"));
+    assertThat(blocks.get(1)).isEqualTo(region("jdbc-store"));
   }
 
   @Test
