@@ -1,6 +1,7 @@
 package io.tokenapi.sdk.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tokenapi.sdk.AccessToken;
 import io.tokenapi.sdk.logcapture.CapturingLogs;
@@ -76,6 +77,18 @@ class JdbcTokenStoreHugeRowTest {
     DataSource pg = Databases.postgres();
     JdbcTokenStore store = store(pg);
     plant(pg, KEY, "repeat", OVER_THE_BOUND);
+
+    assertThat(store.read(KEY)).isEmpty();
+    assertThat(store.read(KEY)).isEmpty();
+    assertThat(logs.messages(Level.WARN)).hasSize(1);
+  }
+
+  @Test
+  void mariadb_aRowOverTheBound_isAbsentWithOneWarn() {
+    assumeTrue(MariaDbServer.available(), "mariadbd is not installed");
+    DataSource mariadb = MariaDbServer.dataSource(null);
+    JdbcTokenStore store = store(mariadb);
+    plant(mariadb, KEY, "REPEAT", OVER_THE_BOUND);
 
     assertThat(store.read(KEY)).isEmpty();
     assertThat(store.read(KEY)).isEmpty();
