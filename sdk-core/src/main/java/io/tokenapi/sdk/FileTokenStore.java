@@ -76,6 +76,14 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Unreadable files.</b> A file that is corrupt, foreign, written under another key or for
  *       another store key is treated as absent, with one WARN per file (never its content); the
  *       next token replaces it.
+ *   <li><b>Hostile files.</b> Nothing in the directory is opened through a link, and only regular
+ *       files are opened: a link, pipe, device or directory in place of a token file is absent (one
+ *       WARN), in place of a lock file refused (one WARN; the client fetches on its own); at most 1
+ *       MiB is read from a file. {@link Builder#build()} refuses a directory that another user
+ *       could write, as OpenSSH refuses such a {@code ~/.ssh}.
+ *   <li><b>A paused holder.</b> The lock holder keeps a lease in the lock file and renews it; a
+ *       process that holds the OS lock but stopped (SIGSTOP, a debugger, a frozen container) loses
+ *       the lock to the next client when its lease ends after the lock TTL.
  * </ul>
  *
  * <p>Use a local file system: network file systems do not all honour file locks and atomic renames.
@@ -562,7 +570,7 @@ public final class FileTokenStore implements TokenStore {
 
   /** The lease the lock file carries; {@link Lease#NONE} when it carries none or garbage. */
   private static Lease readLease(LockSlot slot) throws IOException {
-    ByteBuffer buffer = ByteBuffer.allocate(Lease.LENGTH + 1);
+    ByteBuffer buffer = ByteBuffer.allocate(Lease.LENGTH);
     while (buffer.hasRemaining()) {
       if (slot.channel.read(buffer, buffer.position()) < 0) {
         break;
@@ -575,6 +583,9 @@ public final class FileTokenStore implements TokenStore {
     ByteBuffer buffer = ByteBuffer.wrap(lease.format().getBytes(StandardCharsets.US_ASCII));
     while (buffer.hasRemaining()) {
       slot.channel.write(buffer, buffer.position());
+    }
+    if (slot.channel.size() > Lease.LENGTH) {
+      slot.channel.truncate(Lease.LENGTH); // whatever was there before (an older file, garbage)
     }
   }
 
@@ -735,10 +746,10 @@ public final class FileTokenStore implements TokenStore {
       }
       try {
         UUID.fromString(owner);
+        return new Lease(owner, Long.parseLong(end), kind == 'T');
       } catch (IllegalArgumentException e) {
-        return NONE;
+        return NONE; // not a UUID, or 19 digits past Long.MAX_VALUE
       }
-      return new Lease(owner, Long.parseLong(end), kind == 'T');
     }
   }
 

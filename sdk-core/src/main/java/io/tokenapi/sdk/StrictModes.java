@@ -5,6 +5,7 @@ import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
@@ -19,7 +20,8 @@ import java.util.Set;
  *   <li>The directory is owned by this process's user and writable by no one else.
  *   <li>Every directory above it is owned by this user or root, and writable by no one else unless
  *       its sticky bit is set (as {@code /tmp}'s): there others may create entries but never rename
- *       or delete ours.
+ *       or delete ours. Group-writable is accepted where the group is the owner's private group
+ *       (named as the user; umask 002 makes such directories, Maven's {@code target} among them).
  * </ul>
  *
  * Where the file system has no {@code unix} attribute view (owner ids, the sticky bit), only the
@@ -27,6 +29,7 @@ import java.util.Set;
  */
 final class StrictModes {
   private static final int GROUP_OR_OTHERS_WRITE = 0022;
+  private static final int OTHERS_WRITE = 0002;
   private static final int STICKY = 01000;
 
   private StrictModes() {}
@@ -99,7 +102,9 @@ final class StrictModes {
               + " (neither this user nor root), who could replace it: pass a directory whose"
               + " parents belong to this user or root to FileTokenStore.builder");
     }
-    if ((mode & GROUP_OR_OTHERS_WRITE) != 0 && (mode & STICKY) == 0) {
+    if ((mode & GROUP_OR_OTHERS_WRITE) != 0
+        && (mode & STICKY) == 0
+        && !((mode & OTHERS_WRITE) == 0 && userPrivateGroup(parent))) {
       throw new IllegalStateException(
           "Token store directory "
               + dir
@@ -111,6 +116,17 @@ final class StrictModes {
               + parent
               + " (or chmod +t) or pass a directory elsewhere to FileTokenStore.builder");
     }
+  }
+
+  /**
+   * Whether {@code dir}'s group is its owner's private group (named as the user, the convention of
+   * Debian, Fedora and others with umask 002): then group-writable adds no other writer, as
+   * Debian's OpenSSH accepts it.
+   */
+  private static boolean userPrivateGroup(Path dir) throws IOException {
+    PosixFileAttributes attributes =
+        Files.readAttributes(dir, PosixFileAttributes.class, NOFOLLOW_LINKS);
+    return attributes.group().getName().equals(attributes.owner().getName());
   }
 
   /**

@@ -113,6 +113,35 @@ class FileTokenStoreHostileFilesTest {
   }
 
   @Test
+  void aSymlinkLoop_asTokenAndLockFile_isAbsentAndRefused() throws Exception {
+    Files.createSymbolicLink(store.tokenFile(KEY), store.tokenFile(KEY).getFileName());
+    Path lock =
+        dir.resolve(store.tokenFile(KEY).getFileName().toString().replace(".token", ".lock"));
+    Files.createSymbolicLink(lock, lock.getFileName());
+
+    assertThat(store.read(KEY)).isEmpty();
+    assertThatThrownBy(() -> store.tryLock(KEY, Duration.ofSeconds(5)))
+        .isInstanceOf(RuntimeException.class);
+    assertThat(warns()).hasSize(2);
+  }
+
+  @Test
+  void aLockFileFullOfGarbage_isOverwrittenByTheNextHolder() throws Exception {
+    Path lock =
+        dir.resolve(store.tokenFile(KEY).getFileName().toString().replace(".token", ".lock"));
+    Files.writeString(
+        lock,
+        "tokenapi-lease-1 L 00000000-0000-0000-0000-000000000000 9999999999999999999\n"
+            + "x".repeat(10_000));
+
+    String owner = store.tryLock(KEY, Duration.ofSeconds(5)).orElseThrow();
+
+    assertThat(store.renewLock(KEY, owner, Duration.ofSeconds(5))).isTrue();
+    store.unlock(KEY, owner);
+    assertThat(store.tryLock(KEY, Duration.ofSeconds(5))).isPresent();
+  }
+
+  @Test
   void aDirectoryInPlaceOfTheTokenFile_readsAsAbsentWithOneWarn() throws Exception {
     Files.createDirectory(store.tokenFile(KEY));
 
