@@ -119,7 +119,7 @@ class DocsSnippetsTest {
   }
 
   @Test
-  void invalidateSnippet_renewsTheRejectedTokenOnce() throws IOException {
+  void invalidateSnippet_renewsTheRejectedTokenOnce() throws IOException, InterruptedException {
     FakeTokenServer server = tokens.server();
     try (MockWebServer api = new MockWebServer();
         OAuthClient client = client(server)) {
