@@ -15,6 +15,8 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import okhttp3.FormBody;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Replaces secrets wherever a server echoed them, before the text can reach an exception or a log.
@@ -30,8 +32,44 @@ final class Redactor {
   private static final Pattern COMPACT_JWS =
       Pattern.compile("eyJ[A-Za-z0-9_-]*\\.eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]+");
 
+  /**
+   * Replaces the provider's free text when the secret is too short or common to cut out of it (see
+   * {@link #isGuessable}): cutting "s" out of "in progress" would show where the secret is.
+   */
+  static final String WITHHELD =
+      "[text withheld: the client secret is too short or common to redact it safely]";
+
+  /** A secret form shorter than this is redacted only where it is a whole value. */
+  static final int MIN_SUBSTRING_FORM = 8;
+
+  private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
+
+  /** Spelled-out secrets that occur in ordinary text although they have digits or symbols. */
+  private static final Set<String> COMMON_SECRETS =
+      Set.of(
+          "password1",
+          "password123",
+          "passw0rd",
+          "p@ssw0rd",
+          "secret123",
+          "secret1234",
+          "test1234",
+          "test12345",
+          "changeme1",
+          "changeme123",
+          "client_secret",
+          "client-secret",
+          "clientsecret1",
+          "my-secret",
+          "my_secret",
+          "not-a-secret",
+          "top-secret");
+
   /** Every form of every secret, longest first, so a longer form is never half-replaced. */
   private final String[] forms;
+
+  /** Whether the provider's free text is left out instead of redacted. */
+  private final boolean withholdText;
 
   /** The current attempt's client assertion, or null for a secret client. */
   private final Supplier<String> assertion;
@@ -50,11 +88,16 @@ final class Redactor {
   }
 
   private Redactor(Set<String> forms, Supplier<String> assertion) {
+    this(forms, assertion, false);
+  }
+
+  private Redactor(Set<String> forms, Supplier<String> assertion, boolean withholdText) {
     List<String> sorted = new ArrayList<>(forms);
     sorted.removeIf(String::isEmpty);
     sorted.sort(Comparator.comparingInt(String::length).reversed());
     this.forms = sorted.toArray(new String[0]);
     this.assertion = assertion;
+    this.withholdText = withholdText;
   }
 
   /** The client secret in every form the three client authentication modes send it. */
@@ -67,21 +110,70 @@ final class Redactor {
    * client authentication modes send it, and the current attempt's client assertion.
    */
   static Redactor forClient(String clientId, String clientSecret, Supplier<String> assertion) {
+    boolean guessable = clientSecret != null && isGuessable(clientSecret);
+    if (guessable) {
+      // Once per client, at build(); never the secret, nor its length.
+      LOG.warn(
+          "clientSecret is shorter than {} characters, a plain word or number, or a common"
+              + " password: the provider's error texts could contain it by chance, so they are left"
+              + " out of exception messages and ApiError.text() (status, code and errorId stay)."
+              + " Use the secret the provider issued.",
+          MIN_SUBSTRING_FORM);
+    }
     return new Redactor(
-        builder().secret(clientSecret).basicCredentials(clientId, clientSecret).forms, assertion);
+        builder().secret(clientSecret).basicCredentials(clientId, clientSecret).forms,
+        assertion,
+        guessable);
+  }
+
+  /**
+   * Whether {@code secret} could occur in ordinary text by chance, so that cutting it out of a
+   * server's sentence would show where it is: fewer than {@value #MIN_SUBSTRING_FORM} characters,
+   * letters only or digits only (a word or a number) up to 16 characters, or a common password.
+   */
+  static boolean isGuessable(String secret) {
+    if (secret.length() < MIN_SUBSTRING_FORM) {
+      return true;
+    }
+    if (secret.length() <= 16
+        && (secret.chars().allMatch(Character::isLetter)
+            || secret.chars().allMatch(Character::isDigit))) {
+      return true;
+    }
+    return COMMON_SECRETS.contains(secret.toLowerCase(Locale.ROOT));
   }
 
   static Builder builder() {
     return new Builder();
   }
 
+  /**
+   * The provider's free text (an error description): redacted, or {@link #WITHHELD} as a whole when
+   * the secret is too short or common to be cut out of a sentence without showing where it was.
+   */
+  String redactText(String text) {
+    if (text == null) {
+      return null;
+    }
+    return withholdText ? WITHHELD : redact(text);
+  }
+
+  /**
+   * {@code text} with every form of the secret and the current assertion replaced. A form shorter
+   * than {@value #MIN_SUBSTRING_FORM} characters is replaced only where it is the whole value (an
+   * error code or id that echoes it), never cut out of a longer one.
+   */
   String redact(String text) {
     if (text == null) {
       return null;
     }
     String out = text;
     for (String form : forms) {
-      if (out.contains(form)) {
+      if (form.length() < MIN_SUBSTRING_FORM || withholdText) {
+        if (out.equalsIgnoreCase(form)) {
+          return REDACTED;
+        }
+      } else if (out.contains(form)) {
         out = out.replace(form, REDACTED);
       }
     }

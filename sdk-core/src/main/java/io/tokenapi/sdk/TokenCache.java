@@ -10,6 +10,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -69,6 +71,13 @@ final class TokenCache {
   }
 
   private final TokenSource source;
+
+  /**
+   * The client's threads, for work no caller waits on here: an async caller's refresh and a
+   * background refresh.
+   */
+  private final Executor async;
+
   private final Freshness freshness;
   private final Clock clock;
   private final RetryPolicy backgroundBackoff;
@@ -127,7 +136,8 @@ final class TokenCache {
         random,
         OAuthClient.DEFAULT_CLOSED_PROBE_INTERVAL,
         OAuthClient.DEFAULT_MIN_REFRESH_INTERVAL,
-        null);
+        null,
+        Runnable::run);
   }
 
   TokenCache(
@@ -139,8 +149,10 @@ final class TokenCache {
       DoubleSupplier random,
       Duration closedProbeInterval,
       Duration minRefreshInterval,
-      WorkingHours workingHours) {
+      WorkingHours workingHours,
+      Executor async) {
     this.source = source;
+    this.async = async;
     this.freshness = freshness;
     this.clock = clock;
     this.backgroundBackoff = backgroundBackoff;
@@ -160,6 +172,12 @@ final class TokenCache {
     return slowGet();
   }
 
+  /**
+   * Like {@link #get()} without blocking, and without running anything of the caller's (listeners,
+   * an assertion supplier) on the calling thread: past the hit path, the work goes to the client's
+   * threads. (A stage the caller attaches to an already complete future still runs on the caller's
+   * thread; that is the caller's own code.)
+   */
   CompletableFuture<AccessToken> getAsync() {
     Snapshot s = snapshot;
     if (s != null && clock.millis() < s.staleAt) {
@@ -169,10 +187,60 @@ final class TokenCache {
     long now = clock.millis();
     s = snapshot;
     if (s != null && now < s.expiredAt) {
-      servedStale(s, now);
+      Snapshot stale = s;
+      if (now >= stale.staleAt) {
+        staleServed.increment();
+      }
+      dispatch(
+          () -> {
+            if (now >= stale.staleAt) {
+              notice(now);
+            }
+            refreshInBackground(stale, now);
+          },
+          null);
       return CompletableFuture.completedFuture(s.token);
     }
-    return awaitRefresh(s, now, false);
+    CompletableFuture<AccessToken> mine = new CompletableFuture<>();
+    Snapshot seen = s;
+    dispatch(
+        () ->
+            awaitRefresh(seen, now, false)
+                .whenComplete(
+                    (token, error) -> {
+                      if (error == null) {
+                        mine.complete(token);
+                      } else {
+                        mine.completeExceptionally(Futures.unwrap(error));
+                      }
+                    }),
+        mine);
+    return mine;
+  }
+
+  /**
+   * Runs {@code task} on the client's threads; when the client closed meanwhile, fails {@code
+   * waiting} (if any) as a closed client.
+   */
+  private void dispatch(Runnable task, CompletableFuture<AccessToken> waiting) {
+    try {
+      async.execute(
+          () -> {
+            try {
+              task.run();
+            } catch (RuntimeException e) {
+              // A client closed in between (ensureOpen), or a bug: the caller must not wait
+              // forever.
+              if (waiting != null) {
+                waiting.completeExceptionally(e);
+              }
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      if (waiting != null) {
+        waiting.completeExceptionally(closedException());
+      }
+    }
   }
 
   /**
@@ -394,6 +462,22 @@ final class TokenCache {
   }
 
   private void start(
+      CompletableFuture<AccessToken> mine, boolean blockingCaller, boolean background) {
+    if (background && !blockingCaller) {
+      // Nobody waits for a refresh ahead of expiry: the caller that noticed the stale token gets it
+      // at once, and the refresh (listeners, an assertion supplier) runs on the client's threads.
+      try {
+        async.execute(() -> startHere(mine, false, true));
+      } catch (RejectedExecutionException e) {
+        inFlight.compareAndSet(mine, null);
+        mine.completeExceptionally(closedException());
+      }
+      return;
+    }
+    startHere(mine, blockingCaller, background);
+  }
+
+  private void startHere(
       CompletableFuture<AccessToken> mine, boolean blockingCaller, boolean background) {
     LOG.debug(
         snapshot == null
