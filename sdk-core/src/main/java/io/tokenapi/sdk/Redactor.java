@@ -37,7 +37,7 @@ final class Redactor {
    * {@link #isGuessable}): cutting "s" out of "in progress" would show where the secret is.
    */
   static final String WITHHELD =
-      "[text withheld: the client secret is too short or common to redact it safely]";
+      "[text left out: the client's credential is too short or common to redact it safely]";
 
   /** A secret form shorter than this is redacted only where it is a whole value. */
   static final int MIN_SUBSTRING_FORM = 8;

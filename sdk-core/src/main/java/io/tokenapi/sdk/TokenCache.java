@@ -228,11 +228,15 @@ final class TokenCache {
           () -> {
             try {
               task.run();
-            } catch (RuntimeException e) {
-              // A client closed in between (ensureOpen), or a bug: the caller must not wait
-              // forever.
+            } catch (Throwable e) {
+              // A client closed in between, or an Error (a listener's StackOverflowError, say): the
+              // caller must not wait forever; an Error still reaches this thread.
               if (waiting != null) {
-                waiting.completeExceptionally(e);
+                waiting.completeExceptionally(
+                    e instanceof IllegalStateException ? e : Futures.typed(e));
+              }
+              if (e instanceof Error) {
+                throw (Error) e;
               }
             }
           });

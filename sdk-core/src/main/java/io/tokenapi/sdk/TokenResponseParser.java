@@ -138,7 +138,7 @@ final class TokenResponseParser {
    * using a token whose type the client does not understand, and a DPoP or MAC token sent as Bearer
    * fails at the resource server, far from the cause.
    */
-  private static String bearerType(int status, JsonNode type) {
+  private String bearerType(int status, JsonNode type) {
     if (type == null || type.isNull() || (type.isTextual() && type.textValue().isEmpty())) {
       return null;
     }
@@ -148,9 +148,9 @@ final class TokenResponseParser {
     throw invalid(
         status,
         "its token_type is \""
-            + SafeText.of(type.isTextual() ? type.textValue() : type.toString(), 40)
-            + "\", not Bearer (RFC 6750); the SDK sends only Bearer tokens (RFC 6749 section 7.1),"
-            + " so ask the provider for a Bearer token (for example without a DPoP proof)",
+            + SafeText.of(
+                redactor.redact(type.isTextual() ? type.textValue() : type.toString()), 40)
+            + "\", not Bearer, and the SDK sends Bearer tokens only (RFC 6749 7.1): ask for one",
         null);
   }
 

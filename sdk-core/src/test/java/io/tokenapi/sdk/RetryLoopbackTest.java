@@ -44,7 +44,10 @@ class RetryLoopbackTest {
   @StartStop final MockWebServer server = new MockWebServer();
 
   private OAuthClient.Builder builder() {
-    return OAuthClient.builder().baseUrl(server.url("/")).clientId("id").clientSecret("secret");
+    return OAuthClient.builder()
+        .baseUrl(server.url("/"))
+        .clientId("id")
+        .clientSecret("retry-loopback-secret-1");
   }
 
   @Test
