@@ -67,13 +67,10 @@ public final class ResourceCallExample {
 
       System.out.println("java.net.http + BearerTokens:");
       HttpClient jdk = HttpClient.newHttpClient();
-      HttpRequest request =
-          BearerTokens.authorize(client, HttpRequest.newBuilder(api.uri())).GET().build();
-      HttpResponse<String> response = jdk.send(request, HttpResponse.BodyHandlers.ofString());
-      if (BearerTokens.invalidateIfRejected(client, response)) {
-        request = BearerTokens.authorize(client, HttpRequest.newBuilder(api.uri())).GET().build();
-        response = jdk.send(request, HttpResponse.BodyHandlers.ofString());
-      }
+      BearerTokens bearer = BearerTokens.builder(client).allowHost(api.host()).build();
+      HttpResponse<String> response =
+          bearer.send(
+              jdk, HttpRequest.newBuilder(api.uri()).GET(), HttpResponse.BodyHandlers.ofString());
       System.out.println("  GET " + api + " -> " + response.statusCode() + " " + response.body());
     }
   }
