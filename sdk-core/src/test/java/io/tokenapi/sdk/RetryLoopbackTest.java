@@ -75,7 +75,9 @@ class RetryLoopbackTest {
 
       CompletableFuture<AccessToken> future = client.getTokenAsync();
 
-      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(500);
+      // Returned before the retry (a second away) could have run: no bound in milliseconds, which a
+      // loaded CI machine can miss.
+      assertThat(future).isNotDone();
       assertThat(join(future).value()).isEqualTo("t1");
       long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertThat(elapsedMillis).isGreaterThanOrEqualTo(1_000).isLessThan(5_000);
