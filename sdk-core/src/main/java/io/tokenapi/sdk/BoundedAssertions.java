@@ -183,12 +183,20 @@ final class BoundedAssertions implements AutoCloseable {
   }
 
   private OAuthException failed(Throwable e) {
-    String message;
     try {
-      message = e.getMessage();
-    } catch (RuntimeException hostile) {
-      message = null;
+      return describedFailure(e);
+    } catch (Throwable hostile) {
+      // An exception whose getMessage(), getCause() or getStackTrace() throws in turn.
+      return new OAuthException(
+          "Could not get the client assertion from clientAssertion(...) supplier "
+              + name
+              + ": it threw "
+              + e.getClass().getName());
     }
+  }
+
+  private OAuthException describedFailure(Throwable e) {
+    String message = e.getMessage();
     return new OAuthException(
         "Could not get the client assertion from clientAssertion(...) supplier "
             + name

@@ -635,6 +635,139 @@ class ClientPathHardeningTest {
     }
   }
 
+  /** A supplier's output or failure as an attacker would shape it. */
+  @Nested
+  class HostileSupplier {
+    @Test
+    void hugeOutput_isRefused_withoutSendingIt() {
+      String huge = "x".repeat(ClientAssertions.MAX_ASSERTION_BYTES + 1);
+      try (OAuthClient client = assertionClient(() -> huge).build()) {
+        Throwable e = failureOf(client::getToken);
+        assertThat(e).isExactlyInstanceOf(OAuthException.class);
+        assertThat(e.getMessage()).contains("more than").hasSizeLessThan(500);
+      }
+      assertThat(server.getRequestCount()).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " \t\r\n "})
+    void blankOutput_isRefused(String blank) {
+      try (OAuthClient client = assertionClient(() -> blank).build()) {
+        assertThat(failureOf(client::getToken)).hasMessageContaining("blank assertion");
+      }
+    }
+
+    @Test
+    void nullOutput_isRefused() {
+      try (OAuthClient client = assertionClient(() -> null).build()) {
+        assertThat(failureOf(client::getToken)).hasMessageContaining("returned null");
+      }
+    }
+
+    @Test
+    void controlCharactersInOutput_areFormEncoded_notInjected() throws Exception {
+      answerTokens();
+      try (OAuthClient client = assertionClient(() -> "a\r\nX-Injected: 1&scope=admin").build()) {
+        client.getToken();
+      }
+      RecordedRequest request = server.takeRequest(5, TimeUnit.SECONDS);
+      assertThat(request.getHeaders().get("X-Injected")).isNull();
+      assertThat(Jwts.form(request.getBody().utf8()))
+          .containsEntry("client_assertion", "a\r\nX-Injected: 1&scope=admin")
+          .doesNotContainKey("scope");
+    }
+
+    @Test
+    void exceptionWhoseAccessorsThrow_isStillATypedFailure() {
+      RuntimeException hostile =
+          new RuntimeException() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public String getMessage() {
+              throw new IllegalStateException(JWS);
+            }
+
+            @Override
+            public synchronized Throwable getCause() {
+              throw new IllegalStateException(JWS);
+            }
+          };
+      try (OAuthClient client =
+          assertionClient(
+                  () -> {
+                    throw hostile;
+                  })
+              .build()) {
+        Throwable e = failureOf(client::getToken);
+        assertThat(e).isExactlyInstanceOf(OAuthException.class);
+        assertThat(e.getMessage()).doesNotContain(JWS);
+        assertThat(e.getCause()).isNull();
+      }
+    }
+  }
+
+  /** After each fault of this class, close() leaves no thread of the client behind. */
+  @Nested
+  class CloseLeavesNoThread {
+    private void assertNoThreadAfter(Supplier<String> supplier, boolean async) throws Exception {
+      answerTokens();
+      SdkThreads threads = SdkThreads.snapshot();
+      OAuthClient client = assertionClient(supplier).build();
+      try {
+        if (async) {
+          CompletableFuture<AccessToken> f = client.getTokenAsync();
+          assertThatThrownBy(() -> f.get(6, TimeUnit.SECONDS))
+              .hasCauseInstanceOf(OAuthException.class);
+        } else {
+          assertThat(failureWithin(Duration.ofSeconds(6), client::getToken))
+              .isInstanceOf(OAuthException.class);
+        }
+      } finally {
+        client.close();
+      }
+      assertThat(threads.aliveAfter(Duration.ofSeconds(5))).isEmpty();
+    }
+
+    @Test
+    void afterABlockingSupplier_viaGetToken() throws Exception {
+      assertNoThreadAfter(new BlockingSupplier(), false);
+    }
+
+    @Test
+    void afterABlockingSupplier_viaGetTokenAsync() throws Exception {
+      assertNoThreadAfter(new BlockingSupplier(), true);
+    }
+
+    @Test
+    void afterASupplierThrowingAnError() throws Exception {
+      assertNoThreadAfter(
+          () -> {
+            throw new AssertionError(JWS);
+          },
+          false);
+    }
+
+    @Test
+    void afterARefusedTokenType() throws Exception {
+      server.setDispatcher(
+          new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+              return token("{\"access_token\":\"t\",\"token_type\":\"DPoP\"}");
+            }
+          });
+      SdkThreads threads = SdkThreads.snapshot();
+      OAuthClient client = assertionClient(() -> "assertion").build();
+      try {
+        assertThat(failureOf(client::getToken)).isInstanceOf(InvalidResponseException.class);
+      } finally {
+        client.close();
+      }
+      assertThat(threads.aliveAfter(Duration.ofSeconds(5))).isEmpty();
+    }
+  }
+
   @Test
   void fromFile_onDevZero_isRefusedAtOnce() throws Exception {
     Path zero = Path.of("/dev/zero");
