@@ -237,7 +237,8 @@ public final class OAuthClient implements AutoCloseable {
 
   /**
    * Like {@link #getToken()} without ever blocking the caller: retry waits are scheduled, not
-   * slept. Cancelling the returned future does not cancel the refresh for other callers.
+   * slept, and nothing of the caller's (listeners, an assertion supplier) runs on the calling
+   * thread. Cancelling the returned future does not cancel the refresh for other callers.
    *
    * @return a future of a token that is valid now; it fails with an {@link OAuthException}
    * @throws IllegalStateException if the client is closed
@@ -692,10 +693,19 @@ public final class OAuthClient implements AutoCloseable {
      * as {@code client_assertion} with {@code client_id} and {@code client_assertion_type} {@code
      * urn:ietf:params:oauth:client-assertion-type:jwt-bearer} in a form body. Use {@link
      * ClientAssertions#fromFile(Path)} for a file the platform rotates. When the supplier throws or
-     * returns null or blank, that token request fails with an {@link OAuthException} (not retried).
-     * Assertions never appear in {@code toString()}, messages or logs.
+     * returns null, blank or more than {@link ClientAssertions#MAX_ASSERTION_BYTES} characters,
+     * that token request fails with an {@link OAuthException} (not retried) whose cause is a copy
+     * of what it threw without the message (type and stack trace only). Assertions never appear in
+     * {@code toString()}, messages or logs.
      *
-     * @param assertions the source of assertions; called from the client's threads
+     * <p>The supplier runs on the client's own thread ({@code tokenapi-assertion-N}), never the
+     * caller's, one call at a time. A call that takes longer than the attempt's time ({@link
+     * #callTimeout(Duration)}, cut to what the retry policy's {@code maxWait} leaves) fails that
+     * attempt with an {@link OAuthException} naming the supplier; the call itself goes on, and a
+     * later attempt waits for it rather than starting a second one. {@link OAuthClient#close()}
+     * interrupts it.
+     *
+     * @param assertions the source of assertions; called from the client's own thread
      * @return this builder
      * @throws IllegalArgumentException if null
      */
