@@ -68,6 +68,9 @@ final class Redactor {
   /** Every form of every secret, longest first, so a longer form is never half-replaced. */
   private final String[] forms;
 
+  /** Per form: replaced only where it is the whole value, never cut out of a longer one. */
+  private final boolean[] wholeOnly;
+
   /** Whether the provider's free text is left out instead of redacted. */
   private final boolean withholdText;
 
@@ -88,16 +91,32 @@ final class Redactor {
   }
 
   private Redactor(Set<String> forms, Supplier<String> assertion) {
-    this(forms, assertion, false);
+    this(forms, Set.of(), assertion, null);
   }
 
-  private Redactor(Set<String> forms, Supplier<String> assertion, boolean withholdText) {
+  /**
+   * @param guessable the secret when it is too short or common to cut out of text (see {@link
+   *     #isGuessable}), else null
+   */
+  private Redactor(
+      Set<String> forms, Set<String> basicForms, Supplier<String> assertion, String guessable) {
     List<String> sorted = new ArrayList<>(forms);
     sorted.removeIf(String::isEmpty);
     sorted.sort(Comparator.comparingInt(String::length).reversed());
     this.forms = sorted.toArray(new String[0]);
+    this.wholeOnly = new boolean[this.forms.length];
+    for (int i = 0; i < this.forms.length; i++) {
+      String form = this.forms[i];
+      // Short forms, and the forms in which a guessable secret is still readable (raw, encoded):
+      // cutting them out of a longer value would show where the secret is. Its Base64 forms do
+      // not read as words, so they are cut out as usual.
+      boolean readable =
+          guessable != null
+              && form.toLowerCase(Locale.ROOT).contains(guessable.toLowerCase(Locale.ROOT));
+      wholeOnly[i] = !basicForms.contains(form) && (form.length() < MIN_SUBSTRING_FORM || readable);
+    }
     this.assertion = assertion;
-    this.withholdText = withholdText;
+    this.withholdText = guessable != null;
   }
 
   /** The client secret in every form the three client authentication modes send it. */
@@ -120,10 +139,9 @@ final class Redactor {
               + " Use the secret the provider issued.",
           MIN_SUBSTRING_FORM);
     }
+    Builder credentials = builder().secret(clientSecret).basicCredentials(clientId, clientSecret);
     return new Redactor(
-        builder().secret(clientSecret).basicCredentials(clientId, clientSecret).forms,
-        assertion,
-        guessable);
+        credentials.forms, credentials.basicForms, assertion, guessable ? clientSecret : null);
   }
 
   /**
@@ -160,16 +178,18 @@ final class Redactor {
 
   /**
    * {@code text} with every form of the secret and the current assertion replaced. A form shorter
-   * than {@value #MIN_SUBSTRING_FORM} characters is replaced only where it is the whole value (an
-   * error code or id that echoes it), never cut out of a longer one.
+   * than {@value #MIN_SUBSTRING_FORM} characters, or one in which a guessable secret reads as
+   * itself, is replaced only where it is the whole value (an error code or id that echoes it),
+   * never cut out of a longer one.
    */
   String redact(String text) {
     if (text == null) {
       return null;
     }
     String out = text;
-    for (String form : forms) {
-      if (form.length() < MIN_SUBSTRING_FORM || withholdText) {
+    for (int i = 0; i < forms.length; i++) {
+      String form = forms[i];
+      if (wholeOnly[i]) {
         if (out.equalsIgnoreCase(form)) {
           return REDACTED;
         }
@@ -219,6 +239,9 @@ final class Redactor {
   static final class Builder {
     private final Set<String> forms = new LinkedHashSet<>();
 
+    /** The Base64 forms: never words, so cut out of any text however short they are. */
+    private final Set<String> basicForms = new LinkedHashSet<>();
+
     private Builder() {}
 
     /**
@@ -254,8 +277,11 @@ final class Redactor {
       if (secret == null || secret.isEmpty()) {
         return this;
       }
-      forms.add(base64(TokenRequestFactory.basicPair(id, secret)));
-      forms.add(base64(id + ":" + secret));
+      for (String encoded :
+          List.of(base64(TokenRequestFactory.basicPair(id, secret)), base64(id + ":" + secret))) {
+        forms.add(encoded);
+        basicForms.add(encoded);
+      }
       return this;
     }
 

@@ -532,6 +532,35 @@ class ClientPathHardeningTest {
     }
 
     @Test
+    void shortSecret_echoedAsAWholeValueOrInBasicCredentials_isStillRedacted() {
+      server.enqueue(
+          new MockResponse.Builder()
+              .code(401)
+              .addHeader("Content-Type", "application/json")
+              .body(
+                  "{\"code\":\"s\",\"errorId\":\"e-1\",\"text\":\"bad s\","
+                      + "\"parameter_name\":\"authorization\","
+                      + "\"parameter_value\":\"Basic aWQ6cw==\"}")
+              .build());
+      ApiException e;
+      try (OAuthClient client =
+          OAuthClient.builder()
+              .baseUrl(server.url("/"))
+              .clientId("id")
+              .clientSecret("s")
+              .clientAuthentication(ClientAuthentication.CLIENT_SECRET_BASIC)
+              .retryPolicy(RetryPolicy.none())
+              .build()) {
+        e = (ApiException) failureOf(client::getToken);
+      }
+      ApiError error = e.error().orElseThrow();
+      assertThat(error.code()).isEqualTo(Redactor.REDACTED);
+      assertThat(error.errorId()).isEqualTo("e-1");
+      assertThat(String.valueOf(error.parameterValue())).doesNotContain("aWQ6cw");
+      assertThat(e.getMessage()).doesNotContain("bad s");
+    }
+
+    @Test
     void longRandomSecret_keepsTheServersText() {
       ApiException e = conflictFor("Zq7-pR2x9vLk3mWd");
       assertThat(e.getMessage()).contains("An active token request is already in progress");
