@@ -189,8 +189,11 @@ class CallerThreadAttemptTest {
    * Every callback ran on one of the client's threads (named once OkHttp gives a running thread its
    * name back).
    */
-  /** Holds the sending thread inside aroundAttempt until the attempt has ended. */
-  private static final class AnsweredBeforeSendReturns implements OAuthClientListener {
+  /**
+   * Holds the sending thread inside aroundAttempt until the attempt has ended, so the attempt's
+   * future is complete before any later stage is attached to it.
+   */
+  static final class AnsweredBeforeSendReturns implements OAuthClientListener {
     private final CountDownLatch ended = new CountDownLatch(1);
 
     @Override

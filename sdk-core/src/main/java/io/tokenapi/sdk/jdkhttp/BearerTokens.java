@@ -3,19 +3,16 @@ package io.tokenapi.sdk.jdkhttp;
 import io.tokenapi.sdk.AccessToken;
 import io.tokenapi.sdk.OAuthClient;
 import io.tokenapi.sdk.OAuthException;
-import io.tokenapi.sdk.internal.Loopback;
+import io.tokenapi.sdk.internal.AllowedHosts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import okhttp3.HttpUrl;
 
 /**
  * The {@link java.net.http.HttpClient} counterpart of {@link
@@ -50,13 +47,11 @@ public final class BearerTokens {
   private static final String BEARER = "Bearer ";
 
   private final OAuthClient client;
-  private final Set<String> hosts;
-  private final boolean allowInsecureHttp;
+  private final AllowedHosts hosts;
 
   private BearerTokens(Builder b) {
     this.client = b.client;
-    this.hosts = Collections.unmodifiableSet(new LinkedHashSet<>(b.hosts));
-    this.allowInsecureHttp = b.allowInsecureHttp;
+    this.hosts = new AllowedHosts(b.hosts, b.allowInsecureHttp);
   }
 
   /**
@@ -79,7 +74,7 @@ public final class BearerTokens {
    * @return an unmodifiable set, never empty
    */
   public Set<String> allowedHosts() {
-    return hosts;
+    return hosts.hosts();
   }
 
   /**
@@ -191,7 +186,7 @@ public final class BearerTokens {
    */
   @Override
   public String toString() {
-    return "BearerTokens[hosts=" + hosts + (allowInsecureHttp ? ", allowInsecureHttp" : "") + "]";
+    return "BearerTokens[hosts=" + hosts + "]";
   }
 
   private static Optional<String> sentHeader(HttpResponse<?> response) {
@@ -199,35 +194,18 @@ public final class BearerTokens {
   }
 
   private void checkAllowed(URI uri) {
-    String host = uri.getHost() == null ? null : canonical(uri.getHost());
-    if (host == null || !hosts.contains(host)) {
+    String host = uri.getHost();
+    if (!hosts.allows(host)) {
       throw new IllegalArgumentException(
           "Not sending the bearer token to "
               + (host == null ? "a URI without a host" : host)
               + ": it is not an allowed host "
-              + hosts
+              + hosts.hosts()
               + ". Call allowHost(...) for each host the token is meant for.");
     }
-    if (!"https".equalsIgnoreCase(uri.getScheme())
-        && !allowInsecureHttp
-        && !Loopback.isLoopback(host)) {
-      throw new IllegalArgumentException(
-          "Refusing to send a bearer token over "
-              + uri.getScheme()
-              + ":// to "
-              + host
-              + ": use https://, or build with allowInsecureHttp() if this network is trusted.");
-    }
-  }
-
-  /** As OkHttp writes a host: lower case, IDN as punycode, IPv6 without brackets. */
-  private static String canonical(String host) {
-    String bare =
-        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    try {
-      return new HttpUrl.Builder().scheme("https").host(bare).build().host();
-    } catch (IllegalArgumentException e) {
-      return bare.toLowerCase(Locale.ROOT);
+    String refusal = hosts.refusal(uri.getScheme(), host);
+    if (refusal != null) {
+      throw new IllegalArgumentException(refusal);
     }
   }
 
@@ -251,19 +229,7 @@ public final class BearerTokens {
      * @throws IllegalArgumentException if null or not a valid host name or IP address
      */
     public Builder allowHost(String host) {
-      if (host == null) {
-        throw new IllegalArgumentException("host == null");
-      }
-      try {
-        hosts.add(new HttpUrl.Builder().scheme("https").host(host.trim()).build().host());
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "not a host name: \""
-                + host
-                + "\" (expected something like \"api.example.com\", without scheme, port or"
-                + " path)",
-            e);
-      }
+      hosts.add(AllowedHosts.canonical(host));
       return this;
     }
 
