@@ -1,8 +1,10 @@
 package io.tokenapi.sdk;
 
 import io.tokenapi.sdk.internal.SafeText;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,7 +37,25 @@ final class BoundedAssertions implements AutoCloseable {
   private final ThreadPoolExecutor thread;
 
   /** The supplier call running now, or null. */
-  private final AtomicReference<CompletableFuture<String>> running = new AtomicReference<>();
+  private final AtomicReference<Call> running = new AtomicReference<>();
+
+  /**
+   * One supplier call and the attempts waiting for it. An attempt that gives up leaves the set, so
+   * a call that never returns holds no attempt's state (a dependent stage on its future would).
+   */
+  private static final class Call {
+    final CompletableFuture<String> result = new CompletableFuture<>();
+    final Set<CompletableFuture<String>> waiters = ConcurrentHashMap.newKeySet();
+
+    /** Hands the outcome to every attempt still waiting. */
+    void settle() {
+      for (CompletableFuture<String> waiter : waiters) {
+        if (waiters.remove(waiter)) {
+          copy(result, waiter);
+        }
+      }
+    }
+  }
 
   BoundedAssertions(Supplier<String> supplier, ScheduledExecutorService scheduler) {
     this.supplier = supplier;
@@ -57,35 +77,51 @@ final class BoundedAssertions implements AutoCloseable {
    * {@code timeoutMillis}.
    */
   CompletableFuture<String> next(long timeoutMillis) {
-    CompletableFuture<String> call;
+    Call call;
     try {
       call = call();
     } catch (RejectedExecutionException e) {
-      return CompletableFuture.failedFuture(
-          new OAuthException("OAuthClient was closed while getting the client assertion", e));
+      return CompletableFuture.failedFuture(closed(e));
     }
     CompletableFuture<String> mine = new CompletableFuture<>();
-    ScheduledFuture<?> timer;
+    call.waiters.add(mine);
+    if (call.result.isDone()) {
+      // Settled between call() and add(): settle() may have missed this attempt.
+      call.waiters.remove(mine);
+      copy(call.result, mine);
+      return mine;
+    }
     try {
-      timer =
+      ScheduledFuture<?> timer =
           scheduler.schedule(
-              () -> mine.completeExceptionally(timedOut(timeoutMillis)),
+              () -> {
+                if (call.waiters.remove(mine)) {
+                  mine.completeExceptionally(timedOut(timeoutMillis));
+                }
+              },
               timeoutMillis,
               TimeUnit.MILLISECONDS);
+      mine.whenComplete((assertion, failure) -> timer.cancel(false));
     } catch (RejectedExecutionException e) {
-      return CompletableFuture.failedFuture(
-          new OAuthException("OAuthClient was closed while getting the client assertion", e));
+      call.waiters.remove(mine);
+      mine.completeExceptionally(closed(e));
     }
-    call.whenComplete(
+    return mine;
+  }
+
+  private static void copy(CompletableFuture<String> from, CompletableFuture<String> to) {
+    from.whenComplete(
         (assertion, failure) -> {
-          timer.cancel(false);
           if (failure == null) {
-            mine.complete(assertion);
+            to.complete(assertion);
           } else {
-            mine.completeExceptionally(Futures.unwrap(failure));
+            to.completeExceptionally(Futures.unwrap(failure));
           }
         });
-    return mine;
+  }
+
+  private static OAuthException closed(RejectedExecutionException e) {
+    return new OAuthException("OAuthClient was closed while getting the client assertion", e);
   }
 
   /**
@@ -110,6 +146,12 @@ final class BoundedAssertions implements AutoCloseable {
     }
   }
 
+  /** For tests: the attempts waiting for the running call, 0 when none runs. */
+  int waiting() {
+    Call call = running.get();
+    return call == null ? 0 : call.waiters.size();
+  }
+
   /** Interrupts a supplier call still running; its thread ends with it. */
   @Override
   public void close() {
@@ -117,13 +159,13 @@ final class BoundedAssertions implements AutoCloseable {
   }
 
   /** The running call, or a new one on the supplier thread. */
-  private CompletableFuture<String> call() {
+  private Call call() {
     for (; ; ) {
-      CompletableFuture<String> current = running.get();
+      Call current = running.get();
       if (current != null) {
         return current;
       }
-      CompletableFuture<String> call = new CompletableFuture<>();
+      Call call = new Call();
       if (running.compareAndSet(null, call)) {
         try {
           thread.execute(() -> run(call));
@@ -136,7 +178,7 @@ final class BoundedAssertions implements AutoCloseable {
     }
   }
 
-  private void run(CompletableFuture<String> call) {
+  private void run(Call call) {
     String assertion = null;
     OAuthException failure = null;
     try {
@@ -153,10 +195,11 @@ final class BoundedAssertions implements AutoCloseable {
       running.compareAndSet(call, null);
     }
     if (failure == null) {
-      call.complete(assertion);
+      call.result.complete(assertion);
     } else {
-      call.completeExceptionally(failure);
+      call.result.completeExceptionally(failure);
     }
+    call.settle();
   }
 
   private String checked(String assertion) {

@@ -191,6 +191,10 @@ final class TokenCache {
       if (now >= stale.staleAt) {
         staleServed.increment();
       }
+      if (!needsHandOff(stale, now, true)) {
+        // No state change to tell, no refresh to start: nothing to hand off.
+        return CompletableFuture.completedFuture(s.token);
+      }
       dispatch(
           () -> {
             if (now >= stale.staleAt) {
@@ -200,6 +204,18 @@ final class TokenCache {
           },
           null);
       return CompletableFuture.completedFuture(s.token);
+    }
+    if (!needsHandOff(s, now, false)) {
+      // Joining the refresh in flight, or the remembered failure, runs no user code: done here,
+      // so a burst of async callers costs no thread hand-offs.
+      Failure f = failure;
+      CompletableFuture<AccessToken> current = inFlight.get();
+      if (current != null) {
+        return perCaller(current);
+      }
+      if (f != null && now < f.negativeUntil) {
+        return CompletableFuture.failedFuture(ExceptionFactory.forCaller(f.exception));
+      }
     }
     CompletableFuture<AccessToken> mine = new CompletableFuture<>();
     Snapshot seen = s;
@@ -216,6 +232,24 @@ final class TokenCache {
                     }),
         mine);
     return mine;
+  }
+
+  /**
+   * Whether an async caller's slow path may run user code: a state change to tell the listener, or
+   * (for a stale token) a background refresh to start, or (for an expired one) a refresh that is
+   * neither in flight nor negatively cached. Reads volatile state only.
+   */
+  private boolean needsHandOff(Snapshot s, long now, boolean stale) {
+    Failure f = failure;
+    if (stateOf(s, f, now) != noticed.get()) {
+      return true;
+    }
+    if (stale) {
+      return now >= s.staleAt
+          && (f == null || now >= f.nextBackgroundAttempt)
+          && inFlight.get() == null;
+    }
+    return inFlight.get() == null && (f == null || now >= f.negativeUntil);
   }
 
   /**

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -218,6 +219,25 @@ class ClientPathHardeningTest {
         client.close();
       }
       assertThat(threads.aliveAfter(Duration.ofSeconds(5))).isEmpty();
+    }
+
+    @Test
+    void abandonedAttempts_leaveNothingWaitingOnAHungCall() throws Exception {
+      BlockingSupplier supplier = new BlockingSupplier();
+      ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+      BoundedAssertions assertions = new BoundedAssertions(supplier, scheduler);
+      try {
+        for (int i = 0; i < 100; i++) {
+          CompletableFuture<String> attempt = assertions.next(1);
+          assertThatThrownBy(() -> attempt.get(5, TimeUnit.SECONDS))
+              .hasCauseInstanceOf(OAuthException.class);
+        }
+        assertThat(supplier.calls).hasValue(1);
+        assertThat(assertions.waiting()).isZero();
+      } finally {
+        assertions.close();
+        scheduler.shutdownNow();
+      }
     }
 
     @Test
