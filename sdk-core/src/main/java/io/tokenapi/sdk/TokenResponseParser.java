@@ -71,10 +71,12 @@ final class TokenResponseParser {
     Map<String, Object> additional = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : root.properties()) {
       if (!KNOWN_FIELDS.contains(e.getKey())) {
-        additional.put(e.getKey(), Json.toPlain(e.getValue()));
+        // toString() lists the names: a server echoing the secret as one must not log it.
+        additional.put(redactor.redact(e.getKey()), Json.toPlain(e.getValue()));
       }
     }
-    return new AccessToken(value.textValue(), type, expiresAt, scopeText(scope), additional);
+    return new AccessToken(
+        value.textValue(), type, expiresAt, redactor.redact(scopeText(scope)), additional);
   }
 
   /** The error document in a non-2xx body, or null when the body is not one. Never throws. */

@@ -367,6 +367,26 @@ class ClientPathHardeningTest {
     }
 
     @Test
+    void secretEchoedInScopeOrAFieldName_isNotInToString() {
+      String secret = "a-long-client-secret-1";
+      server.enqueue(
+          token(
+              "{\"access_token\":\"tok\",\"scope\":\"read "
+                  + secret
+                  + "\",\""
+                  + secret
+                  + "\":true}"));
+      try (OAuthClient client =
+          OAuthClient.builder()
+              .baseUrl(server.url("/"))
+              .clientId("id")
+              .clientSecret(secret)
+              .build()) {
+        assertThat(client.getToken().toString()).doesNotContain(secret).contains("read");
+      }
+    }
+
+    @Test
     void constructedToken_withHostileType_isEscapedToo() {
       AccessToken token =
           new AccessToken(
