@@ -4,13 +4,17 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.boot.restclient.RestTemplateCustomizer;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestTemplate;
 
@@ -33,14 +37,26 @@ public final class TokenApiRestClientAutoConfiguration {
    * Adds the interceptors to Boot's {@code RestClient.Builder}.
    *
    * @param clients every configured client
-   * @param environment read for {@code spring.http.clients.redirects}
+   * @param factoryBuilder Boot's request factory builder, when it has one
+   * @param settings Boot's HTTP client settings ({@code spring.http.clients.*}), when it has them
+   * @param resourceLoader for Boot's detection of the HTTP library, as Boot does it
    * @return the customizer
    */
   @Bean
   public RestClientCustomizer tokenApiRestClientCustomizer(
-      OAuthClients clients, Environment environment) {
+      OAuthClients clients,
+      ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factoryBuilder,
+      ObjectProvider<HttpClientSettings> settings,
+      ResourceLoader resourceLoader) {
     List<BearerTokenClientHttpRequestInterceptor> interceptors = interceptors(clients);
-    warnIfRedirectsFollowed(interceptors, environment);
+    if (!interceptors.isEmpty()) {
+      // What Boot's RestClientAutoConfiguration and RestTemplateAutoConfiguration build on.
+      warnIfTheTokenCanBeRedirected(
+          interceptors,
+          factoryBuilder.getIfAvailable(
+              () -> ClientHttpRequestFactoryBuilder.detect(resourceLoader.getClassLoader())),
+          settings.getIfAvailable(HttpClientSettings::defaults));
+    }
     return builder -> builder.requestInterceptors(list -> list.addAll(interceptors));
   }
 
@@ -58,20 +74,36 @@ public final class TokenApiRestClientAutoConfiguration {
   }
 
   /**
-   * The JDK's HttpClient, Boot's default HTTP library, re-sends the Authorization header when it
-   * follows a redirect to another host; the interceptor never sees that hop.
+   * Warns when Boot follows redirects on an HTTP library that sends the Authorization header on to
+   * another host: the interceptor adds the header once and never sees the library's redirect hop.
    */
-  private static void warnIfRedirectsFollowed(
-      List<BearerTokenClientHttpRequestInterceptor> interceptors, Environment environment) {
-    String redirects = environment.getProperty("spring.http.clients.redirects", "");
-    if (!interceptors.isEmpty()
-        && !redirects.replace("-", "").replace("_", "").equalsIgnoreCase("dontfollow")) {
+  static void warnIfTheTokenCanBeRedirected(
+      List<BearerTokenClientHttpRequestInterceptor> interceptors,
+      ClientHttpRequestFactoryBuilder<?> factoryBuilder,
+      HttpClientSettings settings) {
+    if (settings.redirects() == HttpRedirects.DONT_FOLLOW) {
+      return;
+    }
+    RedirectForwarding library = RedirectForwarding.of(factoryBuilder);
+    List<String> hosts = interceptors.stream().flatMap(i -> i.allowedHosts().stream()).toList();
+    if (!library.known()) {
       LOG.warn(
-          "tokenapi: RestClient and RestTemplate follow redirects, and the JDK HTTP client sends"
-              + " the Authorization header on to another host with them. Set"
-              + " spring.http.clients.redirects=dont-follow so that a bearer token never leaves"
-              + " {}.",
-          interceptors.stream().flatMap(i -> i.allowedHosts().stream()).toList());
+          "tokenapi: RestClient and RestTemplate run on {}, and the starter cannot tell whether it"
+              + " sends the Authorization header on when it follows a redirect to another host."
+              + " Set spring.http.clients.redirects=dont-follow so that a bearer token for {}"
+              + " never leaves them.",
+          library.library(),
+          hosts);
+    } else if (library.forwards()) {
+      LOG.warn(
+          "tokenapi: RestClient and RestTemplate run on {}, which sends the Authorization header"
+              + " on when it follows a redirect to another host, and redirects are followed: a"
+              + " bearer token for {} would reach any host a redirect names. Set"
+              + " spring.http.clients.redirects=dont-follow, or run on a library that drops the"
+              + " header (spring.http.clients.imperative.factory=reactor, jetty or"
+              + " http-components, or a newer JDK).",
+          library.library(),
+          hosts);
     }
   }
 
