@@ -10,7 +10,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
-import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.boot.restclient.RestTemplateCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -51,11 +50,14 @@ public final class TokenApiRestClientAutoConfiguration {
     List<BearerTokenClientHttpRequestInterceptor> interceptors = interceptors(clients);
     if (!interceptors.isEmpty()) {
       // What Boot's RestClientAutoConfiguration and RestTemplateAutoConfiguration build on.
-      warnIfTheTokenCanBeRedirected(
-          interceptors,
+      RedirectForwarding.warnIfTheTokenCanBeRedirected(
+          LOG,
+          "RestClient and RestTemplate",
+          interceptors.stream().flatMap(i -> i.allowedHosts().stream()).toList(),
           factoryBuilder.getIfAvailable(
               () -> ClientHttpRequestFactoryBuilder.detect(resourceLoader.getClassLoader())),
-          settings.getIfAvailable(HttpClientSettings::defaults));
+          settings.getIfAvailable(HttpClientSettings::defaults),
+          "spring.http.clients.imperative.factory");
     }
     return builder -> builder.requestInterceptors(list -> list.addAll(interceptors));
   }
@@ -71,40 +73,6 @@ public final class TokenApiRestClientAutoConfiguration {
   public RestTemplateCustomizer tokenApiRestTemplateCustomizer(OAuthClients clients) {
     List<BearerTokenClientHttpRequestInterceptor> interceptors = interceptors(clients);
     return restTemplate -> restTemplate.getInterceptors().addAll(interceptors);
-  }
-
-  /**
-   * Warns when Boot follows redirects on an HTTP library that sends the Authorization header on to
-   * another host: the interceptor adds the header once and never sees the library's redirect hop.
-   */
-  static void warnIfTheTokenCanBeRedirected(
-      List<BearerTokenClientHttpRequestInterceptor> interceptors,
-      ClientHttpRequestFactoryBuilder<?> factoryBuilder,
-      HttpClientSettings settings) {
-    if (settings.redirects() == HttpRedirects.DONT_FOLLOW) {
-      return;
-    }
-    RedirectForwarding library = RedirectForwarding.of(factoryBuilder);
-    List<String> hosts = interceptors.stream().flatMap(i -> i.allowedHosts().stream()).toList();
-    if (!library.known()) {
-      LOG.warn(
-          "tokenapi: RestClient and RestTemplate run on {}, and the starter cannot tell whether it"
-              + " sends the Authorization header on when it follows a redirect to another host."
-              + " Set spring.http.clients.redirects=dont-follow so that a bearer token for {}"
-              + " never leaves them.",
-          library.library(),
-          hosts);
-    } else if (library.forwards()) {
-      LOG.warn(
-          "tokenapi: RestClient and RestTemplate run on {}, which sends the Authorization header"
-              + " on when it follows a redirect to another host, and redirects are followed: a"
-              + " bearer token for {} would reach any host a redirect names. Set"
-              + " spring.http.clients.redirects=dont-follow, or run on a library that drops the"
-              + " header (spring.http.clients.imperative.factory=reactor, jetty or"
-              + " http-components, or a newer JDK).",
-          library.library(),
-          hosts);
-    }
   }
 
   static List<BearerTokenClientHttpRequestInterceptor> interceptors(OAuthClients clients) {

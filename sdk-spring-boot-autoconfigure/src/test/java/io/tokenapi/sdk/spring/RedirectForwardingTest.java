@@ -8,6 +8,7 @@ import io.tokenapi.testkit.FakeTokenServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Stream;
@@ -23,11 +24,14 @@ import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
 import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
+import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration;
+import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * Which HTTP library under RestClient sends the token on with a redirect to another host, measured
@@ -121,6 +125,62 @@ class RedirectForwardingTest {
     RedirectForwarding verdict = RedirectForwarding.of(library);
     assertThat(verdict.known()).isTrue();
     assertThat(verdict.forwards()).as(verdict.library() + " seen: " + SEEN).isEqualTo(arrived);
+  }
+
+  static Stream<ClientHttpConnectorBuilder<?>> connectors() {
+    return Stream.of(
+        ClientHttpConnectorBuilder.jdk(),
+        ClientHttpConnectorBuilder.reactor(),
+        ClientHttpConnectorBuilder.jetty(),
+        ClientHttpConnectorBuilder.httpComponents());
+  }
+
+  @ParameterizedTest
+  @MethodSource("connectors")
+  void verdict_isWhatTheWebClientConnectorDoes(ClientHttpConnectorBuilder<?> connector) {
+    WebClient web =
+        WebClient.builder()
+            .clientConnector(connector.build(HttpClientSettings.defaults()))
+            .filter(
+                BearerTokenExchangeFilterFunction.builder(client).allowHost("127.0.0.1").build())
+            .build();
+    web.get()
+        .uri("http://127.0.0.1:" + allowed.getAddress().getPort() + "/redirect")
+        .retrieve()
+        .toBodilessEntity()
+        .block(Duration.ofSeconds(10));
+    boolean arrived = SEEN.stream().anyMatch(h -> h.startsWith("Bearer "));
+
+    RedirectForwarding verdict = RedirectForwarding.of(connector);
+    assertThat(verdict.known()).isTrue();
+    assertThat(verdict.forwards()).as(verdict.library() + " seen: " + SEEN).isEqualTo(arrived);
+  }
+
+  @Test
+  void webClient_warnsOnlyOnAConnectorThatForwardsTheHeader(CapturedOutput output) {
+    ApplicationContextRunner web =
+        new ApplicationContextRunner()
+            .withConfiguration(
+                AutoConfigurations.of(
+                    HttpClientAutoConfiguration.class,
+                    ReactiveHttpClientAutoConfiguration.class,
+                    TokenApiAutoConfiguration.class,
+                    TokenApiWebClientAutoConfiguration.class))
+            .withPropertyValues(
+                "tokenapi.client.base-url=http://127.0.0.1:1",
+                "tokenapi.client.client-id=my-id",
+                "tokenapi.client.client-secret=s3cret-redirect-5d0e",
+                "tokenapi.client.allowed-hosts=api.example.com");
+    for (String connector : new String[] {"reactor", "jetty", "http-components"}) {
+      web.withPropertyValues("spring.http.clients.reactive.connector=" + connector)
+          .run(context -> assertThat(context).hasNotFailed());
+    }
+    assertThat(output.getAll()).doesNotContain("tokenapi: WebClients run on");
+
+    web.withPropertyValues("spring.http.clients.reactive.connector=jdk")
+        .run(context -> assertThat(context).hasNotFailed());
+    assertThat(output.getAll().contains("tokenapi: WebClients run on the JDK's HttpClient"))
+        .isEqualTo(RedirectForwarding.jdkHttpClientForwards());
   }
 
   private final ApplicationContextRunner runner =
