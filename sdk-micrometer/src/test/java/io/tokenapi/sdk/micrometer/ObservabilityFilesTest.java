@@ -14,7 +14,9 @@ import io.tokenapi.sdk.RetryPolicy;
 import io.tokenapi.sdk.ServiceUnavailableException;
 import io.tokenapi.sdk.TokenStore;
 import io.tokenapi.testkit.FakeTokenServer;
+import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,9 +30,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
@@ -239,6 +244,39 @@ class ObservabilityFilesTest {
             "tokenapi_token_reopening_wait_seconds_sum",
             "tokenapi_token_closing_uncovered_seconds",
             "tokenapi_token_stale_served_total");
+  }
+
+  /**
+   * Where Prometheus's {@code promtool} is installed (it is not needed otherwise): the rules parse,
+   * and their unit tests ({@code tokenapi-alerts-test.yml}) pass.
+   */
+  @Test
+  void promtool_checksTheRules_andRunsTheirUnitTests() throws Exception {
+    Optional<Path> promtool =
+        Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+            .filter(dir -> !dir.isBlank())
+            .map(dir -> Path.of(dir, "promtool"))
+            .filter(Files::isExecutable)
+            .findFirst();
+    Assumptions.assumeTrue(promtool.isPresent(), "promtool is not on the PATH");
+    Path rules = file("prometheus/tokenapi-alerts.yml");
+    for (List<String> command :
+        List.of(
+            List.of(promtool.get().toString(), "check", "rules", rules.toString()),
+            List.of(
+                promtool.get().toString(),
+                "test",
+                "rules",
+                rules.resolveSibling("tokenapi-alerts-test.yml").toString()))) {
+      Process process =
+          new ProcessBuilder(command)
+              .directory(rules.getParent().toFile())
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("promtool finished").isTrue();
+      assertThat(process.exitValue()).as(out).isZero();
+    }
   }
 
   /** The checker itself: a misspelt meter, label or value is caught. */
