@@ -16,9 +16,12 @@ module io.tokenapi.sdk {
   exports io.tokenapi.sdk;
   exports io.tokenapi.sdk.okhttp;
   exports io.tokenapi.sdk.jdkhttp;
-  // The shared store envelope and keyring, for the SDK's own store modules only.
+  // The shared store envelope and keyring, for the SDK's own store modules only; InlineListener for
+  // the SDK's own listeners.
   exports io.tokenapi.sdk.internal to
       io.tokenapi.sdk.redis,
       io.tokenapi.sdk.jdbc,
-      io.tokenapi.sdk.spring;
+      io.tokenapi.sdk.spring,
+      io.tokenapi.sdk.micrometer,
+      io.tokenapi.sdk.opentelemetry;
 }

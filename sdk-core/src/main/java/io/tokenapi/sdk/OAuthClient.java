@@ -109,6 +109,9 @@ public final class OAuthClient implements AutoCloseable {
   private final String description;
   private final Clock clock;
 
+  /** Delivers the client's events; the application's listeners on the client's event thread. */
+  private final ListenerDispatcher listener;
+
   /** The last token forgotten because a resource server rejected it, or null. */
   private volatile Rejection lastRejection;
 
@@ -130,7 +133,7 @@ public final class OAuthClient implements AutoCloseable {
             b.clientId,
             b.clientSecret,
             credential.assertions == null ? null : requests::currentAssertion);
-    OAuthClientListener listener = new SafeListener(b.listeners);
+    this.listener = new ListenerDispatcher(b.listeners);
     TokenEndpoint endpoint =
         new TokenEndpoint(
             http,
@@ -347,6 +350,8 @@ public final class OAuthClient implements AutoCloseable {
     // its calls; only then do the threads the stages ran on stop.
     cache.close();
     threads.shutdown();
+    // Last: the events of the closing (the state change) are still delivered, within a bound.
+    listener.close();
     if (ownHttpClient) {
       http.connectionPool().evictAll();
     }
