@@ -64,9 +64,9 @@ public final class HttpResourceServer implements ResourceServer {
 
   @Override
   public RecordedCall takeCall() throws InterruptedException {
-    RecordedRequest request = server.takeRequest(5, TimeUnit.SECONDS);
+    RecordedRequest request = server.takeRequest(10, TimeUnit.SECONDS);
     if (request == null) {
-      throw new AssertionError("the resource server received no call within 5 seconds");
+      throw new AssertionError("the resource server received no call within 10 seconds");
     }
     return new RecordedCall(request.getHeaders().get("Authorization"));
   }

@@ -56,7 +56,15 @@ public abstract class ResourceCallContract {
   /** The same loopback sockets, reached through a name the integration must not send it to. */
   public static final String OTHER_HOST = "127.0.0.1";
 
-  private static final long WAIT_SECONDS = 5;
+  /**
+   * How long an asynchronous call may take to return, or an untokened call to complete, while the
+   * token server holds its answer: under {@link FakeTokenServer#MAX_HOLD}, after which the held
+   * answer goes out anyway and a blocking integration would pass.
+   */
+  private static final long WAIT_SECONDS = 8;
+
+  /** How long an answer may take once nothing holds it: generous, for a loaded CI machine. */
+  private static final long ANSWER_SECONDS = 30;
 
   /** The token server of this test. */
   protected FakeTokenServer tokenServer;
@@ -298,7 +306,7 @@ public abstract class ResourceCallContract {
       assertThat(authorized).isNotDone();
 
       tokenServer.releaseAnswers();
-      assertThat(authorized.get(WAIT_SECONDS, TimeUnit.SECONDS))
+      assertThat(authorized.get(ANSWER_SECONDS, TimeUnit.SECONDS))
           .isEqualTo(new Reply(200, "authorized"));
       assertThat(api.takeCall().authorization()).isEqualTo(bearer(1));
     } finally {
@@ -314,7 +322,7 @@ public abstract class ResourceCallContract {
     api.enqueueUnauthorized(false);
     api.enqueueOk("second try");
 
-    Reply reply = caller.callAsync(api.uri(ALLOWED_HOST)).get(WAIT_SECONDS, TimeUnit.SECONDS);
+    Reply reply = caller.callAsync(api.uri(ALLOWED_HOST)).get(ANSWER_SECONDS, TimeUnit.SECONDS);
 
     assertThat(reply).isEqualTo(new Reply(200, "second try"));
     assertThat(api.takeCall().authorization()).isEqualTo(bearer(1));
@@ -329,7 +337,7 @@ public abstract class ResourceCallContract {
     api.enqueueOk("never asked for");
 
     CompletableFuture<Reply> reply = caller.callAsync(api.uri(ALLOWED_HOST));
-    Throwable thrown = unwrap(catchThrowable(() -> reply.get(WAIT_SECONDS, TimeUnit.SECONDS)));
+    Throwable thrown = unwrap(catchThrowable(() -> reply.get(ANSWER_SECONDS, TimeUnit.SECONDS)));
 
     assertThat(thrown).isInstanceOf(tokenFailureType());
     assertThat(causes(thrown)).anyMatch(ConflictException.class::isInstance);

@@ -50,7 +50,7 @@ public interface ResourceServer extends AutoCloseable {
   boolean hasRedirects();
 
   /**
-   * The next call received, waiting up to five seconds.
+   * The next call received, waiting up to ten seconds.
    *
    * @return the call
    * @throws AssertionError if none arrived

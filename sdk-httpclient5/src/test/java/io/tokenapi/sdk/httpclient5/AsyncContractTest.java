@@ -40,11 +40,11 @@ class AsyncContractTest extends ResourceCallContract {
       @Override
       public Reply call(URI uri) throws Exception {
         try {
-          return callAsync(uri).get(10, TimeUnit.SECONDS);
+          return callAsync(uri).get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
           throw (Exception) e.getCause();
         } catch (TimeoutException e) {
-          throw new AssertionError("no answer in 10 seconds", e);
+          throw new AssertionError("no answer in 30 seconds", e);
         }
       }
 

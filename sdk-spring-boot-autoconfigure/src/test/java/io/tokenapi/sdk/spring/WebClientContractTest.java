@@ -25,7 +25,7 @@ class WebClientContractTest extends ResourceCallContract {
     return new ResourceCaller() {
       @Override
       public Reply call(URI uri) {
-        return exchange(uri).block(Duration.ofSeconds(10));
+        return exchange(uri).block(Duration.ofSeconds(30));
       }
 
       @Override
