@@ -13,6 +13,7 @@ import io.tokenapi.sdk.internal.HostAllowList;
 import java.net.URI;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
@@ -125,21 +126,27 @@ public final class BearerTokenCallCredentials extends CallCredentials {
       }
     }
     AtomicReference<AccessToken> sent = info.getCallOptions().getOption(SENT);
-    client
-        .getTokenAsync()
-        .whenComplete(
-            (token, failure) -> {
-              if (failure != null) {
-                applier.fail(tokenFailure(failure));
-                return;
-              }
-              if (sent != null) {
-                sent.set(token);
-              }
-              Metadata metadata = new Metadata();
-              metadata.put(AUTHORIZATION, token.authorizationHeader());
-              applier.apply(metadata);
-            });
+    CompletableFuture<AccessToken> token;
+    try {
+      token = client.getTokenAsync();
+    } catch (RuntimeException e) {
+      // A closed client throws at once: fail this call, never the gRPC thread.
+      applier.fail(tokenFailure(e));
+      return;
+    }
+    token.whenComplete(
+        (value, failure) -> {
+          if (failure != null) {
+            applier.fail(tokenFailure(failure));
+            return;
+          }
+          if (sent != null) {
+            sent.set(value);
+          }
+          Metadata metadata = new Metadata();
+          metadata.put(AUTHORIZATION, value.authorizationHeader());
+          applier.apply(metadata);
+        });
   }
 
   private static Status tokenFailure(Throwable thrown) {

@@ -142,6 +142,21 @@ class GrpcRulesTest {
   }
 
   @Test
+  void closedOAuthClient_failsTheCall_unauthenticated() {
+    client.close();
+
+    assertThatThrownBy(
+            () ->
+                ClientCalls.blockingUnaryCall(
+                    channel, GrpcResourceServer.GET, CallOptions.DEFAULT, "x"))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED))
+        .hasMessageContaining("No access token for the call");
+    assertThat(server.callCount()).isZero();
+  }
+
+  @Test
   void builder_rejectsBadInput_andDescribesItselfWithoutSecrets() {
     assertThatThrownBy(() -> BearerTokenCallCredentials.builder(null)).hasMessage("client == null");
     assertThatThrownBy(() -> BearerTokenCallCredentials.builder(client).build())

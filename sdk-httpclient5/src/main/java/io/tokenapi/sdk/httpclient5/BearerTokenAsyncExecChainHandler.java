@@ -6,6 +6,7 @@ import io.tokenapi.sdk.internal.HostAllowList;
 import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.apache.hc.client5.http.async.AsyncExecCallback;
 import org.apache.hc.client5.http.async.AsyncExecChain;
 import org.apache.hc.client5.http.async.AsyncExecChainHandler;
@@ -118,29 +119,35 @@ public final class BearerTokenAsyncExecChainHandler implements AsyncExecChainHan
    * null on the first try.
    */
   private void send(Exchange exchange, AccessToken rejected) {
-    client
-        .getTokenAsync()
-        .whenComplete(
-            (token, failure) -> {
-              if (failure != null) {
-                exchange.callback.failed(Hops.failure(failure));
-                return;
-              }
-              if (exchange.scope.cancellableDependency.isCancelled()) {
-                return;
-              }
-              AsyncExecCallback outcome =
-                  rejected == null ? new RenewOn401(exchange, token) : exchange.callback;
-              try {
-                exchange.chain.proceed(
-                    withToken(exchange.request, token),
-                    exchange.entityProducer,
-                    exchange.scope,
-                    outcome);
-              } catch (HttpException | IOException | RuntimeException e) {
-                exchange.callback.failed(e);
-              }
-            });
+    CompletableFuture<AccessToken> token;
+    try {
+      token = client.getTokenAsync();
+    } catch (RuntimeException e) {
+      // A closed client throws at once: fail this call, never the I/O reactor's thread.
+      exchange.callback.failed(Hops.failure(e));
+      return;
+    }
+    token.whenComplete(
+        (value, failure) -> {
+          if (failure != null) {
+            exchange.callback.failed(Hops.failure(failure));
+            return;
+          }
+          if (exchange.scope.cancellableDependency.isCancelled()) {
+            return;
+          }
+          AsyncExecCallback outcome =
+              rejected == null ? new RenewOn401(exchange, value) : exchange.callback;
+          try {
+            exchange.chain.proceed(
+                withToken(exchange.request, value),
+                exchange.entityProducer,
+                exchange.scope,
+                outcome);
+          } catch (HttpException | IOException | RuntimeException e) {
+            exchange.callback.failed(e);
+          }
+        });
   }
 
   private static HttpRequest withToken(HttpRequest request, AccessToken token) {

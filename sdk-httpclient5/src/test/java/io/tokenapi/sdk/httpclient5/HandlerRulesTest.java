@@ -186,6 +186,28 @@ class HandlerRulesTest {
   }
 
   @Test
+  void async_closedOAuthClient_failsTheCall_insteadOfTheReactor() throws Exception {
+    client.close();
+    try (CloseableHttpAsyncClient async =
+        HttpAsyncClients.custom()
+            .addExecInterceptorAfter(
+                ChainElement.REDIRECT.name(),
+                BearerTokenAsyncExecChainHandler.NAME,
+                BearerTokenAsyncExecChainHandler.builder(client).allowHost("localhost").build())
+            .build()) {
+      async.start();
+      assertThatThrownBy(
+              () ->
+                  async
+                      .execute(SimpleRequestBuilder.get(url(api, "/")).build(), null)
+                      .get(30, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(IOException.class)
+          .hasMessageContaining("No access token for the request");
+    }
+    assertThat(api.getRequestCount()).isZero();
+  }
+
+  @Test
   void builders_rejectBadInput_withMessagesThatSayWhatToDo() {
     assertThatThrownBy(() -> BearerTokenExecChainHandler.builder(null))
         .isInstanceOf(IllegalArgumentException.class)
