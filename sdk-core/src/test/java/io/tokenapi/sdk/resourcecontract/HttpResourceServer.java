@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
+import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -49,6 +50,22 @@ public final class HttpResourceServer implements ResourceServer {
 
   private static String pad(int kib) {
     return kib == 0 ? "" : ", error_description=\"" + "r".repeat(kib * 1024) + "\"";
+  }
+
+  @Override
+  public void rejectOnly(String authorization) {
+    server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            boolean rejected = authorization.equals(request.getHeaders().get("Authorization"));
+            return new MockResponse.Builder()
+                .code(rejected ? 401 : 200)
+                .addHeader("Content-Type", "text/plain; charset=utf-8")
+                .body(rejected ? "invalid token" : "renewed")
+                .build();
+          }
+        });
   }
 
   @Override

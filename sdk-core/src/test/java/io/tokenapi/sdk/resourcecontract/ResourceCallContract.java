@@ -15,9 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,7 +39,7 @@ import org.junit.jupiter.api.Test;
  * <ul>
  *   <li>the token goes to allowed hosts only, and no token is even fetched for another host;
  *   <li>a 401 (gRPC {@code UNAUTHENTICATED}) renews the token once and the call is sent once more;
- *       a second 401 reaches the caller;
+ *       a second 401 reaches the caller; a burst of 401s for one token costs one token request;
  *   <li>when no token can be had, nothing is sent and the caller gets the library's natural error
  *       carrying the SDK's {@link OAuthException} as a cause;
  *   <li>a redirect to another host carries no token;
@@ -206,6 +208,38 @@ public abstract class ResourceCallContract {
 
     assertThat(reply.status()).isEqualTo(401);
     assertThat(api.callCount()).isEqualTo(2);
+    assertThat(tokenServer.requestCount()).isEqualTo(2);
+  }
+
+  @Test
+  protected void burstOf401s_forOneToken_costsOneRenewal() throws Exception {
+    ResourceCaller caller = caller(oauthClient());
+    api.enqueueOk("first");
+    caller.call(api.uri(ALLOWED_HOST));
+    api.takeCall();
+    api.rejectOnly(bearer(1));
+    int callers = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(callers);
+    try {
+      List<Future<Reply>> replies = new ArrayList<>();
+      CountDownLatch start = new CountDownLatch(1);
+      for (int i = 0; i < callers; i++) {
+        replies.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return caller.call(api.uri(ALLOWED_HOST));
+                }));
+      }
+      start.countDown();
+      for (Future<Reply> reply : replies) {
+        assertThat(reply.get(ANSWER_SECONDS, TimeUnit.SECONDS))
+            .isEqualTo(new Reply(200, "renewed"));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
     assertThat(tokenServer.requestCount()).isEqualTo(2);
   }
 

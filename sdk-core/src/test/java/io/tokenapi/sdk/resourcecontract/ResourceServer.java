@@ -35,6 +35,15 @@ public interface ResourceServer extends AutoCloseable {
   void enqueueUnauthorized(boolean huge);
 
   /**
+   * From now on, and instead of the script: a call carrying exactly {@code authorization} is
+   * answered 401 (gRPC: {@code UNAUTHENTICATED}), every other call 200 with the body {@code
+   * "renewed"}.
+   *
+   * @param authorization the rejected header value, {@code "Bearer <token>"}
+   */
+  void rejectOnly(String authorization);
+
+  /**
    * The next call is answered with a redirect to {@code target}.
    *
    * @param target where to

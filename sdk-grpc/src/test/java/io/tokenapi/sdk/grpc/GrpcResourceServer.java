@@ -1,5 +1,7 @@
 package io.tokenapi.sdk.grpc;
 
+import io.grpc.Context;
+import io.grpc.Contexts;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
@@ -62,6 +64,9 @@ final class GrpcResourceServer implements ResourceServer {
   /** A scripted answer: a body, or null for UNAUTHENTICATED with this description. */
   private record Answer(String body, String rejection) {}
 
+  private static final Context.Key<String> AUTHORIZATION_SEEN = Context.key("authorization");
+
+  private volatile String rejectOnly;
   private final ConcurrentLinkedQueue<Answer> script = new ConcurrentLinkedQueue<>();
   private final BlockingQueue<RecordedCall> calls = new LinkedBlockingQueue<>();
   private final AtomicInteger count = new AtomicInteger();
@@ -74,7 +79,13 @@ final class GrpcResourceServer implements ResourceServer {
                 GET,
                 ServerCalls.asyncUnaryCall(
                     (request, response) -> {
-                      Answer answer = script.poll();
+                      String rejected = rejectOnly;
+                      Answer answer =
+                          rejected == null
+                              ? script.poll()
+                              : rejected.equals(AUTHORIZATION_SEEN.get())
+                                  ? new Answer(null, "invalid token")
+                                  : new Answer("renewed", null);
                       if (answer == null) {
                         response.onError(
                             Status.FAILED_PRECONDITION
@@ -98,7 +109,12 @@ final class GrpcResourceServer implements ResourceServer {
               ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
             count.incrementAndGet();
             calls.add(new RecordedCall(headers.get(AUTHORIZATION)));
-            return next.startCall(call, headers);
+            // The handler runs in this call's context: the header travels with it.
+            return Contexts.interceptCall(
+                Context.current().withValue(AUTHORIZATION_SEEN, headers.get(AUTHORIZATION)),
+                call,
+                headers,
+                next);
           }
         };
     server =
@@ -122,6 +138,11 @@ final class GrpcResourceServer implements ResourceServer {
   public void enqueueUnauthorized(boolean huge) {
     // HTTP/2 limits the trailers gRPC accepts (8 KiB by default): "huge" stays under it.
     script.add(new Answer(null, "invalid token" + (huge ? " " + "r".repeat(6 * 1024) : "")));
+  }
+
+  @Override
+  public void rejectOnly(String authorization) {
+    rejectOnly = authorization;
   }
 
   @Override
