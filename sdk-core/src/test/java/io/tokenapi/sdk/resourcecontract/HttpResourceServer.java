@@ -43,7 +43,7 @@ public final class HttpResourceServer implements ResourceServer {
         new MockResponse.Builder()
             .code(401)
             .addHeader("Content-Type", "text/plain; charset=utf-8")
-            .addHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"" + pad(huge ? 16 : 0));
+            .addHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"" + pad(huge ? 6 : 0));
     answer.body(huge ? "x".repeat(1024 * 1024) : "invalid token");
     server.enqueue(answer.build());
   }

@@ -27,8 +27,10 @@ public interface ResourceServer extends AutoCloseable {
   void enqueueOk(String body);
 
   /**
-   * The next call is answered 401 (gRPC: {@code UNAUTHENTICATED}); when {@code huge}, with a 16 KiB
-   * {@code WWW-Authenticate} header and a 1 MiB body (gRPC: a long status description).
+   * The next call is answered 401 (gRPC: {@code UNAUTHENTICATED}); when {@code huge}, with a 6 KiB
+   * {@code WWW-Authenticate} header and a 1 MiB body (gRPC: a 6 KiB status description). The header
+   * stays under the 8 KiB that Reactor Netty and gRPC accept: past it the library itself refuses
+   * the answer, before any integration sees it.
    *
    * @param huge whether the answer is oversized
    */
