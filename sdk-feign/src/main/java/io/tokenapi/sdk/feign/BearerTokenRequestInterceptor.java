@@ -9,7 +9,7 @@ import feign.codec.ErrorDecoder;
 import io.tokenapi.sdk.AccessToken;
 import io.tokenapi.sdk.OAuthClient;
 import io.tokenapi.sdk.OAuthException;
-import io.tokenapi.sdk.internal.HostAllowList;
+import io.tokenapi.sdk.internal.AllowedHosts;
 import java.net.URI;
 import java.time.Instant;
 import java.util.Collection;
@@ -61,9 +61,9 @@ public final class BearerTokenRequestInterceptor implements RequestInterceptor {
   private static final String BEARER = "Bearer ";
 
   private final OAuthClient client;
-  private final HostAllowList hosts;
+  private final AllowedHosts hosts;
 
-  private BearerTokenRequestInterceptor(OAuthClient client, HostAllowList hosts) {
+  private BearerTokenRequestInterceptor(OAuthClient client, AllowedHosts hosts) {
     this.client = client;
     this.hosts = hosts;
   }
@@ -242,7 +242,7 @@ public final class BearerTokenRequestInterceptor implements RequestInterceptor {
      * @throws IllegalArgumentException if null or not a valid host name or IP address
      */
     public Builder allowHost(String host) {
-      hosts.add(HostAllowList.canonical(host));
+      hosts.add(AllowedHosts.canonical(host));
       return this;
     }
 
@@ -264,7 +264,12 @@ public final class BearerTokenRequestInterceptor implements RequestInterceptor {
      * @throws IllegalStateException if no host was allowed
      */
     public BearerTokenRequestInterceptor build() {
-      return new BearerTokenRequestInterceptor(client, new HostAllowList(hosts, allowInsecureHttp));
+      if (hosts.isEmpty()) {
+        throw new IllegalStateException(
+            "no host allowed: call allowHost(\"api.example.com\") for each host the token is meant"
+                + " for");
+      }
+      return new BearerTokenRequestInterceptor(client, new AllowedHosts(hosts, allowInsecureHttp));
     }
   }
 }

@@ -9,7 +9,7 @@ import io.grpc.Status;
 import io.tokenapi.sdk.AccessToken;
 import io.tokenapi.sdk.OAuthClient;
 import io.tokenapi.sdk.OAuthException;
-import io.tokenapi.sdk.internal.HostAllowList;
+import io.tokenapi.sdk.internal.AllowedHosts;
 import java.net.URI;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -62,9 +62,9 @@ public final class BearerTokenCallCredentials extends CallCredentials {
       CallOptions.Key.create("io.tokenapi.sdk.grpc.sent-token");
 
   private final OAuthClient client;
-  private final HostAllowList hosts;
+  private final AllowedHosts hosts;
 
-  private BearerTokenCallCredentials(OAuthClient client, HostAllowList hosts) {
+  private BearerTokenCallCredentials(OAuthClient client, AllowedHosts hosts) {
     this.client = client;
     this.hosts = hosts;
   }
@@ -202,7 +202,7 @@ public final class BearerTokenCallCredentials extends CallCredentials {
      * @throws IllegalArgumentException if null or not a valid host name or IP address
      */
     public Builder allowHost(String host) {
-      hosts.add(HostAllowList.canonical(host));
+      hosts.add(AllowedHosts.canonical(host));
       return this;
     }
 
@@ -224,7 +224,12 @@ public final class BearerTokenCallCredentials extends CallCredentials {
      * @throws IllegalStateException if no host was allowed
      */
     public BearerTokenCallCredentials build() {
-      return new BearerTokenCallCredentials(client, new HostAllowList(hosts, allowInsecureHttp));
+      if (hosts.isEmpty()) {
+        throw new IllegalStateException(
+            "no host allowed: call allowHost(\"api.example.com\") for each host the token is meant"
+                + " for");
+      }
+      return new BearerTokenCallCredentials(client, new AllowedHosts(hosts, allowInsecureHttp));
     }
   }
 }

@@ -2,7 +2,7 @@ package io.tokenapi.sdk.httpclient5;
 
 import io.tokenapi.sdk.AccessToken;
 import io.tokenapi.sdk.OAuthClient;
-import io.tokenapi.sdk.internal.HostAllowList;
+import io.tokenapi.sdk.internal.AllowedHosts;
 import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -53,9 +53,9 @@ public final class BearerTokenAsyncExecChainHandler implements AsyncExecChainHan
   private static final Logger LOG = LoggerFactory.getLogger(BearerTokenAsyncExecChainHandler.class);
 
   private final OAuthClient client;
-  private final HostAllowList hosts;
+  private final AllowedHosts hosts;
 
-  private BearerTokenAsyncExecChainHandler(OAuthClient client, HostAllowList hosts) {
+  private BearerTokenAsyncExecChainHandler(OAuthClient client, AllowedHosts hosts) {
     this.client = client;
     this.hosts = hosts;
   }
@@ -268,7 +268,7 @@ public final class BearerTokenAsyncExecChainHandler implements AsyncExecChainHan
      * @throws IllegalArgumentException if null or not a valid host name or IP address
      */
     public Builder allowHost(String host) {
-      hosts.add(HostAllowList.canonical(host));
+      hosts.add(AllowedHosts.canonical(host));
       return this;
     }
 
@@ -290,8 +290,13 @@ public final class BearerTokenAsyncExecChainHandler implements AsyncExecChainHan
      * @throws IllegalStateException if no host was allowed
      */
     public BearerTokenAsyncExecChainHandler build() {
+      if (hosts.isEmpty()) {
+        throw new IllegalStateException(
+            "no host allowed: call allowHost(\"api.example.com\") for each host the token is meant"
+                + " for");
+      }
       return new BearerTokenAsyncExecChainHandler(
-          client, new HostAllowList(hosts, allowInsecureHttp));
+          client, new AllowedHosts(hosts, allowInsecureHttp));
     }
   }
 }

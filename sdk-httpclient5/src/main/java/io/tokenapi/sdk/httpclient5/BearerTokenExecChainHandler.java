@@ -2,7 +2,7 @@ package io.tokenapi.sdk.httpclient5;
 
 import io.tokenapi.sdk.AccessToken;
 import io.tokenapi.sdk.OAuthClient;
-import io.tokenapi.sdk.internal.HostAllowList;
+import io.tokenapi.sdk.internal.AllowedHosts;
 import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -60,9 +60,9 @@ public final class BearerTokenExecChainHandler implements ExecChainHandler {
   private static final Logger LOG = LoggerFactory.getLogger(BearerTokenExecChainHandler.class);
 
   private final OAuthClient client;
-  private final HostAllowList hosts;
+  private final AllowedHosts hosts;
 
-  private BearerTokenExecChainHandler(OAuthClient client, HostAllowList hosts) {
+  private BearerTokenExecChainHandler(OAuthClient client, AllowedHosts hosts) {
     this.client = client;
     this.hosts = hosts;
   }
@@ -188,7 +188,7 @@ public final class BearerTokenExecChainHandler implements ExecChainHandler {
      * @throws IllegalArgumentException if null or not a valid host name or IP address
      */
     public Builder allowHost(String host) {
-      hosts.add(HostAllowList.canonical(host));
+      hosts.add(AllowedHosts.canonical(host));
       return this;
     }
 
@@ -210,7 +210,12 @@ public final class BearerTokenExecChainHandler implements ExecChainHandler {
      * @throws IllegalStateException if no host was allowed
      */
     public BearerTokenExecChainHandler build() {
-      return new BearerTokenExecChainHandler(client, new HostAllowList(hosts, allowInsecureHttp));
+      if (hosts.isEmpty()) {
+        throw new IllegalStateException(
+            "no host allowed: call allowHost(\"api.example.com\") for each host the token is meant"
+                + " for");
+      }
+      return new BearerTokenExecChainHandler(client, new AllowedHosts(hosts, allowInsecureHttp));
     }
   }
 }

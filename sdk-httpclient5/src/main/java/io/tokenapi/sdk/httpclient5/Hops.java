@@ -3,7 +3,7 @@ package io.tokenapi.sdk.httpclient5;
 import io.tokenapi.sdk.AccessToken;
 import io.tokenapi.sdk.OAuthClient;
 import io.tokenapi.sdk.OAuthException;
-import io.tokenapi.sdk.internal.HostAllowList;
+import io.tokenapi.sdk.internal.AllowedHosts;
 import java.io.IOException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -31,7 +31,7 @@ final class Hops {
    * context's redirect locations at the start of every exchange.
    */
   static boolean tokenFor(
-      HostAllowList hosts, HttpRequest request, HttpHost target, HttpClientContext context) {
+      AllowedHosts hosts, HttpRequest request, HttpHost target, HttpClientContext context) {
     RedirectLocations redirects = context.getRedirectLocations();
     boolean redirected = redirects != null && redirects.size() > 0;
     if (!redirected) {
@@ -43,7 +43,7 @@ final class Hops {
   }
 
   /** Fails when the token would go over plain http to a host that is not loopback. */
-  static void refuseInsecure(HostAllowList hosts, HttpHost target) throws IOException {
+  static void refuseInsecure(AllowedHosts hosts, HttpHost target) throws IOException {
     String refusal = hosts.refusal(target.getSchemeName(), target.getHostName());
     if (refusal != null) {
       throw new IOException(refusal);

@@ -3,7 +3,7 @@ package io.tokenapi.sdk.jakartars;
 import io.tokenapi.sdk.AccessToken;
 import io.tokenapi.sdk.OAuthClient;
 import io.tokenapi.sdk.OAuthException;
-import io.tokenapi.sdk.internal.HostAllowList;
+import io.tokenapi.sdk.internal.AllowedHosts;
 import jakarta.ws.rs.client.ClientRequestContext;
 import jakarta.ws.rs.client.ClientRequestFilter;
 import jakarta.ws.rs.client.ClientResponseContext;
@@ -76,9 +76,9 @@ public final class BearerTokenFilter implements ClientRequestFilter, ClientRespo
   static final int MAX_DISCARDED_BYTES = 1024 * 1024;
 
   private final OAuthClient client;
-  private final HostAllowList hosts;
+  private final AllowedHosts hosts;
 
-  private BearerTokenFilter(OAuthClient client, HostAllowList hosts) {
+  private BearerTokenFilter(OAuthClient client, AllowedHosts hosts) {
     this.client = client;
     this.hosts = hosts;
   }
@@ -249,7 +249,7 @@ public final class BearerTokenFilter implements ClientRequestFilter, ClientRespo
      * @throws IllegalArgumentException if null or not a valid host name or IP address
      */
     public Builder allowHost(String host) {
-      hosts.add(HostAllowList.canonical(host));
+      hosts.add(AllowedHosts.canonical(host));
       return this;
     }
 
@@ -271,7 +271,12 @@ public final class BearerTokenFilter implements ClientRequestFilter, ClientRespo
      * @throws IllegalStateException if no host was allowed
      */
     public BearerTokenFilter build() {
-      return new BearerTokenFilter(client, new HostAllowList(hosts, allowInsecureHttp));
+      if (hosts.isEmpty()) {
+        throw new IllegalStateException(
+            "no host allowed: call allowHost(\"api.example.com\") for each host the token is meant"
+                + " for");
+      }
+      return new BearerTokenFilter(client, new AllowedHosts(hosts, allowInsecureHttp));
     }
   }
 }

@@ -1,35 +1,27 @@
 package io.tokenapi.sdk.internal;
 
-import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import okhttp3.HttpUrl;
 
 /**
- * The hosts a bearer token may go to, compared exactly (after canonical form), and the plain-http
- * rule for them: the one rule of the SDK's resource-call integrations (Apache HttpClient 5, Feign,
- * Jakarta REST, gRPC). Immutable. Not part of the API: the package is exported only to the SDK's
- * own modules and may change without notice.
+ * The hosts a bearer token may go to, in canonical form, and the plain-http rule for them: one rule
+ * for {@code BearerTokenInterceptor} and {@code BearerTokens}. Not part of the API: the package is
+ * not exported by the module and may change without notice.
  */
-public final class HostAllowList {
+public final class AllowedHosts {
   private final Set<String> hosts;
   private final boolean allowInsecureHttp;
 
   /**
-   * An allow-list of already {@linkplain #canonical(String) canonical} hosts.
+   * The rule for {@code hosts}.
    *
-   * @param hosts the hosts, canonical; copied
-   * @param allowInsecureHttp whether plain {@code http://} may carry the token to hosts that are
+   * @param hosts canonical hosts ({@link #canonical})
+   * @param allowInsecureHttp whether plain {@code http://} may carry the token to a host that is
    *     not loopback
-   * @throws IllegalStateException if {@code hosts} is empty, naming the setter to call
    */
-  public HostAllowList(Collection<String> hosts, boolean allowInsecureHttp) {
-    if (hosts.isEmpty()) {
-      throw new IllegalStateException(
-          "no host allowed: call allowHost(\"api.example.com\") for each host the token is meant"
-              + " for");
-    }
+  public AllowedHosts(Set<String> hosts, boolean allowInsecureHttp) {
     this.hosts = Collections.unmodifiableSet(new LinkedHashSet<>(hosts));
     this.allowInsecureHttp = allowInsecureHttp;
   }
@@ -39,7 +31,7 @@ public final class HostAllowList {
    * brackets.
    *
    * @param host a host name or IP address, without scheme, port or path
-   * @return the canonical form
+   * @return the canonical host
    * @throws IllegalArgumentException if null or not a host name or IP address
    */
   public static String canonical(String host) {
@@ -55,16 +47,16 @@ public final class HostAllowList {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "not a host name: \""
-              + Redaction.printable(host)
+              + SafeText.of(host, 100)
               + "\" (expected something like \"api.example.com\", without scheme, port or path)",
           e);
     }
   }
 
   /**
-   * The allowed hosts, canonical.
+   * The allowed hosts.
    *
-   * @return an unmodifiable set, never empty
+   * @return an unmodifiable set of canonical hosts
    */
   public Set<String> hosts() {
     return hosts;
@@ -73,8 +65,8 @@ public final class HostAllowList {
   /**
    * Whether a request to {@code host} gets the token.
    *
-   * @param host the request's host as the library gives it; null or malformed is never allowed
-   * @return true if it is on the list
+   * @param host as a URI or URL gives it, possibly null
+   * @return true when it is allowed
    */
   public boolean allows(String host) {
     if (host == null) {
@@ -88,12 +80,11 @@ public final class HostAllowList {
   }
 
   /**
-   * Null when the token may go to {@code scheme://host}; otherwise why not, as an exception
-   * message.
+   * Why the token may not go to {@code scheme://host} (an allowed host), or null when it may.
    *
-   * @param scheme the request's scheme, such as {@code https}
-   * @param host an allowed host
-   * @return null, or the reason to refuse
+   * @param scheme the request's scheme
+   * @param host the request's host, allowed
+   * @return null, or an exception message
    */
   public String refusal(String scheme, String host) {
     if ("https".equalsIgnoreCase(scheme)
@@ -102,33 +93,19 @@ public final class HostAllowList {
       return null;
     }
     return "Refusing to send a bearer token over "
-        + Redaction.printable(String.valueOf(scheme))
+        + SafeText.of(scheme, 20)
         + ":// to "
-        + Redaction.printable(host)
+        + host
         + ": use https://, or build with allowInsecureHttp() if this network is trusted.";
   }
 
   /**
-   * The hosts, and {@code allowInsecureHttp} when set.
+   * The hosts, and the plain-http setting when on.
    *
    * @return for example {@code [api.example.com]}
    */
   @Override
   public String toString() {
     return hosts + (allowInsecureHttp ? ", allowInsecureHttp" : "");
-  }
-
-  /** Keeps control characters of hostile input out of messages and logs. */
-  private static final class Redaction {
-    private static final int MAX = 256;
-
-    static String printable(String s) {
-      StringBuilder out = new StringBuilder(Math.min(s.length(), MAX));
-      for (int i = 0; i < s.length() && i < MAX; i++) {
-        char c = s.charAt(i);
-        out.append(Character.isISOControl(c) ? '?' : c);
-      }
-      return s.length() > MAX ? out.append("...").toString() : out.toString();
-    }
   }
 }
