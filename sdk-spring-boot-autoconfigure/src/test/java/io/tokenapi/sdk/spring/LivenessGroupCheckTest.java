@@ -68,6 +68,7 @@ class LivenessGroupCheckTest {
         .contains("management.endpoint.health.group.liveness.include=livenessState")
         .doesNotContain("s3cret-liveness-3e1f");
   }
+
   @Test
   void aLivenessGroupNamingOneClient_takesThatClientIn_warns(CapturedOutput output) {
     // Boot's groups take a contributor's child by path: a FAILING "default" client alone would
