@@ -42,6 +42,13 @@ final class Redactor {
   /** A secret form shorter than this is redacted only where it is a whole value. */
   static final int MIN_SUBSTRING_FORM = 8;
 
+  /**
+   * A guessable secret at least this long that occurs inside a value in any letter case (a code,
+   * errorId, parameter name or value) makes the whole value redacted. Shorter ones (1 to 3
+   * characters) would blank most codes by chance, and are found by trying anyway.
+   */
+  static final int MIN_WHOLE_FIELD_FORM = 4;
+
   private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
 
   /** Spelled-out secrets that occur in ordinary text although they have digits or symbols. */
@@ -190,7 +197,12 @@ final class Redactor {
     for (int i = 0; i < forms.length; i++) {
       String form = forms[i];
       if (wholeOnly[i]) {
-        if (out.equalsIgnoreCase(form)) {
+        if (out.equalsIgnoreCase(form)
+            || (withholdText
+                && form.length() >= MIN_WHOLE_FIELD_FORM
+                && out.toLowerCase(Locale.ROOT).contains(form.toLowerCase(Locale.ROOT)))) {
+          // A guessable secret inside a code or id ("bad_hunter2"): cutting it out would show
+          // where it is, and leaving the value would show it, so the whole value goes.
           return REDACTED;
         }
       } else if (out.contains(form)) {
