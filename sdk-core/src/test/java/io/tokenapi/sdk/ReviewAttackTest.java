@@ -135,4 +135,28 @@ class ReviewAttackTest {
       assertThat(printed(e)).doesNotContain("SECRETVALUE");
     }
   }
+
+  /**
+   * A secret the provider echoed in another letter case ("S3CR3T-VALUE-0123") was printed: only a
+   * guessable secret was compared in any case, a long one exactly.
+   */
+  @Test
+  void secretEchoedInAnotherCase_isRedacted() {
+    String secret = "S3cr3t-Value-0123";
+    server.credentials("id", secret);
+    server.enqueueError(400, "invalid_client", "client secret S3CR3T-VALUE-0123 is wrong");
+    try (OAuthClient client =
+        OAuthClient.builder()
+            .baseUrl(server.baseUrl())
+            .clientId("id")
+            .clientSecret(secret)
+            .retryPolicy(RetryPolicy.none())
+            .build()) {
+      ApiException e = (ApiException) catchThrowable(client::getToken);
+
+      assertThat(printed(e).toLowerCase(java.util.Locale.ROOT))
+          .doesNotContain(secret.toLowerCase(java.util.Locale.ROOT))
+          .contains("client secret [redacted] is wrong");
+    }
+  }
 }
