@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import okhttp3.FormBody;
 import org.slf4j.Logger;
@@ -78,6 +79,11 @@ final class Redactor {
   /** Per form: replaced only where it is the whole value, never cut out of a longer one. */
   private final boolean[] wholeOnly;
 
+  /** Per form: the form in any letter case, literally; null for a whole-only form. */
+  private final Pattern[] patterns;
+
+  private static final String REDACTED_REPLACEMENT = Matcher.quoteReplacement(REDACTED);
+
   /** Whether the provider's free text is left out instead of redacted. */
   private final boolean withholdText;
 
@@ -121,6 +127,14 @@ final class Redactor {
           guessable != null
               && form.toLowerCase(Locale.ROOT).contains(guessable.toLowerCase(Locale.ROOT));
       wholeOnly[i] = !basicForms.contains(form) && (form.length() < MIN_SUBSTRING_FORM || readable);
+    }
+    this.patterns = new Pattern[this.forms.length];
+    for (int i = 0; i < this.forms.length; i++) {
+      if (!wholeOnly[i]) {
+        patterns[i] =
+            Pattern.compile(
+                Pattern.quote(this.forms[i]), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+      }
     }
     this.assertion = assertion;
     this.withholdText = guessable != null;
@@ -205,8 +219,9 @@ final class Redactor {
           // where it is, and leaving the value would show it, so the whole value goes.
           return REDACTED;
         }
-      } else if (out.contains(form)) {
-        out = out.replace(form, REDACTED);
+      } else if (containsIgnoreCase(out, form)) {
+        // In any letter case: a provider that upper-cases what it echoes must not print it.
+        out = patterns[i].matcher(out).replaceAll(REDACTED_REPLACEMENT);
       }
     }
     String current = assertion == null ? null : assertion.get();
@@ -214,6 +229,15 @@ final class Redactor {
       out = out.replace(current, REDACTED);
     }
     return redactCompactJws(out);
+  }
+
+  private static boolean containsIgnoreCase(String text, String form) {
+    for (int i = 0; i + form.length() <= text.length(); i++) {
+      if (text.regionMatches(true, i, form, 0, form.length())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** {@code text} with every compact JWS replaced: a signed assertion is a bearer credential. */
