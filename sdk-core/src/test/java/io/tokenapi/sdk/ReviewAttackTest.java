@@ -98,25 +98,7 @@ class ReviewAttackTest {
    */
   @Test
   void bearerTokens_tokenThatCannotBeAHeader_failsWithoutTheToken() {
-    String value = "tok-SECRETVALUE\u007fx";
-    TokenStore store =
-        new TokenStore() {
-          @Override
-          public Optional<AccessToken> load(String key) {
-            return Optional.of(AccessToken.of(value, Instant.now().plus(Duration.ofHours(1))));
-          }
-
-          @Override
-          public void save(String key, AccessToken token) {}
-
-          @Override
-          public Optional<String> tryLock(String key, Duration ttl) {
-            return Optional.of("owner");
-          }
-
-          @Override
-          public void unlock(String key, String owner) {}
-        };
+    TokenStore store = storeWithUnsendableToken();
     try (OAuthClient client =
         OAuthClient.builder()
             .baseUrl(server.baseUrl())
@@ -157,6 +139,64 @@ class ReviewAttackTest {
       assertThat(printed(e).toLowerCase(java.util.Locale.ROOT))
           .doesNotContain(secret.toLowerCase(java.util.Locale.ROOT))
           .contains("client secret [redacted] is wrong");
+    }
+  }
+
+  /** A custom store whose token has DEL in it: the provider's tokens are checked, a store's not. */
+  private static TokenStore storeWithUnsendableToken() {
+    String value = "tok-SECRETVALUE\u007fx";
+    return new TokenStore() {
+      @Override
+      public Optional<AccessToken> load(String key) {
+        return Optional.of(AccessToken.of(value, Instant.now().plus(Duration.ofHours(1))));
+      }
+
+      @Override
+      public void save(String key, AccessToken token) {}
+
+      @Override
+      public Optional<String> tryLock(String key, Duration ttl) {
+        return Optional.of("owner");
+      }
+
+      @Override
+      public void unlock(String key, String owner) {}
+    };
+  }
+
+  /**
+   * The same token through the OkHttp interceptor: OkHttp's IllegalArgumentException (which does
+   * leave the value out) escaped the interceptor, so execute() threw an unchecked exception and an
+   * async call crashed OkHttp's dispatcher thread instead of failing with the documented
+   * TokenUnavailableIOException.
+   */
+  @Test
+  void interceptor_tokenThatCannotBeAHeader_failsTheCallWithTokenUnavailable() {
+    try (OAuthClient client =
+        OAuthClient.builder()
+            .baseUrl(server.baseUrl())
+            .clientId("id")
+            .clientSecret("a-long-client-secret-1")
+            .tokenStore(storeWithUnsendableToken())
+            .retryPolicy(RetryPolicy.none())
+            .build()) {
+      okhttp3.OkHttpClient http =
+          new okhttp3.OkHttpClient.Builder()
+              .addInterceptor(
+                  io.tokenapi.sdk.okhttp.BearerTokenInterceptor.builder(client)
+                      .allowHost("localhost")
+                      .build())
+              .build();
+
+      Throwable e =
+          catchThrowable(
+              () ->
+                  http.newCall(new okhttp3.Request.Builder().url("http://localhost:1/x").build())
+                      .execute()
+                      .close());
+
+      assertThat(e).isInstanceOf(io.tokenapi.sdk.okhttp.TokenUnavailableIOException.class);
+      assertThat(printed(e)).doesNotContain("SECRETVALUE");
     }
   }
 }
