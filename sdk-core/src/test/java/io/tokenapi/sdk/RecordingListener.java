@@ -13,7 +13,11 @@ import java.util.concurrent.TimeoutException;
  * outcome and cleared the refresh in flight, so once a test has awaited a callback the cache is
  * ready for the next step.
  */
-final class RecordingListener implements OAuthClientListener {
+// InlineListener: this test listener records event content and order, asserted right after
+// getToken() returns; delivery through the client's bounded event thread (application listeners)
+// is tested by BoundaryHardeningTest.
+final class RecordingListener
+    implements OAuthClientListener, io.tokenapi.sdk.internal.InlineListener {
   /** One retry callback. */
   static final class Retry {
     final int attempt;
