@@ -108,6 +108,9 @@ final class TokenCache {
 
   private final AtomicBoolean warnedShortLifetime = new AtomicBoolean();
 
+  /** Renewals after a resource server's rejection, rate-limited. */
+  private final RejectionDamping rejections = new RejectionDamping();
+
   /** The closing already told to the listener, epoch millis. */
   private volatile long coveredClosing = Long.MIN_VALUE;
 
@@ -204,9 +207,15 @@ final class TokenCache {
 
   /**
    * Forgets {@code rejected} only if it is still the cached token, so a burst of 401s causes one
-   * refresh.
+   * refresh; unless {@link RejectionDamping} keeps it (a resource server that rejects every token).
+   *
+   * @return whether the cached token was forgotten
    */
   boolean invalidate(AccessToken rejected) {
+    long now = clock.millis();
+    if (rejections.keeps(peek(), rejected, now)) {
+      return false;
+    }
     source.reject(rejected);
     for (; ; ) {
       Snapshot s = snapshot;
@@ -215,6 +224,7 @@ final class TokenCache {
       }
       if (SNAPSHOT.compareAndSet(this, s, null)) {
         LOG.debug("Cached token invalidated after the server rejected it");
+        rejections.forgot(rejected, now);
         notice(clock.millis());
         return true;
       }

@@ -312,7 +312,7 @@ final class TokenEndpoint {
   }
 
   /** Scheme, host, port and path only: never user info or a query. */
-  private static String displayUrl(HttpUrl url) {
+  static String displayUrl(HttpUrl url) {
     return url.scheme() + "://" + url.host() + ":" + url.port() + url.encodedPath();
   }
 }
