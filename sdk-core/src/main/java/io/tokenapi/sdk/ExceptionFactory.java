@@ -9,13 +9,7 @@ import java.time.Instant;
  * errorId, never a secret.
  */
 final class ExceptionFactory {
-  private static final int MAX_TEXT = 200;
-
   private ExceptionFactory() {}
-
-  static ApiException forStatus(String url, int status, ApiError error, Instant retryAt) {
-    return forStatus(url, status, error, retryAt, false);
-  }
 
   /**
    * @param retryAtFromWorkingHours whether {@code retryAt} is the working hours' next opening
@@ -147,9 +141,9 @@ final class ExceptionFactory {
       return "";
     }
     StringBuilder sb = new StringBuilder(" (");
-    sb.append("code=").append(printable(error.code()));
+    sb.append("code=").append(ApiError.printable(error.code()));
     if (error.errorId() != null) {
-      sb.append(", errorId=").append(printable(error.errorId()));
+      sb.append(", errorId=").append(ApiError.printable(error.errorId()));
     }
     sb.append(')');
     if (error.text() != null) {
@@ -159,33 +153,8 @@ final class ExceptionFactory {
       while (text.endsWith(".") && !text.endsWith("...")) {
         text = text.substring(0, text.length() - 1);
       }
-      sb.append(": ").append(printable(text));
+      sb.append(": ").append(ApiError.printable(text));
     }
     return sb.toString();
-  }
-
-  /**
-   * The server's text made safe for one log line: at most {@value #MAX_TEXT} characters, and line
-   * breaks, other control characters and invisible format characters (such as bidi overrides)
-   * replaced by {@code '?'}, so that a hostile error body can neither flood a log nor forge log
-   * lines.
-   */
-  static String printable(String text) {
-    if (text == null) {
-      return null;
-    }
-    boolean cut = text.length() > MAX_TEXT;
-    StringBuilder sb = new StringBuilder(Math.min(text.length(), MAX_TEXT) + 3);
-    for (int i = 0; i < Math.min(text.length(), MAX_TEXT); i++) {
-      char c = text.charAt(i);
-      int type = Character.getType(c);
-      boolean unsafe =
-          Character.isISOControl(c)
-              || type == Character.FORMAT
-              || type == Character.LINE_SEPARATOR
-              || type == Character.PARAGRAPH_SEPARATOR;
-      sb.append(unsafe ? '?' : c);
-    }
-    return cut ? sb.append("...").toString() : sb.toString();
   }
 }

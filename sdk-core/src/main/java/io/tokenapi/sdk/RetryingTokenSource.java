@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * {@link FailedAttempt}.
  */
 final class RetryingTokenSource implements TokenSource {
-  private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
+  private static final Logger LOG = LoggerFactory.getLogger(RetryingTokenSource.class);
   private static final DateTimeFormatter RESUME_FORMAT =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss VV");
   private static final ZoneId UTC = ZoneId.of("UTC");

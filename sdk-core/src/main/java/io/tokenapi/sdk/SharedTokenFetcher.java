@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * comes in the {@link Fetch}, so this stage never asks the cache above it.
  */
 final class SharedTokenFetcher implements TokenSource {
-  private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
+  private static final Logger LOG = LoggerFactory.getLogger(SharedTokenFetcher.class);
 
   /** How often a client waiting for another one's refresh looks at the store again. */
   static final long POLL_MILLIS = 50;

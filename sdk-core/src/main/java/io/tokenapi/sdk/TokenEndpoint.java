@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * ended.
  */
 final class TokenEndpoint {
-  private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
+  private static final Logger LOG = LoggerFactory.getLogger(TokenEndpoint.class);
 
   private final OkHttpClient http;
   private final HttpUrl tokenUrl;
