@@ -48,55 +48,6 @@ final class ExceptionFactory {
     }
   }
 
-  /**
-   * A caller's own copy of a failure shared by every caller of one refresh (or remembered for the
-   * failure window): same type, message and fields; an {@link ApiException} has the shared one as
-   * its cause, the others keep their cause and take the shared one's stack. A caller can add
-   * suppressed exceptions to it or rethrow it without another caller ever seeing that.
-   */
-  static OAuthException forCaller(OAuthException shared) {
-    String message = shared.getMessage();
-    OAuthException copy;
-    if (shared instanceof ApiException) {
-      ApiException api = (ApiException) shared;
-      ApiError error = api.error().orElse(null);
-      if (shared instanceof ConflictException) {
-        copy = new ConflictException(message, error);
-      } else if (shared instanceof InternalServerErrorException) {
-        copy = new InternalServerErrorException(message, error);
-      } else if (shared instanceof ServiceUnavailableException) {
-        copy =
-            new ServiceUnavailableException(
-                message, error, ((ServiceUnavailableException) shared).retryAt().orElse(null));
-      } else if (shared instanceof RateLimitedException) {
-        copy =
-            new RateLimitedException(
-                message, error, ((RateLimitedException) shared).retryAt().orElse(null));
-      } else if (shared.getClass() == ApiException.class) {
-        copy = new ApiException(message, api.statusCode(), error);
-      } else {
-        return shared;
-      }
-      copy.initCause(shared);
-      return copy;
-    }
-    // These keep their cause (the I/O failure, the parse error), which callers test for, and take
-    // the shared one's stack instead.
-    if (shared instanceof TransportException) {
-      copy = new TransportException(message, shared.getCause());
-    } else if (shared instanceof InvalidResponseException) {
-      copy =
-          new InvalidResponseException(
-              message, ((InvalidResponseException) shared).statusCode(), shared.getCause());
-    } else if (shared.getClass() == OAuthException.class) {
-      copy = new OAuthException(message, shared.getCause());
-    } else {
-      return shared;
-    }
-    copy.setStackTrace(shared.getStackTrace());
-    return copy;
-  }
-
   static TransportException transport(String url, IOException e) {
     return new TransportException(
         "Token request to "

@@ -276,7 +276,7 @@ final class TokenCache {
     notice(now);
     FailureWindow.Failure f = failure;
     if (f != null && f.holdsCallers(now) && inFlight.get() == null) {
-      return CompletableFuture.failedFuture(ExceptionFactory.forCaller(f.exception));
+      return CompletableFuture.failedFuture(f.exception.forCaller());
     }
     return perCaller(shared(seen, f, blockingCaller, false));
   }
@@ -293,11 +293,9 @@ final class TokenCache {
           if (error == null) {
             mine.complete(token);
           } else {
-            Throwable cause = Futures.unwrap(error);
+            // An OAuthException from below, or close()'s IllegalStateException.
             mine.completeExceptionally(
-                cause instanceof OAuthException
-                    ? ExceptionFactory.forCaller((OAuthException) cause)
-                    : cause);
+                error instanceof OAuthException ? ((OAuthException) error).forCaller() : error);
           }
         });
     return mine;
@@ -401,8 +399,8 @@ final class TokenCache {
       fetch = source.fetch(request);
     } catch (Throwable e) {
       // Whatever went wrong (a listener's StackOverflowError, say), the shared refresh completes:
-      // nobody may wait for it forever.
-      fetch = CompletableFuture.failedFuture(e);
+      // nobody may wait for it forever. The cache's own call failed: it is typed here, once.
+      fetch = CompletableFuture.failedFuture(Futures.typed(e));
       error = e instanceof Error ? (Error) e : null;
     }
     fetch.whenComplete((token, failed) -> finish(mine, request, token, failed));
@@ -425,6 +423,8 @@ final class TokenCache {
       if (error == null) {
         store(token);
       } else {
+        // Every stage below fails its future with the OAuthException made where the failure
+        // happened, and passes it up as it is; typed() only guards against a broken stage.
         failed = recordFailure(Futures.typed(error));
       }
     } finally {
