@@ -435,11 +435,6 @@ final class TokenCache {
     try {
       long now = clock.millis();
       notice(now);
-      if (failed == null) {
-        listener.onTokenRefreshed(token);
-      } else {
-        listener.onRefreshFailed(failed);
-      }
       listener.onFetchEnded(
           new FetchEnded(
               request.id,
