@@ -165,21 +165,27 @@ final class TokenCache {
     }
     ensureOpen();
     FailureWindow.Failure seenFailure = failure;
-    return perCaller(shared(seen, seenFailure, blockingCaller, false), forgotten, true);
+    // A refresh that had already stored the token this caller rejects may still be in flight: the
+    // caller must not get back the token it asked to replace (found by model checking).
+    return perCaller(
+        shared(seen, seenFailure, blockingCaller, false),
+        seen != null ? seen.token : forgotten,
+        true);
   }
 
   /** Forgets the cached token; the source never hands it out again. */
   void invalidate() {
-    Snapshot s = snapshot;
-    if (s != null) {
-      source.reject(s.token);
-    }
-    Snapshot cleared = (Snapshot) SNAPSHOT.getAndSet(this, null);
-    if (cleared != null) {
-      if (cleared != s) {
-        source.reject(cleared.token);
+    for (; ; ) {
+      Snapshot s = snapshot;
+      if (s == null) {
+        break;
       }
-      lastForgotten = cleared.token;
+      source.reject(s.token);
+      // Named before it goes: whoever finds the snapshot empty finds it named.
+      lastForgotten = s.token;
+      if (SNAPSHOT.compareAndSet(this, s, null)) {
+        break;
+      }
     }
     notice(clock.millis());
   }
@@ -206,8 +212,8 @@ final class TokenCache {
         if (cached == null || !cached.equals(rejected)) {
           return false;
         }
+        lastForgotten = cached;
         if (SNAPSHOT.compareAndSet(this, s, null)) {
-          lastForgotten = cached;
           rejections.forgot(rejected, now);
           break;
         }
