@@ -1,14 +1,9 @@
 package io.tokenapi.sdk;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.junit.jupiter.api.Test;
 
@@ -27,17 +22,7 @@ public class TokenCacheCloseLincheckTest {
 
   private volatile boolean closeReturned;
   private final ScriptedSource source = new ScriptedSource();
-  private final TokenCache cache =
-      new TokenCache(
-          source,
-          new Freshness(Duration.ofMinutes(5), Duration.ofSeconds(30)),
-          Clock.fixed(TokenCacheLincheckTest.NOW, ZoneOffset.UTC),
-          RetryPolicy.defaults(),
-          new SafeListener(List.of()),
-          () -> 0.5,
-          Duration.ofMinutes(5),
-          Duration.ofSeconds(1),
-          null);
+  private final TokenCache cache = TokenCacheLincheckTest.cacheOver(source);
 
   @Operation
   public void get() {
@@ -81,13 +66,7 @@ public class TokenCacheCloseLincheckTest {
 
   @Test
   void modelCheck_closeWakesEveryCaller_andServesNothingAfterIt() {
-    new ModelCheckingOptions()
-        .iterations(ITERATIONS)
-        .invocationsPerIteration(INVOCATIONS)
-        .threads(3)
-        .actorsPerThread(2)
-        .actorsBefore(1)
-        .actorsAfter(1)
+    TokenCacheLincheckTest.options(ITERATIONS, INVOCATIONS)
         .sequentialSpecification(Spec.class)
         .check(TokenCacheCloseLincheckTest.class);
   }

@@ -30,17 +30,7 @@ public class TokenCacheLincheckTest {
   /** Lincheck makes one instance per scenario. */
   public TokenCacheLincheckTest() {}
 
-  private final TokenCache cache =
-      new TokenCache(
-          new ScriptedSource(),
-          new Freshness(Duration.ofMinutes(5), Duration.ofSeconds(30)),
-          Clock.fixed(NOW, ZoneOffset.UTC),
-          RetryPolicy.defaults(),
-          new SafeListener(List.of()),
-          () -> 0.5,
-          Duration.ofMinutes(5),
-          Duration.ofSeconds(1),
-          null);
+  private final TokenCache cache = cacheOver(new ScriptedSource());
 
   /** The cached token's number. */
   @Operation
@@ -67,15 +57,37 @@ public class TokenCacheLincheckTest {
 
   @Test
   void modelCheck_againstTheSequentialSpecification() {
-    new ModelCheckingOptions()
-        .iterations(ITERATIONS)
-        .invocationsPerIteration(INVOCATIONS)
+    options(ITERATIONS, INVOCATIONS)
+        .sequentialSpecification(Spec.class)
+        .check(TokenCacheLincheckTest.class);
+  }
+
+  /** A cache on a clock that stands still, with the defaults' policies and no listener. */
+  static TokenCache cacheOver(TokenSource source) {
+    return new TokenCache(
+        source,
+        new Freshness(Duration.ofMinutes(5), Duration.ofSeconds(30)),
+        Clock.fixed(NOW, ZoneOffset.UTC),
+        RetryPolicy.defaults(),
+        new SafeListener(List.of()),
+        () -> 0.5,
+        Duration.ofMinutes(5),
+        Duration.ofSeconds(1),
+        null);
+  }
+
+  /**
+   * One operation before, three threads of two in parallel, one after; {@code iterations}
+   * scenarios, each explored for up to {@code invocations} interleavings.
+   */
+  static ModelCheckingOptions options(int iterations, int invocations) {
+    return new ModelCheckingOptions()
+        .iterations(iterations)
+        .invocationsPerIteration(invocations)
         .threads(3)
         .actorsPerThread(2)
         .actorsBefore(1)
-        .actorsAfter(1)
-        .sequentialSpecification(Spec.class)
-        .check(TokenCacheLincheckTest.class);
+        .actorsAfter(1);
   }
 
   static final int ITERATIONS = 40;
