@@ -73,7 +73,8 @@ public class TokenCacheLincheckTest {
         () -> 0.5,
         Duration.ofMinutes(5),
         Duration.ofSeconds(1),
-        null);
+        null,
+        Runnable::run);
   }
 
   /**
