@@ -80,7 +80,7 @@ final class ClientAssembly {
         retrying,
         s.clock,
         threads.scheduler(),
-        threads.http(),
+        threads.store(),
         s.tokenStoreLockTtl,
         freshness,
         // A waiter waits for the fleet's holder as long as a fetch of its own could last.

@@ -10,9 +10,20 @@ public final class RedisLayout {
   /** Suffix of a key's refresh lock after its hash-tagged name: {@value}. */
   public static final String LOCK_SUFFIX = ":lock";
 
-  /** KEYS: token. The entry and the server's time, read together. */
+  /**
+   * Entries longer than this are not ours (a sealed token is a few kilobytes) and never leave
+   * Redis: the read script returns only their length.
+   */
+  public static final long MAX_ENTRY_BYTES = 1 << 20;
+
+  /**
+   * KEYS: token. The entry (or false when longer than {@link #MAX_ENTRY_BYTES}: STRLEN first, so an
+   * oversized value is never sent), the server's time and the entry's length, read together.
+   */
   public static final String READ_SCRIPT =
-      "return {redis.call('get', KEYS[1]), redis.call('time')}";
+      "local n = redis.call('strlen', KEYS[1]) if n > 1048576 then"
+          + " return {false, redis.call('time'), n} end"
+          + " return {redis.call('get', KEYS[1]), redis.call('time'), n}";
 
   /** KEYS: token (for the slot only). The server's time. */
   public static final String TIME_SCRIPT = "return redis.call('time')";
