@@ -10,16 +10,20 @@ import java.util.List;
 public final class TokenApiConfigurationException extends IllegalStateException {
   private static final long serialVersionUID = 1L;
 
+  // Arrays, not List: a serializable exception keeps serializable field types (JDK 25's
+  // -Xlint:serial
+  // reports a List field), and transient fields would come back null after deserialization.
+
   /** Each problem, one line: the property, what is wrong with it. */
-  private final List<String> problems;
+  private final String[] problems;
 
   /** Each fix, one line, in the order of the problems. */
-  private final List<String> fixes;
+  private final String[] fixes;
 
   TokenApiConfigurationException(List<String> problems, List<String> fixes) {
     super("Invalid tokenapi configuration: " + String.join("; ", problems));
-    this.problems = List.copyOf(problems);
-    this.fixes = List.copyOf(fixes);
+    this.problems = problems.toArray(String[]::new);
+    this.fixes = fixes.toArray(String[]::new);
   }
 
   /**
@@ -28,7 +32,7 @@ public final class TokenApiConfigurationException extends IllegalStateException 
    * @return the problems, never empty
    */
   public List<String> problems() {
-    return problems;
+    return List.of(problems);
   }
 
   /**
@@ -37,6 +41,6 @@ public final class TokenApiConfigurationException extends IllegalStateException 
    * @return the fixes
    */
   public List<String> fixes() {
-    return fixes;
+    return List.of(fixes);
   }
 }
