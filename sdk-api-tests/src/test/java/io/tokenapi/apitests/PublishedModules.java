@@ -73,7 +73,22 @@ final class PublishedModules {
     JavaClasses importClasses() {
       return new ClassFileImporter()
           .withImportOption(location -> !location.contains("module-info"))
-          .importLocations(hasClasses() ? Set.of(Location.of(classes)) : Set.of());
+          .importLocations(hasClasses() ? Set.of(location()) : Set.of());
+    }
+
+    /**
+     * The classes as an ArchUnit location: a directory (target/classes, up to {@code test}) or a
+     * jar (target/*.jar, from {@code package} on), which needs a {@code jar:} location.
+     */
+    Location location() {
+      if (Files.isDirectory(classes)) {
+        return Location.of(classes);
+      }
+      try {
+        return Location.of(new JarFile(classes.toFile()));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot open " + classes, e);
+      }
     }
 
     /** False for a module without classes (the starter: its target/classes is never made). */
@@ -117,7 +132,7 @@ final class PublishedModules {
       Set<Location> locations = new java.util.LinkedHashSet<>();
       for (Module m : all()) {
         if (m.hasClasses()) {
-          locations.add(Location.of(m.classes()));
+          locations.add(m.location());
         }
       }
       return locations;
