@@ -169,7 +169,7 @@ public final class OAuthClient implements AutoCloseable {
               source,
               b.clock,
               threads.scheduler(),
-              threads.http(),
+              threads.store(),
               b.tokenStoreLockTtl,
               freshness,
               // A waiter waits for the fleet's holder as long as a fetch of its own could last.
