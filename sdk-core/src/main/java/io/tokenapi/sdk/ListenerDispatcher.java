@@ -1,7 +1,6 @@
 package io.tokenapi.sdk;
 
 import io.tokenapi.sdk.internal.InlineListener;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -116,24 +115,6 @@ final class ListenerDispatcher implements OAuthClientListener, AutoCloseable {
             total);
       }
     }
-  }
-
-  @Override
-  public void onTokenRefreshed(AccessToken token) {
-    inline.onTokenRefreshed(token);
-    deliver(() -> queued.onTokenRefreshed(token));
-  }
-
-  @Override
-  public void onRefreshFailed(OAuthException cause) {
-    inline.onRefreshFailed(cause);
-    deliver(() -> queued.onRefreshFailed(cause));
-  }
-
-  @Override
-  public void onRetryScheduled(int attempt, Duration delay, OAuthException cause) {
-    inline.onRetryScheduled(attempt, delay, cause);
-    deliver(() -> queued.onRetryScheduled(attempt, delay, cause));
   }
 
   @Override

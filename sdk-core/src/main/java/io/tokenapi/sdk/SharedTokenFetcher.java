@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * comes in the {@link Fetch}, so this stage never asks the cache above it.
  */
 final class SharedTokenFetcher implements TokenSource {
-  private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
+  private static final Logger LOG = LoggerFactory.getLogger(SharedTokenFetcher.class);
 
   /** How often a client waiting for another one's refresh looks at the store again. */
   static final long POLL_MILLIS = 50;
@@ -230,10 +230,7 @@ final class SharedTokenFetcher implements TokenSource {
                   (token, failure) -> {
                     watchdog.stop();
                     if (token == null) {
-                      unlockThen(
-                          owner,
-                          result,
-                          () -> result.completeExceptionally(Futures.unwrap(failure)));
+                      unlockThen(owner, result, () -> result.completeExceptionally(failure));
                       return;
                     }
                     call(
@@ -419,7 +416,7 @@ final class SharedTokenFetcher implements TokenSource {
               if (once.compareAndSet(false, true)) {
                 timeout.cancel(false);
                 if (result != null) {
-                  result.completeExceptionally(e);
+                  result.completeExceptionally(Futures.typed(e));
                 }
               }
               throw e;
@@ -453,7 +450,7 @@ final class SharedTokenFetcher implements TokenSource {
       // An Error too (a listener's, say): the fetch must end, not hang its callers; the Error still
       // reaches this thread.
       if (result != null) {
-        result.completeExceptionally(e);
+        result.completeExceptionally(Futures.typed(e));
       }
       if (e instanceof Error) {
         throw (Error) e;
@@ -477,7 +474,7 @@ final class SharedTokenFetcher implements TokenSource {
           if (error == null) {
             to.complete(token);
           } else {
-            to.completeExceptionally(Futures.unwrap(error));
+            to.completeExceptionally(error);
           }
         });
   }

@@ -145,7 +145,7 @@ class BoundaryHardeningTest {
     }
 
     @Override
-    public void onTokenRefreshed(AccessToken token) {
+    public void onTokenObtained(TokenObtained event) {
       block();
     }
 
@@ -190,8 +190,8 @@ class BoundaryHardeningTest {
             }
 
             @Override
-            public void onTokenRefreshed(AccessToken token) {
-              seen.add("refreshed-" + token.value());
+            public void onTokenObtained(TokenObtained event) {
+              seen.add("obtained-" + event.fetchId());
             }
 
             @Override
@@ -211,13 +211,13 @@ class BoundaryHardeningTest {
       assertThat(seen)
           .containsExactly(
               "started-1",
-              "refreshed-tok-1",
+              "obtained-1",
               "ended-1",
               "started-2",
-              "refreshed-tok-2",
+              "obtained-2",
               "ended-2",
               "started-3",
-              "refreshed-tok-3",
+              "obtained-3",
               "ended-3");
     }
 

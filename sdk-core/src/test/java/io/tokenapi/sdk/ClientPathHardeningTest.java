@@ -673,11 +673,6 @@ class ClientPathHardeningTest {
             }
 
             @Override
-            public void onTokenRefreshed(AccessToken token) {
-              record();
-            }
-
-            @Override
             public void onFetchEnded(FetchEnded event) {
               record();
             }
