@@ -162,7 +162,7 @@ final class Redactor {
       if (secret == null || secret.isEmpty()) {
         return this;
       }
-      forms.add(base64(TokenRequestFactory.basicPair(id, secret)));
+      forms.add(base64(ClientAuthentication.basicPair(id, secret)));
       forms.add(base64(id + ":" + secret));
       return this;
     }

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * neither the client nor the listeners after it. With no listener every call returns at once.
  */
 final class SafeListener implements OAuthClientListener {
-  private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
+  private static final Logger LOG = LoggerFactory.getLogger(SafeListener.class);
 
   private final OAuthClientListener[] delegates;
 

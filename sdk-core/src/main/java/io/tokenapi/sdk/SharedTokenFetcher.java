@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * comes in the {@link Fetch}, so this stage never asks the cache above it.
  */
 final class SharedTokenFetcher implements TokenSource {
-  private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
+  private static final Logger LOG = LoggerFactory.getLogger(SharedTokenFetcher.class);
 
   /** How often a client waiting for another one's refresh looks at the store again. */
   static final long POLL_MILLIS = 50;
@@ -229,10 +229,7 @@ final class SharedTokenFetcher implements TokenSource {
                   (token, failure) -> {
                     watchdog.stop();
                     if (token == null) {
-                      unlockThen(
-                          owner,
-                          result,
-                          () -> result.completeExceptionally(Futures.unwrap(failure)));
+                      unlockThen(owner, result, () -> result.completeExceptionally(failure));
                       return;
                     }
                     call(
@@ -415,7 +412,7 @@ final class SharedTokenFetcher implements TokenSource {
               if (once.compareAndSet(false, true)) {
                 timeout.cancel(false);
                 if (result != null) {
-                  result.completeExceptionally(e);
+                  result.completeExceptionally(Futures.typed(e));
                 }
               }
               throw e;
@@ -438,7 +435,7 @@ final class SharedTokenFetcher implements TokenSource {
       // An Error too (a listener's, say): the fetch must end, not hang its callers; the Error still
       // reaches this thread.
       if (result != null) {
-        result.completeExceptionally(e);
+        result.completeExceptionally(Futures.typed(e));
       }
       if (e instanceof Error) {
         throw (Error) e;
@@ -462,7 +459,7 @@ final class SharedTokenFetcher implements TokenSource {
           if (error == null) {
             to.complete(token);
           } else {
-            to.completeExceptionally(Futures.unwrap(error));
+            to.completeExceptionally(error);
           }
         });
   }

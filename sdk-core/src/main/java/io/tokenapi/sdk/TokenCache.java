@@ -39,26 +39,16 @@ import org.slf4j.LoggerFactory;
  * before the refresh ended and then wins the race to start the next refresh sees that outcome and
  * hands it over instead of sending a second request.
  *
- * <p>The top of the fetch pipeline: it owns the snapshot, the refresh in flight, the failure window
- * and invalidation, and asks its {@link TokenSource} for new tokens, passing down the token being
- * replaced. Nothing below holds a reference to it.
+ * <p>The top of the fetch pipeline: it owns the snapshot, the refresh in flight, status and
+ * invalidation, and asks its {@link TokenSource} for new tokens, passing down the token being
+ * replaced. Nothing below holds a reference to it. Its policies sit beside it: {@link
+ * FailureWindow} (what a failed refresh holds back, and when the next probe goes out), {@link
+ * ClosingRenewal} (renewing before the provider's closing hours) and {@link RejectionDamping}
+ * (renewals after a resource server's rejections).
  */
 final class TokenCache {
-  private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
+  private static final Logger LOG = LoggerFactory.getLogger(TokenCache.class);
   private static final VarHandle SNAPSHOT;
-
-  /**
-   * Expired callers after a failure get the same exception for 1 to 2 times this long, not a new
-   * request each.
-   */
-  static final long NEGATIVE_CACHE_MILLIS = 1_000;
-
-  /**
-   * The failure window grows with consecutive failed refreshes (full jitter over a doubling bound)
-   * up to this long: a long outage costs each instance one retry loop per minute or so, not one
-   * every few seconds.
-   */
-  static final long MAX_NEGATIVE_CACHE_MILLIS = 120_000;
 
   static {
     try {
@@ -71,14 +61,14 @@ final class TokenCache {
   private final TokenSource source;
   private final Freshness freshness;
   private final Clock clock;
-  private final RetryPolicy backgroundBackoff;
   private final OAuthClientListener listener;
-  private final DoubleSupplier random;
-  private final long closedProbeMillis;
   private final long minRefreshMillis;
 
-  /** Null unless configured: then a token is renewed before closing, and coverage is told. */
-  private final WorkingHours workingHours;
+  /** What a failed refresh holds back, and for how long. */
+  private final FailureWindow failureWindow;
+
+  /** With working hours, a token renewed before closing, and its coverage told. */
+  private final ClosingRenewal closing;
 
   private final AtomicReference<CompletableFuture<AccessToken>> inFlight = new AtomicReference<>();
   private final AtomicLong fetchIds = new AtomicLong();
@@ -96,7 +86,7 @@ final class TokenCache {
   private volatile Snapshot snapshot;
 
   /** The last failure, for negative caching and the background backoff; null after a success. */
-  private volatile Failure failure;
+  private volatile FailureWindow.Failure failure;
 
   private volatile boolean closed;
 
@@ -108,27 +98,8 @@ final class TokenCache {
 
   private final AtomicBoolean warnedShortLifetime = new AtomicBoolean();
 
-  /** The closing already told to the listener, epoch millis. */
-  private volatile long coveredClosing = Long.MIN_VALUE;
-
-  TokenCache(
-      TokenSource source,
-      Freshness freshness,
-      Clock clock,
-      RetryPolicy backgroundBackoff,
-      OAuthClientListener listener,
-      DoubleSupplier random) {
-    this(
-        source,
-        freshness,
-        clock,
-        backgroundBackoff,
-        listener,
-        random,
-        OAuthClient.DEFAULT_CLOSED_PROBE_INTERVAL,
-        OAuthClient.DEFAULT_MIN_REFRESH_INTERVAL,
-        null);
-  }
+  /** Renewals after a resource server's rejection, rate-limited. */
+  private final RejectionDamping rejections = new RejectionDamping();
 
   TokenCache(
       TokenSource source,
@@ -143,12 +114,10 @@ final class TokenCache {
     this.source = source;
     this.freshness = freshness;
     this.clock = clock;
-    this.backgroundBackoff = backgroundBackoff;
     this.listener = listener;
-    this.random = random;
-    this.closedProbeMillis = closedProbeInterval.toMillis();
     this.minRefreshMillis = minRefreshInterval.toMillis();
-    this.workingHours = workingHours;
+    this.failureWindow = new FailureWindow(backgroundBackoff, random, closedProbeInterval);
+    this.closing = new ClosingRenewal(workingHours, freshness);
   }
 
   /** The cached token while it is fresh or stale; otherwise waits for the one refresh. */
@@ -188,7 +157,7 @@ final class TokenCache {
       source.reject(seen.token);
     }
     ensureOpen();
-    Failure seenFailure = failure;
+    FailureWindow.Failure seenFailure = failure;
     return perCaller(shared(seen, seenFailure, blockingCaller, false));
   }
 
@@ -204,9 +173,15 @@ final class TokenCache {
 
   /**
    * Forgets {@code rejected} only if it is still the cached token, so a burst of 401s causes one
-   * refresh.
+   * refresh; unless {@link RejectionDamping} keeps it (a resource server that rejects every token).
+   *
+   * @return whether the cached token was forgotten
    */
   boolean invalidate(AccessToken rejected) {
+    long now = clock.millis();
+    if (rejections.keeps(peek(), rejected, now)) {
+      return false;
+    }
     source.reject(rejected);
     for (; ; ) {
       Snapshot s = snapshot;
@@ -215,6 +190,7 @@ final class TokenCache {
       }
       if (SNAPSHOT.compareAndSet(this, s, null)) {
         LOG.debug("Cached token invalidated after the server rejected it");
+        rejections.forgot(rejected, now);
         notice(clock.millis());
         return true;
       }
@@ -251,7 +227,7 @@ final class TokenCache {
   TokenStatus status() {
     long now = clock.millis();
     Snapshot s = snapshot;
-    Failure f = failure;
+    FailureWindow.Failure f = failure;
     State state = stateOf(s, f, now);
     Instant retryAt = null;
     if (f != null) {
@@ -298,9 +274,9 @@ final class TokenCache {
   private CompletableFuture<AccessToken> awaitRefresh(
       Snapshot seen, long now, boolean blockingCaller) {
     notice(now);
-    Failure f = failure;
-    if (f != null && now < f.negativeUntil && inFlight.get() == null) {
-      return CompletableFuture.failedFuture(ExceptionFactory.forCaller(f.exception));
+    FailureWindow.Failure f = failure;
+    if (f != null && f.holdsCallers(now) && inFlight.get() == null) {
+      return CompletableFuture.failedFuture(f.exception.forCaller());
     }
     return perCaller(shared(seen, f, blockingCaller, false));
   }
@@ -317,11 +293,9 @@ final class TokenCache {
           if (error == null) {
             mine.complete(token);
           } else {
-            Throwable cause = Futures.unwrap(error);
+            // An OAuthException from below, or close()'s IllegalStateException.
             mine.completeExceptionally(
-                cause instanceof OAuthException
-                    ? ExceptionFactory.forCaller((OAuthException) cause)
-                    : cause);
+                error instanceof OAuthException ? ((OAuthException) error).forCaller() : error);
           }
         });
     return mine;
@@ -349,8 +323,8 @@ final class TokenCache {
       // nothing to do.
       return;
     }
-    Failure f = failure;
-    if (f != null && now < f.nextBackgroundAttempt) {
+    FailureWindow.Failure f = failure;
+    if (f != null && f.holdsBackground(now)) {
       return;
     }
     if (inFlight.get() == null) {
@@ -367,7 +341,10 @@ final class TokenCache {
    * @param background true for a refresh ahead of expiry that no caller waits for
    */
   private CompletableFuture<AccessToken> shared(
-      Snapshot seen, Failure seenFailure, boolean blockingCaller, boolean background) {
+      Snapshot seen,
+      FailureWindow.Failure seenFailure,
+      boolean blockingCaller,
+      boolean background) {
     for (; ; ) {
       CompletableFuture<AccessToken> current = inFlight.get();
       if (current != null) {
@@ -378,7 +355,7 @@ final class TokenCache {
         // A refresh that ended after the caller looked stored its outcome before clearing inFlight,
         // so winning the CAS makes that outcome visible here.
         Snapshot s = snapshot;
-        Failure f = failure;
+        FailureWindow.Failure f = failure;
         if (s != seen && s != null && clock.millis() < s.expiredAt) {
           inFlight.compareAndSet(mine, null);
           mine.complete(s.token);
@@ -422,8 +399,8 @@ final class TokenCache {
       fetch = source.fetch(request);
     } catch (Throwable e) {
       // Whatever went wrong (a listener's StackOverflowError, say), the shared refresh completes:
-      // nobody may wait for it forever.
-      fetch = CompletableFuture.failedFuture(e);
+      // nobody may wait for it forever. The cache's own call failed: it is typed here, once.
+      fetch = CompletableFuture.failedFuture(Futures.typed(e));
       error = e instanceof Error ? (Error) e : null;
     }
     fetch.whenComplete((token, failed) -> finish(mine, request, token, failed));
@@ -435,8 +412,8 @@ final class TokenCache {
 
   /** Whether a fetch starting now probes a closed window the provider announced. */
   private boolean isProbe(long now) {
-    Failure f = failure;
-    return f != null && now < f.reopensAt;
+    FailureWindow.Failure f = failure;
+    return f != null && f.closedAt(now);
   }
 
   private void finish(
@@ -446,6 +423,8 @@ final class TokenCache {
       if (error == null) {
         store(token);
       } else {
+        // Every stage below fails its future with the OAuthException made where the failure
+        // happened, and passes it up as it is; typed() only guards against a broken stage.
         failed = recordFailure(Futures.typed(error));
       }
     } finally {
@@ -484,7 +463,7 @@ final class TokenCache {
     // Store before the shared future completes, so every caller it wakes finds the new token
     // cached.
     long now = clock.millis();
-    Snapshot s = Snapshot.of(token, now, freshness, closingRenewal(token, now));
+    Snapshot s = Snapshot.of(token, now, freshness, closing.staleBy(token, now));
     snapshot = s;
     failure = null;
     nextFetchNotBefore = shortLived(token, s, now) ? lastFetchStart + minRefreshMillis : 0;
@@ -495,7 +474,10 @@ final class TokenCache {
       snapshot = null;
     }
     LOG.debug("Token refreshed; expires at {}", token.expiresAt());
-    tellClosingCoverage(token, now);
+    OAuthClientListener.ClosingCoverage coverage = closing.coverage(token, now);
+    if (coverage != null) {
+      listener.onClosingCoverage(coverage);
+    }
   }
 
   /**
@@ -523,92 +505,8 @@ final class TokenCache {
     return true;
   }
 
-  /**
-   * With working hours, a token that would turn stale after the provider closes turns stale in the
-   * last minutes before closing instead (its refresh-ahead margin before the closing), so the token
-   * held over the closed period is as new as possible. Long.MAX_VALUE when that does not apply.
-   */
-  private long closingRenewal(AccessToken token, long obtainedAt) {
-    if (workingHours == null) {
-      return Long.MAX_VALUE;
-    }
-    long expiresAt = token.expiresAt().toEpochMilli();
-    long staleAt = freshness.staleAt(obtainedAt, expiresAt);
-    long closes = workingHours.nextClosing(Instant.ofEpochMilli(obtainedAt)).toEpochMilli();
-    long renewFrom = closes - (expiresAt - staleAt);
-    // Obtained inside that window already: this is the token for the closed period.
-    return staleAt > closes && renewFrom > obtainedAt ? renewFrom : Long.MAX_VALUE;
-  }
-
-  /**
-   * Once per closing, for the token that will be held over it: when it expires and when the
-   * provider reopens (listener and one INFO line).
-   */
-  private void tellClosingCoverage(AccessToken token, long obtainedAt) {
-    if (workingHours == null) {
-      return;
-    }
-    Instant closes = workingHours.nextClosing(Instant.ofEpochMilli(obtainedAt));
-    long expiresAt = token.expiresAt().toEpochMilli();
-    boolean heldOverClosing =
-        freshness.staleAt(obtainedAt, expiresAt) > closes.toEpochMilli()
-            && closingRenewal(token, obtainedAt) == Long.MAX_VALUE
-            && !workingHours.isOpen(closes);
-    if (!heldOverClosing || coveredClosing == closes.toEpochMilli()) {
-      return;
-    }
-    coveredClosing = closes.toEpochMilli();
-    Instant reopens = workingHours.nextOpening(closes);
-    Duration uncovered =
-        token.expiresAt().isBefore(reopens)
-            ? Duration.between(token.expiresAt(), reopens)
-            : Duration.ZERO;
-    LOG.info(
-        "Token API closes at {}; the token in hand expires at {} and the provider reopens at {}"
-            + " ({} without a valid token)",
-        closes,
-        token.expiresAt(),
-        reopens,
-        uncovered);
-    listener.onClosingCoverage(
-        new OAuthClientListener.ClosingCoverage(closes, reopens, token.expiresAt(), uncovered));
-  }
-
   private OAuthException recordFailure(OAuthException e) {
-    long now = clock.millis();
-    Failure previous = failure;
-    int failures = previous == null ? 1 : previous.consecutive + 1;
-    long backoff =
-        Math.max(
-            NEGATIVE_CACHE_MILLIS,
-            Backoff.fullJitterMillis(
-                backgroundBackoff.initialBackoff(),
-                backgroundBackoff.maxBackoff(),
-                failures,
-                random));
-    // Full jitter over a bound that doubles per consecutive failure: 1-2 s after the first, up to
-    // about 2 minutes in a long outage; reset by a success.
-    long bound =
-        Math.min(
-            MAX_NEGATIVE_CACHE_MILLIS - NEGATIVE_CACHE_MILLIS,
-            NEGATIVE_CACHE_MILLIS << Math.min(failures - 1, 20));
-    long negativeUntil = now + NEGATIVE_CACHE_MILLIS + (long) (random.getAsDouble() * bound);
-    long nextBackground = now + backoff;
-    Instant reopensAt = RetryRules.reopensAt(e);
-    if (reopensAt != null) {
-      // The provider said when it reopens: no request storm before then, but one probe per
-      // closedProbeInterval, so a load balancer's day-long Retry-After cannot lock the client out.
-      long until = Math.min(reopensAt.toEpochMilli(), now + closedProbeMillis);
-      negativeUntil = Math.max(negativeUntil, until);
-      nextBackground = Math.max(nextBackground, until);
-    }
-    failure =
-        new Failure(
-            e,
-            failures,
-            negativeUntil,
-            nextBackground,
-            reopensAt == null ? Long.MIN_VALUE : reopensAt.toEpochMilli());
+    failure = failureWindow.after(failure, e, clock.millis());
     return e;
   }
 
@@ -617,7 +515,7 @@ final class TokenCache {
    * (fresh or stale); without one, the last failure (the provider closed until a known time, or
    * failing); else expired.
    */
-  private State stateOf(Snapshot s, Failure f, long now) {
+  private State stateOf(Snapshot s, FailureWindow.Failure f, long now) {
     if (closed) {
       return State.EXPIRED;
     }
@@ -628,7 +526,7 @@ final class TokenCache {
       return State.STALE;
     }
     if (f != null) {
-      return now < f.reopensAt ? State.CLOSED_UNTIL : State.FAILING;
+      return f.closedAt(now) ? State.CLOSED_UNTIL : State.FAILING;
     }
     return State.EXPIRED;
   }
@@ -687,29 +585,6 @@ final class TokenCache {
           token,
           Math.min(staleBy, freshness.staleAt(obtained, expiresAt)),
           freshness.expiredAt(obtained, expiresAt));
-    }
-  }
-
-  private static final class Failure {
-    final OAuthException exception;
-    final int consecutive;
-    final long negativeUntil;
-    final long nextBackgroundAttempt;
-
-    /** When the provider said it reopens (a 503's retryAt); Long.MIN_VALUE when it did not. */
-    final long reopensAt;
-
-    Failure(
-        OAuthException exception,
-        int consecutive,
-        long negativeUntil,
-        long nextBackgroundAttempt,
-        long reopensAt) {
-      this.exception = exception;
-      this.consecutive = consecutive;
-      this.negativeUntil = negativeUntil;
-      this.nextBackgroundAttempt = nextBackgroundAttempt;
-      this.reopensAt = reopensAt;
     }
   }
 }

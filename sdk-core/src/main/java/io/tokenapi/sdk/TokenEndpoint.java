@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * ended.
  */
 final class TokenEndpoint {
-  private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
+  private static final Logger LOG = LoggerFactory.getLogger(TokenEndpoint.class);
 
   private final OkHttpClient http;
   private final HttpUrl tokenUrl;
@@ -115,7 +115,7 @@ final class TokenEndpoint {
               failure = e;
             } catch (Throwable e) {
               // Nobody may wait for this answer forever; the Error itself goes on to this thread.
-              result.completeExceptionally(e);
+              result.completeExceptionally(Futures.typed(e));
               if (e instanceof Error) {
                 throw (Error) e;
               }
@@ -140,7 +140,7 @@ final class TokenEndpoint {
             call.enqueue(callback);
           } catch (RuntimeException e) {
             // Only a call enqueued twice throws: never here, but the future must still complete.
-            result.completeExceptionally(e);
+            result.completeExceptionally(Futures.typed(e));
           }
         });
     return result;
@@ -173,7 +173,7 @@ final class TokenEndpoint {
   private final class Sent {
     AccessToken token;
     int status;
-    RuntimeException failure;
+    OAuthException failure;
 
     void run(Call call, Instant sentAt) {
       try {
@@ -186,7 +186,7 @@ final class TokenEndpoint {
         status = RetryAfterShield.status(response);
         token = read(response, sentAt);
       } catch (RuntimeException e) {
-        failure = e;
+        failure = Futures.typed(e);
       }
     }
   }
@@ -312,7 +312,7 @@ final class TokenEndpoint {
   }
 
   /** Scheme, host, port and path only: never user info or a query. */
-  private static String displayUrl(HttpUrl url) {
+  static String displayUrl(HttpUrl url) {
     return url.scheme() + "://" + url.host() + ":" + url.port() + url.encodedPath();
   }
 }

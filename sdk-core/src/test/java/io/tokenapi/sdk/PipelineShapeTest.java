@@ -31,6 +31,7 @@ class PipelineShapeTest {
   private static final List<Class<?>> STAGES =
       List.of(
           OAuthClient.class,
+          ClientAssembly.class,
           TokenCache.class,
           SharedTokenFetcher.class,
           RetryingTokenSource.class,
