@@ -768,6 +768,24 @@ public final class OAuthClient implements AutoCloseable {
       }
       ClientCredential credential = ClientCredentials.resolve(s);
       checkTokenParameters();
+      checkTransport();
+      return new OAuthClient(s, credential);
+    }
+
+    /**
+     * The settings a {@link TenantTokens} shares among its tenants, checked as {@link #build()}
+     * checks them, less the client id and credential that each tenant brings.
+     */
+    ClientSettings sharedSettings() {
+      if (s.baseUrl == null) {
+        throw new IllegalStateException("baseUrl is not set: call baseUrl(\"https://...\")");
+      }
+      checkTokenParameters();
+      checkTransport();
+      return s;
+    }
+
+    private void checkTransport() {
       if (!s.baseUrl.isHttps() && !s.allowInsecureHttp && !Loopback.isLoopback(s.baseUrl.host())) {
         throw new IllegalStateException(
             "baseUrl uses http:// to "
@@ -775,7 +793,6 @@ public final class OAuthClient implements AutoCloseable {
                 + ": the client credentials and tokens would travel in clear"
                 + " text. Use https://, or call allowInsecureHttp() if this network is trusted.");
       }
-      return new OAuthClient(s, credential);
     }
 
     private void checkTokenParameters() {
