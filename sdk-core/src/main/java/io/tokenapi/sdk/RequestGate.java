@@ -26,6 +26,7 @@ final class RequestGate {
   private final long defaultTimeoutMillis;
   private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
   private int free;
+  private int peak;
   private boolean closed;
 
   RequestGate(int slots, ScheduledExecutorService scheduler, long defaultTimeoutMillis) {
@@ -50,6 +51,7 @@ final class RequestGate {
         waiter = null;
       } else if (free > 0) {
         free--;
+        peak = Math.max(peak, slots - free);
         now = true;
       } else {
         queue.add(waiter);
@@ -77,6 +79,11 @@ final class RequestGate {
     return slots - free;
   }
 
+  /** The most requests that were in flight at once; for tests and the harness. */
+  synchronized int peakInFlight() {
+    return peak;
+  }
+
   /** Attempts waiting for a slot now; for tests and the harness. */
   synchronized int queued() {
     return queue.size();
@@ -102,15 +109,17 @@ final class RequestGate {
       removed = queue.remove(waiter);
     }
     if (removed) {
-      waiter.callback.onFailure(
-          waiter.call,
-          new InterruptedIOException(
-              "no token request slot came free within "
-                  + waiter.timeoutMillis
-                  + " ms: maxConcurrentRequests ("
-                  + slots
-                  + ") requests were in flight the whole time"));
+      waiter.callback.onFailure(waiter.call, expired(waiter));
     }
+  }
+
+  private InterruptedIOException expired(Waiter waiter) {
+    return new InterruptedIOException(
+        "no token request slot came free within "
+            + waiter.timeoutMillis
+            + " ms: maxConcurrentRequests ("
+            + slots
+            + ") requests were in flight the whole time");
   }
 
   private void enqueue(Waiter waiter, long waitedMillis) {
@@ -140,7 +149,15 @@ final class RequestGate {
       }
     }
     next.cancelExpiry();
-    enqueue(next, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - next.queuedAtNanos));
+    long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - next.queuedAtNanos);
+    if (next.timeoutMillis - waited < next.timeoutMillis / 10) {
+      // Too little of its time left for an answer: sent, it would most likely be cut off after
+      // reaching the provider, a request spent for nothing. It fails as expired; the slot moves on.
+      next.callback.onFailure(next.call, expired(next));
+      release();
+      return;
+    }
+    enqueue(next, waited);
   }
 
   /** Gives the slot back after the attempt's own callback ran, whatever it threw. */

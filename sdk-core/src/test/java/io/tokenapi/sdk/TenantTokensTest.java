@@ -174,24 +174,54 @@ class TenantTokensTest {
   }
 
   @Test
-  void aRequestThatFindsNoSlotWithinItsTime_failsTyped() {
-    TenantTokens tokens =
-        open(
-            builder()
-                .maxConcurrentRequests(1)
-                .retryPolicy(RetryPolicy.none())
-                .callTimeout(Duration.ofMillis(300)));
-    server.holdAnswers();
-    CompletableFuture<AccessToken> holder = tokens.getTokenAsync("a");
-    server.awaitRequestCount(1);
+  void aRequestThatFindsNoSlotWithinItsTime_failsAsATimeout_withoutBeingSent() throws Exception {
+    java.util.concurrent.ScheduledExecutorService scheduler =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    okhttp3.OkHttpClient http = new okhttp3.OkHttpClient();
+    try {
+      RequestGate gate = new RequestGate(1, scheduler, 10_000);
+      server.holdAnswers();
+      okhttp3.Request request =
+          new okhttp3.Request.Builder()
+              .url(server.tokenUrl())
+              .post(okhttp3.RequestBody.create(new byte[0]))
+              .build();
+      CompletableFuture<Integer> first = new CompletableFuture<>();
+      gate.send(http.newCall(request), callback(first), 10_000);
+      server.awaitRequestCount(1);
+      CompletableFuture<Integer> second = new CompletableFuture<>();
 
-    assertThatThrownBy(() -> tokens.getToken("b"))
-        .isInstanceOf(TransportException.class)
-        .hasMessageContaining("no token request slot");
-    // b never reached the server; a's held request runs into the same call timeout.
-    assertThat(server.requestCount()).isEqualTo(1);
-    server.releaseAnswers();
-    assertThat(holder).failsWithin(Duration.ofSeconds(10));
+      gate.send(http.newCall(request), callback(second), 200);
+
+      assertThatThrownBy(() -> second.get(10, TimeUnit.SECONDS))
+          .cause()
+          .isInstanceOf(java.io.InterruptedIOException.class)
+          .hasMessageContaining("no token request slot came free within 200 ms");
+      assertThat(server.requestCount()).isEqualTo(1);
+      assertThat(gate.queued()).isZero();
+      server.releaseAnswers();
+      assertThat(first.get(10, TimeUnit.SECONDS)).isNotNull();
+      awaitCondition(() -> gate.inFlight() == 0);
+    } finally {
+      scheduler.shutdownNow();
+      http.dispatcher().executorService().shutdownNow();
+    }
+  }
+
+  private static okhttp3.Callback callback(CompletableFuture<Integer> result) {
+    return new okhttp3.Callback() {
+      @Override
+      public void onFailure(okhttp3.Call call, java.io.IOException e) {
+        result.completeExceptionally(e);
+      }
+
+      @Override
+      public void onResponse(okhttp3.Call call, okhttp3.Response response) {
+        try (response) {
+          result.complete(response.code());
+        }
+      }
+    };
   }
 
   @Test
