@@ -3,6 +3,8 @@ package io.tokenapi.sdk;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One tenant of a {@link TenantTokens}: its id, its {@link TokenCache}, when it was last used, and
@@ -12,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
  * heap.
  */
 final class Tenant implements TokenSource {
+  private static final Logger LOG = LoggerFactory.getLogger(TenantTokens.class);
   private static final VarHandle STATE;
 
   private static final int IDLE = 0;
@@ -81,9 +84,18 @@ final class Tenant implements TokenSource {
     }
     return result.whenComplete(
         (token, error) -> {
-          if (error != null && credentialsRejected(Futures.unwrap(error))) {
-            // Asked again on the next fetch: the tenant may have rotated its secret.
-            credentials = null;
+          if (error != null) {
+            Throwable cause = Futures.unwrap(error);
+            if (LOG.isDebugEnabled()) {
+              LOG.debug(
+                  "No token for tenant {}: {}",
+                  TenantTokens.printable(id),
+                  cause.getClass().getSimpleName());
+            }
+            if (credentialsRejected(cause)) {
+              // Asked again on the next fetch: the tenant may have rotated its secret.
+              credentials = null;
+            }
           }
           STATE.compareAndSet(this, FETCHING, IDLE);
         });
