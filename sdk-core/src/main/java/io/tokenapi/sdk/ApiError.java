@@ -1,5 +1,6 @@
 package io.tokenapi.sdk;
 
+import io.tokenapi.sdk.internal.SafeText;
 import java.util.Optional;
 
 /**
@@ -89,7 +90,8 @@ public final class ApiError {
   /**
    * Describes the error by id, code, text and parameter name; the parameter value is left out
    * because it may be an input the caller considers sensitive. The server's texts are cut to 200
-   * characters each, with control characters replaced by {@code '?'}.
+   * characters each, with control characters, line separators and invisible format characters
+   * escaped, so no server text can start a new log line.
    *
    * @return a description that is safe to log
    */
@@ -112,25 +114,10 @@ public final class ApiError {
   /**
    * The server's text made safe for one log line: at most {@value #MAX_TEXT} characters, and line
    * breaks, other control characters and invisible format characters (such as bidi overrides)
-   * replaced by {@code '?'}, so that a hostile error body can neither flood a log nor forge log
+   * escaped ({@link SafeText}), so that a hostile error body can neither flood a log nor forge log
    * lines.
    */
   static String printable(String text) {
-    if (text == null) {
-      return null;
-    }
-    boolean cut = text.length() > MAX_TEXT;
-    StringBuilder sb = new StringBuilder(Math.min(text.length(), MAX_TEXT) + 3);
-    for (int i = 0; i < Math.min(text.length(), MAX_TEXT); i++) {
-      char c = text.charAt(i);
-      int type = Character.getType(c);
-      boolean unsafe =
-          Character.isISOControl(c)
-              || type == Character.FORMAT
-              || type == Character.LINE_SEPARATOR
-              || type == Character.PARAGRAPH_SEPARATOR;
-      sb.append(unsafe ? '?' : c);
-    }
-    return cut ? sb.append("...").toString() : sb.toString();
+    return SafeText.of(text, MAX_TEXT);
   }
 }

@@ -60,7 +60,8 @@ final class ClientAssembly {
         s.random,
         s.closedProbeInterval,
         s.minRefreshInterval,
-        s.workingHours);
+        s.workingHours,
+        threads.http());
   }
 
   /** With a token store, the fleet's one request per token; else straight to the retry loop. */
@@ -79,7 +80,7 @@ final class ClientAssembly {
         retrying,
         s.clock,
         threads.scheduler(),
-        threads.http(),
+        threads.store(),
         s.tokenStoreLockTtl,
         freshness,
         // A waiter waits for the fleet's holder as long as a fetch of its own could last.
@@ -106,7 +107,8 @@ final class ClientAssembly {
   /** The bottom: one HTTP request, its answer turned into a token or a typed exception. */
   private TokenEndpoint newEndpoint() {
     TokenRequestSource requests =
-        TokenRequestFactory.source(tokenUrl, s.clientId, s.scope, s.tokenParameters, credential);
+        TokenRequestFactory.source(
+            tokenUrl, s.clientId, s.scope, s.tokenParameters, credential, threads.scheduler());
     Redactor redactor =
         Redactor.forClient(
             s.clientId,

@@ -91,7 +91,8 @@ final class TenantAssembly {
         s.random,
         s.closedProbeInterval,
         s.minRefreshInterval,
-        s.workingHours);
+        s.workingHours,
+        threads.http());
   }
 
   /**
@@ -102,7 +103,8 @@ final class TenantAssembly {
   TokenSource pipeline(String tenant, TenantCredentials c, AccessToken rejected) {
     ClientCredential credential = c.resolve(s);
     TokenRequestSource requests =
-        TokenRequestFactory.source(tokenUrl, c.clientId(), s.scope, s.tokenParameters, credential);
+        TokenRequestFactory.source(
+            tokenUrl, c.clientId(), s.scope, s.tokenParameters, credential, threads.scheduler());
     Redactor redactor =
         Redactor.forClient(
             c.clientId(),
@@ -146,7 +148,7 @@ final class TenantAssembly {
             source,
             s.clock,
             threads.scheduler(),
-            threads.http(),
+            threads.store(),
             s.tokenStoreLockTtl,
             freshness,
             s.retryPolicy.maxWait().isZero()

@@ -237,7 +237,7 @@ class TenantTokensTest {
 
     assertThatThrownBy(() -> tokens.getToken("evil\nINFO forged line"))
         .isInstanceOf(OAuthException.class)
-        .hasMessageContaining("credentials lookup failed for tenant 'evil?INFO forged line'")
+        .hasMessageContaining("credentials lookup failed for tenant 'evil\\u000aINFO forged line'")
         .hasMessageContaining("IllegalStateException")
         .hasMessageNotContaining("hunter2")
         .hasNoCause();
@@ -356,7 +356,7 @@ class TenantTokensTest {
     assertThatThrownBy(() -> tokens.getToken("a")).hasMessageNotContaining("secret-a");
     assertThat(tokens.toString()).doesNotContain("secret");
     assertThat(TenantCredentials.clientSecret("id\u0007x", "s3cr3t").toString())
-        .isEqualTo("TenantCredentials[clientId=id?x, client_secret]");
+        .isEqualTo("TenantCredentials[clientId=id\\u0007x, client_secret]");
   }
 
   @Test

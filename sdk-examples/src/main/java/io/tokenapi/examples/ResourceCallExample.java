@@ -65,7 +65,8 @@ public final class ResourceCallExample {
       }
 
       System.out.println("java.net.http + BearerTokens:");
-      HttpResponse<String> response = jdkGet(client, HttpClient.newHttpClient(), api.uri());
+      HttpResponse<String> response =
+          jdkGet(client, HttpClient.newHttpClient(), api.uri(), api.host());
       System.out.println("  GET " + api + " -> " + response.statusCode() + " " + response.body());
     }
   }
@@ -84,16 +85,19 @@ public final class ResourceCallExample {
     return http;
   }
 
-  /** docs/resource-calls.md's {@code java.net.http} snippet: a GET that renews a rejected token. */
-  static HttpResponse<String> jdkGet(OAuthClient client, HttpClient http, URI uri)
+  /**
+   * docs/resource-calls.md's {@code java.net.http} snippet: a GET with the token, renewed once on a
+   * 401; the token goes to {@code apiHost} only.
+   */
+  static HttpResponse<String> jdkGet(OAuthClient client, HttpClient http, URI uri, String apiHost)
       throws IOException, InterruptedException {
     // README jdkhttp: begin
-    HttpRequest request = BearerTokens.authorize(client, HttpRequest.newBuilder(uri)).GET().build();
-    HttpResponse<String> response = http.send(request, BodyHandlers.ofString());
-    if (BearerTokens.invalidateIfRejected(client, response)) { // a 401 for that token
-      request = BearerTokens.authorize(client, HttpRequest.newBuilder(uri)).GET().build();
-      response = http.send(request, BodyHandlers.ofString());
-    }
+    BearerTokens tokens =
+        BearerTokens.builder(client)
+            .allowHost(apiHost) // e.g. "api.example.com"
+            .build();
+    HttpResponse<String> response =
+        tokens.send(http, HttpRequest.newBuilder(uri).GET(), BodyHandlers.ofString());
     // README jdkhttp: end
     return response;
   }

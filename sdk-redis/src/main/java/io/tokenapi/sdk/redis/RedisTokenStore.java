@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import javax.crypto.SecretKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,8 +90,17 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
   /** Connections in the pool of a store built from host and port: {@value}. */
   public static final int DEFAULT_POOL_SIZE = 8;
 
+  /**
+   * Entries longer than this are not ours (a sealed token is a few kilobytes) and never leave
+   * Redis: the read script returns only their length.
+   */
+  static final long MAX_ENTRY_BYTES = 1 << 20;
+
+  // STRLEN first: an oversized value is never sent, whatever was put there.
   private static final String READ_SCRIPT =
-      "return {redis.call('get', KEYS[1]), redis.call('time')}";
+      "local n = redis.call('strlen', KEYS[1]) if n > 1048576 then"
+          + " return {false, redis.call('time'), n} end"
+          + " return {redis.call('get', KEYS[1]), redis.call('time'), n}";
   private static final String TIME_SCRIPT = "return redis.call('time')";
   private static final String RELEASE_SCRIPT =
       "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
@@ -102,6 +113,10 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
           + " redis.call('set', KEYS[2], ARGV[2], 'PX', ARGV[3]) return 1 else return 0 end";
 
   private final UnifiedJedis redis;
+
+  /** Store key to the length of the oversized entry already reported, for one WARN each. */
+  private final ConcurrentMap<String, Long> oversized = new ConcurrentHashMap<>();
+
   private final boolean ownsClient;
   private final TokenEnvelope envelope;
   private final Clock clock;
@@ -189,6 +204,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     List<?> parts = (List<?>) reply;
     Object sealed = parts.get(0);
     if (sealed == null) {
+      reportOversized(key, parts);
       return Optional.empty();
     }
     // Rounded up, and our start rounded down: the conversion may shorten a token, never stretch it.
@@ -329,6 +345,22 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         + ", encryption="
         + envelope.keys()
         + "]";
+  }
+
+  /** One WARN per oversized entry (its length only: the value never left Redis). */
+  private void reportOversized(String key, List<?> parts) {
+    if (parts.size() < 3 || !(parts.get(2) instanceof Long)) {
+      return;
+    }
+    Long length = (Long) parts.get(2);
+    if (length > MAX_ENTRY_BYTES && !length.equals(oversized.put(key, length))) {
+      LOG.warn(
+          "Token store entry {} holds {} bytes, larger than {}: not a token this store wrote;"
+              + " treating it as absent, the next token replaces it",
+          key,
+          length,
+          MAX_ENTRY_BYTES);
+    }
   }
 
   private static long redisMillis(List<?> time) {
