@@ -376,7 +376,7 @@ public final class TenantTokens implements AutoCloseable {
     return Math.max(TICK_MILLIS, Math.min(idleMillis / 4, 60_000));
   }
 
-  /** A tenant id for a log line or message: control and format characters replaced, bounded. */
+  /** A tenant id for a log line or message: control and format characters escaped, bounded. */
   static String printable(String tenant) {
     return "'" + ApiError.printable(tenant) + "'";
   }

@@ -237,7 +237,7 @@ class TenantTokensTest {
 
     assertThatThrownBy(() -> tokens.getToken("evil\nINFO forged line"))
         .isInstanceOf(OAuthException.class)
-        .hasMessageContaining("credentials lookup failed for tenant 'evil\\u000aINFO forged line'")
+        .hasMessageContaining("credentials lookup failed for tenant 'evil\\nINFO forged line'")
         .hasMessageContaining("IllegalStateException")
         .hasMessageNotContaining("hunter2")
         .hasNoCause();
