@@ -2,6 +2,7 @@ package io.tokenapi.sdk.feign;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import feign.Feign;
 import feign.FeignException;
@@ -11,12 +12,19 @@ import feign.RequestLine;
 import feign.Retryer;
 import feign.Target;
 import feign.codec.ErrorDecoder;
+import io.tokenapi.sdk.AccessToken;
 import io.tokenapi.sdk.OAuthClient;
 import io.tokenapi.sdk.RetryPolicy;
+import io.tokenapi.sdk.TokenStore;
 import io.tokenapi.testkit.FakeTokenServer;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -125,6 +133,59 @@ class FeignRulesTest {
 
     assertThat(authorization(api)).isEqualTo("Bearer users-own-token");
     assertThat(tokenServer.requestCount()).isZero();
+  }
+
+  /**
+   * Found by review: a token that cannot be a header (here from a custom TokenStore, whose tokens
+   * are not checked) reached Feign's default client, whose HttpURLConnection refused it with an
+   * IllegalArgumentException quoting "Bearer <token>": the token in the caller's exception.
+   */
+  @Test
+  void tokenThatCannotBeAHeader_failsWithoutTheTokenInTheException() {
+    String value = "tok-SECRETVALUE\r\nX-Injected: yes";
+    TokenStore store =
+        new TokenStore() {
+          @Override
+          public Optional<AccessToken> load(String key) {
+            return Optional.of(AccessToken.of(value, Instant.now().plus(Duration.ofHours(1))));
+          }
+
+          @Override
+          public void save(String key, AccessToken token) {}
+
+          @Override
+          public Optional<String> tryLock(String key, Duration ttl) {
+            return Optional.of("owner");
+          }
+
+          @Override
+          public void unlock(String key, String owner) {}
+        };
+    try (OAuthClient stored =
+        OAuthClient.builder()
+            .baseUrl(tokenServer.baseUrl())
+            .clientId(FakeTokenServer.DEFAULT_CLIENT_ID)
+            .clientSecret(FakeTokenServer.DEFAULT_CLIENT_SECRET)
+            .tokenStore(store)
+            .retryPolicy(RetryPolicy.none())
+            .build()) {
+      BearerTokenRequestInterceptor storedBearer =
+          BearerTokenRequestInterceptor.builder(stored).allowHost("localhost").build();
+      Resource resource =
+          Feign.builder()
+              .requestInterceptor(storedBearer)
+              .errorDecoder(storedBearer.errorDecoder(new ErrorDecoder.Default()))
+              .retryer(storedBearer.retryer(Retryer.NEVER_RETRY))
+              .target(Target.EmptyTarget.create(Resource.class));
+
+      Throwable e = catchThrowable(() -> resource.get(uri(api)));
+
+      assertThat(e).isNotNull();
+      StringWriter printed = new StringWriter();
+      e.printStackTrace(new PrintWriter(printed));
+      assertThat(printed.toString()).doesNotContain("SECRETVALUE");
+      assertThat(api.getRequestCount()).isZero();
+    }
   }
 
   @Test
