@@ -17,7 +17,7 @@ module io.tokenapi.sdk {
   exports io.tokenapi.sdk.okhttp;
   exports io.tokenapi.sdk.jdkhttp;
   // The shared store envelope and keyring, and the host allow-list of the resource-call
-  // integrations, and InlineListener for the SDK's own listeners: for the SDK's own modules only.
+  // integrations, for the SDK's own modules only.
   exports io.tokenapi.sdk.internal to
       io.tokenapi.sdk.redis,
       io.tokenapi.sdk.jdbc,
@@ -25,7 +25,5 @@ module io.tokenapi.sdk {
       io.tokenapi.sdk.httpclient5,
       io.tokenapi.sdk.feign,
       io.tokenapi.sdk.jakartars,
-      io.tokenapi.sdk.grpc,
-      io.tokenapi.sdk.micrometer,
-      io.tokenapi.sdk.opentelemetry;
+      io.tokenapi.sdk.grpc;
 }

@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Two exceptions. {@code aroundAttempt} wraps the send and so runs inline, for every listener
  * (as OkHttp's interceptors do). And the SDK's own Micrometer and OpenTelemetry listeners ({@link
- * InlineListener}) are called inline for every event: they only touch meters and spans in memory,
- * OpenTelemetry's {@code aroundAttempt} needs the span its {@code onAttemptStarted} opened on the
- * same thread, and metrics stay exact at the moment {@code getToken()} returns.
+ * #SDK_LISTENERS}, and test listeners marked {@link InlineListener}) are called inline for every
+ * event: they only touch meters and spans in memory, OpenTelemetry's {@code aroundAttempt} needs
+ * the span its {@code onAttemptStarted} opened on the same thread, and metrics stay exact at the
+ * moment {@code getToken()} returns.
  *
  * <p>A listener that throws is still isolated by {@link SafeListener}. The event thread starts with
  * the first event and ends after 30 idle seconds; {@link #close()} lets the queue drain for at most
@@ -38,6 +39,15 @@ final class ListenerDispatcher implements OAuthClientListener, AutoCloseable {
 
   /** How long {@link #close()} waits for the queued events to be delivered. */
   static final long CLOSE_DRAIN_MILLIS = 1_000;
+
+  /**
+   * The SDK's own listeners, called inline, by class name: naming them keeps their public types
+   * free of an internal marker (and this module free of a dependency on theirs).
+   */
+  static final java.util.Set<String> SDK_LISTENERS =
+      java.util.Set.of(
+          "io.tokenapi.sdk.micrometer.TokenClientMetrics",
+          "io.tokenapi.sdk.opentelemetry.TokenClientTelemetry");
 
   private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
@@ -63,7 +73,10 @@ final class ListenerDispatcher implements OAuthClientListener, AutoCloseable {
     List<OAuthClientListener> ours = new ArrayList<>();
     List<OAuthClientListener> theirs = new ArrayList<>();
     for (OAuthClientListener listener : listeners) {
-      (listener instanceof InlineListener ? ours : theirs).add(listener);
+      (listener instanceof InlineListener || SDK_LISTENERS.contains(listener.getClass().getName())
+              ? ours
+              : theirs)
+          .add(listener);
     }
     this.all = new SafeListener(listeners);
     this.inline = new SafeListener(ours);

@@ -14,7 +14,6 @@ import io.tokenapi.sdk.OAuthClient;
 import io.tokenapi.sdk.OAuthClientListener;
 import io.tokenapi.sdk.ServiceUnavailableException;
 import io.tokenapi.sdk.TokenStatus;
-import io.tokenapi.sdk.internal.InlineListener;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,9 +54,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * calls a listener only when it fetches, and the gauges read {@link OAuthClient#status()} when the
  * registry is scraped. Thread-safe.
  */
-public final class TokenClientMetrics
-    implements OAuthClientListener, InlineListener, AutoCloseable {
-  // InlineListener: called on the thread of each step, not through the client's bounded event
+public final class TokenClientMetrics implements OAuthClientListener, AutoCloseable {
+  // Called inline (ListenerDispatcher.SDK_LISTENERS): on the thread of each step, not through the
+  // client's bounded event
   // queue. It only updates meters in memory and never blocks, so it needs no bound; and called
   // inline, the meters are exact when getToken() returns (a scrape right after a fetch sees it).
   /**

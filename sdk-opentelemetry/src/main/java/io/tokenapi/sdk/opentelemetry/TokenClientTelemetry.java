@@ -15,7 +15,6 @@ import io.tokenapi.sdk.OAuthClient;
 import io.tokenapi.sdk.OAuthClientListener;
 import io.tokenapi.sdk.ServiceUnavailableException;
 import io.tokenapi.sdk.TokenStatus;
-import io.tokenapi.sdk.internal.InlineListener;
 import java.lang.ref.WeakReference;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,9 +57,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * failures are described by type, HTTP status, error code and errorId only. One instance serves one
  * client; nothing here runs on the client's cache-hit path. Thread-safe.
  */
-public final class TokenClientTelemetry
-    implements OAuthClientListener, InlineListener, AutoCloseable {
-  // InlineListener: called on the thread of each step, not through the client's bounded event
+public final class TokenClientTelemetry implements OAuthClientListener, AutoCloseable {
+  // Called inline (ListenerDispatcher.SDK_LISTENERS): on the thread of each step, not through the
+  // client's bounded event
   // queue. It only starts and ends spans and records meters in memory, never blocking; and
   // aroundAttempt (always inline: it wraps the send) must find the span onAttemptStarted opened,
   // to make it current for the HTTP instrumentation of the token request.
