@@ -1,0 +1,105 @@
+package io.tokenapi.sdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokenapi.testkit.FakeTokenServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Hostile tenants, lookups and stores against TenantTokens on a real loopback token server. */
+class TenantTokensAttackTest {
+  private final FakeTokenServer server = new FakeTokenServer();
+  private final List<TenantTokens> opened = new ArrayList<>();
+
+  @BeforeEach
+  void start() {
+    server.start();
+    server.client("id-a", "secret-a");
+    server.client("id-shared", "secret-shared");
+  }
+
+  @AfterEach
+  void stop() {
+    opened.forEach(TenantTokens::close);
+    server.releaseAnswers();
+    server.close();
+  }
+
+  private TenantTokens open(TenantTokens.Builder b) {
+    TenantTokens tokens = b.build();
+    opened.add(tokens);
+    return tokens;
+  }
+
+  @Test
+  void eightHungLookups_thatTimedOut_doNotStarveTheNextTenantsLookup() throws Exception {
+    CountDownLatch never = new CountDownLatch(1);
+    TenantTokens tokens =
+        open(
+            TenantTokens.builder()
+                .baseUrl(server.baseUrl())
+                .retryPolicy(RetryPolicy.builder().maxWait(Duration.ofMillis(300)).build())
+                .credentials(
+                    t -> {
+                      if (t.startsWith("hung-")) {
+                        try {
+                          never.await();
+                        } catch (InterruptedException e) {
+                          Thread.currentThread().interrupt();
+                          throw new IllegalStateException("interrupted");
+                        }
+                      }
+                      return TenantCredentials.clientSecret("id-a", "secret-a");
+                    }));
+    try {
+      List<CompletableFuture<AccessToken>> hung = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        hung.add(tokens.getTokenAsync("hung-" + i));
+      }
+      for (CompletableFuture<AccessToken> f : hung) {
+        assertThat(f).failsWithin(10, TimeUnit.SECONDS);
+      }
+
+      // Every hung lookup has been given up on: the next tenant's lookup must get a thread.
+      assertThat(tokens.getTokenAsync("a")).succeedsWithin(10, TimeUnit.SECONDS);
+    } finally {
+      never.countDown();
+    }
+  }
+
+  @Test
+  void tenantIdsThatDifferOnlyBeforeALineBreak_neverShareAStoredToken() {
+    // "v\nclient_assertion" (a secret) and "v" (an assertion, variant "client_assertion") once
+    // hashed the same text: "tenant=v\nclient_assertion".
+    String victim = "v\nclient_assertion";
+    InMemoryTokenStore store = new InMemoryTokenStore();
+    TenantTokens tokens =
+        open(
+            TenantTokens.builder()
+                .baseUrl(server.baseUrl())
+                .tokenStore(store)
+                .credentials(
+                    t ->
+                        t.equals(victim)
+                            ? TenantCredentials.clientSecret("id-shared", "secret-shared")
+                            : TenantCredentials.clientAssertion("id-shared", () -> "assertion")));
+    AccessToken victims = tokens.getToken(victim);
+    assertThat(server.requestCount()).isEqualTo(1);
+
+    AccessToken got;
+    try {
+      got = tokens.getToken("v");
+    } catch (OAuthException e) {
+      got = null; // the provider refused the assertion: fine, it is not the victim's token
+    }
+    assertThat(got).isNotEqualTo(victims);
+    assertThat(server.requestCount()).isEqualTo(2);
+  }
+}
