@@ -102,4 +102,21 @@ class TenantTokensAttackTest {
     assertThat(got).isNotEqualTo(victims);
     assertThat(server.requestCount()).isEqualTo(2);
   }
+
+  @Test
+  void aLoneSurrogateAndAQuestionMark_areTwoTenants_inTheTokenStore() {
+    // UTF-8 turns a lone surrogate into '?': "v\uD800" and "v?" once hashed the same bytes.
+    TenantTokens tokens =
+        open(
+            TenantTokens.builder()
+                .baseUrl(server.baseUrl())
+                .tokenStore(new InMemoryTokenStore())
+                .credentials(t -> TenantCredentials.clientSecret("id-shared", "secret-shared")));
+
+    AccessToken first = tokens.getToken("v\uD800");
+    AccessToken second = tokens.getToken("v?");
+
+    assertThat(second).isNotEqualTo(first);
+    assertThat(server.requestCount()).isEqualTo(2);
+  }
 }
