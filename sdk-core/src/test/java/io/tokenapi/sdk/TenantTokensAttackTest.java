@@ -45,7 +45,7 @@ class TenantTokensAttackTest {
         open(
             TenantTokens.builder()
                 .baseUrl(server.baseUrl())
-                .retryPolicy(RetryPolicy.builder().maxWait(Duration.ofMillis(300)).build())
+                .retryPolicy(RetryPolicy.builder().maxWait(Duration.ofSeconds(2)).build())
                 .credentials(
                     t -> {
                       if (t.startsWith("hung-")) {
