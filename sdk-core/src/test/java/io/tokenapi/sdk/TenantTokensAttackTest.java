@@ -119,4 +119,52 @@ class TenantTokensAttackTest {
     assertThat(second).isNotEqualTo(first);
     assertThat(server.requestCount()).isEqualTo(2);
   }
+
+  private TenantTokens stormClient(int maxWaitMillis) {
+    return open(
+        TenantTokens.builder()
+            .baseUrl(server.baseUrl())
+            .maxConcurrentRequests(1)
+            .retryPolicy(RetryPolicy.builder().maxWait(Duration.ofMillis(maxWaitMillis)).build())
+            .credentials(t -> TenantCredentials.clientSecret("id-a", "secret-a")));
+  }
+
+  @Test
+  void oneSlot_aHungServer_andAStormOfTimeoutsAndCancellations_leakNoSlot() throws Exception {
+    TenantTokens tokens = stormClient(1_000);
+    server.holdAnswers();
+    List<CompletableFuture<AccessToken>> storm = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      CompletableFuture<AccessToken> f = tokens.getTokenAsync("t" + (i % 50));
+      if (i % 3 == 0) {
+        f.cancel(true);
+      }
+      storm.add(f);
+    }
+    for (CompletableFuture<AccessToken> f : storm) {
+      assertThat(f).failsWithin(20, TimeUnit.SECONDS);
+    }
+    server.releaseAnswers();
+
+    assertThat(tokens.getTokenAsync("after")).succeedsWithin(10, TimeUnit.SECONDS);
+    assertThat(tokens.assembly().gate.queued()).isZero();
+  }
+
+  @Test
+  void close_withAThousandCallersInFlight_failsEveryOneTyped_andHangsNothing() throws Exception {
+    TenantTokens tokens = stormClient(60_000);
+    server.holdAnswers();
+    List<CompletableFuture<AccessToken>> callers = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      callers.add(tokens.getTokenAsync("t" + (i % 300)));
+    }
+    tokens.close();
+    for (CompletableFuture<AccessToken> f : callers) {
+      assertThat(f)
+          .failsWithin(10, TimeUnit.SECONDS)
+          .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+          .havingCause()
+          .isInstanceOfAny(OAuthException.class, IllegalStateException.class);
+    }
+  }
 }
