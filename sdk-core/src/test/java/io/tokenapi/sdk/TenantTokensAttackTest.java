@@ -167,4 +167,52 @@ class TenantTokensAttackTest {
           .isInstanceOfAny(OAuthException.class, IllegalStateException.class);
     }
   }
+
+  @Test
+  void maxTenantsOne_twoTenantsAlternatingOnSixteenThreads_neverHandOneTheOthersToken()
+      throws Exception {
+    // Tenant b's client is always refused: any token b gets can only be a's.
+    server.client("id-b", "secret-b");
+    server.failClient("id-b", 400, "invalid_request", "refused for the test");
+    TenantTokens tokens =
+        open(
+            TenantTokens.builder()
+                .baseUrl(server.baseUrl())
+                .maxTenants(1)
+                .retryPolicy(RetryPolicy.none())
+                .credentials(t -> TenantCredentials.clientSecret("id-" + t, "secret-" + t)));
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(16);
+    List<java.util.concurrent.Future<List<String>>> results = new ArrayList<>();
+    try {
+      for (int th = 0; th < 16; th++) {
+        int start = th;
+        results.add(
+            pool.submit(
+                () -> {
+                  List<String> wrong = new ArrayList<>();
+                  for (int i = 0; i < 100; i++) {
+                    boolean a = (start + i) % 2 == 0;
+                    try {
+                      AccessToken got = tokens.getToken(a ? "a" : "b");
+                      if (!a) {
+                        wrong.add("b got " + got);
+                      }
+                    } catch (OAuthException e) {
+                      if (a) {
+                        wrong.add("a failed: " + e.getMessage());
+                      }
+                    }
+                  }
+                  return wrong;
+                }));
+      }
+      for (java.util.concurrent.Future<List<String>> r : results) {
+        assertThat(r.get(60, TimeUnit.SECONDS)).isEmpty();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(tokens.size()).isLessThanOrEqualTo(2);
+  }
 }
