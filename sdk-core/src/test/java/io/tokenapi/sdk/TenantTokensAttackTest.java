@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -214,5 +215,47 @@ class TenantTokensAttackTest {
       pool.shutdownNow();
     }
     assertThat(tokens.size()).isLessThanOrEqualTo(2);
+  }
+
+  @Test
+  void aStreamOfUnknownTenantIds_withAFailingLookup_staysWithinMaxTenants() throws Exception {
+    AtomicInteger lookups = new AtomicInteger();
+    TenantTokens tokens =
+        open(
+            TenantTokens.builder()
+                .baseUrl(server.baseUrl())
+                .maxTenants(100)
+                .credentials(
+                    t -> {
+                      lookups.incrementAndGet();
+                      throw new IllegalStateException("no such tenant " + t);
+                    }));
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      for (int th = 0; th < 8; th++) {
+        int start = th;
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 500; i++) {
+                    try {
+                      tokens.getToken("attacker-" + start + "-" + i);
+                    } catch (OAuthException expected) {
+                      // every one unknown
+                    }
+                  }
+                }));
+      }
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    tokens.getTokenAsync("last").exceptionally(e -> null).get(10, TimeUnit.SECONDS);
+    assertThat(tokens.size()).isLessThanOrEqualTo(101);
+    assertThat(lookups.get()).isEqualTo(4_001);
   }
 }
