@@ -50,7 +50,7 @@ final class Redactor {
    */
   static final int MIN_WHOLE_FIELD_FORM = 4;
 
-  private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
+  private static final Logger LOG = LoggerFactory.getLogger(Redactor.class);
 
   /** Spelled-out secrets that occur in ordinary text although they have digits or symbols. */
   private static final Set<String> COMMON_SECRETS =

@@ -105,7 +105,6 @@ final class RetryingTokenSource implements TokenSource {
             event -> {
               FailedAttempt failed = (FailedAttempt) event.getLastThrowable();
               OAuthException cause = (OAuthException) failed.getCause();
-              listener.onRetryScheduled(failed.attempt, event.getWaitInterval(), cause);
               listener.onRetryScheduled(
                   new RetryScheduled(
                       failed.call.fetch.id,
@@ -310,14 +309,20 @@ final class RetryingTokenSource implements TokenSource {
     loop.whenComplete(
         (token, failure) -> {
           if (failure == null) {
-            long now = clock.millis();
-            listener.onTokenObtained(
-                new TokenObtained(
-                    call.fetch.id,
-                    TokenOrigin.PROVIDER,
-                    Duration.ofMillis(Math.max(0, token.expiresAt().toEpochMilli() - now)),
-                    token.expiresAt()));
-            result.complete(token);
+            try {
+              long now = clock.millis();
+              listener.onTokenObtained(
+                  new TokenObtained(
+                      call.fetch.id,
+                      TokenOrigin.PROVIDER,
+                      Duration.ofMillis(Math.max(0, token.expiresAt().toEpochMilli() - now)),
+                      token.expiresAt()));
+              result.complete(token);
+            } catch (Throwable e) {
+              // A listener's StackOverflowError, say: this fetch ends with it, typed here where it
+              // happened, and nobody waits forever.
+              result.completeExceptionally(Futures.typed(e));
+            }
             return;
           }
           // resilience4j's loop may wrap what the last attempt failed with; the attempt's failure

@@ -1,6 +1,5 @@
 package io.tokenapi.sdk;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -23,21 +22,6 @@ final class SafeListener implements OAuthClientListener {
   /** Whether any listener was added: callers may skip building an event nobody gets. */
   boolean isEmpty() {
     return delegates.length == 0;
-  }
-
-  @Override
-  public void onTokenRefreshed(AccessToken token) {
-    each("onTokenRefreshed", l -> l.onTokenRefreshed(token));
-  }
-
-  @Override
-  public void onRefreshFailed(OAuthException cause) {
-    each("onRefreshFailed", l -> l.onRefreshFailed(cause));
-  }
-
-  @Override
-  public void onRetryScheduled(int attempt, Duration delay, OAuthException cause) {
-    each("onRetryScheduled", l -> l.onRetryScheduled(attempt, delay, cause));
   }
 
   @Override

@@ -88,6 +88,12 @@ final class TokenCache {
   /** The state the listener was last told about. */
   private final AtomicReference<State> noticed = new AtomicReference<>(State.EXPIRED);
 
+  /**
+   * The token the last invalidation forgot: a caller that began after it never gets it from a
+   * refresh it joined. Written on invalidation, read on the slow paths only.
+   */
+  private volatile AccessToken lastForgotten;
+
   /** When the last token was stored; null before the first. */
   private volatile Instant lastSuccess;
 
@@ -152,6 +158,7 @@ final class TokenCache {
       return CompletableFuture.completedFuture(s.token);
     }
     ensureOpen();
+    AccessToken forgotten = lastForgotten;
     long now = clock.millis();
     s = snapshot;
     if (s != null && now < s.expiredAt) {
@@ -179,9 +186,9 @@ final class TokenCache {
       FailureWindow.Failure f = failure;
       CompletableFuture<AccessToken> current = inFlight.get();
       if (current != null) {
-        return perCaller(current);
+        return perCaller(current, forgotten, false);
       }
-      if (f != null && now < f.negativeUntil) {
+      if (f != null && f.holdsCallers(now)) {
         return CompletableFuture.failedFuture(f.exception.forCaller());
       }
     }
@@ -189,13 +196,13 @@ final class TokenCache {
     Snapshot seen = s;
     dispatch(
         () ->
-            awaitRefresh(seen, now, false)
+            awaitRefresh(seen, now, false, forgotten)
                 .whenComplete(
                     (token, error) -> {
                       if (error == null) {
                         mine.complete(token);
                       } else {
-                        mine.completeExceptionally(Futures.unwrap(error));
+                        mine.completeExceptionally(error);
                       }
                     }),
         mine);
@@ -213,11 +220,9 @@ final class TokenCache {
       return true;
     }
     if (stale) {
-      return now >= s.staleAt
-          && (f == null || now >= f.nextBackgroundAttempt)
-          && inFlight.get() == null;
+      return now >= s.staleAt && (f == null || !f.holdsBackground(now)) && inFlight.get() == null;
     }
-    return inFlight.get() == null && (f == null || now >= f.negativeUntil);
+    return inFlight.get() == null && (f == null || !f.holdsCallers(now));
   }
 
   /**
@@ -257,22 +262,35 @@ final class TokenCache {
    *     may make its first attempt on the caller's thread
    */
   CompletableFuture<AccessToken> refresh(boolean blockingCaller) {
+    AccessToken forgotten = lastForgotten;
     Snapshot seen = snapshot;
     if (seen != null) {
       source.reject(seen.token);
     }
     ensureOpen();
     FailureWindow.Failure seenFailure = failure;
-    return perCaller(shared(seen, seenFailure, blockingCaller, false));
+    // A refresh that had already stored the token this caller rejects may still be in flight: the
+    // caller must not get back the token it asked to replace (found by model checking).
+    return perCaller(
+        shared(seen, seenFailure, blockingCaller, false),
+        seen != null ? seen.token : forgotten,
+        true);
   }
 
   /** Forgets the cached token; the source never hands it out again. */
   void invalidate() {
-    Snapshot s = snapshot;
-    if (s != null) {
+    for (; ; ) {
+      Snapshot s = snapshot;
+      if (s == null) {
+        break;
+      }
       source.reject(s.token);
+      // Named before it goes: whoever finds the snapshot empty finds it named.
+      lastForgotten = s.token;
+      if (SNAPSHOT.compareAndSet(this, s, null)) {
+        break;
+      }
     }
-    snapshot = null;
     notice(clock.millis());
   }
 
@@ -284,22 +302,30 @@ final class TokenCache {
    */
   boolean invalidate(AccessToken rejected) {
     long now = clock.millis();
-    if (rejections.keeps(peek(), rejected, now)) {
-      return false;
-    }
-    source.reject(rejected);
-    for (; ; ) {
-      Snapshot s = snapshot;
-      if (s == null || !s.token.equals(rejected)) {
-        return false;
+    // One rejection at a time, and the damping decided on the very snapshot that is forgotten: two
+    // rejections racing a refresh cannot both renew (found by model checking,
+    // TokenCacheLincheckTest). Not the hit path: a resource server's 401s only.
+    synchronized (rejections) {
+      for (; ; ) {
+        Snapshot s = snapshot;
+        AccessToken cached = s == null ? null : s.token;
+        if (rejections.keeps(cached, rejected, now)) {
+          return false;
+        }
+        source.reject(rejected);
+        if (cached == null || !cached.equals(rejected)) {
+          return false;
+        }
+        lastForgotten = cached;
+        if (SNAPSHOT.compareAndSet(this, s, null)) {
+          rejections.forgot(rejected, now);
+          break;
+        }
       }
-      if (SNAPSHOT.compareAndSet(this, s, null)) {
-        LOG.debug("Cached token invalidated after the server rejected it");
-        rejections.forgot(rejected, now);
-        notice(clock.millis());
-        return true;
-      }
     }
+    LOG.debug("Cached token invalidated after the server rejected it");
+    notice(clock.millis());
+    return true;
   }
 
   /** The cached token, fresh or not, or null. */
@@ -378,25 +404,46 @@ final class TokenCache {
    */
   private CompletableFuture<AccessToken> awaitRefresh(
       Snapshot seen, long now, boolean blockingCaller) {
+    return awaitRefresh(seen, now, blockingCaller, lastForgotten);
+  }
+
+  /**
+   * @param forgotten the token the last invalidation forgot, as the caller began: a refresh the
+   *     caller joins that yields it had ended before the caller began
+   */
+  private CompletableFuture<AccessToken> awaitRefresh(
+      Snapshot seen, long now, boolean blockingCaller, AccessToken forgotten) {
     notice(now);
     FailureWindow.Failure f = failure;
     if (f != null && f.holdsCallers(now) && inFlight.get() == null) {
       return CompletableFuture.failedFuture(f.exception.forCaller());
     }
-    return perCaller(shared(seen, f, blockingCaller, false));
+    return perCaller(shared(seen, f, blockingCaller, false), forgotten, false);
   }
 
   /**
    * The caller's own future of the shared refresh: cancelling it does not cancel the refresh for
    * the others, and a failure reaches the caller as its own copy, so no caller's {@code
    * addSuppressed} or rethrow shows in another's exception or in the one the cache remembers.
+   *
+   * <p>A caller can join a refresh that already stored its token, in the moment before it clears
+   * {@code inFlight}; if that token was invalidated before the caller began ({@code forgotten}, the
+   * same instance), the caller must not get it: it looks again, once (found by model checking,
+   * TokenCacheLincheckTest).
+   *
+   * @param refresh whether the caller asked for a new token rather than a usable one
    */
-  private static CompletableFuture<AccessToken> perCaller(CompletableFuture<AccessToken> shared) {
+  private CompletableFuture<AccessToken> perCaller(
+      CompletableFuture<AccessToken> shared, AccessToken forgotten, boolean refresh) {
     CompletableFuture<AccessToken> mine = new CompletableFuture<>();
     shared.whenComplete(
         (token, error) -> {
           if (error == null) {
-            mine.complete(token);
+            if (forgotten != null && token == forgotten) {
+              again(mine, refresh);
+            } else {
+              mine.complete(token);
+            }
           } else {
             // An OAuthException from below, or close()'s IllegalStateException.
             mine.completeExceptionally(
@@ -404,6 +451,34 @@ final class TokenCache {
           }
         });
     return mine;
+  }
+
+  /** A caller's second look, after the refresh it joined gave it a token forgotten before. */
+  private void again(CompletableFuture<AccessToken> mine, boolean refresh) {
+    CompletableFuture<AccessToken> next;
+    try {
+      ensureOpen();
+      long now = clock.millis();
+      Snapshot s = snapshot;
+      if (refresh) {
+        next = perCaller(shared(s, failure, false, false), null, true);
+      } else if (s != null && now < s.expiredAt) {
+        next = CompletableFuture.completedFuture(s.token);
+      } else {
+        next = awaitRefresh(s, now, false, null);
+      }
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+      return;
+    }
+    next.whenComplete(
+        (token, error) -> {
+          if (error == null) {
+            mine.complete(token);
+          } else {
+            mine.completeExceptionally(error);
+          }
+        });
   }
 
   /**
@@ -540,9 +615,10 @@ final class TokenCache {
   private void finish(
       CompletableFuture<AccessToken> mine, Fetch request, AccessToken token, Throwable error) {
     OAuthException failed = null;
+    boolean stored = false;
     try {
       if (error == null) {
-        store(token);
+        stored = store(token);
       } else {
         // Every stage below fails its future with the OAuthException made where the failure
         // happened, and passes it up as it is; typed() only guards against a broken stage.
@@ -556,11 +632,6 @@ final class TokenCache {
     try {
       long now = clock.millis();
       notice(now);
-      if (failed == null) {
-        listener.onTokenRefreshed(token);
-      } else {
-        listener.onRefreshFailed(failed);
-      }
       listener.onFetchEnded(
           new FetchEnded(
               request.id,
@@ -568,18 +639,23 @@ final class TokenCache {
               Duration.ofMillis(Math.max(0, now - request.startedAt)),
               failed));
     } finally {
-      // Whatever the listener did, every waiting caller is woken.
-      if (failed == null) {
+      // Whatever the listener did, every waiting caller is woken. A token that came after
+      // close() is nobody's: its callers get what any caller of a closed client gets (found by
+      // model checking, TokenCacheLincheckTest).
+      if (failed != null) {
+        mine.completeExceptionally(failed);
+      } else if (stored) {
         mine.complete(token);
       } else {
-        mine.completeExceptionally(failed);
+        mine.completeExceptionally(closedException());
       }
     }
   }
 
-  private void store(AccessToken token) {
+  /** Caches {@code token}; false when the client closed first, and nothing stays cached. */
+  private boolean store(AccessToken token) {
     if (closed) {
-      return;
+      return false;
     }
     // Store before the shared future completes, so every caller it wakes finds the new token
     // cached.
@@ -593,12 +669,14 @@ final class TokenCache {
       // close() ran between the check and the store: it must not leave a token served after it
       // returned.
       snapshot = null;
+      return false;
     }
     LOG.debug("Token refreshed; expires at {}", token.expiresAt());
     OAuthClientListener.ClosingCoverage coverage = closing.coverage(token, now);
     if (coverage != null) {
       listener.onClosingCoverage(coverage);
     }
+    return true;
   }
 
   /**

@@ -74,8 +74,8 @@ class CallerThreadAttemptTest {
         .singleElement()
         .satisfies(
             r -> {
-              assertThat(r.attempt).isEqualTo(1);
-              assertThat(r.cause).isInstanceOf(ApiException.class);
+              assertThat(r.attempt()).isEqualTo(1);
+              assertThat(r.cause()).isInstanceOf(ApiException.class);
             });
     assertThat(listener.threads).hasSize(2).contains(Thread.currentThread());
     assertThat(tokens.requestCount()).isEqualTo(2);
@@ -186,10 +186,6 @@ class CallerThreadAttemptTest {
   }
 
   /**
-   * Every callback ran on one of the client's threads (named once OkHttp gives a running thread its
-   * name back).
-   */
-  /**
    * Holds the sending thread inside aroundAttempt until the attempt has ended, so the attempt's
    * future is complete before any later stage is attached to it.
    */
@@ -212,6 +208,10 @@ class CallerThreadAttemptTest {
     }
   }
 
+  /**
+   * Every callback ran on one of the client's threads (named once OkHttp gives a running thread its
+   * name back).
+   */
   private void assertClientThreadsOnly() throws Exception {
     assertThat(listener.threads).isNotEmpty().doesNotContain(Thread.currentThread());
     for (Thread t : listener.threads) {

@@ -4,6 +4,7 @@ import io.tokenapi.sdk.AccessToken;
 import io.tokenapi.sdk.StoredToken;
 import io.tokenapi.sdk.TokenStore;
 import io.tokenapi.sdk.internal.Keyring;
+import io.tokenapi.sdk.internal.RedisLayout;
 import io.tokenapi.sdk.internal.TokenEnvelope;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,35 +28,21 @@ final class SpringRedisTokenStore implements TokenStore {
   private static final Logger LOG = LoggerFactory.getLogger(SpringRedisTokenStore.class);
 
   /** Entries longer than this never leave Redis (the read script's bound). */
-  private static final long MAX_ENTRY_BYTES = 1 << 20;
+  private static final long MAX_ENTRY_BYTES = RedisLayout.MAX_ENTRY_BYTES;
 
   /** Store key to the length of the oversized entry already reported, for one WARN each. */
   private final java.util.concurrent.ConcurrentMap<String, Long> oversized =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  // The scripts of RedisTokenStore, verbatim: one layout in Redis for both stores.
-  private static final RedisScript<List<Object>> READ =
-      listScript(
-          "local n = redis.call('strlen', KEYS[1]) if n > 1048576 then"
-              + " return {false, redis.call('time'), n} end"
-              + " return {redis.call('get', KEYS[1]), redis.call('time'), n}");
-  private static final RedisScript<List<Object>> TIME = listScript("return redis.call('time')");
+  // RedisTokenStore's scripts (one copy, RedisLayout): one layout in Redis for both stores.
+  private static final RedisScript<List<Object>> READ = listScript(RedisLayout.READ_SCRIPT);
+  private static final RedisScript<List<Object>> TIME = listScript(RedisLayout.TIME_SCRIPT);
   private static final RedisScript<Long> RELEASE =
-      RedisScript.of(
-          "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else"
-              + " return 0 end",
-          Long.class);
+      RedisScript.of(RedisLayout.RELEASE_SCRIPT, Long.class);
   private static final RedisScript<Long> RENEW =
-      RedisScript.of(
-          "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1],"
-              + " ARGV[2]) else return 0 end",
-          Long.class);
-  // KEYS: lock, token; ARGV: owner, sealed entry, PX millis.
+      RedisScript.of(RedisLayout.RENEW_SCRIPT, Long.class);
   private static final RedisScript<Long> SAVE_IF_LOCKED =
-      RedisScript.of(
-          "if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('set', KEYS[2], ARGV[2], 'PX',"
-              + " ARGV[3]) return 1 else return 0 end",
-          Long.class);
+      RedisScript.of(RedisLayout.SAVE_IF_LOCKED_SCRIPT, Long.class);
 
   private final StringRedisTemplate redis;
   private final TokenEnvelope envelope;
@@ -73,11 +60,11 @@ final class SpringRedisTokenStore implements TokenStore {
   }
 
   static String tokenName(String key) {
-    return "{" + key + "}";
+    return RedisLayout.tokenName(key);
   }
 
   static String lockName(String key) {
-    return "{" + key + "}:lock";
+    return RedisLayout.lockName(key);
   }
 
   @Override
