@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.crypto.SecretKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -202,14 +203,17 @@ public final class FileTokenStore implements TokenStore {
     if (slot == null) {
       return false;
     }
-    // Under the slot's monitor, so the lock cannot be taken over in this JVM between the check and
+    // Under the slot's guard, so the lock cannot be taken over in this JVM between the check and
     // the rename; other processes cannot take it while this one holds the OS lock.
-    synchronized (slot) {
+    slot.guard.lock();
+    try {
       if (!slot.holds(owner, System.nanoTime())) {
         return false;
       }
       write(key, token);
       return true;
+    } finally {
+      slot.guard.unlock();
     }
   }
 
@@ -260,7 +264,8 @@ public final class FileTokenStore implements TokenStore {
     LockSlot slot = lockSlot(lockFile(key));
     String owner = UUID.randomUUID().toString();
     long now = System.nanoTime();
-    synchronized (slot) {
+    slot.guard.lock();
+    try {
       if (slot.held != null) {
         if (slot.expiresAtNanos - now > 0) {
           return Optional.empty();
@@ -284,6 +289,8 @@ public final class FileTokenStore implements TokenStore {
       slot.owner = owner;
       slot.expiresAtNanos = now + Math.max(1, ttl.toNanos());
       return Optional.of(owner);
+    } finally {
+      slot.guard.unlock();
     }
   }
 
@@ -304,12 +311,15 @@ public final class FileTokenStore implements TokenStore {
       return false;
     }
     long now = System.nanoTime();
-    synchronized (slot) {
+    slot.guard.lock();
+    try {
       if (!slot.holds(owner, now)) {
         return false;
       }
       slot.expiresAtNanos = now + Math.max(1, ttl.toNanos());
       return true;
+    } finally {
+      slot.guard.unlock();
     }
   }
 
@@ -325,10 +335,13 @@ public final class FileTokenStore implements TokenStore {
     if (slot == null) {
       return;
     }
-    synchronized (slot) {
+    slot.guard.lock();
+    try {
       if (slot.held != null && owner.equals(slot.owner)) {
         release(slot);
       }
+    } finally {
+      slot.guard.unlock();
     }
   }
 
@@ -459,6 +472,13 @@ public final class FileTokenStore implements TokenStore {
 
   /** One lock file's channel in this JVM, and the lock a client of this JVM holds on it. */
   private static final class LockSlot {
+    /**
+     * Guards the fields below, and is held across a save's file write and fsync. A j.u.c. lock, not
+     * a monitor: a virtual thread waiting for it unmounts, where on JDK 21 to 23 one blocked on a
+     * monitor would pin its carrier for the length of the disk write.
+     */
+    final ReentrantLock guard = new ReentrantLock();
+
     final Path path;
     final FileChannel channel;
     FileLock held;
@@ -471,7 +491,7 @@ public final class FileTokenStore implements TokenStore {
     }
 
     /**
-     * Whether {@code owner} holds the lock and its time to live has not passed; under the monitor.
+     * Whether {@code owner} holds the lock and its time to live has not passed; under the guard.
      */
     boolean holds(String owner, long nowNanos) {
       return held != null && owner.equals(this.owner) && expiresAtNanos - nowNanos > 0;
