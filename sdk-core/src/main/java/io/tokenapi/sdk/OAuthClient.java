@@ -231,7 +231,8 @@ public final class OAuthClient implements AutoCloseable {
    * @throws IllegalStateException if the client is closed
    */
   public AccessToken getToken() {
-    return cache.get();
+    // The clock before the cache: see TokenCache.get(long).
+    return cache.get(clock.millis());
   }
 
   /**
