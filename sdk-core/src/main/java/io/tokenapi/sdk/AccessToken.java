@@ -1,10 +1,12 @@
 package io.tokenapi.sdk;
 
+import io.tokenapi.sdk.internal.SafeText;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.StringJoiner;
 
 /**
  * An OAuth 2.0 access token: an immutable value.
@@ -176,18 +178,40 @@ public final class AccessToken {
 
   /**
    * Describes the token without its value, for example {@code AccessToken[type=Bearer,
-   * expiresAt=2026-11-25T10:00:00Z, scope=payments, value=<redacted>]}.
+   * expiresAt=2026-11-25T10:00:00Z, scope=payments, value=<redacted>]}. The server chose the type,
+   * scope and field names: control characters and line separators in them are escaped, each is cut
+   * short (40 characters for the type, 200 for the scope, 40 per field name) and at most 20 field
+   * names are listed, so no response can forge or flood a log line.
    *
    * @return a description that is safe to log
    */
   @Override
   public String toString() {
-    return "AccessToken[type="
-        + tokenType
-        + ", expiresAt="
-        + expiresAt
-        + (scope == null ? "" : ", scope=" + scope)
-        + (additionalFields.isEmpty() ? "" : ", additionalFields=" + additionalFields.keySet())
-        + ", value=<redacted>]";
+    StringBuilder sb =
+        new StringBuilder("AccessToken[type=")
+            .append(SafeText.of(tokenType, MAX_TYPE_CHARS))
+            .append(", expiresAt=")
+            .append(expiresAt);
+    if (scope != null) {
+      sb.append(", scope=").append(SafeText.of(scope, MAX_SCOPE_CHARS));
+    }
+    if (!additionalFields.isEmpty()) {
+      StringJoiner names = new StringJoiner(", ", "[", "]");
+      int listed = 0;
+      for (String name : additionalFields.keySet()) {
+        if (listed++ == MAX_FIELD_NAMES) {
+          names.add("...(" + additionalFields.size() + " fields)");
+          break;
+        }
+        names.add(SafeText.of(name, MAX_FIELD_NAME_CHARS));
+      }
+      sb.append(", additionalFields=").append(names);
+    }
+    return sb.append(", value=<redacted>]").toString();
   }
+
+  private static final int MAX_TYPE_CHARS = 40;
+  private static final int MAX_SCOPE_CHARS = 200;
+  private static final int MAX_FIELD_NAME_CHARS = 40;
+  private static final int MAX_FIELD_NAMES = 20;
 }

@@ -86,7 +86,8 @@ public final class ApiError {
   /**
    * Describes the error by id, code, text and parameter name; the parameter value is left out
    * because it may be an input the caller considers sensitive. The server's texts are cut to 200
-   * characters each, with control characters replaced by {@code '?'}.
+   * characters each, with control characters, line separators and invisible format characters
+   * escaped, so no server text can start a new log line.
    *
    * @return a description that is safe to log
    */

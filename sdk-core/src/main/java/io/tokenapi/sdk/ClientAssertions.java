@@ -1,5 +1,6 @@
 package io.tokenapi.sdk;
 
+import io.tokenapi.sdk.internal.SafeText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,9 +26,10 @@ public final class ClientAssertions {
    * token request. Surrounding whitespace is trimmed. The file's content is never put in a message.
    *
    * <p>The returned supplier throws {@link UncheckedIOException} when the file cannot be read (for
-   * example it does not exist) and {@link IllegalStateException} when it is empty or larger than
-   * {@link #MAX_ASSERTION_BYTES}; the client reports either as an {@link OAuthException} for that
-   * token request.
+   * example it does not exist) and {@link IllegalStateException} when it is not a regular file (a
+   * FIFO or device, which could block or never end), empty, or larger than {@link
+   * #MAX_ASSERTION_BYTES}; the client reports either as an {@link OAuthException} for that token
+   * request.
    *
    * @param file the assertion file, for example {@code /var/run/secrets/tokens/client-assertion}
    * @return a supplier that reads the file on every call
@@ -40,6 +42,17 @@ public final class ClientAssertions {
     return new FileAssertion(file);
   }
 
+  /**
+   * Names {@code supplier} for a message: a file supplier by its file, any other by its class.
+   * Never calls the caller's {@code toString()}, which could block or print the assertion.
+   */
+  static String describe(Supplier<String> supplier) {
+    if (supplier instanceof FileAssertion) {
+      return supplier.toString();
+    }
+    return SafeText.of(supplier.getClass().getName(), 160);
+  }
+
   private static final class FileAssertion implements Supplier<String> {
     private final Path file;
 
@@ -49,6 +62,15 @@ public final class ClientAssertions {
 
     @Override
     public String get() {
+      // Opening a FIFO blocks until someone writes to it, and a device such as /dev/zero never
+      // ends: only a regular file (through a symlink, as Kubernetes mounts it, is fine) is read.
+      if (Files.exists(file) && !Files.isRegularFile(file)) {
+        throw new IllegalStateException(
+            "Client assertion file "
+                + file
+                + " is not a regular file (a directory, FIFO or device?): point"
+                + " ClientAssertions.fromFile(...) at the file the platform writes");
+      }
       byte[] bytes;
       try (InputStream in = Files.newInputStream(file)) {
         bytes = in.readNBytes(MAX_ASSERTION_BYTES + 1);

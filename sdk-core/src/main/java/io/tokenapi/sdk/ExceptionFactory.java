@@ -1,5 +1,6 @@
 package io.tokenapi.sdk;
 
+import io.tokenapi.sdk.internal.SafeText;
 import java.io.IOException;
 import java.time.Instant;
 
@@ -167,25 +168,10 @@ final class ExceptionFactory {
   /**
    * The server's text made safe for one log line: at most {@value #MAX_TEXT} characters, and line
    * breaks, other control characters and invisible format characters (such as bidi overrides)
-   * replaced by {@code '?'}, so that a hostile error body can neither flood a log nor forge log
+   * escaped ({@link SafeText}), so that a hostile error body can neither flood a log nor forge log
    * lines.
    */
   static String printable(String text) {
-    if (text == null) {
-      return null;
-    }
-    boolean cut = text.length() > MAX_TEXT;
-    StringBuilder sb = new StringBuilder(Math.min(text.length(), MAX_TEXT) + 3);
-    for (int i = 0; i < Math.min(text.length(), MAX_TEXT); i++) {
-      char c = text.charAt(i);
-      int type = Character.getType(c);
-      boolean unsafe =
-          Character.isISOControl(c)
-              || type == Character.FORMAT
-              || type == Character.LINE_SEPARATOR
-              || type == Character.PARAGRAPH_SEPARATOR;
-      sb.append(unsafe ? '?' : c);
-    }
-    return cut ? sb.append("...").toString() : sb.toString();
+    return SafeText.of(text, MAX_TEXT);
   }
 }

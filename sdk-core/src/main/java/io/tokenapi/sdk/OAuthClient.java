@@ -11,7 +11,6 @@ import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -124,7 +123,8 @@ public final class OAuthClient implements AutoCloseable {
     this.http = httpClient(b, threads);
     ClientCredential credential = b.credential;
     TokenRequestSource requests =
-        TokenRequestFactory.source(tokenUrl, b.clientId, b.scope, b.tokenParameters, credential);
+        TokenRequestFactory.source(
+            tokenUrl, b.clientId, b.scope, b.tokenParameters, credential, threads.scheduler());
     Redactor redactor =
         Redactor.forClient(
             b.clientId,
@@ -189,7 +189,8 @@ public final class OAuthClient implements AutoCloseable {
             b.random,
             b.closedProbeInterval,
             b.minRefreshInterval,
-            b.workingHours);
+            b.workingHours,
+            threads.http());
     this.description =
         "OAuthClient[tokenUrl="
             + endpoint.displayUrl()
@@ -237,7 +238,8 @@ public final class OAuthClient implements AutoCloseable {
 
   /**
    * Like {@link #getToken()} without ever blocking the caller: retry waits are scheduled, not
-   * slept. Cancelling the returned future does not cancel the refresh for other callers.
+   * slept, and nothing of the caller's (listeners, an assertion supplier) runs on the calling
+   * thread. Cancelling the returned future does not cancel the refresh for other callers.
    *
    * @return a future of a token that is valid now; it fails with an {@link OAuthException}
    * @throws IllegalStateException if the client is closed
@@ -692,10 +694,19 @@ public final class OAuthClient implements AutoCloseable {
      * as {@code client_assertion} with {@code client_id} and {@code client_assertion_type} {@code
      * urn:ietf:params:oauth:client-assertion-type:jwt-bearer} in a form body. Use {@link
      * ClientAssertions#fromFile(Path)} for a file the platform rotates. When the supplier throws or
-     * returns null or blank, that token request fails with an {@link OAuthException} (not retried).
-     * Assertions never appear in {@code toString()}, messages or logs.
+     * returns null, blank or more than {@link ClientAssertions#MAX_ASSERTION_BYTES} characters,
+     * that token request fails with an {@link OAuthException} (not retried) whose cause is a copy
+     * of what it threw without the message (type and stack trace only). Assertions never appear in
+     * {@code toString()}, messages or logs.
      *
-     * @param assertions the source of assertions; called from the client's threads
+     * <p>The supplier runs on the client's own thread ({@code tokenapi-assertion-N}), never the
+     * caller's, one call at a time. A call that takes longer than the attempt's time ({@link
+     * #callTimeout(Duration)}, cut to what the retry policy's {@code maxWait} leaves) fails that
+     * attempt with an {@link OAuthException} naming the supplier; the call itself goes on, and a
+     * later attempt waits for it rather than starting a second one. {@link OAuthClient#close()}
+     * interrupts it.
+     *
+     * @param assertions the source of assertions; called from the client's own thread
      * @return this builder
      * @throws IllegalArgumentException if null
      */
@@ -724,16 +735,19 @@ public final class OAuthClient implements AutoCloseable {
      * Repeatable, also with the same name; sent in the order given, after the SDK's own fields (in
      * the JSON body of {@link ClientAuthentication#JSON_BODY}, a repeated name as an array). The
      * SDK's own names ({@code grant_type}, {@code client_id}, {@code client_secret}, {@code
-     * client_assertion*}, {@code scope}) are refused by {@link #build()}. Clients that differ in
-     * their parameters never share a token through a {@link TokenStore}.
+     * client_assertion*}, {@code scope}) are refused in any letter case, since many servers read
+     * form fields case-insensitively. Clients that differ in their parameters never share a token
+     * through a {@link TokenStore}.
      *
      * @param name the parameter name, not blank
      * @param value the value, not null
      * @return this builder
-     * @throws IllegalArgumentException if {@code name} is null or blank, or {@code value} is null
+     * @throws IllegalArgumentException if {@code name} is null or blank or one of the SDK's own
+     *     names in any case (the message names the setter to use instead), or {@code value} is null
      */
     public Builder tokenParameter(String name, String value) {
       String trimmed = nonBlank(name, "name").trim();
+      ReservedParameters.check(trimmed);
       this.tokenParameters.add(
           new AbstractMap.SimpleImmutableEntry<>(trimmed, nonNull(value, "value")));
       return this;
@@ -1030,9 +1044,9 @@ public final class OAuthClient implements AutoCloseable {
      *     ({@code clientAuthentication} without a secret, {@code assertionAudience} or {@code
      *     assertionLifetime} without {@code privateKeyJwt}); if a {@code privateKeyJwt} key does
      *     not fit (RSA under 2048 bits, EC not on P-256/P-384, algorithm not for the key); if
-     *     {@code tlsClientAuth} has no {@code httpClient} or no {@code https://} base URL; if a
-     *     {@code tokenParameter} uses one of the SDK's own names; or if {@code baseUrl} is {@code
-     *     http://} to a non-loopback host without {@link #allowInsecureHttp()}
+     *     {@code tlsClientAuth} has no {@code httpClient} or no {@code https://} base URL; or if
+     *     {@code baseUrl} is {@code http://} to a non-loopback host without {@link
+     *     #allowInsecureHttp()}
      */
     public OAuthClient build() {
       if (baseUrl == null) {
@@ -1042,7 +1056,6 @@ public final class OAuthClient implements AutoCloseable {
         throw new IllegalStateException("clientId is not set: call clientId(...)");
       }
       ClientCredential resolved = resolveCredential();
-      checkTokenParameters();
       if (!baseUrl.isHttps() && !allowInsecureHttp && !Loopback.isLoopback(baseUrl.host())) {
         throw new IllegalStateException(
             "baseUrl uses http:// to "
@@ -1127,22 +1140,6 @@ public final class OAuthClient implements AutoCloseable {
               clock);
       return ClientCredential.privateKeyJwt(signer, keyId);
     }
-
-    private void checkTokenParameters() {
-      for (Map.Entry<String, String> parameter : tokenParameters) {
-        String name = parameter.getKey();
-        if (RESERVED_PARAMETERS.contains(name) || name.startsWith("client_assertion")) {
-          throw new IllegalStateException(
-              "tokenParameter(\""
-                  + name
-                  + "\", ...) uses a name the SDK sets itself: use scope(...) for the scope and"
-                  + " the credential setters for the rest, or remove that tokenParameter");
-        }
-      }
-    }
-
-    private static final Set<String> RESERVED_PARAMETERS =
-        Set.of("grant_type", "client_id", "client_secret", "scope");
 
     private static <T> T nonNull(T value, String name) {
       if (value == null) {

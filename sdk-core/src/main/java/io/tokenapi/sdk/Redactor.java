@@ -15,6 +15,8 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import okhttp3.FormBody;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Replaces secrets wherever a server echoed them, before the text can reach an exception or a log.
@@ -30,8 +32,47 @@ final class Redactor {
   private static final Pattern COMPACT_JWS =
       Pattern.compile("eyJ[A-Za-z0-9_-]*\\.eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]+");
 
+  /**
+   * Replaces the provider's free text when the secret is too short or common to cut out of it (see
+   * {@link #isGuessable}): cutting "s" out of "in progress" would show where the secret is.
+   */
+  static final String WITHHELD =
+      "[text left out: the client's credential is too short or common to redact it safely]";
+
+  /** A secret form shorter than this is redacted only where it is a whole value. */
+  static final int MIN_SUBSTRING_FORM = 8;
+
+  private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
+
+  /** Spelled-out secrets that occur in ordinary text although they have digits or symbols. */
+  private static final Set<String> COMMON_SECRETS =
+      Set.of(
+          "password1",
+          "password123",
+          "passw0rd",
+          "p@ssw0rd",
+          "secret123",
+          "secret1234",
+          "test1234",
+          "test12345",
+          "changeme1",
+          "changeme123",
+          "client_secret",
+          "client-secret",
+          "clientsecret1",
+          "my-secret",
+          "my_secret",
+          "not-a-secret",
+          "top-secret");
+
   /** Every form of every secret, longest first, so a longer form is never half-replaced. */
   private final String[] forms;
+
+  /** Per form: replaced only where it is the whole value, never cut out of a longer one. */
+  private final boolean[] wholeOnly;
+
+  /** Whether the provider's free text is left out instead of redacted. */
+  private final boolean withholdText;
 
   /** The current attempt's client assertion, or null for a secret client. */
   private final Supplier<String> assertion;
@@ -50,11 +91,32 @@ final class Redactor {
   }
 
   private Redactor(Set<String> forms, Supplier<String> assertion) {
+    this(forms, Set.of(), assertion, null);
+  }
+
+  /**
+   * @param guessable the secret when it is too short or common to cut out of text (see {@link
+   *     #isGuessable}), else null
+   */
+  private Redactor(
+      Set<String> forms, Set<String> basicForms, Supplier<String> assertion, String guessable) {
     List<String> sorted = new ArrayList<>(forms);
     sorted.removeIf(String::isEmpty);
     sorted.sort(Comparator.comparingInt(String::length).reversed());
     this.forms = sorted.toArray(new String[0]);
+    this.wholeOnly = new boolean[this.forms.length];
+    for (int i = 0; i < this.forms.length; i++) {
+      String form = this.forms[i];
+      // Short forms, and the forms in which a guessable secret is still readable (raw, encoded):
+      // cutting them out of a longer value would show where the secret is. Its Base64 forms do
+      // not read as words, so they are cut out as usual.
+      boolean readable =
+          guessable != null
+              && form.toLowerCase(Locale.ROOT).contains(guessable.toLowerCase(Locale.ROOT));
+      wholeOnly[i] = !basicForms.contains(form) && (form.length() < MIN_SUBSTRING_FORM || readable);
+    }
     this.assertion = assertion;
+    this.withholdText = guessable != null;
   }
 
   /** The client secret in every form the three client authentication modes send it. */
@@ -67,21 +129,71 @@ final class Redactor {
    * client authentication modes send it, and the current attempt's client assertion.
    */
   static Redactor forClient(String clientId, String clientSecret, Supplier<String> assertion) {
+    boolean guessable = clientSecret != null && isGuessable(clientSecret);
+    if (guessable) {
+      // Once per client, at build(); never the secret, nor its length.
+      LOG.warn(
+          "clientSecret is shorter than {} characters, a plain word or number, or a common"
+              + " password: the provider's error texts could contain it by chance, so they are left"
+              + " out of exception messages and ApiError.text() (status, code and errorId stay)."
+              + " Use the secret the provider issued.",
+          MIN_SUBSTRING_FORM);
+    }
+    Builder credentials = builder().secret(clientSecret).basicCredentials(clientId, clientSecret);
     return new Redactor(
-        builder().secret(clientSecret).basicCredentials(clientId, clientSecret).forms, assertion);
+        credentials.forms, credentials.basicForms, assertion, guessable ? clientSecret : null);
+  }
+
+  /**
+   * Whether {@code secret} could occur in ordinary text by chance, so that cutting it out of a
+   * server's sentence would show where it is: fewer than {@value #MIN_SUBSTRING_FORM} characters,
+   * letters only or digits only (a word or a number) up to 16 characters, or a common password.
+   */
+  static boolean isGuessable(String secret) {
+    if (secret.length() < MIN_SUBSTRING_FORM) {
+      return true;
+    }
+    if (secret.length() <= 16
+        && (secret.chars().allMatch(Character::isLetter)
+            || secret.chars().allMatch(Character::isDigit))) {
+      return true;
+    }
+    return COMMON_SECRETS.contains(secret.toLowerCase(Locale.ROOT));
   }
 
   static Builder builder() {
     return new Builder();
   }
 
+  /**
+   * The provider's free text (an error description): redacted, or {@link #WITHHELD} as a whole when
+   * the secret is too short or common to be cut out of a sentence without showing where it was.
+   */
+  String redactText(String text) {
+    if (text == null) {
+      return null;
+    }
+    return withholdText ? WITHHELD : redact(text);
+  }
+
+  /**
+   * {@code text} with every form of the secret and the current assertion replaced. A form shorter
+   * than {@value #MIN_SUBSTRING_FORM} characters, or one in which a guessable secret reads as
+   * itself, is replaced only where it is the whole value (an error code or id that echoes it),
+   * never cut out of a longer one.
+   */
   String redact(String text) {
     if (text == null) {
       return null;
     }
     String out = text;
-    for (String form : forms) {
-      if (out.contains(form)) {
+    for (int i = 0; i < forms.length; i++) {
+      String form = forms[i];
+      if (wholeOnly[i]) {
+        if (out.equalsIgnoreCase(form)) {
+          return REDACTED;
+        }
+      } else if (out.contains(form)) {
         out = out.replace(form, REDACTED);
       }
     }
@@ -127,6 +239,9 @@ final class Redactor {
   static final class Builder {
     private final Set<String> forms = new LinkedHashSet<>();
 
+    /** The Base64 forms: never words, so cut out of any text however short they are. */
+    private final Set<String> basicForms = new LinkedHashSet<>();
+
     private Builder() {}
 
     /**
@@ -162,8 +277,11 @@ final class Redactor {
       if (secret == null || secret.isEmpty()) {
         return this;
       }
-      forms.add(base64(TokenRequestFactory.basicPair(id, secret)));
-      forms.add(base64(id + ":" + secret));
+      for (String encoded :
+          List.of(base64(TokenRequestFactory.basicPair(id, secret)), base64(id + ":" + secret))) {
+        forms.add(encoded);
+        basicForms.add(encoded);
+      }
       return this;
     }
 

@@ -10,6 +10,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -69,6 +71,13 @@ final class TokenCache {
   }
 
   private final TokenSource source;
+
+  /**
+   * The client's threads, for work no caller waits on here: an async caller's refresh and a
+   * background refresh.
+   */
+  private final Executor async;
+
   private final Freshness freshness;
   private final Clock clock;
   private final RetryPolicy backgroundBackoff;
@@ -127,7 +136,8 @@ final class TokenCache {
         random,
         OAuthClient.DEFAULT_CLOSED_PROBE_INTERVAL,
         OAuthClient.DEFAULT_MIN_REFRESH_INTERVAL,
-        null);
+        null,
+        Runnable::run);
   }
 
   TokenCache(
@@ -139,8 +149,10 @@ final class TokenCache {
       DoubleSupplier random,
       Duration closedProbeInterval,
       Duration minRefreshInterval,
-      WorkingHours workingHours) {
+      WorkingHours workingHours,
+      Executor async) {
     this.source = source;
+    this.async = async;
     this.freshness = freshness;
     this.clock = clock;
     this.backgroundBackoff = backgroundBackoff;
@@ -173,6 +185,12 @@ final class TokenCache {
     return slowGet();
   }
 
+  /**
+   * Like {@link #get()} without blocking, and without running anything of the caller's (listeners,
+   * an assertion supplier) on the calling thread: past the hit path, the work goes to the client's
+   * threads. (A stage the caller attaches to an already complete future still runs on the caller's
+   * thread; that is the caller's own code.)
+   */
   CompletableFuture<AccessToken> getAsync() {
     Snapshot s = snapshot;
     if (s != null && clock.millis() < s.staleAt) {
@@ -182,10 +200,98 @@ final class TokenCache {
     long now = clock.millis();
     s = snapshot;
     if (s != null && now < s.expiredAt) {
-      servedStale(s, now);
+      Snapshot stale = s;
+      if (now >= stale.staleAt) {
+        staleServed.increment();
+      }
+      if (!needsHandOff(stale, now, true)) {
+        // No state change to tell, no refresh to start: nothing to hand off.
+        return CompletableFuture.completedFuture(s.token);
+      }
+      dispatch(
+          () -> {
+            if (now >= stale.staleAt) {
+              notice(now);
+            }
+            refreshInBackground(stale, now);
+          },
+          null);
       return CompletableFuture.completedFuture(s.token);
     }
-    return awaitRefresh(s, now, false);
+    if (!needsHandOff(s, now, false)) {
+      // Joining the refresh in flight, or the remembered failure, runs no user code: done here,
+      // so a burst of async callers costs no thread hand-offs.
+      Failure f = failure;
+      CompletableFuture<AccessToken> current = inFlight.get();
+      if (current != null) {
+        return perCaller(current);
+      }
+      if (f != null && now < f.negativeUntil) {
+        return CompletableFuture.failedFuture(ExceptionFactory.forCaller(f.exception));
+      }
+    }
+    CompletableFuture<AccessToken> mine = new CompletableFuture<>();
+    Snapshot seen = s;
+    dispatch(
+        () ->
+            awaitRefresh(seen, now, false)
+                .whenComplete(
+                    (token, error) -> {
+                      if (error == null) {
+                        mine.complete(token);
+                      } else {
+                        mine.completeExceptionally(Futures.unwrap(error));
+                      }
+                    }),
+        mine);
+    return mine;
+  }
+
+  /**
+   * Whether an async caller's slow path may run user code: a state change to tell the listener, or
+   * (for a stale token) a background refresh to start, or (for an expired one) a refresh that is
+   * neither in flight nor negatively cached. Reads volatile state only.
+   */
+  private boolean needsHandOff(Snapshot s, long now, boolean stale) {
+    Failure f = failure;
+    if (stateOf(s, f, now) != noticed.get()) {
+      return true;
+    }
+    if (stale) {
+      return now >= s.staleAt
+          && (f == null || now >= f.nextBackgroundAttempt)
+          && inFlight.get() == null;
+    }
+    return inFlight.get() == null && (f == null || now >= f.negativeUntil);
+  }
+
+  /**
+   * Runs {@code task} on the client's threads; when the client closed meanwhile, fails {@code
+   * waiting} (if any) as a closed client.
+   */
+  private void dispatch(Runnable task, CompletableFuture<AccessToken> waiting) {
+    try {
+      async.execute(
+          () -> {
+            try {
+              task.run();
+            } catch (Throwable e) {
+              // A client closed in between, or an Error (a listener's StackOverflowError, say): the
+              // caller must not wait forever; an Error still reaches this thread.
+              if (waiting != null) {
+                waiting.completeExceptionally(
+                    e instanceof IllegalStateException ? e : Futures.typed(e));
+              }
+              if (e instanceof Error) {
+                throw (Error) e;
+              }
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      if (waiting != null) {
+        waiting.completeExceptionally(closedException());
+      }
+    }
   }
 
   /**
@@ -407,6 +513,22 @@ final class TokenCache {
   }
 
   private void start(
+      CompletableFuture<AccessToken> mine, boolean blockingCaller, boolean background) {
+    if (background && !blockingCaller) {
+      // Nobody waits for a refresh ahead of expiry: the caller that noticed the stale token gets it
+      // at once, and the refresh (listeners, an assertion supplier) runs on the client's threads.
+      try {
+        async.execute(() -> startHere(mine, false, true));
+      } catch (RejectedExecutionException e) {
+        inFlight.compareAndSet(mine, null);
+        mine.completeExceptionally(closedException());
+      }
+      return;
+    }
+    startHere(mine, blockingCaller, background);
+  }
+
+  private void startHere(
       CompletableFuture<AccessToken> mine, boolean blockingCaller, boolean background) {
     LOG.debug(
         snapshot == null

@@ -8,11 +8,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
+import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 import okio.BufferedSource;
@@ -69,6 +72,7 @@ final class TokenEndpoint {
    */
   void close() {
     http.dispatcher().cancelAll();
+    requests.close();
   }
 
   /**
@@ -80,13 +84,51 @@ final class TokenEndpoint {
    * @param attempt the attempt's number within the fetch, starting at 1
    */
   CompletableFuture<AccessToken> fetch(long timeoutMillis, long fetchId, int attempt) {
+    long begun = System.nanoTime();
+    CompletableFuture<Request> next = requests.nextAsync(timeoutMillis);
+    if (next.isDone()) {
+      // A fixed request (or the SDK's own signature): sent from this thread, as before.
+      return send(next, timeoutMillis, begun, fetchId, attempt);
+    }
+    // The caller's assertion supplier is still running on its own thread: the rest of the attempt
+    // (listener calls included) goes on on the client's request pool, never on that thread.
+    CompletableFuture<AccessToken> result = new CompletableFuture<>();
+    next.whenComplete(
+        (request, failure) -> {
+          try {
+            http.dispatcher()
+                .executorService()
+                .execute(() -> relay(send(next, timeoutMillis, begun, fetchId, attempt), result));
+          } catch (RejectedExecutionException closed) {
+            result.completeExceptionally(
+                new OAuthException("OAuthClient was closed while waiting for a token", closed));
+          }
+        });
+    return result;
+  }
+
+  private static void relay(
+      CompletableFuture<AccessToken> from, CompletableFuture<AccessToken> to) {
+    from.whenComplete(
+        (token, failure) -> {
+          if (failure == null) {
+            to.complete(token);
+          } else {
+            to.completeExceptionally(Futures.unwrap(failure));
+          }
+        });
+  }
+
+  /** The attempt once its request is ready: sent, or the request's failure. */
+  private CompletableFuture<AccessToken> send(
+      CompletableFuture<Request> next, long timeoutMillis, long begun, long fetchId, int attempt) {
     CompletableFuture<AccessToken> result = new CompletableFuture<>();
     Call call;
     try {
-      call = newCall(timeoutMillis);
-    } catch (OAuthException e) {
+      call = newCall(next.join(), remaining(timeoutMillis, begun));
+    } catch (CompletionException e) {
       // An assertion client whose assertion could not be made: no request was sent.
-      result.completeExceptionally(e);
+      result.completeExceptionally(Futures.typed(e));
       return result;
     }
     AttemptStarted started = started(fetchId, attempt, false);
@@ -157,7 +199,9 @@ final class TokenEndpoint {
    * @throws OAuthException (a subclass) for any failure
    */
   AccessToken execute(long timeoutMillis, long fetchId, int attempt) {
-    Call call = newCall(timeoutMillis);
+    long begun = System.nanoTime();
+    Request request = requests.next(timeoutMillis);
+    Call call = newCall(request, remaining(timeoutMillis, begun));
     AttemptStarted started = started(fetchId, attempt, true);
     Instant sentAt = sentAt();
     Sent sent = new Sent();
@@ -240,9 +284,18 @@ final class TokenEndpoint {
     return failure.getClass().getSimpleName();
   }
 
-  private Call newCall(long timeoutMillis) {
-    // Built per attempt: an assertion client signs or reads a new assertion here.
-    Call call = http.newCall(requests.next());
+  /** What is left of the attempt's time after its assertion was made; 0 keeps the client's. */
+  private static long remaining(long timeoutMillis, long begun) {
+    if (timeoutMillis <= 0) {
+      return 0;
+    }
+    long spent = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begun);
+    return Math.max(1, timeoutMillis - spent);
+  }
+
+  private Call newCall(Request request, long timeoutMillis) {
+    // Built per attempt: an assertion client carries a new assertion in each request.
+    Call call = http.newCall(request);
     if (timeoutMillis > 0) {
       call.timeout().timeout(timeoutMillis, TimeUnit.MILLISECONDS);
     }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
 import okhttp3.FormBody;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -35,14 +36,15 @@ final class TokenRequestFactory {
 
   /**
    * The requests of a client with {@code credential}; {@code parameters} follow the SDK's own
-   * fields, in order.
+   * fields, in order. A caller's assertion supplier is timed out on {@code scheduler}.
    */
   static TokenRequestSource source(
       HttpUrl tokenUrl,
       String clientId,
       String scope,
       List<Map.Entry<String, String>> parameters,
-      ClientCredential credential) {
+      ClientCredential credential,
+      ScheduledExecutorService scheduler) {
     switch (credential.kind) {
       case CLIENT_SECRET:
         return TokenRequestSource.fixed(
@@ -69,7 +71,8 @@ final class TokenRequestFactory {
             scope,
             parameters,
             credential.assertions,
-            credential.kind == ClientCredential.Kind.PRIVATE_KEY_JWT);
+            credential.kind == ClientCredential.Kind.PRIVATE_KEY_JWT,
+            scheduler);
       default:
         throw new IllegalArgumentException("unknown credential kind: " + credential.kind);
     }

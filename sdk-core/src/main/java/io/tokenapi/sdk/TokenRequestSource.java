@@ -3,6 +3,8 @@ package io.tokenapi.sdk;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 import okhttp3.FormBody;
 import okhttp3.Request;
@@ -17,11 +19,24 @@ abstract class TokenRequestSource {
   private TokenRequestSource() {}
 
   /**
-   * The request for the attempt about to be sent.
+   * The request for the attempt about to be sent, without blocking the calling thread: a caller's
+   * assertion supplier runs on the client's thread, bounded by {@code timeoutMillis}.
    *
-   * @throws OAuthException when the assertion could not be produced; the message holds no secret
+   * @return the request, or a failed future with an {@link OAuthException} when the assertion could
+   *     not be produced in time; the message holds no secret
    */
-  abstract Request next();
+  abstract CompletableFuture<Request> nextAsync(long timeoutMillis);
+
+  /**
+   * Like {@link #nextAsync}, waiting on the calling thread at most {@code timeoutMillis}.
+   *
+   * @throws OAuthException when the assertion could not be produced in time, or on interrupt (flag
+   *     restored); the message holds no secret
+   */
+  abstract Request next(long timeoutMillis);
+
+  /** Ends a supplier call still running. */
+  void close() {}
 
   /** The assertion of the latest attempt, for redacting echoed error text; null when none. */
   String currentAssertion() {
@@ -38,19 +53,33 @@ abstract class TokenRequestSource {
       String scope,
       List<Map.Entry<String, String>> parameters,
       Supplier<String> assertions,
-      boolean signedBySdk) {
-    return new Assertions(template, clientId, scope, parameters, assertions, signedBySdk);
+      boolean signedBySdk,
+      ScheduledExecutorService scheduler) {
+    return new Assertions(
+        template,
+        clientId,
+        scope,
+        parameters,
+        signedBySdk ? assertions : null,
+        signedBySdk ? null : new BoundedAssertions(assertions, scheduler));
   }
 
   private static final class Fixed extends TokenRequestSource {
     private final Request request;
+    private final CompletableFuture<Request> ready;
 
     Fixed(Request request) {
       this.request = request;
+      this.ready = CompletableFuture.completedFuture(request);
     }
 
     @Override
-    Request next() {
+    CompletableFuture<Request> nextAsync(long timeoutMillis) {
+      return ready;
+    }
+
+    @Override
+    Request next(long timeoutMillis) {
       return request;
     }
   }
@@ -60,8 +89,12 @@ abstract class TokenRequestSource {
     private final String clientId;
     private final String scope;
     private final List<Map.Entry<String, String>> parameters;
-    private final Supplier<String> assertions;
-    private final boolean signedBySdk;
+
+    /** The SDK's own signer ({@code privateKeyJwt}): quick, never blocks; else null. */
+    private final Supplier<String> signer;
+
+    /** The caller's supplier ({@code clientAssertion}), run bounded; else null. */
+    private final BoundedAssertions callers;
 
     // Attempts of one client run one at a time, so the latest assertion is the current attempt's.
     private volatile String current;
@@ -71,19 +104,41 @@ abstract class TokenRequestSource {
         String clientId,
         String scope,
         List<Map.Entry<String, String>> parameters,
-        Supplier<String> assertions,
-        boolean signedBySdk) {
+        Supplier<String> signer,
+        BoundedAssertions callers) {
       this.template = template;
       this.clientId = clientId;
       this.scope = scope;
       this.parameters = List.copyOf(parameters);
-      this.assertions = assertions;
-      this.signedBySdk = signedBySdk;
+      this.signer = signer;
+      this.callers = callers;
     }
 
     @Override
-    Request next() {
-      String assertion = assertion();
+    CompletableFuture<Request> nextAsync(long timeoutMillis) {
+      if (signer != null) {
+        try {
+          return CompletableFuture.completedFuture(request(signer.get()));
+        } catch (OAuthException e) { // JwtAssertionSigner throws OAuthException itself
+          return CompletableFuture.failedFuture(e);
+        }
+      }
+      return callers.next(timeoutMillis).thenApply(this::request);
+    }
+
+    @Override
+    Request next(long timeoutMillis) {
+      return request(signer != null ? signer.get() : callers.await(timeoutMillis));
+    }
+
+    @Override
+    void close() {
+      if (callers != null) {
+        callers.close();
+      }
+    }
+
+    private Request request(String assertion) {
       current = assertion;
       FormBody.Builder form =
           new FormBody.Builder(StandardCharsets.UTF_8)
@@ -100,29 +155,6 @@ abstract class TokenRequestSource {
         form.add(parameter.getKey(), parameter.getValue());
       }
       return template.newBuilder().post(form.build()).build();
-    }
-
-    private String assertion() {
-      if (signedBySdk) {
-        return assertions.get(); // JwtAssertionSigner throws OAuthException itself
-      }
-      String assertion;
-      try {
-        assertion = assertions.get();
-      } catch (RuntimeException e) {
-        // The supplier's own message (ClientAssertions.fromFile names the file, never its content).
-        throw new OAuthException(
-            "Could not get the client assertion from clientAssertion(...): "
-                + Redactor.redactCompactJws(String.valueOf(e.getMessage())),
-            e);
-      }
-      if (assertion == null || assertion.isBlank()) {
-        throw new OAuthException(
-            "The clientAssertion(...) supplier returned "
-                + (assertion == null ? "null" : "a blank assertion")
-                + ": it must return the assertion to send with each token request");
-      }
-      return assertion.strip();
     }
 
     @Override

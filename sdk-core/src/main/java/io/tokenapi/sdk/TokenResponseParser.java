@@ -1,6 +1,7 @@
 package io.tokenapi.sdk;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tokenapi.sdk.internal.SafeText;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -63,22 +64,19 @@ final class TokenResponseParser {
               + " an Authorization header",
           null);
     }
-    JsonNode type = field(root, "token_type", "tokenType");
+    String type = bearerType(status, field(root, "token_type", "tokenType"));
     JsonNode scope = root.get("scope");
     Instant expiresAt = requestedAt.plus(lifetime(status, field(root, "expires_in", "expiresIn")));
 
     Map<String, Object> additional = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : root.properties()) {
       if (!KNOWN_FIELDS.contains(e.getKey())) {
-        additional.put(e.getKey(), Json.toPlain(e.getValue()));
+        // toString() lists the names: a server echoing the secret as one must not log it.
+        additional.put(redactor.redact(e.getKey()), Json.toPlain(e.getValue()));
       }
     }
     return new AccessToken(
-        value.textValue(),
-        type != null && type.isTextual() ? type.textValue() : null,
-        expiresAt,
-        scopeText(scope),
-        additional);
+        value.textValue(), type, expiresAt, redactor.redact(scopeText(scope)), additional);
   }
 
   /** The error document in a non-2xx body, or null when the body is not one. Never throws. */
@@ -106,7 +104,7 @@ final class TokenResponseParser {
     return new ApiError(
         redactor.redact(errorId),
         redactor.redact(code),
-        redactor.redact(text),
+        redactor.redactText(text),
         redactor.redact(parameterName),
         redactor.redactValue(Json.toPlain(parameterValue)));
   }
@@ -134,6 +132,28 @@ final class TokenResponseParser {
       return Duration.ofSeconds(MAX_EXPIRES_IN_SECONDS);
     }
     return Duration.ofMillis(seconds.movePointRight(3).longValue());
+  }
+
+  /**
+   * The token type when it is Bearer in any case, null when the server named none (the provider's
+   * schema has no {@code token_type}). Any other type is refused: RFC 6749 section 7.1 forbids
+   * using a token whose type the client does not understand, and a DPoP or MAC token sent as Bearer
+   * fails at the resource server, far from the cause.
+   */
+  private String bearerType(int status, JsonNode type) {
+    if (type == null || type.isNull() || (type.isTextual() && type.textValue().isEmpty())) {
+      return null;
+    }
+    if (type.isTextual() && type.textValue().equalsIgnoreCase("Bearer")) {
+      return type.textValue();
+    }
+    throw invalid(
+        status,
+        "its token_type is \""
+            + SafeText.of(
+                redactor.redact(type.isTextual() ? type.textValue() : type.toString()), 40)
+            + "\", not Bearer, and the SDK sends Bearer tokens only (RFC 6749 7.1): ask for one",
+        null);
   }
 
   /** RFC 6749 appendix A.12: {@code access-token = 1*VSCHAR}, {@code VSCHAR = %x20-7E}. */
@@ -187,9 +207,7 @@ final class TokenResponseParser {
       return "";
     }
     // The header is the server's text: keep it short so a hostile value cannot flood a log line.
-    return " (content type "
-        + (contentType.length() > 80 ? contentType.substring(0, 80) + "..." : contentType)
-        + ")";
+    return " (content type " + SafeText.of(contentType, 80) + ")";
   }
 
   static InvalidResponseException invalid(int status, String what, Throwable cause) {

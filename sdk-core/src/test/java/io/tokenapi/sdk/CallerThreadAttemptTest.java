@@ -8,6 +8,7 @@ import io.tokenapi.testkit.MutableClock;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.net.SocketFactory;
 import okhttp3.OkHttpClient;
@@ -52,7 +53,10 @@ class CallerThreadAttemptTest {
 
   @Test
   void getTokenAsync_requestsOnTheClientsThreads() throws Exception {
-    OAuthClient client = clients.build(builder());
+    // The answer arrives before the sending thread leaves aroundAttempt, so every later stage is
+    // attached to a complete future and runs on the thread that attaches it: the race that once
+    // ran a listener on the caller's thread, made certain instead of left to timing.
+    OAuthClient client = clients.build(builder().listener(new AnsweredBeforeSendReturns()));
 
     assertThat(client.getTokenAsync().get(5, TimeUnit.SECONDS).value()).isEqualTo("fake-token-1");
 
@@ -185,6 +189,29 @@ class CallerThreadAttemptTest {
    * Every callback ran on one of the client's threads (named once OkHttp gives a running thread its
    * name back).
    */
+  /**
+   * Holds the sending thread inside aroundAttempt until the attempt has ended, so the attempt's
+   * future is complete before any later stage is attached to it.
+   */
+  static final class AnsweredBeforeSendReturns implements OAuthClientListener {
+    private final CountDownLatch ended = new CountDownLatch(1);
+
+    @Override
+    public void aroundAttempt(AttemptStarted event, Runnable send) {
+      send.run();
+      try {
+        ended.await(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Override
+    public void onAttemptEnded(AttemptEnded event) {
+      ended.countDown();
+    }
+  }
+
   private void assertClientThreadsOnly() throws Exception {
     assertThat(listener.threads).isNotEmpty().doesNotContain(Thread.currentThread());
     for (Thread t : listener.threads) {

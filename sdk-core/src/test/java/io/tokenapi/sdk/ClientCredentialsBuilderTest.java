@@ -155,9 +155,9 @@ class ClientCredentialsBuilderTest {
         "client_assertion_type",
         "scope"
       })
-  void tokenParameter_withTheSdksOwnName_isRefusedAtBuild(String name) {
-    assertThatThrownBy(() -> base().clientSecret("s").tokenParameter(name, "x").build())
-        .isInstanceOf(IllegalStateException.class)
+  void tokenParameter_withTheSdksOwnName_isRefusedAtTheSetter(String name) {
+    assertThatThrownBy(() -> base().clientSecret("s").tokenParameter(name, "x"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("tokenParameter(\"" + name + "\"")
         .hasMessageContaining("the SDK sets itself");
   }

@@ -337,9 +337,10 @@ class NetworkFaultTest {
     SdkThreads threads = SdkThreads.snapshot();
 
     try (OAuthClient client = client().build()) {
-      long start = System.nanoTime();
       CompletableFuture<AccessToken> future = client.getTokenAsync();
-      long returnedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      // Not done on return: it did not wait for the stalled answer (no bound in milliseconds,
+      // which a loaded CI machine can miss).
+      boolean doneOnReturn = future.isDone();
       AtomicReference<Throwable> failure = new AtomicReference<>();
       try {
         future.get(READ_TIMEOUT_MILLIS + SLACK_MILLIS, TimeUnit.MILLISECONDS);
@@ -347,7 +348,7 @@ class NetworkFaultTest {
         failure.set(e.getCause());
       }
 
-      assertThat(returnedMillis).as("getTokenAsync() must not block").isLessThan(200);
+      assertThat(doneOnReturn).as("getTokenAsync() must not block").isFalse();
       assertThat(failure.get()).isInstanceOf(TransportException.class);
       assertNoSecret(failure.get());
     }

@@ -211,10 +211,10 @@ class TokenCacheConcurrencyTest {
 
     long start = System.nanoTime();
     CompletableFuture<AccessToken> future = client.getTokenAsync();
-    long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
+    // Returned before the answer (500 ms away) came: the proof that it did not wait, without a
+    // bound in milliseconds that a loaded CI machine can miss.
     assertThat(future).isNotDone();
-    assertThat(tookMillis).as("getTokenAsync() returned after %d ms", tookMillis).isLessThan(250);
     assertThat(future.get(5, TimeUnit.SECONDS).value()).isEqualTo("fake-token-1");
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
         .isGreaterThanOrEqualTo(500);

@@ -6,9 +6,11 @@ import io.tokenapi.sdk.okhttp.BearerTokenInterceptor;
 import io.tokenapi.testkit.FakeTokenServer;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -47,10 +49,7 @@ public final class ResourceCallExample {
       HttpUrl api = accounts.url("/v1/accounts").newBuilder().host("localhost").build();
       HttpUrl elsewhere = api.newBuilder().host("127.0.0.1").build();
 
-      OkHttpClient http =
-          new OkHttpClient.Builder()
-              .addInterceptor(BearerTokenInterceptor.builder(client).allowHost("localhost").build())
-              .build();
+      OkHttpClient http = withBearerToken(client, "localhost");
       try {
         System.out.println("OkHttp + BearerTokenInterceptor:");
         System.out.println("  " + get(http, api));
@@ -66,16 +65,41 @@ public final class ResourceCallExample {
       }
 
       System.out.println("java.net.http + BearerTokens:");
-      HttpClient jdk = HttpClient.newHttpClient();
-      HttpRequest request =
-          BearerTokens.authorize(client, HttpRequest.newBuilder(api.uri())).GET().build();
-      HttpResponse<String> response = jdk.send(request, HttpResponse.BodyHandlers.ofString());
-      if (BearerTokens.invalidateIfRejected(client, response)) {
-        request = BearerTokens.authorize(client, HttpRequest.newBuilder(api.uri())).GET().build();
-        response = jdk.send(request, HttpResponse.BodyHandlers.ofString());
-      }
+      HttpResponse<String> response =
+          jdkGet(client, HttpClient.newHttpClient(), api.uri(), api.host());
       System.out.println("  GET " + api + " -> " + response.statusCode() + " " + response.body());
     }
+  }
+
+  /** docs/resource-calls.md's OkHttp snippet: the token goes to {@code apiHost} only. */
+  static OkHttpClient withBearerToken(OAuthClient client, String apiHost) {
+    // README okhttp-interceptor: begin
+    OkHttpClient http =
+        new OkHttpClient.Builder()
+            .addInterceptor(
+                BearerTokenInterceptor.builder(client)
+                    .allowHost(apiHost) // e.g. "api.example.com"
+                    .build())
+            .build();
+    // README okhttp-interceptor: end
+    return http;
+  }
+
+  /**
+   * docs/resource-calls.md's {@code java.net.http} snippet: a GET with the token, renewed once on a
+   * 401; the token goes to {@code apiHost} only.
+   */
+  static HttpResponse<String> jdkGet(OAuthClient client, HttpClient http, URI uri, String apiHost)
+      throws IOException, InterruptedException {
+    // README jdkhttp: begin
+    BearerTokens tokens =
+        BearerTokens.builder(client)
+            .allowHost(apiHost) // e.g. "api.example.com"
+            .build();
+    HttpResponse<String> response =
+        tokens.send(http, HttpRequest.newBuilder(uri).GET(), BodyHandlers.ofString());
+    // README jdkhttp: end
+    return response;
   }
 
   private static String get(OkHttpClient http, HttpUrl url) throws IOException {

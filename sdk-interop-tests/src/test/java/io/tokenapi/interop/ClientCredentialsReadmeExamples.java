@@ -14,9 +14,10 @@ import okhttp3.tls.HandshakeCertificates;
 import okhttp3.tls.HeldCertificate;
 
 /**
- * The snippets of the README section "Client credentials without a shared secret", compiled here
- * and run against the embedded server by the interop tests. {@link ClientCredentialsReadmeTest}
- * checks that README.md shows exactly the regions marked {@code // README name: begin/end}.
+ * The snippets of docs/credentials.md's section "Client credentials without a shared secret",
+ * compiled here and run against the embedded server by the interop tests. {@link
+ * ClientCredentialsReadmeTest} checks that the docs show exactly the regions marked {@code //
+ * README name: begin/end}.
  */
 final class ClientCredentialsReadmeExamples {
   private ClientCredentialsReadmeExamples() {}

@@ -9,15 +9,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The builder snippets of the README section "Other OAuth 2.0 servers" (README.md at the repository
- * root), compiled and run against the embedded server. Keep the two in step: the README shows these
- * bodies with a literal base URL.
+ * The builder snippets of docs/credentials.md's section "Other OAuth 2.0 servers", compiled and run
+ * against the embedded server; {@link ClientCredentialsReadmeTest} keeps the docs' copies equal to
+ * the marked regions.
  */
 class ReadmeExamplesInteropTest {
 
   @RegisterExtension static final InteropServer server = new InteropServer();
 
   static OAuthClient clientSecretBasicExample(String authServerUrl, String clientSecret) {
+    // README client-secret-basic: begin
     OAuthClient client =
         OAuthClient.builder()
             .baseUrl(authServerUrl) // e.g. "https://auth.example.com"
@@ -27,10 +28,12 @@ class ReadmeExamplesInteropTest {
             .clientAuthentication(ClientAuthentication.CLIENT_SECRET_BASIC)
             .scope("payments.read payments.write") // optional
             .build();
+    // README client-secret-basic: end
     return client;
   }
 
   static OAuthClient clientSecretPostExample(String authServerUrl, String clientSecret) {
+    // README client-secret-post: begin
     OAuthClient client =
         OAuthClient.builder()
             .baseUrl(authServerUrl)
@@ -40,6 +43,7 @@ class ReadmeExamplesInteropTest {
             .clientAuthentication(ClientAuthentication.CLIENT_SECRET_POST)
             .scope("payments.read")
             .build();
+    // README client-secret-post: end
     return client;
   }
 

@@ -3,6 +3,7 @@ package io.tokenapi.sdk.okhttp;
 import io.tokenapi.sdk.AccessToken;
 import io.tokenapi.sdk.OAuthClient;
 import io.tokenapi.sdk.OAuthException;
+import io.tokenapi.sdk.internal.AllowedHosts;
 import io.tokenapi.sdk.internal.Loopback;
 import java.io.IOException;
 import java.util.Collections;
@@ -214,21 +215,7 @@ public final class BearerTokenInterceptor implements Interceptor {
      * @throws IllegalArgumentException if null or not a valid host name or IP address
      */
     public Builder allowHost(String host) {
-      if (host == null) {
-        throw new IllegalArgumentException("host == null");
-      }
-      String canonical;
-      try {
-        canonical = new HttpUrl.Builder().scheme("https").host(host.trim()).build().host();
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "not a host name: \""
-                + host
-                + "\" (expected something like \"api.example.com\", without scheme,"
-                + " port or path)",
-            e);
-      }
-      hosts.add(canonical);
+      hosts.add(AllowedHosts.canonical(host));
       return this;
     }
 

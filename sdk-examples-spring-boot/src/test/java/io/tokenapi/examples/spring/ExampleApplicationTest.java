@@ -39,7 +39,16 @@ class ExampleApplicationTest {
     assertThat(prometheus.body())
         .contains("jvm_memory_used_bytes")
         .contains("tokenapi_token_state{client_name=\"default\"")
-        .contains("tokenapi_token_requests_seconds_count{client_name=\"default\"");
+        .contains("tokenapi_token_requests_seconds_count{client_name=\"default\"")
+        // One family per fact: not also the timers Boot would derive from the Observations.
+        .doesNotContain("tokenapi_token_fetch_seconds")
+        .doesNotContain("tokenapi_token_attempt_seconds");
+
+    // Readiness follows the token API here (application.properties); liveness never does.
+    assertThat(get("/actuator/health/readiness").body()).contains("\"tokenapi\"");
+    HttpResponse<String> liveness = get("/actuator/health/liveness");
+    assertThat(liveness.statusCode()).isEqualTo(200);
+    assertThat(liveness.body()).doesNotContain("tokenapi");
 
     // Without a token the fake resource refuses: the 200 above was the interceptor's doing.
     assertThat(get("/fake-resource").statusCode()).isEqualTo(401);

@@ -9,8 +9,8 @@ import javax.crypto.spec.SecretKeySpec;
 import javax.sql.DataSource;
 
 /**
- * The code of README.md's "Surviving restarts", compiled and run by {@link ReadmeStoresTest}: the
- * regions between the markers are copied verbatim into the README.
+ * The code of docs/stores.md's "Surviving restarts", compiled and run by {@link ReadmeStoresTest}:
+ * the regions between the markers are copied verbatim into the docs.
  */
 final class SurvivingRestartsExample {
   private SurvivingRestartsExample() {}

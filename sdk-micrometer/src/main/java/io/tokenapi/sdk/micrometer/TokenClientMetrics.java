@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.observation.ObservationRegistry;
 import io.tokenapi.sdk.OAuthClient;
 import io.tokenapi.sdk.OAuthClientListener;
@@ -190,6 +191,29 @@ public final class TokenClientMetrics implements OAuthClientListener, AutoClosea
    */
   public static Builder builder(MeterRegistry registry) {
     return new Builder(nonNull(registry, "registry"));
+  }
+
+  /**
+   * A filter that keeps the meters an {@link ObservationRegistry} would derive from this class's
+   * Observations out of a registry: with Micrometer's {@code DefaultMeterObservationHandler}
+   * (Spring Boot installs one), every fetch and attempt would otherwise be timed twice, as {@value
+   * #REQUESTS} and {@code tokenapi.token.fetch} (plus {@code .active} and a counter per event), and
+   * as {@value #ATTEMPTS} and {@code tokenapi.token.attempt}. The Observations themselves, and so
+   * the spans, are untouched. The Spring Boot starter registers it; elsewhere add it with {@code
+   * registry.config().meterFilter(...)} before any meter is registered.
+   *
+   * @return a filter that denies the meters named {@value #FETCH_OBSERVATION} and {@value
+   *     #ATTEMPT_OBSERVATION}, and those under them
+   */
+  public static MeterFilter denyObservationMeters() {
+    return MeterFilter.deny(id -> isObservationMeter(id.getName()));
+  }
+
+  static boolean isObservationMeter(String name) {
+    return name.equals(FETCH_OBSERVATION)
+        || name.startsWith(FETCH_OBSERVATION + ".")
+        || name.equals(ATTEMPT_OBSERVATION)
+        || name.startsWith(ATTEMPT_OBSERVATION + ".");
   }
 
   /**

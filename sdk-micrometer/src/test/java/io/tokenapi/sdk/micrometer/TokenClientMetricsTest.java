@@ -8,9 +8,11 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import io.micrometer.observation.transport.RequestReplySenderContext;
@@ -194,6 +196,35 @@ class TokenClientMetricsTest {
         .hasHighCardinalityKeyValue("server.port", "8443")
         .hasBeenStarted()
         .hasBeenStopped();
+  }
+
+  @Test
+  void denyObservationMeters_keepsTheMetersAHandlerDerives_outOfTheRegistry() {
+    for (boolean filtered : new boolean[] {false, true}) {
+      SimpleMeterRegistry meters = new SimpleMeterRegistry();
+      if (filtered) {
+        meters.config().meterFilter(TokenClientMetrics.denyObservationMeters());
+      }
+      ObservationRegistry observed = ObservationRegistry.create();
+      observed.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
+      Scenarios.closedThenOpen(
+          TokenClientMetrics.builder(meters).observationRegistry(observed).build(), 1);
+
+      List<String> names = meters.getMeters().stream().map(m -> m.getId().getName()).toList();
+      assertThat(names).contains(TokenClientMetrics.REQUESTS, TokenClientMetrics.ATTEMPTS);
+      if (filtered) {
+        assertThat(names).noneMatch(TokenClientMetrics::isObservationMeter);
+      } else {
+        // What Spring Boot's handler makes of the Observations: the same facts, timed again.
+        assertThat(names)
+            .contains(
+                TokenClientMetrics.FETCH_OBSERVATION,
+                TokenClientMetrics.ATTEMPT_OBSERVATION,
+                TokenClientMetrics.FETCH_OBSERVATION + ".active");
+      }
+    }
+    assertThat(TokenClientMetrics.isObservationMeter(TokenClientMetrics.ATTEMPTS)).isFalse();
+    assertThat(TokenClientMetrics.isObservationMeter("tokenapi.token.fetch.retry")).isTrue();
   }
 
   @Test

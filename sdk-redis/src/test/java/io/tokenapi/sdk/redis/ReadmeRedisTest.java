@@ -11,14 +11,15 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * README.md's "Sharing tokens across instances" shows code that compiles and does what the README
- * says.
+ * docs/stores.md's "Sharing tokens across instances" shows code that compiles and does what the
+ * docs say.
  */
 class ReadmeRedisTest {
   @Test
   void javaSnippet_isTheCompiledExample() throws IOException {
     List<String> blocks =
-        ReadmeRegions.javaBlocks(Path.of("..", "README.md"), "## Sharing tokens across instances");
+        ReadmeRegions.javaBlocks(
+            ReadmeRegions.doc("docs/stores.md"), "## Sharing tokens across instances");
 
     assertThat(blocks).isNotEmpty();
     assertThat(blocks.get(0))

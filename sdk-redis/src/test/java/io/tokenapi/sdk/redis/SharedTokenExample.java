@@ -6,7 +6,7 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The code of README.md's "Sharing tokens across instances", compiled and run by {@link
+ * The code of docs/stores.md's "Sharing tokens across instances", compiled and run by {@link
  * ReadmeRedisTest}: one instance of a service fleet.
  */
 final class SharedTokenExample implements AutoCloseable {

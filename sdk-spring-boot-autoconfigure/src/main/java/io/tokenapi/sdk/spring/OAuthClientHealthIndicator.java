@@ -4,6 +4,7 @@ import io.tokenapi.sdk.OAuthClient;
 import io.tokenapi.sdk.TokenStatus;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 
 /**
  * One client's health from {@link OAuthClient#status()}: never a token request, never a secret or
@@ -11,8 +12,12 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  *
  * <ul>
  *   <li>UP while a valid token is cached ({@code FRESH}, or {@code STALE} while it is refreshed);
- *   <li>DOWN when no valid token is cached and the last refresh failed ({@code FAILING}), or the
- *       provider is closed ({@code CLOSED_UNTIL}, with a {@code retryAt} detail);
+ *   <li>DOWN when no valid token is cached and the last refresh failed ({@code FAILING}): also once
+ *       the reopening the provider announced has passed without a token;
+ *   <li>{@code management.health.tokenapi.closed-status} (UP by default) while the provider is
+ *       closed until a time it announced ({@code CLOSED_UNTIL}, with a {@code retryAt} detail): a
+ *       scheduled closure is not an outage, and a load balancer must not pull every instance for it
+ *       each night;
  *   <li>UNKNOWN when no token is cached and none was asked for since ({@code EXPIRED}: a client
  *       that has not been used yet, or not since its token expired). Not DOWN: a health check that
  *       failed before the first call would keep traffic, and so the first call, away.
@@ -20,9 +25,11 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  */
 final class OAuthClientHealthIndicator implements HealthIndicator {
   private final OAuthClient client;
+  private final Status closedStatus;
 
-  OAuthClientHealthIndicator(OAuthClient client) {
+  OAuthClientHealthIndicator(OAuthClient client, Status closedStatus) {
     this.client = client;
+    this.closedStatus = closedStatus;
   }
 
   @Override
@@ -32,7 +39,8 @@ final class OAuthClientHealthIndicator implements HealthIndicator {
         switch (status.state()) {
           case FRESH, STALE -> Health.up();
           case EXPIRED -> status.consecutiveFailures() > 0 ? Health.down() : Health.unknown();
-          case FAILING, CLOSED_UNTIL -> Health.down();
+          case FAILING -> Health.down();
+          case CLOSED_UNTIL -> Health.status(closedStatus);
         };
     health.withDetail("state", status.state().name());
     status.expiresAt().ifPresent(t -> health.withDetail("expiresAt", t.toString()));

@@ -6,6 +6,7 @@ import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.ConditionContext;
+import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /** Matches when any {@code tokenapi.client.*} or {@code tokenapi.clients.*} property is set. */
@@ -16,13 +17,17 @@ final class OnTokenApiClientsCondition extends SpringBootCondition {
   @Override
   public ConditionOutcome getMatchOutcome(
       ConditionContext context, AnnotatedTypeMetadata metadata) {
-    Binder binder = Binder.get(context.getEnvironment());
     for (String prefix : new String[] {"tokenapi.client", "tokenapi.clients"}) {
-      if (binder.bind(prefix, ANY).map(m -> !m.isEmpty()).orElse(false)) {
+      if (isSet(context.getEnvironment(), prefix)) {
         return ConditionOutcome.match(prefix + ".* properties are set");
       }
     }
     return ConditionOutcome.noMatch("no tokenapi.client.* or tokenapi.clients.* property is set");
+  }
+
+  /** Whether any {@code prefix.*} property is set in {@code environment}. */
+  static boolean isSet(Environment environment, String prefix) {
+    return Binder.get(environment).bind(prefix, ANY).map(m -> !m.isEmpty()).orElse(false);
   }
 
   /** Matches when any {@code tokenapi.client.*} property is set. */
@@ -30,11 +35,7 @@ final class OnTokenApiClientsCondition extends SpringBootCondition {
     @Override
     public ConditionOutcome getMatchOutcome(
         ConditionContext context, AnnotatedTypeMetadata metadata) {
-      boolean set =
-          Binder.get(context.getEnvironment())
-              .bind("tokenapi.client", ANY)
-              .map(m -> !m.isEmpty())
-              .orElse(false);
+      boolean set = isSet(context.getEnvironment(), "tokenapi.client");
       return set
           ? ConditionOutcome.match("tokenapi.client.* properties are set")
           : ConditionOutcome.noMatch("no tokenapi.client.* property is set");

@@ -1,7 +1,9 @@
 package io.tokenapi.sdk.spring;
 
 import io.tokenapi.sdk.OAuthClient;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -39,6 +41,20 @@ public final class TokenApiAutoConfiguration {
       ObjectProvider<RedisTokenStores> redisStores) {
     return OAuthClientsFactory.create(
         properties, customizers.orderedStream().toList(), redisStores.getIfAvailable());
+  }
+
+  /**
+   * Warns at startup when a client has {@code allowed-hosts} but no Boot builder bean will carry
+   * its interceptor (Spring Boot 4's web starters no longer bring the client builders).
+   *
+   * @param clients every configured client
+   * @param beans where the builders and the starter's customizers are looked up
+   * @return the check, run once every singleton exists
+   */
+  @Bean
+  SmartInitializingSingleton tokenApiInterceptorCoverageCheck(
+      OAuthClients clients, ListableBeanFactory beans) {
+    return new InterceptorCoverageCheck(clients, beans);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.tokenapi.sdk.spring;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.observation.ObservationRegistry;
 import io.tokenapi.sdk.OAuthClient;
 import io.tokenapi.sdk.micrometer.TokenClientMetrics;
@@ -19,6 +20,11 @@ import org.springframework.context.annotation.Bean;
  * one, its {@link ObservationRegistry}) through {@code tokenapi-sdk-micrometer}'s {@link
  * TokenClientMetrics}, tagged {@code client.name} with the client's name ({@code default} for
  * {@code tokenapi.client.*}). On when the application has that module and Micrometer.
+ *
+ * <p>One set of meters per fact: the SDK's own ({@code tokenapi.token.requests}, {@code
+ * tokenapi.token.attempts}, ...). Boot would also derive timers from the Observations ({@code
+ * tokenapi.token.fetch}, {@code tokenapi.token.attempt}, their {@code .active} timers and event
+ * counters); a {@link MeterFilter} keeps those out, and the Observations still reach tracing.
  */
 @AutoConfiguration(
     afterName = {
@@ -47,6 +53,18 @@ public final class TokenApiMetricsAutoConfiguration {
       ObjectProvider<ObservationRegistry> observations,
       ObjectProvider<OAuthClients> clients) {
     return new MetricsBinder(meters, observations.getIfAvailable(), clients);
+  }
+
+  /**
+   * Keeps the meters Boot's {@code DefaultMeterObservationHandler} would derive from the SDK's
+   * Observations out of the registries: they would time each fetch and attempt a second time under
+   * other names.
+   *
+   * @return {@link TokenClientMetrics#denyObservationMeters()}
+   */
+  @Bean
+  MeterFilter tokenApiObservationMeterFilter() {
+    return TokenClientMetrics.denyObservationMeters();
   }
 
   /** The listener goes in before {@code build()}; the gauges read the built client. */

@@ -4,13 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.boot.restclient.RestTemplateCustomizer;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestTemplate;
 
@@ -33,14 +36,29 @@ public final class TokenApiRestClientAutoConfiguration {
    * Adds the interceptors to Boot's {@code RestClient.Builder}.
    *
    * @param clients every configured client
-   * @param environment read for {@code spring.http.clients.redirects}
+   * @param factoryBuilder Boot's request factory builder, when it has one
+   * @param settings Boot's HTTP client settings ({@code spring.http.clients.*}), when it has them
+   * @param resourceLoader for Boot's detection of the HTTP library, as Boot does it
    * @return the customizer
    */
   @Bean
   public RestClientCustomizer tokenApiRestClientCustomizer(
-      OAuthClients clients, Environment environment) {
+      OAuthClients clients,
+      ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factoryBuilder,
+      ObjectProvider<HttpClientSettings> settings,
+      ResourceLoader resourceLoader) {
     List<BearerTokenClientHttpRequestInterceptor> interceptors = interceptors(clients);
-    warnIfRedirectsFollowed(interceptors, environment);
+    if (!interceptors.isEmpty()) {
+      // What Boot's RestClientAutoConfiguration and RestTemplateAutoConfiguration build on.
+      RedirectForwarding.warnIfTheTokenCanBeRedirected(
+          LOG,
+          "RestClient and RestTemplate",
+          interceptors.stream().flatMap(i -> i.allowedHosts().stream()).toList(),
+          factoryBuilder.getIfAvailable(
+              () -> ClientHttpRequestFactoryBuilder.detect(resourceLoader.getClassLoader())),
+          settings.getIfAvailable(HttpClientSettings::defaults),
+          "spring.http.clients.imperative.factory");
+    }
     return builder -> builder.requestInterceptors(list -> list.addAll(interceptors));
   }
 
@@ -55,24 +73,6 @@ public final class TokenApiRestClientAutoConfiguration {
   public RestTemplateCustomizer tokenApiRestTemplateCustomizer(OAuthClients clients) {
     List<BearerTokenClientHttpRequestInterceptor> interceptors = interceptors(clients);
     return restTemplate -> restTemplate.getInterceptors().addAll(interceptors);
-  }
-
-  /**
-   * The JDK's HttpClient, Boot's default HTTP library, re-sends the Authorization header when it
-   * follows a redirect to another host; the interceptor never sees that hop.
-   */
-  private static void warnIfRedirectsFollowed(
-      List<BearerTokenClientHttpRequestInterceptor> interceptors, Environment environment) {
-    String redirects = environment.getProperty("spring.http.clients.redirects", "");
-    if (!interceptors.isEmpty()
-        && !redirects.replace("-", "").replace("_", "").equalsIgnoreCase("dontfollow")) {
-      LOG.warn(
-          "tokenapi: RestClient and RestTemplate follow redirects, and the JDK HTTP client sends"
-              + " the Authorization header on to another host with them. Set"
-              + " spring.http.clients.redirects=dont-follow so that a bearer token never leaves"
-              + " {}.",
-          interceptors.stream().flatMap(i -> i.allowedHosts().stream()).toList());
-    }
   }
 
   static List<BearerTokenClientHttpRequestInterceptor> interceptors(OAuthClients clients) {

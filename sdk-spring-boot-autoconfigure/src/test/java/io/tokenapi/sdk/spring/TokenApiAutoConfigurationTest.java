@@ -223,6 +223,36 @@ class TokenApiAutoConfigurationTest {
   }
 
   @Test
+  void closedStatus_acceptsBootsAndCustomStatuses_andRejectsOthersAtStartup() {
+    for (String[] ok :
+        new String[][] {
+          {"down", "DOWN"}, {"out-of-service", "OUT_OF_SERVICE"}, {"Closed", "CLOSED"}
+        }) {
+      runner
+          .withPropertyValues(SINGLE)
+          .withPropertyValues("management.health.tokenapi.closed-status=" + ok[0])
+          .run(
+              context -> {
+                assertThat(context).hasNotFailed();
+                assertThat(context.getBean(TokenApiHealthProperties.class).closedStatusCode())
+                    .isEqualTo(ok[1]);
+              });
+    }
+    runner
+        .withPropertyValues(SINGLE)
+        .withPropertyValues("management.health.tokenapi.closed-status=up!\u0007")
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(context.getStartupFailure())
+                  .rootCause()
+                  .isInstanceOf(TokenApiConfigurationException.class)
+                  .hasMessageContaining("management.health.tokenapi.closed-status")
+                  .hasMessageNotContaining("\u0007");
+            });
+  }
+
+  @Test
   void missingSettings_failStartup_namingEachPropertyAndItsFix_neverTheSecret() {
     runner
         .withPropertyValues(

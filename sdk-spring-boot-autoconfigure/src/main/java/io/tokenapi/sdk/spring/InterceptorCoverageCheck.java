@@ -1,0 +1,72 @@
+package io.tokenapi.sdk.spring;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Warns at startup when clients have {@code allowed-hosts} but no Boot builder carries their
+ * interceptor: Spring Boot 4's web starters no longer bring {@code RestClient.Builder}, {@code
+ * RestTemplateBuilder} or {@code WebClient.Builder} (they come with {@code
+ * spring-boot-starter-restclient} and {@code spring-boot-starter-webclient}), and without them the
+ * requests go out without a token.
+ */
+final class InterceptorCoverageCheck implements SmartInitializingSingleton {
+  private static final Logger LOG = LoggerFactory.getLogger(InterceptorCoverageCheck.class);
+
+  /** Each builder Boot hands out, and the bean that puts the interceptors on it. */
+  private static final String[][] CARRIERS = {
+    {"org.springframework.web.client.RestClient$Builder", "tokenApiRestClientCustomizer"},
+    {"org.springframework.boot.restclient.RestTemplateBuilder", "tokenApiRestTemplateCustomizer"},
+    {
+      "org.springframework.web.reactive.function.client.WebClient$Builder",
+      "tokenApiWebClientCustomizer"
+    }
+  };
+
+  private final OAuthClients clients;
+  private final ListableBeanFactory beans;
+
+  InterceptorCoverageCheck(OAuthClients clients, ListableBeanFactory beans) {
+    this.clients = clients;
+    this.beans = beans;
+  }
+
+  @Override
+  public void afterSingletonsInstantiated() {
+    List<String> hosts = new ArrayList<>();
+    clients.names().forEach(name -> hosts.addAll(clients.allowedHosts(name)));
+    if (hosts.isEmpty() || !carriers().isEmpty()) {
+      return;
+    }
+    LOG.warn(
+        "tokenapi: allowed-hosts is set ({}), but the application has no RestClient.Builder,"
+            + " RestTemplateBuilder or WebClient.Builder bean to carry the token interceptor, so"
+            + " requests to those hosts go out without a token. Spring Boot 4's web starters no"
+            + " longer bring these builders: add spring-boot-starter-restclient (RestClient,"
+            + " RestTemplate) or spring-boot-starter-webclient (WebClient) and build your"
+            + " clients from the injected builder; or put BearerTokenClientHttpRequestInterceptor"
+            + " on your own client and remove allowed-hosts.",
+        hosts);
+  }
+
+  /** The builders that exist as beans and carry the interceptors. */
+  List<String> carriers() {
+    List<String> carriers = new ArrayList<>();
+    ClassLoader loader = InterceptorCoverageCheck.class.getClassLoader();
+    for (String[] carrier : CARRIERS) {
+      if (ClassUtils.isPresent(carrier[0], loader)
+          && beans.containsBean(carrier[1])
+          && beans.getBeanNamesForType(ClassUtils.resolveClassName(carrier[0], loader), true, false)
+                  .length
+              > 0) {
+        carriers.add(carrier[0]);
+      }
+    }
+    return carriers;
+  }
+}
