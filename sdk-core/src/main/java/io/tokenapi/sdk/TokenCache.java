@@ -171,11 +171,11 @@ final class TokenCache {
    * touched, on purpose. On x86 the system clock is read with {@code rdtscp} (the vDSO's {@code
    * clock_gettime}), which waits until every earlier load has completed. Read after the snapshot,
    * the clock waited for the chain client → cache → snapshot → staleAt, where the floor (one
-   * volatile read and one clock read on one object) has two loads: +2-3 ns, 1.10x the floor on JDK
-   * 17 and 1.17x on JDK 25, whose JIT kept one more value on the stack. Read from the client's own
-   * field first, the clock waits for two loads, and the cache's run after it: 1.02x and 1.05x
-   * (BENCHMARKS.md, "Cache hit on JDK 25"). A snapshot stored between the two reads is judged by
-   * the clock as it was a few nanoseconds earlier, as if the call had come that much sooner.
+   * volatile read and one clock read on one object) has two loads: about 2 ns, 1.10x the floor, and
+   * up to 1.2x on JDK 25, whose JIT kept one more value on the stack. Read from the client's own
+   * field first, the clock waits for two loads and the cache's run after it (BENCHMARKS.md, "Cache
+   * hit on JDK 25"). A snapshot stored between the two reads is judged by the clock as it was a few
+   * nanoseconds earlier, as if the call had come that much sooner.
    */
   AccessToken get(long now) {
     Snapshot s = snapshot;
