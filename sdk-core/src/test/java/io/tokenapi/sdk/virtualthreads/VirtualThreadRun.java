@@ -50,10 +50,10 @@ public final class VirtualThreadRun {
   /**
    * Pins the JDK causes by itself at the first use of a class, once per class and JVM, whatever the
    * application does: a virtual thread that waits while another thread initializes a class (on JDK
-   * 22 and later this includes the JDK's own socket pollers, virtual threads too, started by the
-   * first socket read on a virtual thread), or loads one under the class loader's per-class lock
-   * (the VM's frame below {@code loadClass} keeps it on its carrier). Gone once the classes are
-   * loaded; see docs/virtual-threads.md.
+   * 25 this includes the JDK's own socket pollers, virtual threads too, started by the first socket
+   * read on a virtual thread), or loads one under the class loader's per-class lock (the VM's frame
+   * below {@code loadClass} keeps it on its carrier). Gone once the classes are loaded; see
+   * docs/virtual-threads.md.
    */
   private static boolean explained(String event) {
     int top = event.indexOf(" at ");
