@@ -16,9 +16,14 @@ module io.tokenapi.sdk {
   exports io.tokenapi.sdk;
   exports io.tokenapi.sdk.okhttp;
   exports io.tokenapi.sdk.jdkhttp;
-  // The shared store envelope and keyring, for the SDK's own store modules only.
+  // The shared store envelope and keyring, and the host allow-list of the resource-call
+  // integrations, for the SDK's own modules only.
   exports io.tokenapi.sdk.internal to
       io.tokenapi.sdk.redis,
       io.tokenapi.sdk.jdbc,
-      io.tokenapi.sdk.spring;
+      io.tokenapi.sdk.spring,
+      io.tokenapi.sdk.httpclient5,
+      io.tokenapi.sdk.feign,
+      io.tokenapi.sdk.jakartars,
+      io.tokenapi.sdk.grpc;
 }

@@ -1,5 +1,6 @@
 package io.tokenapi.sdk;
 
+import io.tokenapi.sdk.internal.SafeText;
 import java.util.Optional;
 
 /**
@@ -11,6 +12,9 @@ import java.util.Optional;
  * values are replaced by {@code [REDACTED]} wherever the server echoed them.
  */
 public final class ApiError {
+  /** The longest server text {@link #printable} keeps. */
+  private static final int MAX_TEXT = 200;
+
   private final String errorId;
   private final String code;
   private final String text;
@@ -94,16 +98,26 @@ public final class ApiError {
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder("ApiError[");
-    sb.append("code=").append(ExceptionFactory.printable(code));
+    sb.append("code=").append(printable(code));
     if (errorId != null) {
-      sb.append(", errorId=").append(ExceptionFactory.printable(errorId));
+      sb.append(", errorId=").append(printable(errorId));
     }
     if (text != null) {
-      sb.append(", text=").append(ExceptionFactory.printable(text));
+      sb.append(", text=").append(printable(text));
     }
     if (parameterName != null) {
-      sb.append(", parameter=").append(ExceptionFactory.printable(parameterName));
+      sb.append(", parameter=").append(printable(parameterName));
     }
     return sb.append(']').toString();
+  }
+
+  /**
+   * The server's text made safe for one log line: at most {@value #MAX_TEXT} characters, and line
+   * breaks, other control characters and invisible format characters (such as bidi overrides)
+   * escaped ({@link SafeText}), so that a hostile error body can neither flood a log nor forge log
+   * lines.
+   */
+  static String printable(String text) {
+    return SafeText.of(text, MAX_TEXT);
   }
 }

@@ -57,6 +57,19 @@ public class ApiException extends OAuthException {
     return isRetryableStatus(statusCode);
   }
 
+  /** An HTTP failure's copy has the shared one as its cause. */
+  @Override
+  OAuthException forCaller() {
+    return getClass() == ApiException.class
+        ? causedByThis(new ApiException(getMessage(), statusCode, error))
+        : this;
+  }
+
+  final OAuthException causedByThis(ApiException copy) {
+    copy.initCause(this);
+    return copy;
+  }
+
   static boolean isRetryableStatus(int statusCode) {
     switch (statusCode) {
       case 408:

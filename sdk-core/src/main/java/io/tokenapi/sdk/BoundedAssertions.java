@@ -182,13 +182,20 @@ final class BoundedAssertions implements AutoCloseable {
     String assertion = null;
     OAuthException failure = null;
     try {
-      assertion = checked(supplier.get());
+      String raw = null;
+      try {
+        raw = supplier.get();
+      } catch (Throwable e) {
+        // Whatever it threw, Errors and the supplier's own OAuthExceptions included: the attempt
+        // fails typed, the thread lives on, and the original (whose message may hold the
+        // assertion) goes nowhere.
+        failure = failed(e);
+      }
+      if (failure == null) {
+        assertion = checked(raw);
+      }
     } catch (OAuthException e) {
-      failure = e;
-    } catch (Throwable e) {
-      // Whatever it threw, Errors included: the attempt fails typed, the thread lives on, and the
-      // original (whose message may hold the assertion) goes nowhere.
-      failure = failed(e);
+      failure = e; // the SDK's own, from checked(): holds no assertion
     } finally {
       // Cleared before completing: an attempt woken by this call that needs another assertion
       // starts a new call instead of getting this one's again.

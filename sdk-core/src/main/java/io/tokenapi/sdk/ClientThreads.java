@@ -1,5 +1,6 @@
 package io.tokenapi.sdk;
 
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -13,7 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The client's own threads, all daemon and named {@code tokenapi-...}: one scheduler for retry
  * waits, and an on-demand pool that runs the token requests. Token requests get their own pool
  * rather than the caller's OkHttp dispatcher: resource calls blocked in an interceptor waiting for
- * a token must not be able to take every slot the token request needs.
+ * a token must not be able to take every slot the token request needs. Token store calls get a
+ * third, bounded pool: a store call that hangs past {@code tokenStoreTimeout} is abandoned but
+ * keeps its thread until it returns, so the bound is all a hung store can ever hold.
  */
 final class ClientThreads {
   private static final AtomicInteger CLIENTS = new AtomicInteger();
@@ -21,6 +24,12 @@ final class ClientThreads {
   private final ScheduledExecutorService scheduler;
   private final boolean ownScheduler;
   private final ExecutorService http;
+  private final ThreadPoolExecutor store;
+
+  /** At most this many store calls run at once, and at most {@link #STORE_QUEUE} more wait. */
+  static final int MAX_STORE_THREADS = 4;
+
+  static final int STORE_QUEUE = 16;
 
   ClientThreads(ScheduledExecutorService scheduler) {
     int id = CLIENTS.incrementAndGet();
@@ -42,6 +51,15 @@ final class ClientThreads {
             TimeUnit.SECONDS,
             new SynchronousQueue<>(),
             daemon("tokenapi-" + id + "-http"));
+    this.store =
+        new ThreadPoolExecutor(
+            MAX_STORE_THREADS,
+            MAX_STORE_THREADS,
+            30,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(STORE_QUEUE),
+            daemon("tokenapi-" + id + "-store"));
+    this.store.allowCoreThreadTimeOut(true);
   }
 
   ScheduledExecutorService scheduler() {
@@ -52,11 +70,20 @@ final class ClientThreads {
     return http;
   }
 
+  /**
+   * The bounded pool for token store calls; it rejects a call when every thread is stuck and the
+   * queue is full (the caller then bypasses the store).
+   */
+  ExecutorService store() {
+    return store;
+  }
+
   void shutdown() {
     if (ownScheduler) {
       scheduler.shutdownNow();
     }
     http.shutdownNow();
+    store.shutdownNow();
   }
 
   private static ThreadFactory daemon(String prefix) {

@@ -16,4 +16,9 @@ public final class ConflictException extends ApiException {
   public ConflictException(String message, ApiError error) {
     super(message, 409, error);
   }
+
+  @Override
+  OAuthException forCaller() {
+    return causedByThis(new ConflictException(getMessage(), error().orElse(null)));
+  }
 }

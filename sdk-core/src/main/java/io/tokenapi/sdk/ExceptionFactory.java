@@ -1,6 +1,5 @@
 package io.tokenapi.sdk;
 
-import io.tokenapi.sdk.internal.SafeText;
 import java.io.IOException;
 import java.time.Instant;
 
@@ -10,13 +9,7 @@ import java.time.Instant;
  * errorId, never a secret.
  */
 final class ExceptionFactory {
-  private static final int MAX_TEXT = 200;
-
   private ExceptionFactory() {}
-
-  static ApiException forStatus(String url, int status, ApiError error, Instant retryAt) {
-    return forStatus(url, status, error, retryAt, false);
-  }
 
   /**
    * @param retryAtFromWorkingHours whether {@code retryAt} is the working hours' next opening
@@ -53,55 +46,6 @@ final class ExceptionFactory {
       default:
         return new ApiException(what + ". " + advice(status), status, error);
     }
-  }
-
-  /**
-   * A caller's own copy of a failure shared by every caller of one refresh (or remembered for the
-   * failure window): same type, message and fields; an {@link ApiException} has the shared one as
-   * its cause, the others keep their cause and take the shared one's stack. A caller can add
-   * suppressed exceptions to it or rethrow it without another caller ever seeing that.
-   */
-  static OAuthException forCaller(OAuthException shared) {
-    String message = shared.getMessage();
-    OAuthException copy;
-    if (shared instanceof ApiException) {
-      ApiException api = (ApiException) shared;
-      ApiError error = api.error().orElse(null);
-      if (shared instanceof ConflictException) {
-        copy = new ConflictException(message, error);
-      } else if (shared instanceof InternalServerErrorException) {
-        copy = new InternalServerErrorException(message, error);
-      } else if (shared instanceof ServiceUnavailableException) {
-        copy =
-            new ServiceUnavailableException(
-                message, error, ((ServiceUnavailableException) shared).retryAt().orElse(null));
-      } else if (shared instanceof RateLimitedException) {
-        copy =
-            new RateLimitedException(
-                message, error, ((RateLimitedException) shared).retryAt().orElse(null));
-      } else if (shared.getClass() == ApiException.class) {
-        copy = new ApiException(message, api.statusCode(), error);
-      } else {
-        return shared;
-      }
-      copy.initCause(shared);
-      return copy;
-    }
-    // These keep their cause (the I/O failure, the parse error), which callers test for, and take
-    // the shared one's stack instead.
-    if (shared instanceof TransportException) {
-      copy = new TransportException(message, shared.getCause());
-    } else if (shared instanceof InvalidResponseException) {
-      copy =
-          new InvalidResponseException(
-              message, ((InvalidResponseException) shared).statusCode(), shared.getCause());
-    } else if (shared.getClass() == OAuthException.class) {
-      copy = new OAuthException(message, shared.getCause());
-    } else {
-      return shared;
-    }
-    copy.setStackTrace(shared.getStackTrace());
-    return copy;
   }
 
   static TransportException transport(String url, IOException e) {
@@ -148,9 +92,9 @@ final class ExceptionFactory {
       return "";
     }
     StringBuilder sb = new StringBuilder(" (");
-    sb.append("code=").append(printable(error.code()));
+    sb.append("code=").append(ApiError.printable(error.code()));
     if (error.errorId() != null) {
-      sb.append(", errorId=").append(printable(error.errorId()));
+      sb.append(", errorId=").append(ApiError.printable(error.errorId()));
     }
     sb.append(')');
     if (error.text() != null) {
@@ -160,18 +104,8 @@ final class ExceptionFactory {
       while (text.endsWith(".") && !text.endsWith("...")) {
         text = text.substring(0, text.length() - 1);
       }
-      sb.append(": ").append(printable(text));
+      sb.append(": ").append(ApiError.printable(text));
     }
     return sb.toString();
-  }
-
-  /**
-   * The server's text made safe for one log line: at most {@value #MAX_TEXT} characters, and line
-   * breaks, other control characters and invisible format characters (such as bidi overrides)
-   * escaped ({@link SafeText}), so that a hostile error body can neither flood a log nor forge log
-   * lines.
-   */
-  static String printable(String text) {
-    return SafeText.of(text, MAX_TEXT);
   }
 }

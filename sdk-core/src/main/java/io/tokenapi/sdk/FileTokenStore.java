@@ -1,16 +1,24 @@
 package io.tokenapi.sdk;
 
+import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
+import static java.nio.file.StandardOpenOption.CREATE;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.WRITE;
+
 import io.tokenapi.sdk.internal.Keyring;
 import io.tokenapi.sdk.internal.TokenEnvelope;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -26,11 +34,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.crypto.SecretKey;
 import org.slf4j.Logger;
@@ -67,6 +77,14 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Unreadable files.</b> A file that is corrupt, foreign, written under another key or for
  *       another store key is treated as absent, with one WARN per file (never its content); the
  *       next token replaces it.
+ *   <li><b>Hostile files.</b> Nothing in the directory is opened through a link, and only regular
+ *       files are opened: a link, pipe, device or directory in place of a token file is absent (one
+ *       WARN), in place of a lock file refused (one WARN; the client fetches on its own); at most 1
+ *       MiB is read from a file. {@link Builder#build()} refuses a directory that another user
+ *       could write, as OpenSSH refuses such a {@code ~/.ssh}.
+ *   <li><b>A paused holder.</b> The lock holder keeps a lease in the lock file and renews it; a
+ *       process that holds the OS lock but stopped (SIGSTOP, a debugger, a frozen container) loses
+ *       the lock to the next client when its lease ends after the lock TTL.
  * </ul>
  *
  * <p>Use a local file system: network file systems do not all honour file locks and atomic renames.
@@ -77,7 +95,7 @@ public final class FileTokenStore implements TokenStore {
   private static final Logger LOG = LoggerFactory.getLogger(FileTokenStore.class);
 
   /** Files larger than this are not ours: a sealed token is a few kilobytes. */
-  private static final long MAX_FILE_BYTES = 1 << 20;
+  private static final int MAX_FILE_BYTES = 1 << 20;
 
   /** Temporary files older than this at build() were left by a writer that died mid-write. */
   private static final Duration ABANDONED_TEMP_AGE = Duration.ofMinutes(10);
@@ -154,17 +172,9 @@ public final class FileTokenStore implements TokenStore {
   /** The entry under {@code key}, or null when there is none or it is unreadable (one WARN). */
   private TokenEnvelope.Entry readEntry(String key) {
     Path file = tokenFile(key);
-    byte[] sealed;
-    try {
-      if (Files.size(file) > MAX_FILE_BYTES) {
-        reportUnreadable(file, "larger than " + MAX_FILE_BYTES + " bytes");
-        return null;
-      }
-      sealed = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
+    byte[] sealed = readBounded(file);
+    if (sealed == null) {
       return null;
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read token store file " + file, e);
     }
     try {
       return envelope.open(key, new String(sealed, StandardCharsets.ISO_8859_1));
@@ -172,6 +182,61 @@ public final class FileTokenStore implements TokenStore {
       reportUnreadable(file, e.getMessage());
       return null;
     }
+  }
+
+  /**
+   * The bytes of {@code file}, or null when it is missing, or (with one WARN) not a regular file,
+   * larger than {@link #MAX_FILE_BYTES} or unreadable. Never follows a link, never opens a device,
+   * pipe or directory (a pipe would block the thread in open(2) for good), and reads at most the
+   * bound plus one byte whatever the file claims its size is.
+   */
+  private byte[] readBounded(Path file) {
+    BasicFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(file, BasicFileAttributes.class, NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      reportUnreadable(file, "cannot be examined: " + e.getClass().getSimpleName());
+      return null;
+    }
+    if (!attributes.isRegularFile()) {
+      reportUnreadable(file, kind(attributes) + ", not a regular file");
+      return null;
+    }
+    if (attributes.size() > MAX_FILE_BYTES) {
+      reportUnreadable(file, "larger than " + MAX_FILE_BYTES + " bytes");
+      return null;
+    }
+    byte[] bytes;
+    try (InputStream in =
+        Channels.newInputStream(Files.newByteChannel(file, Set.of(READ, NOFOLLOW_LINKS)))) {
+      bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      reportUnreadable(file, "cannot be read: " + e.getClass().getSimpleName());
+      return null;
+    }
+    if (bytes.length > MAX_FILE_BYTES) {
+      reportUnreadable(file, "larger than " + MAX_FILE_BYTES + " bytes");
+      return null;
+    }
+    return bytes;
+  }
+
+  /** What a file that is not a regular one is, for a message. */
+  private static String kind(BasicFileAttributes attributes) {
+    if (attributes.isRegularFile()) {
+      return "a file";
+    }
+    if (attributes.isSymbolicLink()) {
+      return "a symbolic link";
+    }
+    if (attributes.isDirectory()) {
+      return "a directory";
+    }
+    return "a device, pipe or socket";
   }
 
   /**
@@ -207,8 +272,12 @@ public final class FileTokenStore implements TokenStore {
     // the rename; other processes cannot take it while this one holds the OS lock.
     slot.guard.lock();
     try {
-      if (!slot.holds(owner, System.nanoTime())) {
-        return false;
+      try {
+        if (!slot.holds(owner, System.nanoTime()) || !owner.equals(readLease(slot).owner)) {
+          return false;
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot read token store lock " + slot.path, e);
       }
       write(key, token);
       return true;
@@ -252,21 +321,29 @@ public final class FileTokenStore implements TokenStore {
 
   /**
    * Tries to take the refresh lock for {@code key}: an exclusive lock on its lock file, held until
-   * {@link #unlock}, the death of this process, or (for other clients in this JVM) {@code ttl}.
+   * {@link #unlock}, the death of this process, or {@code ttl} without a {@link #renewLock}.
+   *
+   * <p>The holder writes its lease (owner and end, on this host's wall clock) into the lock file
+   * and renews it. A process that holds the OS lock but stops renewing (paused by SIGSTOP, a
+   * debugger, a frozen container) loses the lock when its lease ends: the next client takes it over
+   * by a lease in the file instead of waiting for the OS lock, and the paused holder, once it runs
+   * again, can neither save nor renew.
    *
    * @param key the client's store key
-   * @param ttl how long the lock holds against other clients of this JVM if it is never released
+   * @param ttl how long the lock holds without a renewal
    * @return an owner id, or empty when another client or process holds the lock
-   * @throws UncheckedIOException when the lock file cannot be opened
+   * @throws UncheckedIOException when the lock file cannot be opened, or is not a regular file (a
+   *     link, pipe or device planted in its place is never opened through; one WARN)
    */
   @Override
   public Optional<String> tryLock(String key, Duration ttl) {
     LockSlot slot = lockSlot(lockFile(key));
     String owner = UUID.randomUUID().toString();
     long now = System.nanoTime();
+    long ttlMillis = Math.max(1, ttl.toMillis());
     slot.guard.lock();
     try {
-      if (slot.held != null) {
+      if (slot.owner != null) {
         if (slot.expiresAtNanos - now > 0) {
           return Optional.empty();
         }
@@ -282,27 +359,72 @@ public final class FileTokenStore implements TokenStore {
         LOCK_SLOTS.remove(slot.path, slot);
         throw new UncheckedIOException("Cannot lock token store file " + slot.path, e);
       }
-      if (lock == null) {
-        return Optional.empty(); // another process holds it
+      try {
+        Lease lease = readLease(slot);
+        if (lock != null) {
+          if (lease.takenOver && lease.liveAt(System.currentTimeMillis())) {
+            // A client that took over from a paused holder still works: the OS lock alone is not
+            // the lock while its lease lasts.
+            lock.release();
+            return Optional.empty();
+          }
+          writeLease(slot, new Lease(owner, System.currentTimeMillis() + ttlMillis, false));
+          slot.take(owner, lock, now + TimeUnit.MILLISECONDS.toNanos(ttlMillis));
+          return Optional.of(owner);
+        }
+        // Another process holds the OS lock: it is the lock only while that process renews it.
+        if (!pausedHolder(slot, lease, now, ttlMillis)) {
+          return Optional.empty();
+        }
+        writeLease(slot, new Lease(owner, System.currentTimeMillis() + ttlMillis, true));
+        slot.take(owner, null, now + TimeUnit.MILLISECONDS.toNanos(ttlMillis));
+        LOG.warn(
+            "Token store lock {} is held by a process that has not renewed it for {} ms (paused"
+                + " or frozen?): taking the lock over",
+            slot.path,
+            ttlMillis);
+        return Optional.of(owner);
+      } catch (IOException e) {
+        if (lock != null && lock.isValid()) {
+          try {
+            lock.release();
+          } catch (IOException ignored) {
+            // closing the slot below drops it anyway
+          }
+        }
+        throw new UncheckedIOException("Cannot use token store lock file " + slot.path, e);
       }
-      slot.held = lock;
-      slot.owner = owner;
-      slot.expiresAtNanos = now + Math.max(1, ttl.toNanos());
-      return Optional.of(owner);
     } finally {
       slot.guard.unlock();
     }
   }
 
   /**
+   * Whether the other process holding the OS lock has stopped renewing it: its lease ended, or no
+   * lease could be read from the file for a whole {@code ttl} of looking (a holder paused between
+   * taking the OS lock and writing its lease, or an older version that writes none).
+   */
+  private static boolean pausedHolder(LockSlot slot, Lease lease, long nowNanos, long ttlMillis) {
+    if (lease.owner != null) {
+      slot.unknownSinceNanos = 0;
+      return !lease.liveAt(System.currentTimeMillis());
+    }
+    if (slot.unknownSinceNanos == 0) {
+      slot.unknownSinceNanos = nowNanos;
+      return false;
+    }
+    return nowNanos - slot.unknownSinceNanos >= TimeUnit.MILLISECONDS.toNanos(ttlMillis);
+  }
+
+  /**
    * Extends the refresh lock for {@code key} to {@code ttl} from now if {@code owner} still holds
-   * it. Against other processes the OS lock holds anyway until it is released or its process dies;
-   * the time to live bounds it against other clients of this JVM.
+   * it, in this JVM and in the lease the lock file carries for the other processes.
    *
    * @param key the client's store key
    * @param owner the owner id {@link #tryLock} returned
    * @param ttl the new time to live
    * @return true when extended, false when {@code owner} no longer holds the lock
+   * @throws UncheckedIOException when the lock file cannot be written
    */
   @Override
   public boolean renewLock(String key, String owner, Duration ttl) {
@@ -311,12 +433,22 @@ public final class FileTokenStore implements TokenStore {
       return false;
     }
     long now = System.nanoTime();
+    long ttlMillis = Math.max(1, ttl.toMillis());
     slot.guard.lock();
     try {
       if (!slot.holds(owner, now)) {
         return false;
       }
-      slot.expiresAtNanos = now + Math.max(1, ttl.toNanos());
+      try {
+        Lease lease = readLease(slot);
+        if (!owner.equals(lease.owner)) {
+          return false; // taken over by another process while this one was paused
+        }
+        writeLease(slot, new Lease(owner, System.currentTimeMillis() + ttlMillis, lease.takenOver));
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot renew token store lock " + slot.path, e);
+      }
+      slot.expiresAtNanos = now + TimeUnit.MILLISECONDS.toNanos(ttlMillis);
       return true;
     } finally {
       slot.guard.unlock();
@@ -337,7 +469,7 @@ public final class FileTokenStore implements TokenStore {
     }
     slot.guard.lock();
     try {
-      if (slot.held != null && owner.equals(slot.owner)) {
+      if (owner.equals(slot.owner)) {
         release(slot);
       }
     } finally {
@@ -376,12 +508,7 @@ public final class FileTokenStore implements TokenStore {
               return existing;
             }
             try {
-              return new LockSlot(
-                  p,
-                  FileChannel.open(
-                      p,
-                      Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-                      ownerOnly(false)));
+              return new LockSlot(p, openLockFile(p));
             } catch (IOException e) {
               throw new UncheckedIOException("Cannot open token store lock file " + p, e);
             }
@@ -391,38 +518,115 @@ public final class FileTokenStore implements TokenStore {
     }
   }
 
+  /**
+   * Opens (or creates) a lock file read-write without following a link, refusing anything but a
+   * regular file with one WARN: a planted link must not make this user create or lock a file
+   * elsewhere, and read-write never blocks in open(2) on a pipe swapped in after the check.
+   */
+  private FileChannel openLockFile(Path path) throws IOException {
+    refuseUnlessRegular(path);
+    FileChannel channel =
+        FileChannel.open(path, Set.of(CREATE, READ, WRITE, NOFOLLOW_LINKS), ownerOnly(false));
+    try {
+      refuseUnlessRegular(path);
+      return channel;
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  private void refuseUnlessRegular(Path path) throws IOException {
+    BasicFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(path, BasicFileAttributes.class, NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return;
+    }
+    if (!attributes.isRegularFile()) {
+      String what = kind(attributes);
+      report(
+          path,
+          what,
+          "Token store lock file {} is {}, not a regular file: refusing to open it (fetching"
+              + " without the store's lock); remove it, someone may have planted it");
+      throw new FileSystemException(path.toString(), null, what + ", not a regular file");
+    }
+  }
+
+  /** Releases the slot's lock, first clearing the file's lease when it is still this holder's. */
   private static void release(LockSlot slot) {
     try {
-      slot.held.release();
+      Lease lease = readLease(slot);
+      if (slot.owner != null && slot.owner.equals(lease.owner)) {
+        // A lease taken over from a paused holder ends now (the next client takes it at once); an
+        // OS lock's lease is cleared before the OS lock goes, so no one reads it as ended.
+        writeLease(slot, slot.osLock == null ? new Lease(slot.owner, 0, true) : Lease.NONE);
+      }
+    } catch (IOException e) {
+      LOG.debug("Cannot clear the token store lease {} ({})", slot.path, e.getClass().getName());
+    }
+    try {
+      if (slot.osLock != null) {
+        slot.osLock.release();
+      }
     } catch (ClosedChannelException e) {
       // The channel was closed (an interrupted I/O call): its locks went with it.
       LOCK_SLOTS.remove(slot.path, slot);
     } catch (IOException e) {
       LOG.debug("Releasing the token store lock {} failed ({})", slot.path, e.getClass().getName());
     } finally {
-      slot.held = null;
+      slot.osLock = null;
       slot.owner = null;
     }
   }
 
+  /** The lease the lock file carries; {@link Lease#NONE} when it carries none or garbage. */
+  private static Lease readLease(LockSlot slot) throws IOException {
+    ByteBuffer buffer = ByteBuffer.allocate(Lease.LENGTH);
+    while (buffer.hasRemaining()) {
+      if (slot.channel.read(buffer, buffer.position()) < 0) {
+        break;
+      }
+    }
+    return Lease.parse(new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII));
+  }
+
+  private static void writeLease(LockSlot slot, Lease lease) throws IOException {
+    ByteBuffer buffer = ByteBuffer.wrap(lease.format().getBytes(StandardCharsets.US_ASCII));
+    while (buffer.hasRemaining()) {
+      slot.channel.write(buffer, buffer.position());
+    }
+    if (slot.channel.size() > Lease.LENGTH) {
+      slot.channel.truncate(Lease.LENGTH); // whatever was there before (an older file, garbage)
+    }
+  }
+
   private void reportUnreadable(Path file, String reason) {
+    report(
+        file,
+        reason,
+        "Token store file {} is not a token this store can read ({}): treating it as absent;"
+            + " the next token replaces it");
+  }
+
+  /** Logs {@code warning} (two {} for file and reason) once per file and state, DEBUG after. */
+  private void report(Path file, String reason, String warning) {
     String fingerprint;
     try {
-      BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-      fingerprint = attributes.size() + "@" + attributes.lastModifiedTime();
+      BasicFileAttributes attributes =
+          Files.readAttributes(file, BasicFileAttributes.class, NOFOLLOW_LINKS);
+      fingerprint =
+          kind(attributes) + attributes.size() + "@" + attributes.lastModifiedTime() + reason;
     } catch (IOException e) {
       fingerprint = reason;
     }
     String previous = reported.put(file.getFileName().toString(), fingerprint);
     if (fingerprint.equals(previous)) {
-      LOG.debug("Token store file {} is still unreadable ({})", file, reason);
+      LOG.debug("Token store file {} is still unusable ({})", file, reason);
     } else {
       // The reason only: never the content, which may be a token sealed under another key.
-      LOG.warn(
-          "Token store file {} is not a token this store can read ({}): treating it as absent;"
-              + " the next token replaces it",
-          file,
-          reason);
+      LOG.warn(warning, file, reason);
     }
   }
 
@@ -473,28 +677,100 @@ public final class FileTokenStore implements TokenStore {
   /** One lock file's channel in this JVM, and the lock a client of this JVM holds on it. */
   private static final class LockSlot {
     /**
-     * Guards the fields below, and is held across a save's file write and fsync. A j.u.c. lock, not
-     * a monitor: a virtual thread waiting for it unmounts, where on JDK 21 to 23 one blocked on a
-     * monitor would pin its carrier for the length of the disk write.
+     * Guards the fields below, and is held across a save's file write and fsync and the lease's
+     * reads and writes. A j.u.c. lock, not a monitor: a virtual thread waiting for it unmounts,
+     * where on JDK 21 to 23 one blocked on a monitor would pin its carrier for the length of the
+     * disk I/O.
      */
     final ReentrantLock guard = new ReentrantLock();
 
     final Path path;
     final FileChannel channel;
-    FileLock held;
+
+    /** The holder in this JVM, or null; under the guard, as the fields below. */
     String owner;
+
+    /** The holder's OS lock; null for a lease taken over from a paused process. */
+    FileLock osLock;
+
     long expiresAtNanos;
+
+    /** Since when this JVM has seen another process hold the OS lock with no lease; 0 if not. */
+    long unknownSinceNanos;
 
     LockSlot(Path path, FileChannel channel) {
       this.path = path;
       this.channel = channel;
     }
 
+    void take(String owner, FileLock osLock, long expiresAtNanos) {
+      this.owner = owner;
+      this.osLock = osLock;
+      this.expiresAtNanos = expiresAtNanos;
+      this.unknownSinceNanos = 0;
+    }
+
     /**
      * Whether {@code owner} holds the lock and its time to live has not passed; under the guard.
      */
     boolean holds(String owner, long nowNanos) {
-      return held != null && owner.equals(this.owner) && expiresAtNanos - nowNanos > 0;
+      return owner.equals(this.owner) && expiresAtNanos - nowNanos > 0;
+    }
+  }
+
+  /**
+   * The lease a lock file carries at its start, so that other processes can tell a live holder from
+   * a paused one: the owner id, when the lease ends (this host's wall clock, epoch milliseconds),
+   * and whether it was taken over from a paused holder (then it is the lock even where the OS lock
+   * is free).
+   */
+  private static final class Lease {
+    static final Lease NONE = new Lease(null, 0, false);
+    private static final String MAGIC = "tokenapi-lease-1 ";
+    static final int LENGTH = MAGIC.length() + 2 + 36 + 1 + 19 + 1;
+
+    final String owner;
+    final long endsAtMillis;
+    final boolean takenOver;
+
+    Lease(String owner, long endsAtMillis, boolean takenOver) {
+      this.owner = owner;
+      this.endsAtMillis = endsAtMillis;
+      this.takenOver = takenOver;
+    }
+
+    boolean liveAt(long nowMillis) {
+      return owner != null && endsAtMillis > nowMillis;
+    }
+
+    String format() {
+      if (owner == null) {
+        return " ".repeat(LENGTH - 1) + "\n";
+      }
+      return MAGIC
+          + (takenOver ? "T " : "L ")
+          + owner
+          + " "
+          + String.format(Locale.ROOT, "%019d", endsAtMillis)
+          + "\n";
+    }
+
+    static Lease parse(String text) {
+      if (text.length() != LENGTH || !text.startsWith(MAGIC) || text.charAt(LENGTH - 1) != '\n') {
+        return NONE;
+      }
+      char kind = text.charAt(MAGIC.length());
+      String owner = text.substring(MAGIC.length() + 2, MAGIC.length() + 2 + 36);
+      String end = text.substring(LENGTH - 20, LENGTH - 1);
+      if ((kind != 'T' && kind != 'L') || !end.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        return NONE;
+      }
+      try {
+        UUID.fromString(owner);
+        return new Lease(owner, Long.parseLong(end), kind == 'T');
+      } catch (IllegalArgumentException e) {
+        return NONE; // not a UUID, or 19 digits past Long.MAX_VALUE
+      }
     }
   }
 
@@ -586,9 +862,16 @@ public final class FileTokenStore implements TokenStore {
      * Builds the store: creates the directory if needed (owner-only on POSIX) and deletes temporary
      * files that a writer killed mid-write left there more than ten minutes ago.
      *
+     * <p>Like OpenSSH's {@code StrictModes}, it refuses a directory that another local user could
+     * plant files in: on POSIX the directory must be owned by this process's user and writable by
+     * no one else, and each directory above it owned by this user or root and writable by no one
+     * else unless sticky (as {@code /tmp} is). The message names the command that fixes it ({@code
+     * chmod 700 DIR}, {@code chown USER DIR}).
+     *
      * @return the store
      * @throws IllegalStateException if no encryption key was set, a key cannot be used for AES-GCM
-     *     in this JVM, or the directory cannot be created or written
+     *     in this JVM, the directory cannot be created or written, or others can write it or a
+     *     directory above it
      */
     public FileTokenStore build() {
       TokenEnvelope sealing = new TokenEnvelope(keys.build());
@@ -611,6 +894,9 @@ public final class FileTokenStore implements TokenStore {
             "Token store directory "
                 + real
                 + " is not a writable directory: pass a writable directory to FileTokenStore.builder");
+      }
+      if (posix) {
+        StrictModes.check(real);
       }
       deleteAbandonedTempFiles(real);
       return new FileTokenStore(real, sealing, clock, posix);

@@ -13,4 +13,9 @@ public final class InternalServerErrorException extends ApiException {
   public InternalServerErrorException(String message, ApiError error) {
     super(message, 500, error);
   }
+
+  @Override
+  OAuthException forCaller() {
+    return causedByThis(new InternalServerErrorException(getMessage(), error().orElse(null)));
+  }
 }

@@ -22,6 +22,11 @@ public final class InvalidResponseException extends OAuthException {
     this.statusCode = statusCode;
   }
 
+  @Override
+  OAuthException forCaller() {
+    return withSharedStack(new InvalidResponseException(getMessage(), statusCode, getCause()));
+  }
+
   /**
    * The HTTP status of the answer (a 2xx).
    *

@@ -1,31 +1,17 @@
 package io.tokenapi.sdk;
 
 import io.tokenapi.sdk.internal.Loopback;
-import java.net.Proxy;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.AbstractMap;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
-import javax.net.SocketFactory;
-import okhttp3.Authenticator;
-import okhttp3.CookieJar;
-import okhttp3.Dispatcher;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Gets OAuth 2.0 access tokens from the provider's token endpoint and keeps them cached until they
@@ -48,159 +34,65 @@ import org.slf4j.LoggerFactory;
  */
 public final class OAuthClient implements AutoCloseable {
   /** Default token path: {@value}. */
-  public static final String DEFAULT_TOKEN_PATH = "/v1/oauth/token";
+  public static final String DEFAULT_TOKEN_PATH = ClientSettings.DEFAULT_TOKEN_PATH;
 
   /**
    * Default refresh-ahead window: 5 minutes, shrunk to half the lifetime for short-lived tokens.
    */
-  public static final Duration DEFAULT_REFRESH_AHEAD = Duration.ofMinutes(5);
+  public static final Duration DEFAULT_REFRESH_AHEAD = ClientSettings.DEFAULT_REFRESH_AHEAD;
 
   /**
    * Default expiry margin: 30 seconds, shrunk to a tenth of the lifetime for short-lived tokens.
    */
-  public static final Duration DEFAULT_EXPIRY_MARGIN = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_EXPIRY_MARGIN = ClientSettings.DEFAULT_EXPIRY_MARGIN;
 
   /** Default lifetime of a token whose response names no expiry: 5 minutes. */
-  public static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofMinutes(5);
+  public static final Duration DEFAULT_TOKEN_LIFETIME = ClientSettings.DEFAULT_TOKEN_LIFETIME;
 
   /** Default connect timeout of the token request: 10 seconds. */
-  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = ClientSettings.DEFAULT_CONNECT_TIMEOUT;
 
   /** Default read timeout of the token request: 10 seconds. */
-  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_READ_TIMEOUT = ClientSettings.DEFAULT_READ_TIMEOUT;
 
   /** Default bound on one token request attempt, body included: 30 seconds. */
-  public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_CALL_TIMEOUT = ClientSettings.DEFAULT_CALL_TIMEOUT;
 
   /** Default time to live of a {@link TokenStore} refresh lock: 30 seconds. */
-  public static final Duration DEFAULT_TOKEN_STORE_LOCK_TTL = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_TOKEN_STORE_LOCK_TTL =
+      ClientSettings.DEFAULT_TOKEN_STORE_LOCK_TTL;
 
   /**
    * Default bound on one {@link TokenStore} call, after which the client fetches on its own: 2
    * seconds.
    */
-  public static final Duration DEFAULT_TOKEN_STORE_TIMEOUT = Duration.ofSeconds(2);
+  public static final Duration DEFAULT_TOKEN_STORE_TIMEOUT =
+      ClientSettings.DEFAULT_TOKEN_STORE_TIMEOUT;
 
   /** Default bound on a response body, after decompression: {@value} bytes. */
-  public static final long DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
+  public static final long DEFAULT_MAX_RESPONSE_BYTES = ClientSettings.DEFAULT_MAX_RESPONSE_BYTES;
 
   /** Default interval between probes while the provider said it is closed: 5 minutes. */
-  public static final Duration DEFAULT_CLOSED_PROBE_INTERVAL = Duration.ofMinutes(5);
+  public static final Duration DEFAULT_CLOSED_PROBE_INTERVAL =
+      ClientSettings.DEFAULT_CLOSED_PROBE_INTERVAL;
 
   /** Default least time between two token requests after a token arrived expired: 1 second. */
-  public static final Duration DEFAULT_MIN_REFRESH_INTERVAL = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_MIN_REFRESH_INTERVAL =
+      ClientSettings.DEFAULT_MIN_REFRESH_INTERVAL;
 
-  /**
-   * After a token that replaced a rejected one is rejected in turn, the next renewal for a
-   * rejection waits this long: a resource server that rejects every token must not turn each API
-   * call into a token request.
-   */
-  static final Duration REJECTED_RENEWAL_INTERVAL = Duration.ofSeconds(30);
+  /** The pipeline this client's methods call into; it also takes the pipeline down. */
+  private final ClientAssembly pipeline;
 
-  private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
-
-  /** The top of the fetch pipeline; it closes the stages below it. */
+  /** The top of the pipeline. */
   private final TokenCache cache;
 
-  private final ClientThreads threads;
-  private final OkHttpClient http;
-  private final boolean ownHttpClient;
-  private final boolean firstAttemptOnCallerThread;
-  private final String description;
+  /** The cache's clock, read by {@link #getToken()} before it touches the cache. */
   private final Clock clock;
 
-  /** The last token forgotten because a resource server rejected it, or null. */
-  private volatile Rejection lastRejection;
-
-  /** The rejection whose damped renewals were already announced at WARN. */
-  private volatile Rejection announcedRejection;
-
-  private OAuthClient(Builder b) {
-    this.clock = b.clock;
-    HttpUrl tokenUrl = tokenUrl(b.baseUrl, b.tokenPath);
-    this.threads = new ClientThreads(b.scheduler);
-    this.ownHttpClient = b.httpClient == null;
-    this.http = httpClient(b, threads);
-    ClientCredential credential = b.credential;
-    TokenRequestSource requests =
-        TokenRequestFactory.source(
-            tokenUrl, b.clientId, b.scope, b.tokenParameters, credential, threads.scheduler());
-    Redactor redactor =
-        Redactor.forClient(
-            b.clientId,
-            b.clientSecret,
-            credential.assertions == null ? null : requests::currentAssertion);
-    OAuthClientListener listener = new SafeListener(b.listeners);
-    TokenEndpoint endpoint =
-        new TokenEndpoint(
-            http,
-            tokenUrl,
-            requests,
-            new TokenResponseParser(b.defaultTokenLifetime, redactor),
-            b.clock,
-            b.workingHours,
-            b.maxResponseBytes,
-            listener);
-    Freshness freshness = new Freshness(b.refreshAhead, b.expiryMargin);
-    // Store calls and polling run on the client's threads; with a store, the provider request stays
-    // there too.
-    this.firstAttemptOnCallerThread = b.tokenStore == null && callerThreadAttempts(http);
-    // The pipeline, built bottom-up: each stage gets the one below it and nothing above it.
-    TokenSource source =
-        new RetryingTokenSource(
-            endpoint,
-            b.retryPolicy,
-            b.workingHours,
-            b.clock,
-            threads.scheduler(),
-            listener,
-            callTimeoutMillis(b),
-            b.random,
-            firstAttemptOnCallerThread);
-    if (b.tokenStore != null) {
-      source =
-          new SharedTokenFetcher(
-              b.tokenStore,
-              SharedTokenFetcher.key(
-                  tokenUrl,
-                  b.clientId,
-                  b.scope,
-                  TokenRequestFactory.storeKeyVariant(credential, b.tokenParameters)),
-              source,
-              b.clock,
-              threads.scheduler(),
-              threads.http(),
-              b.tokenStoreLockTtl,
-              freshness,
-              // A waiter waits for the fleet's holder as long as a fetch of its own could last.
-              b.retryPolicy.maxWait().isZero()
-                  ? Duration.ofMillis(callTimeoutMillis(b))
-                  : b.retryPolicy.maxWait(),
-              b.tokenStoreTimeout,
-              listener);
-    }
-    this.cache =
-        new TokenCache(
-            source,
-            freshness,
-            b.clock,
-            b.retryPolicy,
-            listener,
-            b.random,
-            b.closedProbeInterval,
-            b.minRefreshInterval,
-            b.workingHours,
-            threads.http());
-    this.description =
-        "OAuthClient[tokenUrl="
-            + endpoint.displayUrl()
-            + ", clientId="
-            + b.clientId
-            + ", authentication="
-            + credential.describe()
-            + (b.scope != null ? ", scope=" + b.scope : "")
-            + (b.tokenParameters.isEmpty() ? "" : ", tokenParameters=" + parameterNames(b))
-            + "]";
+  private OAuthClient(ClientSettings settings, ClientCredential credential) {
+    this.pipeline = ClientAssembly.assemble(settings, credential);
+    this.cache = pipeline.cache();
+    this.clock = settings.clock;
   }
 
   /**
@@ -263,7 +155,7 @@ public final class OAuthClient implements AutoCloseable {
 
   /** For tests: whether a blocking caller that starts a refresh makes its first attempt itself. */
   boolean makesFirstAttemptOnCallerThread() {
-    return firstAttemptOnCallerThread;
+    return pipeline.firstAttemptOnCallerThread();
   }
 
   /** For tests: the cached token, fresh or not, or null; never a request. */
@@ -309,32 +201,7 @@ public final class OAuthClient implements AutoCloseable {
     if (rejected == null) {
       throw new IllegalArgumentException("rejected == null");
     }
-    AccessToken cached = cache.peek();
-    long now = clock.millis();
-    Rejection last = lastRejection;
-    if (cached != null
-        && cached.equals(rejected)
-        && last != null
-        && !last.token.equals(rejected)
-        && now - last.atMillis < REJECTED_RENEWAL_INTERVAL.toMillis()
-        && now < cached.expiresAt().toEpochMilli()) {
-      announceDampedRenewal(last);
-      return;
-    }
-    if (cache.invalidate(rejected)) {
-      lastRejection = new Rejection(rejected, now);
-    }
-  }
-
-  private void announceDampedRenewal(Rejection last) {
-    if (announcedRejection != last) {
-      announcedRejection = last;
-      LOG.warn(
-          "A resource server rejected the token that replaced a rejected one too: it seems to reject"
-              + " every token (check audience, scope and clocks). Keeping the token; the next renewal"
-              + " after a rejection is possible at {}",
-          Instant.ofEpochMilli(last.atMillis).plus(REJECTED_RENEWAL_INTERVAL));
-    }
+    cache.invalidate(rejected);
   }
 
   /**
@@ -344,13 +211,7 @@ public final class OAuthClient implements AutoCloseable {
    */
   @Override
   public void close() {
-    // Top-down: the cache wakes its callers, the retry loop stops retrying, the endpoint cancels
-    // its calls; only then do the threads the stages ran on stop.
-    cache.close();
-    threads.shutdown();
-    if (ownHttpClient) {
-      http.connectionPool().evictAll();
-    }
+    pipeline.close();
   }
 
   /**
@@ -360,105 +221,7 @@ public final class OAuthClient implements AutoCloseable {
    */
   @Override
   public String toString() {
-    return description;
-  }
-
-  /** Names only: a parameter value is the caller's business, not the log's. */
-  private static String parameterNames(Builder b) {
-    StringJoiner names = new StringJoiner(", ", "[", "]");
-    for (Map.Entry<String, String> parameter : b.tokenParameters) {
-      names.add(parameter.getKey());
-    }
-    return names.toString();
-  }
-
-  private static HttpUrl tokenUrl(HttpUrl baseUrl, String tokenPath) {
-    String base = baseUrl.encodedPath();
-    if (base.endsWith("/")) {
-      base = base.substring(0, base.length() - 1);
-    }
-    String path = tokenPath.startsWith("/") ? tokenPath : "/" + tokenPath;
-    return baseUrl.newBuilder().encodedPath(base + path).query(null).fragment(null).build();
-  }
-
-  private static OkHttpClient httpClient(Builder b, ClientThreads threads) {
-    OkHttpClient base = b.httpClient != null ? b.httpClient : new OkHttpClient();
-    OkHttpClient.Builder http = base.newBuilder();
-    // The token request carries exactly what the SDK puts on it. The caller's interceptors (a body
-    // logger, a BearerTokenInterceptor that would call back into this client) never see it.
-    http.interceptors().clear();
-    http.networkInterceptors().clear();
-    http
-        // A caller's Authenticator runs on a 401 from the token endpoint: one that asks this client
-        // for a token would wait on the refresh it is part of; any other adds its credentials.
-        .authenticator(Authenticator.NONE)
-        // No session cookies in or out: the caller's jar neither leaks into nor learns from it.
-        .cookieJar(CookieJar.NO_COOKIES)
-        // A token answer is never cached, and must not evict the caller's entries either.
-        .cache(null)
-        // A redirect could carry the client secret to another host: the token request never follows
-        // one.
-        .followRedirects(false)
-        .followSslRedirects(false)
-        // OkHttp would silently repeat a request after a 408 or a failed connection: the SDK's
-        // retry policy owns every retry, so attempts are counted, backed off and bounded by
-        // maxWait.
-        .retryOnConnectionFailure(false)
-        .dispatcher(new Dispatcher(threads.http()))
-        .addNetworkInterceptor(new RetryAfterShield());
-    if (base.socketFactory() == SocketFactory.getDefault()) {
-      // Same sockets, but an interrupt stops a blocked read: see callerThreadAttempts.
-      http.socketFactory(InterruptibleSocketFactory.INSTANCE);
-    }
-    if (b.connectTimeout != null || b.httpClient == null) {
-      http.connectTimeout(
-          orDefault(b.connectTimeout, DEFAULT_CONNECT_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS);
-    }
-    if (b.readTimeout != null || b.httpClient == null) {
-      http.readTimeout(
-          orDefault(b.readTimeout, DEFAULT_READ_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS);
-    }
-    return http.build();
-  }
-
-  /**
-   * Whether a blocking caller may make the first token request attempt on its own thread. Only when
-   * every blocking step of the request ends on {@link Thread#interrupt()}: the SDK's interruptible
-   * sockets (a caller's own socket factory may not be) and no SOCKS proxy (OkHttp opens those
-   * sockets itself). Otherwise every attempt runs on the client's threads and the caller waits for
-   * it, interruptibly.
-   */
-  private static boolean callerThreadAttempts(OkHttpClient http) {
-    Proxy proxy = http.proxy();
-    boolean socks =
-        (proxy != null && proxy.type() == Proxy.Type.SOCKS)
-            || System.getProperty("socksProxyHost") != null;
-    return http.socketFactory() == InterruptibleSocketFactory.INSTANCE && !socks;
-  }
-
-  /** The call timeout of one attempt: the builder's, else the given OkHttp client's, else 30 s. */
-  private static long callTimeoutMillis(Builder b) {
-    if (b.callTimeout != null) {
-      return b.callTimeout.toMillis();
-    }
-    return b.httpClient != null && b.httpClient.callTimeoutMillis() > 0
-        ? b.httpClient.callTimeoutMillis()
-        : DEFAULT_CALL_TIMEOUT.toMillis();
-  }
-
-  private static Duration orDefault(Duration value, Duration fallback) {
-    return value != null ? value : fallback;
-  }
-
-  /** A token forgotten after a rejection, and when. */
-  private static final class Rejection {
-    final AccessToken token;
-    final long atMillis;
-
-    Rejection(AccessToken token, long atMillis) {
-      this.token = token;
-      this.atMillis = atMillis;
-    }
+    return pipeline.describe();
   }
 
   /**
@@ -466,44 +229,8 @@ public final class OAuthClient implements AutoCloseable {
    * IllegalArgumentException} naming the argument. Not thread-safe.
    */
   public static final class Builder {
-    private HttpUrl baseUrl;
-    private String tokenPath = DEFAULT_TOKEN_PATH;
-    private String clientId;
-    private String clientSecret;
-    private ClientAuthentication clientAuthentication = ClientAuthentication.JSON_BODY;
-    private String scope;
-    private OkHttpClient httpClient;
-    private Clock clock = Clock.systemUTC();
-    private Duration refreshAhead = DEFAULT_REFRESH_AHEAD;
-    private Duration expiryMargin = DEFAULT_EXPIRY_MARGIN;
-    private Duration defaultTokenLifetime = DEFAULT_TOKEN_LIFETIME;
-    private RetryPolicy retryPolicy = RetryPolicy.defaults();
-    private WorkingHours workingHours;
-    private final List<OAuthClientListener> listeners = new ArrayList<>();
-    private boolean allowInsecureHttp;
-    private Duration connectTimeout;
-    private Duration readTimeout;
-    private Duration callTimeout;
-    private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
-    private TokenStore tokenStore;
-    private Duration tokenStoreLockTtl = DEFAULT_TOKEN_STORE_LOCK_TTL;
-    private Duration tokenStoreTimeout = DEFAULT_TOKEN_STORE_TIMEOUT;
-    private Duration closedProbeInterval = DEFAULT_CLOSED_PROBE_INTERVAL;
-    private Duration minRefreshInterval = DEFAULT_MIN_REFRESH_INTERVAL;
-    private ScheduledExecutorService scheduler;
-    private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
-    private boolean clientAuthenticationSet;
-    private PrivateKey privateKey;
-    private String keyId;
-    private JwtAssertionSigner.Algorithm jwtAlgorithm;
-    private Supplier<String> clientAssertion;
-    private boolean tlsClientAuth;
-    private String assertionAudience;
-    private Duration assertionLifetime;
-    private final List<Map.Entry<String, String>> tokenParameters = new ArrayList<>();
-
-    /** Resolved by {@link #build()} for the client it builds. */
-    private ClientCredential credential;
+    /** What the setters collected; read once by {@link #build()}. */
+    private final ClientSettings s = new ClientSettings();
 
     private Builder() {}
 
@@ -541,7 +268,7 @@ public final class OAuthClient implements AutoCloseable {
         throw new IllegalArgumentException(
             "baseUrl carries user info: pass credentials with clientId(...) and clientSecret(...) instead");
       }
-      this.baseUrl = baseUrl;
+      s.baseUrl = baseUrl;
       return this;
     }
 
@@ -561,7 +288,7 @@ public final class OAuthClient implements AutoCloseable {
         throw new IllegalArgumentException(
             "tokenPath must be a plain path such as \"/v1/oauth/token\", without query or fragment");
       }
-      this.tokenPath = tokenPath.trim();
+      s.tokenPath = tokenPath.trim();
       return this;
     }
 
@@ -573,7 +300,7 @@ public final class OAuthClient implements AutoCloseable {
      * @throws IllegalArgumentException if null or blank
      */
     public Builder clientId(String clientId) {
-      this.clientId = nonBlank(clientId, "clientId");
+      s.clientId = nonBlank(clientId, "clientId");
       return this;
     }
 
@@ -588,7 +315,7 @@ public final class OAuthClient implements AutoCloseable {
      * @throws IllegalArgumentException if null or blank
      */
     public Builder clientSecret(String clientSecret) {
-      this.clientSecret = nonBlank(clientSecret, "clientSecret");
+      s.clientSecret = nonBlank(clientSecret, "clientSecret");
       return this;
     }
 
@@ -602,8 +329,8 @@ public final class OAuthClient implements AutoCloseable {
      * @throws IllegalArgumentException if null
      */
     public Builder clientAuthentication(ClientAuthentication clientAuthentication) {
-      this.clientAuthentication = nonNull(clientAuthentication, "clientAuthentication");
-      this.clientAuthenticationSet = true;
+      s.clientAuthentication = nonNull(clientAuthentication, "clientAuthentication");
+      s.clientAuthenticationSet = true;
       return this;
     }
 
@@ -624,9 +351,9 @@ public final class OAuthClient implements AutoCloseable {
      * @throws IllegalArgumentException if {@code key} is null, or {@code keyId} is null or blank
      */
     public Builder privateKeyJwt(PrivateKey key, String keyId) {
-      this.privateKey = nonNull(key, "key");
-      this.keyId = nonBlank(keyId, "keyId");
-      this.jwtAlgorithm = null;
+      s.privateKey = nonNull(key, "key");
+      s.keyId = nonBlank(keyId, "keyId");
+      s.jwtAlgorithm = null;
       return this;
     }
 
@@ -650,7 +377,7 @@ public final class OAuthClient implements AutoCloseable {
             "algorithm must be RS256, PS256, ES256 or ES384, not \"" + algorithm + "\"");
       }
       privateKeyJwt(key, keyId);
-      this.jwtAlgorithm = named;
+      s.jwtAlgorithm = named;
       return this;
     }
 
@@ -664,7 +391,7 @@ public final class OAuthClient implements AutoCloseable {
      * @throws IllegalArgumentException if null or blank
      */
     public Builder assertionAudience(String audience) {
-      this.assertionAudience = nonBlank(audience, "audience").trim();
+      s.assertionAudience = nonBlank(audience, "audience").trim();
       return this;
     }
 
@@ -684,7 +411,7 @@ public final class OAuthClient implements AutoCloseable {
         throw new IllegalArgumentException(
             "assertionLifetime must be between 1 second and 5 minutes: " + lifetime);
       }
-      this.assertionLifetime = lifetime;
+      s.assertionLifetime = lifetime;
       return this;
     }
 
@@ -711,7 +438,7 @@ public final class OAuthClient implements AutoCloseable {
      * @throws IllegalArgumentException if null
      */
     public Builder clientAssertion(Supplier<String> assertions) {
-      this.clientAssertion = nonNull(assertions, "assertions");
+      s.clientAssertion = nonNull(assertions, "assertions");
       return this;
     }
 
@@ -725,7 +452,7 @@ public final class OAuthClient implements AutoCloseable {
      * @return this builder
      */
     public Builder tlsClientAuth() {
-      this.tlsClientAuth = true;
+      s.tlsClientAuth = true;
       return this;
     }
 
@@ -748,7 +475,7 @@ public final class OAuthClient implements AutoCloseable {
     public Builder tokenParameter(String name, String value) {
       String trimmed = nonBlank(name, "name").trim();
       ReservedParameters.check(trimmed);
-      this.tokenParameters.add(
+      s.tokenParameters.add(
           new AbstractMap.SimpleImmutableEntry<>(trimmed, nonNull(value, "value")));
       return this;
     }
@@ -761,7 +488,7 @@ public final class OAuthClient implements AutoCloseable {
      * @throws IllegalArgumentException if null or blank
      */
     public Builder scope(String scope) {
-      this.scope = nonBlank(scope, "scope");
+      s.scope = nonBlank(scope, "scope");
       return this;
     }
 
@@ -786,7 +513,7 @@ public final class OAuthClient implements AutoCloseable {
      * @throws IllegalArgumentException if null
      */
     public Builder httpClient(OkHttpClient httpClient) {
-      this.httpClient = nonNull(httpClient, "httpClient");
+      s.httpClient = nonNull(httpClient, "httpClient");
       return this;
     }
 
@@ -798,7 +525,7 @@ public final class OAuthClient implements AutoCloseable {
      * @throws IllegalArgumentException if null
      */
     public Builder clock(Clock clock) {
-      this.clock = nonNull(clock, "clock");
+      s.clock = nonNull(clock, "clock");
       return this;
     }
 
@@ -811,7 +538,7 @@ public final class OAuthClient implements AutoCloseable {
      * @throws IllegalArgumentException if null or negative
      */
     public Builder refreshAhead(Duration refreshAhead) {
-      this.refreshAhead = nonNegative(refreshAhead, "refreshAhead");
+      s.refreshAhead = nonNegative(refreshAhead, "refreshAhead");
       return this;
     }
 
@@ -824,7 +551,7 @@ public final class OAuthClient implements AutoCloseable {
      * @throws IllegalArgumentException if null or negative
      */
     public Builder expiryMargin(Duration expiryMargin) {
-      this.expiryMargin = nonNegative(expiryMargin, "expiryMargin");
+      s.expiryMargin = nonNegative(expiryMargin, "expiryMargin");
       return this;
     }
 
@@ -836,7 +563,7 @@ public final class OAuthClient implements AutoCloseable {
      * @throws IllegalArgumentException if null, zero or negative
      */
     public Builder defaultTokenLifetime(Duration defaultTokenLifetime) {
-      this.defaultTokenLifetime = positive(defaultTokenLifetime, "defaultTokenLifetime");
+      s.defaultTokenLifetime = positive(defaultTokenLifetime, "defaultTokenLifetime");
       return this;
     }
 
@@ -848,7 +575,7 @@ public final class OAuthClient implements AutoCloseable {
      * @throws IllegalArgumentException if null
      */
     public Builder retryPolicy(RetryPolicy retryPolicy) {
-      this.retryPolicy = nonNull(retryPolicy, "retryPolicy");
+      s.retryPolicy = nonNull(retryPolicy, "retryPolicy");
       return this;
     }
 
@@ -861,7 +588,7 @@ public final class OAuthClient implements AutoCloseable {
      * @throws IllegalArgumentException if null
      */
     public Builder workingHours(WorkingHours workingHours) {
-      this.workingHours = nonNull(workingHours, "workingHours");
+      s.workingHours = nonNull(workingHours, "workingHours");
       return this;
     }
 
@@ -876,7 +603,7 @@ public final class OAuthClient implements AutoCloseable {
      * @throws IllegalArgumentException if null
      */
     public Builder listener(OAuthClientListener listener) {
-      listeners.add(nonNull(listener, "listener"));
+      s.listeners.add(nonNull(listener, "listener"));
       return this;
     }
 
@@ -887,7 +614,7 @@ public final class OAuthClient implements AutoCloseable {
      * @return this builder
      */
     public Builder allowInsecureHttp() {
-      this.allowInsecureHttp = true;
+      s.allowInsecureHttp = true;
       return this;
     }
 
@@ -899,7 +626,7 @@ public final class OAuthClient implements AutoCloseable {
      * @throws IllegalArgumentException if null, zero or negative
      */
     public Builder connectTimeout(Duration connectTimeout) {
-      this.connectTimeout = positive(connectTimeout, "connectTimeout");
+      s.connectTimeout = positive(connectTimeout, "connectTimeout");
       return this;
     }
 
@@ -912,7 +639,7 @@ public final class OAuthClient implements AutoCloseable {
      * @throws IllegalArgumentException if null, zero or negative
      */
     public Builder readTimeout(Duration readTimeout) {
-      this.readTimeout = positive(readTimeout, "readTimeout");
+      s.readTimeout = positive(readTimeout, "readTimeout");
       return this;
     }
 
@@ -926,7 +653,7 @@ public final class OAuthClient implements AutoCloseable {
      * @throws IllegalArgumentException if null, zero or negative
      */
     public Builder callTimeout(Duration callTimeout) {
-      this.callTimeout = positive(callTimeout, "callTimeout");
+      s.callTimeout = positive(callTimeout, "callTimeout");
       return this;
     }
 
@@ -942,7 +669,7 @@ public final class OAuthClient implements AutoCloseable {
       if (maxResponseBytes < 1024) {
         throw new IllegalArgumentException("maxResponseBytes < 1024: " + maxResponseBytes);
       }
-      this.maxResponseBytes = maxResponseBytes;
+      s.maxResponseBytes = maxResponseBytes;
       return this;
     }
 
@@ -957,7 +684,7 @@ public final class OAuthClient implements AutoCloseable {
      * @throws IllegalArgumentException if null
      */
     public Builder tokenStore(TokenStore tokenStore) {
-      this.tokenStore = nonNull(tokenStore, "tokenStore");
+      s.tokenStore = nonNull(tokenStore, "tokenStore");
       return this;
     }
 
@@ -972,7 +699,7 @@ public final class OAuthClient implements AutoCloseable {
      * @throws IllegalArgumentException if null, zero or negative
      */
     public Builder tokenStoreLockTtl(Duration lockTtl) {
-      this.tokenStoreLockTtl = positive(lockTtl, "tokenStoreLockTtl");
+      s.tokenStoreLockTtl = positive(lockTtl, "tokenStoreLockTtl");
       return this;
     }
 
@@ -987,7 +714,7 @@ public final class OAuthClient implements AutoCloseable {
      * @throws IllegalArgumentException if null, zero or negative
      */
     public Builder tokenStoreTimeout(Duration timeout) {
-      this.tokenStoreTimeout = positive(timeout, "tokenStoreTimeout");
+      s.tokenStoreTimeout = positive(timeout, "tokenStoreTimeout");
       return this;
     }
 
@@ -1004,7 +731,7 @@ public final class OAuthClient implements AutoCloseable {
      * @throws IllegalArgumentException if null, zero or negative
      */
     public Builder closedProbeInterval(Duration closedProbeInterval) {
-      this.closedProbeInterval = positive(closedProbeInterval, "closedProbeInterval");
+      s.closedProbeInterval = positive(closedProbeInterval, "closedProbeInterval");
       return this;
     }
 
@@ -1018,19 +745,19 @@ public final class OAuthClient implements AutoCloseable {
      * @throws IllegalArgumentException if null, zero or negative
      */
     public Builder minRefreshInterval(Duration minRefreshInterval) {
-      this.minRefreshInterval = positive(minRefreshInterval, "minRefreshInterval");
+      s.minRefreshInterval = positive(minRefreshInterval, "minRefreshInterval");
       return this;
     }
 
     /** For tests: the scheduler that runs retry waits; the client does not shut it down. */
     Builder scheduler(ScheduledExecutorService scheduler) {
-      this.scheduler = nonNull(scheduler, "scheduler");
+      s.scheduler = nonNull(scheduler, "scheduler");
       return this;
     }
 
     /** For tests: the source of jitter, uniform in [0, 1). */
     Builder random(DoubleSupplier random) {
-      this.random = nonNull(random, "random");
+      s.random = nonNull(random, "random");
       return this;
     }
 
@@ -1049,96 +776,21 @@ public final class OAuthClient implements AutoCloseable {
      *     #allowInsecureHttp()}
      */
     public OAuthClient build() {
-      if (baseUrl == null) {
+      if (s.baseUrl == null) {
         throw new IllegalStateException("baseUrl is not set: call baseUrl(\"https://...\")");
       }
-      if (clientId == null) {
+      if (s.clientId == null) {
         throw new IllegalStateException("clientId is not set: call clientId(...)");
       }
-      ClientCredential resolved = resolveCredential();
-      if (!baseUrl.isHttps() && !allowInsecureHttp && !Loopback.isLoopback(baseUrl.host())) {
+      ClientCredential credential = ClientCredentials.resolve(s);
+      if (!s.baseUrl.isHttps() && !s.allowInsecureHttp && !Loopback.isLoopback(s.baseUrl.host())) {
         throw new IllegalStateException(
             "baseUrl uses http:// to "
-                + baseUrl.host()
+                + s.baseUrl.host()
                 + ": the client credentials and tokens would travel in clear"
                 + " text. Use https://, or call allowInsecureHttp() if this network is trusted.");
       }
-      this.credential = resolved;
-      return new OAuthClient(this);
-    }
-
-    /** The one credential, checked; the messages name the setters to change. */
-    private ClientCredential resolveCredential() {
-      List<String> set = new ArrayList<>();
-      if (clientSecret != null) {
-        set.add("clientSecret(...)");
-      }
-      if (privateKey != null) {
-        set.add("privateKeyJwt(...)");
-      }
-      if (clientAssertion != null) {
-        set.add("clientAssertion(...)");
-      }
-      if (tlsClientAuth) {
-        set.add("tlsClientAuth()");
-      }
-      if (set.isEmpty()) {
-        throw new IllegalStateException(
-            "clientSecret is not set: call clientSecret(...), or for a client without a shared"
-                + " secret privateKeyJwt(...), clientAssertion(...) or tlsClientAuth()");
-      }
-      if (set.size() > 1) {
-        throw new IllegalStateException(
-            String.join(" and ", set)
-                + " are all set: a client authenticates with exactly one credential, remove all"
-                + " but one");
-      }
-      if (clientAuthenticationSet && clientSecret == null) {
-        throw new IllegalStateException(
-            "clientAuthentication(...) applies to clientSecret(...) only: "
-                + set.get(0)
-                + " always sends an RFC 6749 form, remove clientAuthentication(...)");
-      }
-      if (privateKey == null && (assertionAudience != null || assertionLifetime != null)) {
-        throw new IllegalStateException(
-            (assertionAudience != null ? "assertionAudience(...)" : "assertionLifetime(...)")
-                + " applies to privateKeyJwt(...) only: an assertion from "
-                + set.get(0)
-                + " is made elsewhere, remove it");
-      }
-      if (clientSecret != null) {
-        return ClientCredential.secret(clientSecret, clientAuthentication);
-      }
-      if (clientAssertion != null) {
-        return ClientCredential.clientAssertion(clientAssertion);
-      }
-      if (tlsClientAuth) {
-        if (httpClient == null) {
-          throw new IllegalStateException(
-              "tlsClientAuth() needs the client certificate: call httpClient(...) with an"
-                  + " OkHttpClient whose sslSocketFactory(...) holds it (for example from"
-                  + " okhttp-tls HandshakeCertificates with a HeldCertificate)");
-        }
-        if (!baseUrl.isHttps()) {
-          throw new IllegalStateException(
-              "tlsClientAuth() authenticates with a TLS client certificate, which http:// cannot"
-                  + " carry: use an https:// baseUrl");
-        }
-        return ClientCredential.tlsClientAuth();
-      }
-      JwtAssertionSigner.Algorithm algorithm =
-          JwtAssertionSigner.algorithmFor(privateKey, jwtAlgorithm);
-      HttpUrl tokenUrl = tokenUrl(baseUrl, tokenPath);
-      JwtAssertionSigner signer =
-          new JwtAssertionSigner(
-              privateKey,
-              algorithm,
-              keyId,
-              clientId,
-              assertionAudience != null ? assertionAudience : tokenUrl.toString(),
-              assertionLifetime != null ? assertionLifetime : JwtAssertionSigner.DEFAULT_LIFETIME,
-              clock);
-      return ClientCredential.privateKeyJwt(signer, keyId);
+      return new OAuthClient(s, credential);
     }
 
     private static <T> T nonNull(T value, String name) {

@@ -16,42 +16,18 @@ import java.time.Instant;
  * never breaks the client. No event carries a secret, a token value or a client assertion; {@link
  * AccessToken#toString()} hides the value.
  *
- * <p>When {@link #onTokenRefreshed} or {@link #onRefreshFailed} runs, the cache already holds the
- * outcome and the refresh is no longer in flight, and the callers waiting for that refresh have not
- * been woken yet. A callback may so call {@link OAuthClient#getToken()}: it gets the new token, or
- * the failure while it is briefly remembered.
+ * <p>When {@link #onFetchEnded} runs, the cache already holds the outcome and the refresh is no
+ * longer in flight, and the callers waiting for that refresh have not been woken yet. A callback
+ * may so call {@link OAuthClient#getToken()}: it gets the new token, or the failure while it is
+ * briefly remembered.
  *
  * <p>The order of the events of one fetch: {@link #onFetchStarted}, then per attempt {@link
  * #onAttemptStarted} and {@link #onAttemptEnded}, with {@link #onRetryScheduled(RetryScheduled)}
- * between attempts, then {@link #onTokenObtained} and {@link #onTokenRefreshed}, or {@link
- * #onRefreshFailed}, and last {@link #onFetchEnded}. All events of one fetch carry its {@code
- * fetchId}, unique within the client.
+ * between attempts, then {@link #onTokenObtained} on success, and last {@link #onFetchEnded} (which
+ * carries the failure when the fetch failed). All events of one fetch carry its {@code fetchId},
+ * unique within the client.
  */
 public interface OAuthClientListener {
-  /**
-   * A new token was fetched and stored in the cache.
-   *
-   * @param token the new token (its {@code toString()} hides the value)
-   */
-  default void onTokenRefreshed(AccessToken token) {}
-
-  /**
-   * A refresh finally failed, after any retries.
-   *
-   * @param cause why it failed
-   */
-  default void onRefreshFailed(OAuthException cause) {}
-
-  /**
-   * An attempt failed and another one is scheduled. Called together with {@link
-   * #onRetryScheduled(RetryScheduled)}, which carries the reason for the wait.
-   *
-   * @param attempt the number of the attempt that failed, starting at 1
-   * @param delay how long the client waits before the next attempt
-   * @param cause why the attempt failed
-   */
-  default void onRetryScheduled(int attempt, Duration delay, OAuthException cause) {}
-
   /**
    * The client needs a new token and starts one fetch for all callers that wait for it.
    *

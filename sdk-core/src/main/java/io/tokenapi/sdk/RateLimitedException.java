@@ -29,6 +29,11 @@ public final class RateLimitedException extends ApiException {
     this.retryAt = retryAt;
   }
 
+  @Override
+  OAuthException forCaller() {
+    return causedByThis(new RateLimitedException(getMessage(), error().orElse(null), retryAt));
+  }
+
   /**
    * When to try again, from the answer's {@code Retry-After} header (delta-seconds or HTTP-date).
    *

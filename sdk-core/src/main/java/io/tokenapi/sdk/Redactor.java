@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import okhttp3.FormBody;
 import org.slf4j.Logger;
@@ -42,7 +43,14 @@ final class Redactor {
   /** A secret form shorter than this is redacted only where it is a whole value. */
   static final int MIN_SUBSTRING_FORM = 8;
 
-  private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
+  /**
+   * A guessable secret at least this long that occurs inside a value in any letter case (a code,
+   * errorId, parameter name or value) makes the whole value redacted. Shorter ones (1 to 3
+   * characters) would blank most codes by chance, and are found by trying anyway.
+   */
+  static final int MIN_WHOLE_FIELD_FORM = 4;
+
+  private static final Logger LOG = LoggerFactory.getLogger(Redactor.class);
 
   /** Spelled-out secrets that occur in ordinary text although they have digits or symbols. */
   private static final Set<String> COMMON_SECRETS =
@@ -70,6 +78,11 @@ final class Redactor {
 
   /** Per form: replaced only where it is the whole value, never cut out of a longer one. */
   private final boolean[] wholeOnly;
+
+  /** Per form: the form in any letter case, literally; null for a whole-only form. */
+  private final Pattern[] patterns;
+
+  private static final String REDACTED_REPLACEMENT = Matcher.quoteReplacement(REDACTED);
 
   /** Whether the provider's free text is left out instead of redacted. */
   private final boolean withholdText;
@@ -114,6 +127,14 @@ final class Redactor {
           guessable != null
               && form.toLowerCase(Locale.ROOT).contains(guessable.toLowerCase(Locale.ROOT));
       wholeOnly[i] = !basicForms.contains(form) && (form.length() < MIN_SUBSTRING_FORM || readable);
+    }
+    this.patterns = new Pattern[this.forms.length];
+    for (int i = 0; i < this.forms.length; i++) {
+      if (!wholeOnly[i]) {
+        patterns[i] =
+            Pattern.compile(
+                Pattern.quote(this.forms[i]), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+      }
     }
     this.assertion = assertion;
     this.withholdText = guessable != null;
@@ -190,11 +211,17 @@ final class Redactor {
     for (int i = 0; i < forms.length; i++) {
       String form = forms[i];
       if (wholeOnly[i]) {
-        if (out.equalsIgnoreCase(form)) {
+        if (out.equalsIgnoreCase(form)
+            || (withholdText
+                && form.length() >= MIN_WHOLE_FIELD_FORM
+                && out.toLowerCase(Locale.ROOT).contains(form.toLowerCase(Locale.ROOT)))) {
+          // A guessable secret inside a code or id ("bad_hunter2"): cutting it out would show
+          // where it is, and leaving the value would show it, so the whole value goes.
           return REDACTED;
         }
-      } else if (out.contains(form)) {
-        out = out.replace(form, REDACTED);
+      } else if (containsIgnoreCase(out, form)) {
+        // In any letter case: a provider that upper-cases what it echoes must not print it.
+        out = patterns[i].matcher(out).replaceAll(REDACTED_REPLACEMENT);
       }
     }
     String current = assertion == null ? null : assertion.get();
@@ -202,6 +229,15 @@ final class Redactor {
       out = out.replace(current, REDACTED);
     }
     return redactCompactJws(out);
+  }
+
+  private static boolean containsIgnoreCase(String text, String form) {
+    for (int i = 0; i + form.length() <= text.length(); i++) {
+      if (text.regionMatches(true, i, form, 0, form.length())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** {@code text} with every compact JWS replaced: a signed assertion is a bearer credential. */
@@ -278,7 +314,7 @@ final class Redactor {
         return this;
       }
       for (String encoded :
-          List.of(base64(TokenRequestFactory.basicPair(id, secret)), base64(id + ":" + secret))) {
+          List.of(base64(ClientAuthentication.basicPair(id, secret)), base64(id + ":" + secret))) {
         forms.add(encoded);
         basicForms.add(encoded);
       }

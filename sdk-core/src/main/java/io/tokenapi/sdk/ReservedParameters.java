@@ -6,7 +6,8 @@ import io.tokenapi.sdk.internal.SafeText;
  * The token request fields the SDK writes itself, which a {@code tokenParameter} must not repeat.
  * Compared case-insensitively: servers such as ASP.NET read form fields that way, so {@code
  * GRANT_TYPE} beside the SDK's {@code grant_type} would be a second grant type, in any of the
- * client-authentication modes.
+ * client-authentication modes. Spaces around the name, and the '.', ' ' and '[' that PHP reads as
+ * '_', are folded first for the same reason.
  */
 final class ReservedParameters {
   private ReservedParameters() {}
@@ -30,7 +31,10 @@ final class ReservedParameters {
   }
 
   /** What to do instead for {@code name}, or null when the name is free. */
-  private static String setterFor(String name) {
+  private static String setterFor(String given) {
+    // PHP rewrites '.', ' ' and an unclosed '[' in form field names to '_' (and others trim), so
+    // "grant.type" or "client secret" would reach such a server as grant_type or client_secret.
+    String name = given.strip().replace('.', '_').replace(' ', '_').replace('[', '_');
     if (name.equalsIgnoreCase("scope")) {
       return "use scope(...) instead";
     }

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * {@link FailedAttempt}.
  */
 final class RetryingTokenSource implements TokenSource {
-  private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
+  private static final Logger LOG = LoggerFactory.getLogger(RetryingTokenSource.class);
   private static final DateTimeFormatter RESUME_FORMAT =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss VV");
   private static final ZoneId UTC = ZoneId.of("UTC");
@@ -105,7 +105,6 @@ final class RetryingTokenSource implements TokenSource {
             event -> {
               FailedAttempt failed = (FailedAttempt) event.getLastThrowable();
               OAuthException cause = (OAuthException) failed.getCause();
-              listener.onRetryScheduled(failed.attempt, event.getWaitInterval(), cause);
               listener.onRetryScheduled(
                   new RetryScheduled(
                       failed.call.fetch.id,
@@ -158,7 +157,7 @@ final class RetryingTokenSource implements TokenSource {
                         if (error == null) {
                           result.complete(token);
                         } else {
-                          result.completeExceptionally(Futures.unwrap(error));
+                          result.completeExceptionally(error);
                         }
                       });
             } catch (Throwable e) {
@@ -206,8 +205,7 @@ final class RetryingTokenSource implements TokenSource {
                 if (error == null) {
                   result.complete(token);
                 } else {
-                  result.completeExceptionally(
-                      new FailedAttempt(call, attempt, Futures.unwrap(error)));
+                  result.completeExceptionally(new FailedAttempt(call, attempt, error));
                 }
               });
     } catch (Throwable e) {
@@ -301,19 +299,35 @@ final class RetryingTokenSource implements TokenSource {
     }
   }
 
+  /**
+   * The call's own future: the token, or the failure of its last attempt as the endpoint made it.
+   * Completed directly, not by a dependent stage, so the stage above gets the OAuthException itself
+   * rather than wrapped in a CompletionException.
+   */
   private CompletableFuture<AccessToken> finish(CompletableFuture<AccessToken> loop, Call call) {
-    return loop.handle(
+    CompletableFuture<AccessToken> result = new CompletableFuture<>();
+    loop.whenComplete(
         (token, failure) -> {
           if (failure == null) {
-            long now = clock.millis();
-            listener.onTokenObtained(
-                new TokenObtained(
-                    call.fetch.id,
-                    TokenOrigin.PROVIDER,
-                    Duration.ofMillis(Math.max(0, token.expiresAt().toEpochMilli() - now)),
-                    token.expiresAt()));
-            return token;
+            try {
+              long now = clock.millis();
+              listener.onTokenObtained(
+                  new TokenObtained(
+                      call.fetch.id,
+                      TokenOrigin.PROVIDER,
+                      Duration.ofMillis(Math.max(0, token.expiresAt().toEpochMilli() - now)),
+                      token.expiresAt()));
+              result.complete(token);
+            } catch (Throwable e) {
+              // A listener's StackOverflowError, say: this fetch ends with it, typed here where it
+              // happened, and nobody waits forever.
+              result.completeExceptionally(Futures.typed(e));
+            }
+            return;
           }
+          // resilience4j's loop may wrap what the last attempt failed with; the attempt's failure
+          // is the endpoint's OAuthException, passed on as it is. A scheduler that refused the
+          // next attempt (the client closed) is this stage's own failure, typed here.
           Throwable cause = Futures.unwrap(failure);
           if (cause instanceof FailedAttempt) {
             cause = cause.getCause();
@@ -335,8 +349,9 @@ final class RetryingTokenSource implements TokenSource {
                 call.stopReason != null ? call.stopReason : "not retried",
                 e.getMessage());
           }
-          throw e;
+          result.completeExceptionally(e);
         });
+    return result;
   }
 
   private String resumeText(long atMillis) {

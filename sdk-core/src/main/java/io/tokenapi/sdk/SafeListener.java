@@ -1,6 +1,5 @@
 package io.tokenapi.sdk;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -12,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * neither the client nor the listeners after it. With no listener every call returns at once.
  */
 final class SafeListener implements OAuthClientListener {
-  private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
+  private static final Logger LOG = LoggerFactory.getLogger(SafeListener.class);
 
   private final OAuthClientListener[] delegates;
 
@@ -23,21 +22,6 @@ final class SafeListener implements OAuthClientListener {
   /** Whether any listener was added: callers may skip building an event nobody gets. */
   boolean isEmpty() {
     return delegates.length == 0;
-  }
-
-  @Override
-  public void onTokenRefreshed(AccessToken token) {
-    each("onTokenRefreshed", l -> l.onTokenRefreshed(token));
-  }
-
-  @Override
-  public void onRefreshFailed(OAuthException cause) {
-    each("onRefreshFailed", l -> l.onRefreshFailed(cause));
-  }
-
-  @Override
-  public void onRetryScheduled(int attempt, Duration delay, OAuthException cause) {
-    each("onRetryScheduled", l -> l.onRetryScheduled(attempt, delay, cause));
   }
 
   @Override

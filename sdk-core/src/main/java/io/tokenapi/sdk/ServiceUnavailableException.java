@@ -37,6 +37,13 @@ public final class ServiceUnavailableException extends ApiException {
     this.retryAtFromWorkingHours = retryAtFromWorkingHours;
   }
 
+  @Override
+  OAuthException forCaller() {
+    return causedByThis(
+        new ServiceUnavailableException(
+            getMessage(), error().orElse(null), retryAt, retryAtFromWorkingHours));
+  }
+
   /** Whether {@link #retryAt()} came from the configured working hours, not from the server. */
   boolean retryAtFromWorkingHours() {
     return retryAtFromWorkingHours;

@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
  *   <li>A stored token is judged with the cache's margins over its whole lifetime (as if fetched),
  *       and refused when it is older than one this client replaces, rejected or already saw
  *       (fence), so a restored old entry is never taken.
- *   <li>Every store call runs on the client's on-demand pool and is abandoned after {@code
+ *   <li>Every store call runs on the client's bounded store pool and is abandoned after {@code
  *       storeTimeoutMillis}: a hung store is bypassed like a failing one, with one WARN, and the
- *       client fetches on its own.
+ *       client fetches on its own. Abandoned calls keep their threads until they return, so once
+ *       the pool is full of them the store is bypassed at once instead of taking more threads.
  * </ul>
  *
  * Polling waits are scheduled, not slept. The cache must never fail a caller because of the store.
@@ -48,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * comes in the {@link Fetch}, so this stage never asks the cache above it.
  */
 final class SharedTokenFetcher implements TokenSource {
-  private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
+  private static final Logger LOG = LoggerFactory.getLogger(SharedTokenFetcher.class);
 
   /** How often a client waiting for another one's refresh looks at the store again. */
   static final long POLL_MILLIS = 50;
@@ -58,7 +59,7 @@ final class SharedTokenFetcher implements TokenSource {
   private final TokenSource origin;
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
-  private final Executor blocking;
+  private final ExecutorService blocking;
   private final Duration lockTtl;
   private final Freshness freshness;
   private final long waitMillis;
@@ -78,7 +79,7 @@ final class SharedTokenFetcher implements TokenSource {
       TokenSource origin,
       Clock clock,
       ScheduledExecutorService scheduler,
-      Executor blocking,
+      ExecutorService blocking,
       Duration lockTtl,
       Freshness freshness,
       Duration wait,
@@ -229,10 +230,7 @@ final class SharedTokenFetcher implements TokenSource {
                   (token, failure) -> {
                     watchdog.stop();
                     if (token == null) {
-                      unlockThen(
-                          owner,
-                          result,
-                          () -> result.completeExceptionally(Futures.unwrap(failure)));
+                      unlockThen(owner, result, () -> result.completeExceptionally(failure));
                       return;
                     }
                     call(
@@ -400,6 +398,9 @@ final class SharedTokenFetcher implements TokenSource {
     try {
       blocking.execute(
           () -> {
+            if (once.get()) {
+              return; // waited in the queue past its deadline: the caller has moved on
+            }
             T value;
             try {
               value = storeCall.get();
@@ -415,7 +416,7 @@ final class SharedTokenFetcher implements TokenSource {
               if (once.compareAndSet(false, true)) {
                 timeout.cancel(false);
                 if (result != null) {
-                  result.completeExceptionally(e);
+                  result.completeExceptionally(Futures.typed(e));
                 }
               }
               throw e;
@@ -425,9 +426,20 @@ final class SharedTokenFetcher implements TokenSource {
               safely(() -> then.accept(value, null), result);
             }
           });
-    } catch (RejectedExecutionException closed) {
+    } catch (RejectedExecutionException rejected) {
       timeout.cancel(false);
-      fail(result, closed);
+      if (blocking.isShutdown()) {
+        fail(result, rejected);
+      } else if (once.compareAndSet(false, true)) {
+        // Every store thread is still inside an earlier call that outlived its deadline.
+        safely(
+            () ->
+                then.accept(
+                    null,
+                    new StoreTimeoutException(
+                        "every token store thread is still busy with an earlier call")),
+            result);
+      }
     }
   }
 
@@ -438,7 +450,7 @@ final class SharedTokenFetcher implements TokenSource {
       // An Error too (a listener's, say): the fetch must end, not hang its callers; the Error still
       // reaches this thread.
       if (result != null) {
-        result.completeExceptionally(e);
+        result.completeExceptionally(Futures.typed(e));
       }
       if (e instanceof Error) {
         throw (Error) e;
@@ -462,7 +474,7 @@ final class SharedTokenFetcher implements TokenSource {
           if (error == null) {
             to.complete(token);
           } else {
-            to.completeExceptionally(Futures.unwrap(error));
+            to.completeExceptionally(error);
           }
         });
   }

@@ -41,26 +41,16 @@ import org.slf4j.LoggerFactory;
  * before the refresh ended and then wins the race to start the next refresh sees that outcome and
  * hands it over instead of sending a second request.
  *
- * <p>The top of the fetch pipeline: it owns the snapshot, the refresh in flight, the failure window
- * and invalidation, and asks its {@link TokenSource} for new tokens, passing down the token being
- * replaced. Nothing below holds a reference to it.
+ * <p>The top of the fetch pipeline: it owns the snapshot, the refresh in flight, status and
+ * invalidation, and asks its {@link TokenSource} for new tokens, passing down the token being
+ * replaced. Nothing below holds a reference to it. Its policies sit beside it: {@link
+ * FailureWindow} (what a failed refresh holds back, and when the next probe goes out), {@link
+ * ClosingRenewal} (renewing before the provider's closing hours) and {@link RejectionDamping}
+ * (renewals after a resource server's rejections).
  */
 final class TokenCache {
-  private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
+  private static final Logger LOG = LoggerFactory.getLogger(TokenCache.class);
   private static final VarHandle SNAPSHOT;
-
-  /**
-   * Expired callers after a failure get the same exception for 1 to 2 times this long, not a new
-   * request each.
-   */
-  static final long NEGATIVE_CACHE_MILLIS = 1_000;
-
-  /**
-   * The failure window grows with consecutive failed refreshes (full jitter over a doubling bound)
-   * up to this long: a long outage costs each instance one retry loop per minute or so, not one
-   * every few seconds.
-   */
-  static final long MAX_NEGATIVE_CACHE_MILLIS = 120_000;
 
   static {
     try {
@@ -80,14 +70,14 @@ final class TokenCache {
 
   private final Freshness freshness;
   private final Clock clock;
-  private final RetryPolicy backgroundBackoff;
   private final OAuthClientListener listener;
-  private final DoubleSupplier random;
-  private final long closedProbeMillis;
   private final long minRefreshMillis;
 
-  /** Null unless configured: then a token is renewed before closing, and coverage is told. */
-  private final WorkingHours workingHours;
+  /** What a failed refresh holds back, and for how long. */
+  private final FailureWindow failureWindow;
+
+  /** With working hours, a token renewed before closing, and its coverage told. */
+  private final ClosingRenewal closing;
 
   private final AtomicReference<CompletableFuture<AccessToken>> inFlight = new AtomicReference<>();
   private final AtomicLong fetchIds = new AtomicLong();
@@ -98,6 +88,12 @@ final class TokenCache {
   /** The state the listener was last told about. */
   private final AtomicReference<State> noticed = new AtomicReference<>(State.EXPIRED);
 
+  /**
+   * The token the last invalidation forgot: a caller that began after it never gets it from a
+   * refresh it joined. Written on invalidation, read on the slow paths only.
+   */
+  private volatile AccessToken lastForgotten;
+
   /** When the last token was stored; null before the first. */
   private volatile Instant lastSuccess;
 
@@ -105,7 +101,7 @@ final class TokenCache {
   private volatile Snapshot snapshot;
 
   /** The last failure, for negative caching and the background backoff; null after a success. */
-  private volatile Failure failure;
+  private volatile FailureWindow.Failure failure;
 
   private volatile boolean closed;
 
@@ -117,28 +113,8 @@ final class TokenCache {
 
   private final AtomicBoolean warnedShortLifetime = new AtomicBoolean();
 
-  /** The closing already told to the listener, epoch millis. */
-  private volatile long coveredClosing = Long.MIN_VALUE;
-
-  TokenCache(
-      TokenSource source,
-      Freshness freshness,
-      Clock clock,
-      RetryPolicy backgroundBackoff,
-      OAuthClientListener listener,
-      DoubleSupplier random) {
-    this(
-        source,
-        freshness,
-        clock,
-        backgroundBackoff,
-        listener,
-        random,
-        OAuthClient.DEFAULT_CLOSED_PROBE_INTERVAL,
-        OAuthClient.DEFAULT_MIN_REFRESH_INTERVAL,
-        null,
-        Runnable::run);
-  }
+  /** Renewals after a resource server's rejection, rate-limited. */
+  private final RejectionDamping rejections = new RejectionDamping();
 
   TokenCache(
       TokenSource source,
@@ -155,12 +131,10 @@ final class TokenCache {
     this.async = async;
     this.freshness = freshness;
     this.clock = clock;
-    this.backgroundBackoff = backgroundBackoff;
     this.listener = listener;
-    this.random = random;
-    this.closedProbeMillis = closedProbeInterval.toMillis();
     this.minRefreshMillis = minRefreshInterval.toMillis();
-    this.workingHours = workingHours;
+    this.failureWindow = new FailureWindow(backgroundBackoff, random, closedProbeInterval);
+    this.closing = new ClosingRenewal(workingHours, freshness);
   }
 
   /**
@@ -185,6 +159,11 @@ final class TokenCache {
     return slowGet();
   }
 
+  /** {@link #get(long)} at this cache's clock, for callers without their own clock read. */
+  AccessToken get() {
+    return get(clock.millis());
+  }
+
   /**
    * Like {@link #get()} without blocking, and without running anything of the caller's (listeners,
    * an assertion supplier) on the calling thread: past the hit path, the work goes to the client's
@@ -197,6 +176,7 @@ final class TokenCache {
       return CompletableFuture.completedFuture(s.token);
     }
     ensureOpen();
+    AccessToken forgotten = lastForgotten;
     long now = clock.millis();
     s = snapshot;
     if (s != null && now < s.expiredAt) {
@@ -221,26 +201,26 @@ final class TokenCache {
     if (!needsHandOff(s, now, false)) {
       // Joining the refresh in flight, or the remembered failure, runs no user code: done here,
       // so a burst of async callers costs no thread hand-offs.
-      Failure f = failure;
+      FailureWindow.Failure f = failure;
       CompletableFuture<AccessToken> current = inFlight.get();
       if (current != null) {
-        return perCaller(current);
+        return perCaller(current, forgotten, false);
       }
-      if (f != null && now < f.negativeUntil) {
-        return CompletableFuture.failedFuture(ExceptionFactory.forCaller(f.exception));
+      if (f != null && f.holdsCallers(now)) {
+        return CompletableFuture.failedFuture(f.exception.forCaller());
       }
     }
     CompletableFuture<AccessToken> mine = new CompletableFuture<>();
     Snapshot seen = s;
     dispatch(
         () ->
-            awaitRefresh(seen, now, false)
+            awaitRefresh(seen, now, false, forgotten)
                 .whenComplete(
                     (token, error) -> {
                       if (error == null) {
                         mine.complete(token);
                       } else {
-                        mine.completeExceptionally(Futures.unwrap(error));
+                        mine.completeExceptionally(error);
                       }
                     }),
         mine);
@@ -253,16 +233,14 @@ final class TokenCache {
    * neither in flight nor negatively cached. Reads volatile state only.
    */
   private boolean needsHandOff(Snapshot s, long now, boolean stale) {
-    Failure f = failure;
+    FailureWindow.Failure f = failure;
     if (stateOf(s, f, now) != noticed.get()) {
       return true;
     }
     if (stale) {
-      return now >= s.staleAt
-          && (f == null || now >= f.nextBackgroundAttempt)
-          && inFlight.get() == null;
+      return now >= s.staleAt && (f == null || !f.holdsBackground(now)) && inFlight.get() == null;
     }
-    return inFlight.get() == null && (f == null || now >= f.negativeUntil);
+    return inFlight.get() == null && (f == null || !f.holdsCallers(now));
   }
 
   /**
@@ -302,42 +280,70 @@ final class TokenCache {
    *     may make its first attempt on the caller's thread
    */
   CompletableFuture<AccessToken> refresh(boolean blockingCaller) {
+    AccessToken forgotten = lastForgotten;
     Snapshot seen = snapshot;
     if (seen != null) {
       source.reject(seen.token);
     }
     ensureOpen();
-    Failure seenFailure = failure;
-    return perCaller(shared(seen, seenFailure, blockingCaller, false));
+    FailureWindow.Failure seenFailure = failure;
+    // A refresh that had already stored the token this caller rejects may still be in flight: the
+    // caller must not get back the token it asked to replace (found by model checking).
+    return perCaller(
+        shared(seen, seenFailure, blockingCaller, false),
+        seen != null ? seen.token : forgotten,
+        true);
   }
 
   /** Forgets the cached token; the source never hands it out again. */
   void invalidate() {
-    Snapshot s = snapshot;
-    if (s != null) {
+    for (; ; ) {
+      Snapshot s = snapshot;
+      if (s == null) {
+        break;
+      }
       source.reject(s.token);
+      // Named before it goes: whoever finds the snapshot empty finds it named.
+      lastForgotten = s.token;
+      if (SNAPSHOT.compareAndSet(this, s, null)) {
+        break;
+      }
     }
-    snapshot = null;
     notice(clock.millis());
   }
 
   /**
    * Forgets {@code rejected} only if it is still the cached token, so a burst of 401s causes one
-   * refresh.
+   * refresh; unless {@link RejectionDamping} keeps it (a resource server that rejects every token).
+   *
+   * @return whether the cached token was forgotten
    */
   boolean invalidate(AccessToken rejected) {
-    source.reject(rejected);
-    for (; ; ) {
-      Snapshot s = snapshot;
-      if (s == null || !s.token.equals(rejected)) {
-        return false;
-      }
-      if (SNAPSHOT.compareAndSet(this, s, null)) {
-        LOG.debug("Cached token invalidated after the server rejected it");
-        notice(clock.millis());
-        return true;
+    long now = clock.millis();
+    // One rejection at a time, and the damping decided on the very snapshot that is forgotten: two
+    // rejections racing a refresh cannot both renew (found by model checking,
+    // TokenCacheLincheckTest). Not the hit path: a resource server's 401s only.
+    synchronized (rejections) {
+      for (; ; ) {
+        Snapshot s = snapshot;
+        AccessToken cached = s == null ? null : s.token;
+        if (rejections.keeps(cached, rejected, now)) {
+          return false;
+        }
+        source.reject(rejected);
+        if (cached == null || !cached.equals(rejected)) {
+          return false;
+        }
+        lastForgotten = cached;
+        if (SNAPSHOT.compareAndSet(this, s, null)) {
+          rejections.forgot(rejected, now);
+          break;
+        }
       }
     }
+    LOG.debug("Cached token invalidated after the server rejected it");
+    notice(clock.millis());
+    return true;
   }
 
   /** The cached token, fresh or not, or null. */
@@ -370,7 +376,7 @@ final class TokenCache {
   TokenStatus status() {
     long now = clock.millis();
     Snapshot s = snapshot;
-    Failure f = failure;
+    FailureWindow.Failure f = failure;
     State state = stateOf(s, f, now);
     Instant retryAt = null;
     if (f != null) {
@@ -416,34 +422,81 @@ final class TokenCache {
    */
   private CompletableFuture<AccessToken> awaitRefresh(
       Snapshot seen, long now, boolean blockingCaller) {
+    return awaitRefresh(seen, now, blockingCaller, lastForgotten);
+  }
+
+  /**
+   * @param forgotten the token the last invalidation forgot, as the caller began: a refresh the
+   *     caller joins that yields it had ended before the caller began
+   */
+  private CompletableFuture<AccessToken> awaitRefresh(
+      Snapshot seen, long now, boolean blockingCaller, AccessToken forgotten) {
     notice(now);
-    Failure f = failure;
-    if (f != null && now < f.negativeUntil && inFlight.get() == null) {
-      return CompletableFuture.failedFuture(ExceptionFactory.forCaller(f.exception));
+    FailureWindow.Failure f = failure;
+    if (f != null && f.holdsCallers(now) && inFlight.get() == null) {
+      return CompletableFuture.failedFuture(f.exception.forCaller());
     }
-    return perCaller(shared(seen, f, blockingCaller, false));
+    return perCaller(shared(seen, f, blockingCaller, false), forgotten, false);
   }
 
   /**
    * The caller's own future of the shared refresh: cancelling it does not cancel the refresh for
    * the others, and a failure reaches the caller as its own copy, so no caller's {@code
    * addSuppressed} or rethrow shows in another's exception or in the one the cache remembers.
+   *
+   * <p>A caller can join a refresh that already stored its token, in the moment before it clears
+   * {@code inFlight}; if that token was invalidated before the caller began ({@code forgotten}, the
+   * same instance), the caller must not get it: it looks again, once (found by model checking,
+   * TokenCacheLincheckTest).
+   *
+   * @param refresh whether the caller asked for a new token rather than a usable one
    */
-  private static CompletableFuture<AccessToken> perCaller(CompletableFuture<AccessToken> shared) {
+  private CompletableFuture<AccessToken> perCaller(
+      CompletableFuture<AccessToken> shared, AccessToken forgotten, boolean refresh) {
     CompletableFuture<AccessToken> mine = new CompletableFuture<>();
     shared.whenComplete(
         (token, error) -> {
           if (error == null) {
-            mine.complete(token);
+            if (forgotten != null && token == forgotten) {
+              again(mine, refresh);
+            } else {
+              mine.complete(token);
+            }
           } else {
-            Throwable cause = Futures.unwrap(error);
+            // An OAuthException from below, or close()'s IllegalStateException.
             mine.completeExceptionally(
-                cause instanceof OAuthException
-                    ? ExceptionFactory.forCaller((OAuthException) cause)
-                    : cause);
+                error instanceof OAuthException ? ((OAuthException) error).forCaller() : error);
           }
         });
     return mine;
+  }
+
+  /** A caller's second look, after the refresh it joined gave it a token forgotten before. */
+  private void again(CompletableFuture<AccessToken> mine, boolean refresh) {
+    CompletableFuture<AccessToken> next;
+    try {
+      ensureOpen();
+      long now = clock.millis();
+      Snapshot s = snapshot;
+      if (refresh) {
+        next = perCaller(shared(s, failure, false, false), null, true);
+      } else if (s != null && now < s.expiredAt) {
+        next = CompletableFuture.completedFuture(s.token);
+      } else {
+        next = awaitRefresh(s, now, false, null);
+      }
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+      return;
+    }
+    next.whenComplete(
+        (token, error) -> {
+          if (error == null) {
+            mine.complete(token);
+          } else {
+            mine.completeExceptionally(error);
+          }
+        });
   }
 
   /**
@@ -468,8 +521,8 @@ final class TokenCache {
       // nothing to do.
       return;
     }
-    Failure f = failure;
-    if (f != null && now < f.nextBackgroundAttempt) {
+    FailureWindow.Failure f = failure;
+    if (f != null && f.holdsBackground(now)) {
       return;
     }
     if (inFlight.get() == null) {
@@ -486,7 +539,10 @@ final class TokenCache {
    * @param background true for a refresh ahead of expiry that no caller waits for
    */
   private CompletableFuture<AccessToken> shared(
-      Snapshot seen, Failure seenFailure, boolean blockingCaller, boolean background) {
+      Snapshot seen,
+      FailureWindow.Failure seenFailure,
+      boolean blockingCaller,
+      boolean background) {
     for (; ; ) {
       CompletableFuture<AccessToken> current = inFlight.get();
       if (current != null) {
@@ -497,7 +553,7 @@ final class TokenCache {
         // A refresh that ended after the caller looked stored its outcome before clearing inFlight,
         // so winning the CAS makes that outcome visible here.
         Snapshot s = snapshot;
-        Failure f = failure;
+        FailureWindow.Failure f = failure;
         if (s != seen && s != null && clock.millis() < s.expiredAt) {
           inFlight.compareAndSet(mine, null);
           mine.complete(s.token);
@@ -557,8 +613,8 @@ final class TokenCache {
       fetch = source.fetch(request);
     } catch (Throwable e) {
       // Whatever went wrong (a listener's StackOverflowError, say), the shared refresh completes:
-      // nobody may wait for it forever.
-      fetch = CompletableFuture.failedFuture(e);
+      // nobody may wait for it forever. The cache's own call failed: it is typed here, once.
+      fetch = CompletableFuture.failedFuture(Futures.typed(e));
       error = e instanceof Error ? (Error) e : null;
     }
     fetch.whenComplete((token, failed) -> finish(mine, request, token, failed));
@@ -570,17 +626,20 @@ final class TokenCache {
 
   /** Whether a fetch starting now probes a closed window the provider announced. */
   private boolean isProbe(long now) {
-    Failure f = failure;
-    return f != null && now < f.reopensAt;
+    FailureWindow.Failure f = failure;
+    return f != null && f.closedAt(now);
   }
 
   private void finish(
       CompletableFuture<AccessToken> mine, Fetch request, AccessToken token, Throwable error) {
     OAuthException failed = null;
+    boolean stored = false;
     try {
       if (error == null) {
-        store(token);
+        stored = store(token);
       } else {
+        // Every stage below fails its future with the OAuthException made where the failure
+        // happened, and passes it up as it is; typed() only guards against a broken stage.
         failed = recordFailure(Futures.typed(error));
       }
     } finally {
@@ -591,11 +650,6 @@ final class TokenCache {
     try {
       long now = clock.millis();
       notice(now);
-      if (failed == null) {
-        listener.onTokenRefreshed(token);
-      } else {
-        listener.onRefreshFailed(failed);
-      }
       listener.onFetchEnded(
           new FetchEnded(
               request.id,
@@ -603,23 +657,28 @@ final class TokenCache {
               Duration.ofMillis(Math.max(0, now - request.startedAt)),
               failed));
     } finally {
-      // Whatever the listener did, every waiting caller is woken.
-      if (failed == null) {
+      // Whatever the listener did, every waiting caller is woken. A token that came after
+      // close() is nobody's: its callers get what any caller of a closed client gets (found by
+      // model checking, TokenCacheLincheckTest).
+      if (failed != null) {
+        mine.completeExceptionally(failed);
+      } else if (stored) {
         mine.complete(token);
       } else {
-        mine.completeExceptionally(failed);
+        mine.completeExceptionally(closedException());
       }
     }
   }
 
-  private void store(AccessToken token) {
+  /** Caches {@code token}; false when the client closed first, and nothing stays cached. */
+  private boolean store(AccessToken token) {
     if (closed) {
-      return;
+      return false;
     }
     // Store before the shared future completes, so every caller it wakes finds the new token
     // cached.
     long now = clock.millis();
-    Snapshot s = Snapshot.of(token, now, freshness, closingRenewal(token, now));
+    Snapshot s = Snapshot.of(token, now, freshness, closing.staleBy(token, now));
     snapshot = s;
     failure = null;
     nextFetchNotBefore = shortLived(token, s, now) ? lastFetchStart + minRefreshMillis : 0;
@@ -628,9 +687,14 @@ final class TokenCache {
       // close() ran between the check and the store: it must not leave a token served after it
       // returned.
       snapshot = null;
+      return false;
     }
     LOG.debug("Token refreshed; expires at {}", token.expiresAt());
-    tellClosingCoverage(token, now);
+    OAuthClientListener.ClosingCoverage coverage = closing.coverage(token, now);
+    if (coverage != null) {
+      listener.onClosingCoverage(coverage);
+    }
+    return true;
   }
 
   /**
@@ -658,92 +722,8 @@ final class TokenCache {
     return true;
   }
 
-  /**
-   * With working hours, a token that would turn stale after the provider closes turns stale in the
-   * last minutes before closing instead (its refresh-ahead margin before the closing), so the token
-   * held over the closed period is as new as possible. Long.MAX_VALUE when that does not apply.
-   */
-  private long closingRenewal(AccessToken token, long obtainedAt) {
-    if (workingHours == null) {
-      return Long.MAX_VALUE;
-    }
-    long expiresAt = token.expiresAt().toEpochMilli();
-    long staleAt = freshness.staleAt(obtainedAt, expiresAt);
-    long closes = workingHours.nextClosing(Instant.ofEpochMilli(obtainedAt)).toEpochMilli();
-    long renewFrom = closes - (expiresAt - staleAt);
-    // Obtained inside that window already: this is the token for the closed period.
-    return staleAt > closes && renewFrom > obtainedAt ? renewFrom : Long.MAX_VALUE;
-  }
-
-  /**
-   * Once per closing, for the token that will be held over it: when it expires and when the
-   * provider reopens (listener and one INFO line).
-   */
-  private void tellClosingCoverage(AccessToken token, long obtainedAt) {
-    if (workingHours == null) {
-      return;
-    }
-    Instant closes = workingHours.nextClosing(Instant.ofEpochMilli(obtainedAt));
-    long expiresAt = token.expiresAt().toEpochMilli();
-    boolean heldOverClosing =
-        freshness.staleAt(obtainedAt, expiresAt) > closes.toEpochMilli()
-            && closingRenewal(token, obtainedAt) == Long.MAX_VALUE
-            && !workingHours.isOpen(closes);
-    if (!heldOverClosing || coveredClosing == closes.toEpochMilli()) {
-      return;
-    }
-    coveredClosing = closes.toEpochMilli();
-    Instant reopens = workingHours.nextOpening(closes);
-    Duration uncovered =
-        token.expiresAt().isBefore(reopens)
-            ? Duration.between(token.expiresAt(), reopens)
-            : Duration.ZERO;
-    LOG.info(
-        "Token API closes at {}; the token in hand expires at {} and the provider reopens at {}"
-            + " ({} without a valid token)",
-        closes,
-        token.expiresAt(),
-        reopens,
-        uncovered);
-    listener.onClosingCoverage(
-        new OAuthClientListener.ClosingCoverage(closes, reopens, token.expiresAt(), uncovered));
-  }
-
   private OAuthException recordFailure(OAuthException e) {
-    long now = clock.millis();
-    Failure previous = failure;
-    int failures = previous == null ? 1 : previous.consecutive + 1;
-    long backoff =
-        Math.max(
-            NEGATIVE_CACHE_MILLIS,
-            Backoff.fullJitterMillis(
-                backgroundBackoff.initialBackoff(),
-                backgroundBackoff.maxBackoff(),
-                failures,
-                random));
-    // Full jitter over a bound that doubles per consecutive failure: 1-2 s after the first, up to
-    // about 2 minutes in a long outage; reset by a success.
-    long bound =
-        Math.min(
-            MAX_NEGATIVE_CACHE_MILLIS - NEGATIVE_CACHE_MILLIS,
-            NEGATIVE_CACHE_MILLIS << Math.min(failures - 1, 20));
-    long negativeUntil = now + NEGATIVE_CACHE_MILLIS + (long) (random.getAsDouble() * bound);
-    long nextBackground = now + backoff;
-    Instant reopensAt = RetryRules.reopensAt(e);
-    if (reopensAt != null) {
-      // The provider said when it reopens: no request storm before then, but one probe per
-      // closedProbeInterval, so a load balancer's day-long Retry-After cannot lock the client out.
-      long until = Math.min(reopensAt.toEpochMilli(), now + closedProbeMillis);
-      negativeUntil = Math.max(negativeUntil, until);
-      nextBackground = Math.max(nextBackground, until);
-    }
-    failure =
-        new Failure(
-            e,
-            failures,
-            negativeUntil,
-            nextBackground,
-            reopensAt == null ? Long.MIN_VALUE : reopensAt.toEpochMilli());
+    failure = failureWindow.after(failure, e, clock.millis());
     return e;
   }
 
@@ -752,7 +732,7 @@ final class TokenCache {
    * (fresh or stale); without one, the last failure (the provider closed until a known time, or
    * failing); else expired.
    */
-  private State stateOf(Snapshot s, Failure f, long now) {
+  private State stateOf(Snapshot s, FailureWindow.Failure f, long now) {
     if (closed) {
       return State.EXPIRED;
     }
@@ -763,7 +743,7 @@ final class TokenCache {
       return State.STALE;
     }
     if (f != null) {
-      return now < f.reopensAt ? State.CLOSED_UNTIL : State.FAILING;
+      return f.closedAt(now) ? State.CLOSED_UNTIL : State.FAILING;
     }
     return State.EXPIRED;
   }
@@ -822,29 +802,6 @@ final class TokenCache {
           token,
           Math.min(staleBy, freshness.staleAt(obtained, expiresAt)),
           freshness.expiredAt(obtained, expiresAt));
-    }
-  }
-
-  private static final class Failure {
-    final OAuthException exception;
-    final int consecutive;
-    final long negativeUntil;
-    final long nextBackgroundAttempt;
-
-    /** When the provider said it reopens (a 503's retryAt); Long.MIN_VALUE when it did not. */
-    final long reopensAt;
-
-    Failure(
-        OAuthException exception,
-        int consecutive,
-        long negativeUntil,
-        long nextBackgroundAttempt,
-        long reopensAt) {
-      this.exception = exception;
-      this.consecutive = consecutive;
-      this.negativeUntil = negativeUntil;
-      this.nextBackgroundAttempt = nextBackgroundAttempt;
-      this.reopensAt = reopensAt;
     }
   }
 }

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * ended.
  */
 final class TokenEndpoint {
-  private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
+  private static final Logger LOG = LoggerFactory.getLogger(TokenEndpoint.class);
 
   private final OkHttpClient http;
   private final HttpUrl tokenUrl;
@@ -157,7 +157,7 @@ final class TokenEndpoint {
               failure = e;
             } catch (Throwable e) {
               // Nobody may wait for this answer forever; the Error itself goes on to this thread.
-              result.completeExceptionally(e);
+              result.completeExceptionally(Futures.typed(e));
               if (e instanceof Error) {
                 throw (Error) e;
               }
@@ -182,7 +182,7 @@ final class TokenEndpoint {
             call.enqueue(callback);
           } catch (RuntimeException e) {
             // Only a call enqueued twice throws: never here, but the future must still complete.
-            result.completeExceptionally(e);
+            result.completeExceptionally(Futures.typed(e));
           }
         });
     return result;
@@ -217,7 +217,7 @@ final class TokenEndpoint {
   private final class Sent {
     AccessToken token;
     int status;
-    RuntimeException failure;
+    OAuthException failure;
 
     void run(Call call, Instant sentAt) {
       try {
@@ -230,7 +230,7 @@ final class TokenEndpoint {
         status = RetryAfterShield.status(response);
         token = read(response, sentAt);
       } catch (RuntimeException e) {
-        failure = e;
+        failure = Futures.typed(e);
       }
     }
   }
@@ -365,7 +365,7 @@ final class TokenEndpoint {
   }
 
   /** Scheme, host, port and path only: never user info or a query. */
-  private static String displayUrl(HttpUrl url) {
+  static String displayUrl(HttpUrl url) {
     return url.scheme() + "://" + url.host() + ":" + url.port() + url.encodedPath();
   }
 }

@@ -190,13 +190,8 @@ final class TokenRequestFactory {
    * RFC 6749 2.3.1: id and secret are form-urlencoded before they are joined and Base64-encoded.
    */
   static String basic(String clientId, String clientSecret) {
-    String pair = basicPair(clientId, clientSecret);
+    String pair = ClientAuthentication.basicPair(clientId, clientSecret);
     return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** The {@code id:secret} pair of the Basic header, before Base64. */
-  static String basicPair(String clientId, String clientSecret) {
-    return formEncode(clientId) + ":" + formEncode(clientSecret);
   }
 
   private static String formEncode(String s) {

@@ -127,10 +127,10 @@ public final class TokenStatus {
       sb.append(" status=").append(api.statusCode());
       ApiError error = api.error().orElse(null);
       if (error != null && error.code() != null) {
-        sb.append(" code=").append(ExceptionFactory.printable(error.code()));
+        sb.append(" code=").append(ApiError.printable(error.code()));
       }
       if (error != null && error.errorId() != null) {
-        sb.append(" errorId=").append(ExceptionFactory.printable(error.errorId()));
+        sb.append(" errorId=").append(ApiError.printable(error.errorId()));
       }
     } else if (e instanceof InvalidResponseException) {
       sb.append(" status=").append(((InvalidResponseException) e).statusCode());

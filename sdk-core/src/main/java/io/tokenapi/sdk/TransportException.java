@@ -16,4 +16,9 @@ public final class TransportException extends OAuthException {
   public TransportException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  @Override
+  OAuthException forCaller() {
+    return withSharedStack(new TransportException(getMessage(), getCause()));
+  }
 }

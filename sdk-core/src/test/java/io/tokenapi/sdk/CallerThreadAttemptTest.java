@@ -74,8 +74,8 @@ class CallerThreadAttemptTest {
         .singleElement()
         .satisfies(
             r -> {
-              assertThat(r.attempt).isEqualTo(1);
-              assertThat(r.cause).isInstanceOf(ApiException.class);
+              assertThat(r.attempt()).isEqualTo(1);
+              assertThat(r.cause()).isInstanceOf(ApiException.class);
             });
     assertThat(listener.threads).hasSize(2).contains(Thread.currentThread());
     assertThat(tokens.requestCount()).isEqualTo(2);
@@ -185,7 +185,7 @@ class CallerThreadAttemptTest {
     assertThat(listener.refreshed).isEmpty();
   }
 
-  /**
+  /*
    * Every callback ran on one of the client's threads (named once OkHttp gives a running thread its
    * name back).
    */

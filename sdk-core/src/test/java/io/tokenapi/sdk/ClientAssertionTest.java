@@ -153,8 +153,10 @@ class ClientAssertionTest {
             .listener(
                 new OAuthClientListener() {
                   @Override
-                  public void onRefreshFailed(OAuthException failure) {
-                    events.add(String.valueOf(failure));
+                  public void onFetchEnded(FetchEnded event) {
+                    if (event.failure() != null) {
+                      events.add(String.valueOf(event.failure()));
+                    }
                   }
                 })
             .build()) {

@@ -510,7 +510,11 @@ class ClientPathHardeningTest {
           "Client_Assertion_Type",
           "CLIENT_ASSERTION",
           "grant_type",
-          "ſcope"
+          "ſcope",
+          "grant.type",
+          "client secret",
+          "client[secret",
+          " client_id "
         })
     void reservedNames_inAnyCase_areRefusedAtTokenParameter_namingTheSetter(String name) {
       for (ClientAuthentication mode : ClientAuthentication.values()) {
@@ -522,7 +526,7 @@ class ClientPathHardeningTest {
                 .clientAuthentication(mode);
         assertThatThrownBy(() -> builder.tokenParameter(name, "x"))
             .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining(name)
+            .hasMessageContaining(name.strip())
             .hasMessageContaining("the SDK sets itself")
             .hasMessageContaining("(...)");
       }
@@ -665,11 +669,6 @@ class ClientPathHardeningTest {
 
             @Override
             public void onTokenObtained(TokenObtained event) {
-              record();
-            }
-
-            @Override
-            public void onTokenRefreshed(AccessToken token) {
               record();
             }
 

@@ -56,8 +56,10 @@ class ClosedWindowProbeTest {
                     clock,
                     new OAuthClientListener() {
                       @Override
-                      public void onRefreshFailed(OAuthException cause) {
-                        failed.incrementAndGet();
+                      public void onFetchEnded(FetchEnded event) {
+                        if (event.failure() != null) {
+                          failed.incrementAndGet();
+                        }
                       }
                     })
                 .retryPolicy(RetryPolicy.none())

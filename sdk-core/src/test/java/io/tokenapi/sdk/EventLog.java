@@ -1,19 +1,15 @@
 package io.tokenapi.sdk;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
  * Records every listener event in the order it arrives, with the thread it arrived on: the new
- * event records as they are, the three original callbacks as {@link Legacy} entries, and each
- * {@code aroundAttempt} as an {@link Around} entry (the request is sent inside it).
+ * event records as they are, and each {@code aroundAttempt} as an {@link Around} entry (the request
+ * is sent inside it).
  */
 final class EventLog implements OAuthClientListener {
-  /** One of the three original callbacks. */
-  record Legacy(String method, Object value) {}
-
   /** One {@code aroundAttempt}: the attempt, and the thread it wrapped. */
   record Around(AttemptStarted attempt, Thread thread) {}
 
@@ -27,9 +23,7 @@ final class EventLog implements OAuthClientListener {
 
   /** The simple type names of every event so far, in order: the shape of a fetch. */
   synchronized List<String> kinds() {
-    return events.stream()
-        .map(e -> e instanceof Legacy ? ((Legacy) e).method() : e.getClass().getSimpleName())
-        .collect(Collectors.toList());
+    return events.stream().map(e -> e.getClass().getSimpleName()).collect(Collectors.toList());
   }
 
   /** The events of one type, in order. */
@@ -53,21 +47,6 @@ final class EventLog implements OAuthClientListener {
   private synchronized void add(Object event) {
     events.add(event);
     threads.add(Thread.currentThread());
-  }
-
-  @Override
-  public void onTokenRefreshed(AccessToken token) {
-    add(new Legacy("onTokenRefreshed", token));
-  }
-
-  @Override
-  public void onRefreshFailed(OAuthException cause) {
-    add(new Legacy("onRefreshFailed", cause));
-  }
-
-  @Override
-  public void onRetryScheduled(int attempt, Duration delay, OAuthException cause) {
-    add(new Legacy("onRetryScheduled", attempt + " " + delay));
   }
 
   @Override

@@ -94,7 +94,6 @@ class ListenerEventsTest {
             "AttemptEnded",
             "TokenObtained",
             "StateChanged",
-            "onTokenRefreshed",
             "FetchEnded");
     assertThat(log.only(FetchStarted.class)).isEqualTo(new FetchStarted(1, false, NOW));
     HttpUrl url = HttpUrl.get(server.baseUrl());
@@ -126,7 +125,6 @@ class ListenerEventsTest {
             "Around",
             "AttemptEnded",
             "StateChanged",
-            "onRefreshFailed",
             "FetchEnded");
     assertThat(log.only(AttemptEnded.class))
         .isEqualTo(
@@ -152,14 +150,12 @@ class ListenerEventsTest {
             "AttemptStarted",
             "Around",
             "AttemptEnded",
-            "onRetryScheduled",
             "RetryScheduled",
             "AttemptStarted",
             "Around",
             "AttemptEnded",
             "TokenObtained",
             "StateChanged",
-            "onTokenRefreshed",
             "FetchEnded");
     List<AttemptEnded> attempts = log.of(AttemptEnded.class);
     assertThat(attempts.get(0))
@@ -238,12 +234,7 @@ class ListenerEventsTest {
 
     assertThat(log.kinds())
         .containsExactly(
-            "FetchStarted",
-            "StoreEvent",
-            "TokenObtained",
-            "StateChanged",
-            "onTokenRefreshed",
-            "FetchEnded");
+            "FetchStarted", "StoreEvent", "TokenObtained", "StateChanged", "FetchEnded");
     assertThat(log.only(StoreEvent.class)).isEqualTo(new StoreEvent(1, StoreEventKind.HIT));
     assertThat(log.only(TokenObtained.class))
         .isEqualTo(new TokenObtained(1, TokenOrigin.STORE, HOUR, NOW.plus(HOUR)));
@@ -267,7 +258,6 @@ class ListenerEventsTest {
             "AttemptEnded",
             "TokenObtained",
             "StateChanged",
-            "onTokenRefreshed",
             "FetchEnded");
     assertThat(log.of(StoreEvent.class))
         .extracting(StoreEvent::kind)
@@ -325,7 +315,7 @@ class ListenerEventsTest {
 
     client.getToken();
 
-    assertThat(second.kinds()).hasSize(8).isEqualTo(log.kinds());
+    assertThat(second.kinds()).hasSize(7).isEqualTo(log.kinds());
     assertThat(second.events()).isEqualTo(log.events());
     assertThat(order).containsExactly("first", "last");
   }
@@ -346,7 +336,6 @@ class ListenerEventsTest {
             "AttemptEnded",
             "TokenObtained",
             "StateChanged",
-            "onTokenRefreshed",
             "FetchEnded");
   }
 
@@ -485,8 +474,8 @@ class ListenerEventsTest {
     List<String> texts = new ArrayList<>();
     for (Object event : log.events()) {
       texts.add(event.toString());
-      if (event instanceof EventLog.Legacy) {
-        texts.add(String.valueOf(((EventLog.Legacy) event).value()));
+      if (event instanceof FetchEnded && ((FetchEnded) event).failure() != null) {
+        texts.add(String.valueOf(((FetchEnded) event).failure()));
       }
     }
     texts.add(client.status().toString());
@@ -537,11 +526,6 @@ class ListenerEventsTest {
 
     @Override
     public void onStateChanged(StateChanged event) {
-      throw new IllegalStateException("listener bug");
-    }
-
-    @Override
-    public void onTokenRefreshed(AccessToken token) {
       throw new IllegalStateException("listener bug");
     }
 

@@ -35,20 +35,20 @@ class OAuthClientListenerTest {
   }
 
   @Test
-  void onTokenRefreshed_isCalledWithTheNewToken_beforeWaitingCallersWake() {
+  void onFetchEnded_reportsTheNewToken_beforeWaitingCallersWake() {
     RecordingListener listener = new RecordingListener();
     client = clients.build(builder(listener));
 
     AccessToken token = client.getToken();
 
     // No waiting: the callback ran before getToken() returned.
-    assertThat(listener.refreshed).containsExactly(token);
+    assertThat(listener.refreshed).containsExactly(token.expiresAt());
     assertThat(listener.failed).isEmpty();
     assertThat(listener.retries).isEmpty();
   }
 
   @Test
-  void onTokenRefreshed_isCalledForEachRefresh_includingBackgroundOnes() throws Exception {
+  void onFetchEnded_reportsEachRefresh_includingBackgroundOnes() throws Exception {
     RecordingListener listener = new RecordingListener();
     client = clients.build(builder(listener));
     AccessToken first = client.getToken();
@@ -58,14 +58,15 @@ class OAuthClientListenerTest {
     assertThat(client.getToken()).isSameAs(second);
     listener.awaitRefreshed(3);
 
+    AccessToken third = client.getToken();
+    assertThat(third.value()).isEqualTo("fake-token-3");
     assertThat(listener.refreshed)
-        .extracting(AccessToken::value)
-        .containsExactly("fake-token-1", "fake-token-2", "fake-token-3");
+        .containsExactly(first.expiresAt(), second.expiresAt(), third.expiresAt());
     assertThat(first.value()).isEqualTo("fake-token-1");
   }
 
   @Test
-  void onRefreshFailed_isCalledWithTheTypedCause() {
+  void onFetchEnded_reportsTheTypedCause() {
     RecordingListener listener = new RecordingListener();
     client = clients.build(builder(listener));
     tokens.failEveryRequest(409, "TEST", "scripted failure");
@@ -82,7 +83,7 @@ class OAuthClientListenerTest {
   }
 
   @Test
-  void onRetryScheduled_isCalledWithAttemptDelayAndCause() throws Exception {
+  void onRetryScheduled_reportsAttemptDelayAndCause() throws Exception {
     RecordingListener listener = new RecordingListener();
     client = clients.build(builder(listener));
     tokens
@@ -100,12 +101,12 @@ class OAuthClientListenerTest {
     assertThat(future.get(5, TimeUnit.SECONDS).value()).isEqualTo("fake-token-1");
     assertThat(listener.retries).hasSize(2);
     // Full jitter 0.5 of the 500 ms first backoff, then of the doubled 1000 ms one.
-    assertThat(listener.retries.get(0).attempt).isEqualTo(1);
-    assertThat(listener.retries.get(0).delay).isEqualTo(Duration.ofMillis(250));
-    assertThat(listener.retries.get(0).cause).isInstanceOf(InternalServerErrorException.class);
-    assertThat(listener.retries.get(1).attempt).isEqualTo(2);
-    assertThat(listener.retries.get(1).delay).isEqualTo(Duration.ofMillis(500));
-    assertThat(listener.refreshed).extracting(AccessToken::value).containsExactly("fake-token-1");
+    assertThat(listener.retries.get(0).attempt()).isEqualTo(1);
+    assertThat(listener.retries.get(0).delay()).isEqualTo(Duration.ofMillis(250));
+    assertThat(listener.retries.get(0).cause()).isInstanceOf(InternalServerErrorException.class);
+    assertThat(listener.retries.get(1).attempt()).isEqualTo(2);
+    assertThat(listener.retries.get(1).delay()).isEqualTo(Duration.ofMillis(500));
+    assertThat(listener.refreshed).hasSize(1);
     assertThat(listener.failed).isEmpty();
   }
 
@@ -120,12 +121,11 @@ class OAuthClientListenerTest {
     OAuthClientListener reentrant =
         new OAuthClientListener() {
           @Override
-          public void onTokenRefreshed(AccessToken token) {
-            askedOnRefresh.complete(self.get().getToken());
-          }
-
-          @Override
-          public void onRefreshFailed(OAuthException cause) {
+          public void onFetchEnded(FetchEnded event) {
+            if (event.failure() == null) {
+              askedOnRefresh.complete(self.get().getToken());
+              return;
+            }
             try {
               askedOnFailure.complete(self.get().getToken());
             } catch (RuntimeException e) {
@@ -169,17 +169,12 @@ class OAuthClientListenerTest {
     }
 
     @Override
-    public void onTokenRefreshed(AccessToken token) {
+    public void onFetchEnded(FetchEnded event) {
       fail();
     }
 
     @Override
-    public void onRefreshFailed(OAuthException cause) {
-      fail();
-    }
-
-    @Override
-    public void onRetryScheduled(int attempt, Duration delay, OAuthException cause) {
+    public void onRetryScheduled(RetryScheduled event) {
       fail();
     }
   }
@@ -190,7 +185,7 @@ class OAuthClientListenerTest {
     ThrowingListener listener = new ThrowingListener(error);
     client = clients.build(builder(listener));
 
-    // A retry (onRetryScheduled throws), then a token (onTokenRefreshed throws).
+    // A retry (onRetryScheduled throws), then a token (onFetchEnded throws).
     tokens.enqueueError(500, "TEST", "scripted failure");
     CompletableFuture<AccessToken> future = client.getTokenAsync();
     scheduler.awaitPending();
@@ -199,7 +194,7 @@ class OAuthClientListenerTest {
     assertThat(token.value()).isEqualTo("fake-token-1");
     assertThat(client.getToken()).isSameAs(token);
 
-    // A failure (onRefreshFailed throws) still reaches the caller typed.
+    // A failure (onFetchEnded throws) still reaches the caller typed.
     client.invalidate(token);
     tokens.failEveryRequest(409, "TEST", "scripted failure");
     assertThatThrownBy(client::getToken).isInstanceOf(ConflictException.class);

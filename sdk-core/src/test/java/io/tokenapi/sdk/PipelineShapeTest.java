@@ -28,13 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class PipelineShapeTest {
   /** The stages, top to bottom. */
-  private static final List<Class<?>> STAGES =
-      List.of(
-          OAuthClient.class,
-          TokenCache.class,
-          SharedTokenFetcher.class,
-          RetryingTokenSource.class,
-          TokenEndpoint.class);
+  private static final List<Class<?>> STAGES = PipelineRulesTest.TOP_DOWN;
 
   /** Bound on the objects one walk visits, so the walk ends whatever it finds. */
   private static final int MAX_OBJECTS = 200_000;

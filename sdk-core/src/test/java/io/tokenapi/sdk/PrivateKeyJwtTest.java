@@ -147,8 +147,8 @@ class PrivateKeyJwtTest {
             .listener(
                 new OAuthClientListener() {
                   @Override
-                  public void onRetryScheduled(int attempt, Duration delay, OAuthException cause) {
-                    waits.add(delay);
+                  public void onRetryScheduled(RetryScheduled event) {
+                    waits.add(event.delay());
                     clock.advance(Duration.ofSeconds(7)); // the retry is signed later
                   }
                 })

@@ -1,7 +1,8 @@
 package io.tokenapi.sdk;
 
-import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -9,49 +10,42 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Records every listener callback, in order. The cache calls the listener after it stored the
- * outcome and cleared the refresh in flight, so once a test has awaited a callback the cache is
- * ready for the next step.
+ * Records the outcome of every fetch and every scheduled retry, in order. The cache tells {@code
+ * onFetchEnded} after it stored the outcome and cleared the refresh in flight, so once a test has
+ * awaited an outcome the cache is ready for the next step.
  */
 final class RecordingListener implements OAuthClientListener {
-  /** One retry callback. */
-  static final class Retry {
-    final int attempt;
-    final Duration delay;
-    final OAuthException cause;
+  /** The expiry of the token of each fetch that ended with one, in order. */
+  final List<Instant> refreshed = new CopyOnWriteArrayList<>();
 
-    Retry(int attempt, Duration delay, OAuthException cause) {
-      this.attempt = attempt;
-      this.delay = delay;
-      this.cause = cause;
-    }
-  }
-
-  final List<AccessToken> refreshed = new CopyOnWriteArrayList<>();
   final List<OAuthException> failed = new CopyOnWriteArrayList<>();
-  final List<Retry> retries = new CopyOnWriteArrayList<>();
+  final List<RetryScheduled> retries = new CopyOnWriteArrayList<>();
 
   /** The threads the callbacks ran on. */
   final Set<Thread> threads = ConcurrentHashMap.newKeySet();
 
+  private final Map<Long, Instant> obtained = new ConcurrentHashMap<>();
+
   @Override
-  public synchronized void onTokenRefreshed(AccessToken token) {
+  public void onTokenObtained(TokenObtained event) {
+    obtained.put(event.fetchId(), event.expiresAt());
+  }
+
+  @Override
+  public synchronized void onFetchEnded(FetchEnded event) {
     threads.add(Thread.currentThread());
-    refreshed.add(token);
+    if (event.failure() == null) {
+      refreshed.add(obtained.remove(event.fetchId()));
+    } else {
+      failed.add(event.failure());
+    }
     notifyAll();
   }
 
   @Override
-  public synchronized void onRefreshFailed(OAuthException cause) {
+  public synchronized void onRetryScheduled(RetryScheduled event) {
     threads.add(Thread.currentThread());
-    failed.add(cause);
-    notifyAll();
-  }
-
-  @Override
-  public synchronized void onRetryScheduled(int attempt, Duration delay, OAuthException cause) {
-    threads.add(Thread.currentThread());
-    retries.add(new Retry(attempt, delay, cause));
+    retries.add(event);
     notifyAll();
   }
 

@@ -89,7 +89,7 @@ class RejectedTokenRenewalTest {
           .hasSize(1);
     }
 
-    clock.advance(OAuthClient.REJECTED_RENEWAL_INTERVAL);
+    clock.advance(RejectionDamping.INTERVAL);
     assertThat(call()).isEqualTo(401);
     assertThat(tokens.requestCount()).as("one renewal once the interval has passed").isEqualTo(3);
     for (int i = 0; i < 10; i++) {
@@ -116,7 +116,7 @@ class RejectedTokenRenewalTest {
     resource.enqueue(new MockResponse.Builder().body("ok").build());
     assertThat(call()).isEqualTo(200);
 
-    clock.advance(OAuthClient.REJECTED_RENEWAL_INTERVAL);
+    clock.advance(RejectionDamping.INTERVAL);
     resource.enqueue(new MockResponse.Builder().code(401).build());
     resource.enqueue(new MockResponse.Builder().body("ok").build());
     assertThat(call()).isEqualTo(200);

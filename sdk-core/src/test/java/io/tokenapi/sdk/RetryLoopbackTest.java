@@ -147,7 +147,7 @@ class RetryLoopbackTest {
             .listener(
                 new OAuthClientListener() {
                   @Override
-                  public void onRetryScheduled(int attempt, Duration delay, OAuthException cause) {
+                  public void onRetryScheduled(RetryScheduled event) {
                     waiting.countDown();
                   }
                 })

@@ -611,9 +611,13 @@ class RetryRulesTest {
                   .listener(
                       new OAuthClientListener() {
                         @Override
-                        public void onRetryScheduled(
-                            int attempt, Duration delay, OAuthException cause) {
-                          calls.add(attempt + " " + delay + " " + cause.getClass().getSimpleName());
+                        public void onRetryScheduled(RetryScheduled event) {
+                          calls.add(
+                              event.attempt()
+                                  + " "
+                                  + event.delay()
+                                  + " "
+                                  + event.cause().getClass().getSimpleName());
                         }
                       })
                   .build());

@@ -51,8 +51,10 @@ class RetryWithCacheTest {
             .listener(
                 new OAuthClientListener() {
                   @Override
-                  public void onRefreshFailed(OAuthException cause) {
-                    refreshFailures.incrementAndGet();
+                  public void onFetchEnded(FetchEnded event) {
+                    if (event.failure() != null) {
+                      refreshFailures.incrementAndGet();
+                    }
                   }
                 })
             .build();

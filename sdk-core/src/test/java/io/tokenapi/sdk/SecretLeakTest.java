@@ -211,13 +211,15 @@ class SecretLeakTest {
     OAuthClientListener listener =
         new OAuthClientListener() {
           @Override
-          public void onRefreshFailed(OAuthException cause) {
-            listenerTexts.add(stackTrace(cause));
+          public void onFetchEnded(FetchEnded event) {
+            if (event.failure() != null) {
+              listenerTexts.add(stackTrace(event.failure()));
+            }
           }
 
           @Override
-          public void onRetryScheduled(int attempt, Duration delay, OAuthException cause) {
-            listenerTexts.add(stackTrace(cause));
+          public void onRetryScheduled(RetryScheduled event) {
+            listenerTexts.add(stackTrace(event.cause()));
           }
         };
     List<String> descriptions = new ArrayList<>();

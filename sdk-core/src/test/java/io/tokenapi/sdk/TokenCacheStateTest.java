@@ -71,7 +71,7 @@ class TokenCacheStateTest {
 
     assertThat(first.value()).isEqualTo("fake-token-1");
     assertThat(tokens.requestCount()).isEqualTo(1);
-    assertThat(listener.refreshed).containsExactly(first);
+    assertThat(listener.refreshed).containsExactly(first.expiresAt());
   }
 
   @Test

@@ -3,7 +3,6 @@ package io.tokenapi.examples;
 import io.tokenapi.sdk.AccessToken;
 import io.tokenapi.sdk.OAuthClient;
 import io.tokenapi.sdk.OAuthClientListener;
-import io.tokenapi.sdk.OAuthException;
 import io.tokenapi.sdk.RetryPolicy;
 import io.tokenapi.testkit.FakeTokenServer;
 import java.time.Duration;
@@ -40,11 +39,10 @@ public final class WorkingHoursExample {
               .listener(
                   new OAuthClientListener() {
                     @Override
-                    public void onRetryScheduled(
-                        int attempt, Duration delay, OAuthException cause) {
+                    public void onRetryScheduled(RetryScheduled event) {
                       System.out.println(
                           "Job: the token API is closed; the client waits "
-                              + delay.toMillis() / 1000.0
+                              + event.delay().toMillis() / 1000.0
                               + " s, as its Retry-After says");
                     }
                   })

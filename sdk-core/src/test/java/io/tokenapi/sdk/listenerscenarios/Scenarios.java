@@ -45,7 +45,6 @@ public final class Scenarios {
     ConflictException failure =
         new ConflictException(
             "HTTP 409 CONFLICT", new ApiError("e-409", "CONFLICT", "x", null, null));
-    l.onRefreshFailed(failure);
     l.onFetchEnded(new FetchEnded(fetchId, 1, Duration.ofMillis(31), failure));
   }
 
@@ -65,7 +64,6 @@ public final class Scenarios {
             "HTTP 503 SERVICE_UNAVAILABLE",
             new ApiError("e-503", "SERVICE_UNAVAILABLE", "closed", null, null),
             NOW.plusSeconds(2));
-    l.onRetryScheduled(1, Duration.ofSeconds(2), closed);
     l.onRetryScheduled(
         new RetryScheduled(fetchId, 1, Duration.ofSeconds(2), RetryReason.RETRY_AFTER, closed));
     attempt(l, fetchId, 2, AttemptOutcome.SUCCESS, 200, null, Duration.ofMillis(25));
@@ -96,7 +94,6 @@ public final class Scenarios {
         0,
         "SocketTimeoutException",
         Duration.ofSeconds(1));
-    l.onRefreshFailed(timeout);
     l.onFetchEnded(new FetchEnded(fetchId, 2, Duration.ofMillis(2300), timeout));
   }
 

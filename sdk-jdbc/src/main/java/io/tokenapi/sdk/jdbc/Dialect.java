@@ -8,7 +8,14 @@ import java.util.Locale;
  */
 enum Dialect {
   POSTGRESQL("CAST(EXTRACT(EPOCH FROM CLOCK_TIMESTAMP()) * 1000 AS BIGINT)", "postgresql.sql"),
-  MYSQL("CAST(UNIX_TIMESTAMP(CURRENT_TIMESTAMP(3)) * 1000 AS SIGNED)", "mysql.sql"),
+  /**
+   * UTC_TIMESTAMP minus the epoch, both plain DATETIMEs: no conversion through the session's time
+   * zone, whose repeated hour after a DST change made {@code UNIX_TIMESTAMP(CURRENT_TIMESTAMP(3))}
+   * an hour off.
+   */
+  MYSQL(
+      "CAST(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', UTC_TIMESTAMP(3)) DIV 1000 AS SIGNED)",
+      "mysql.sql"),
   H2("CAST(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP) * 1000 AS BIGINT)", "h2.sql");
 
   /** An SQL expression: the database's clock, epoch milliseconds. */

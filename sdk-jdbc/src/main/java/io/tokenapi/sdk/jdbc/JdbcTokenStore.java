@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.regex.Pattern;
 import javax.crypto.SecretKey;
 import javax.sql.DataSource;
@@ -77,6 +79,12 @@ public final class JdbcTokenStore implements TokenStore {
   private static final Pattern TABLE_NAME =
       Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?");
 
+  /**
+   * Rows whose {@code sealed_token} is longer than this are not ours (a sealed token is a few
+   * kilobytes) and never leave the database: the query returns only their length.
+   */
+  static final int MAX_SEALED_BYTES = 1 << 20;
+
   /** Saves retry a lost compare-and-set on the fence this many times. */
   private static final int SAVE_ATTEMPTS = 5;
 
@@ -86,6 +94,9 @@ public final class JdbcTokenStore implements TokenStore {
   private final String table;
   private final Dialect dialect;
   private final int queryTimeoutSeconds;
+
+  /** Store key to the length of the oversized row already reported, for one WARN each. */
+  private final ConcurrentMap<String, Long> oversized = new ConcurrentHashMap<>();
 
   private final String selectEntry;
   private final String selectFence;
@@ -108,7 +119,17 @@ public final class JdbcTokenStore implements TokenStore {
         (int) Math.max(1, Math.min(Integer.MAX_VALUE, ceilSeconds(b.timeout)));
     String now = dialect.nowMillis;
     String t = table;
-    this.selectEntry = "SELECT sealed_token, " + now + " FROM " + t + " WHERE store_key = ?";
+    // The length is checked in the query: an oversized value is never transferred, let alone held.
+    // OCTET_LENGTH, not CHAR_LENGTH: PostgreSQL answers it from the TOAST header without reading
+    // the value (CHAR_LENGTH of 160 MB outlived the query timeout); the envelope is ASCII.
+    this.selectEntry =
+        "SELECT CASE WHEN OCTET_LENGTH(sealed_token) <= "
+            + MAX_SEALED_BYTES
+            + " THEN sealed_token END, OCTET_LENGTH(sealed_token), "
+            + now
+            + " FROM "
+            + t
+            + " WHERE store_key = ?";
     this.selectFence = "SELECT fence, " + now + " FROM " + t + " WHERE store_key = ?";
     this.selectNow = "SELECT " + now;
     this.updateToken =
@@ -166,7 +187,8 @@ public final class JdbcTokenStore implements TokenStore {
   /**
    * The token stored under {@code key}, its expiry converted from the database's clock to this
    * client's. A row that does not open or whose token has expired by the database's clock is
-   * reported as empty (logged at DEBUG, never its content).
+   * reported as empty (logged at DEBUG, never its content); so is a row whose value is longer than
+   * 1 MiB, which is never fetched (one WARN with its length).
    *
    * @param key the client's store key
    * @return the token, or empty
@@ -199,7 +221,12 @@ public final class JdbcTokenStore implements TokenStore {
                 return Optional.empty();
               }
               String sealed = rs.getString(1);
-              long dbNow = rs.getLong(2);
+              long length = rs.getLong(2);
+              long dbNow = rs.getLong(3);
+              if (sealed == null && length > MAX_SEALED_BYTES) {
+                reportOversized(key, length);
+                return Optional.empty();
+              }
               TokenEnvelope.Entry entry = sealed == null ? null : open(key, sealed);
               return entry == null ? Optional.empty() : entry.toStoredToken(dbNow, before);
             }
@@ -453,6 +480,19 @@ public final class JdbcTokenStore implements TokenStore {
       // The reason only: never the row, which may hold a token sealed under another key.
       LOG.debug("Token store row {} is treated as absent: {}", key, e.getMessage());
       return null;
+    }
+  }
+
+  private void reportOversized(String key, long length) {
+    if (!Long.valueOf(length).equals(oversized.put(key, length))) {
+      // The length only: the value never left the database.
+      LOG.warn(
+          "Token store row {} in {} holds {} bytes, larger than {}: not a token this store"
+              + " wrote; treating it as absent, the next token replaces it",
+          key,
+          table,
+          length,
+          MAX_SEALED_BYTES);
     }
   }
 

@@ -21,6 +21,9 @@ import java.util.Map;
  *   <li>{@code mode=client baseUrl=...}: an {@link OAuthClient} on that store gets one token and
  *       prints {@code TOKEN <value>} and {@code EXPIRES <epoch ms>} (or {@code FAILED <type>}),
  *       then exits: a service that starts, works and stops.
+ *   <li>{@code mode=read key=...}: reads the store once and prints {@code EMPTY}, {@code PRESENT}
+ *       or {@code FAILED <type>} (an {@link OutOfMemoryError} included), then exits: the huge-row
+ *       test runs it with a small heap.
  *   <li>{@code mode=writer}: saves tokens under {@link #CRASH_KEY} in a tight loop, printing {@code
  *       READY} after the first, until it is killed (or {@code MAX_LIFE_MILLIS} pass).
  * </ul>
@@ -69,6 +72,15 @@ final class StoreWorker {
       System.exit(0);
     }
     TokenStore store = store(options);
+    if ("read".equals(options.get("mode"))) {
+      try {
+        System.out.println(store.read(options.get("key")).isPresent() ? "PRESENT" : "EMPTY");
+      } catch (RuntimeException | OutOfMemoryError e) {
+        System.out.println("FAILED " + e.getClass().getName());
+        e.printStackTrace();
+      }
+      System.exit(0);
+    }
     if ("writer".equals(options.get("mode"))) {
       write(store);
     } else {

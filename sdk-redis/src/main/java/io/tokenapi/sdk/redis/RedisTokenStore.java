@@ -4,6 +4,7 @@ import io.tokenapi.sdk.AccessToken;
 import io.tokenapi.sdk.StoredToken;
 import io.tokenapi.sdk.TokenStore;
 import io.tokenapi.sdk.internal.Keyring;
+import io.tokenapi.sdk.internal.RedisLayout;
 import io.tokenapi.sdk.internal.TokenEnvelope;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,6 +12,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import javax.crypto.SecretKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,7 +83,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedisTokenStore.class);
 
   /** Suffix of the refresh lock's key name: {@value}. */
-  public static final String LOCK_SUFFIX = ":lock";
+  public static final String LOCK_SUFFIX = RedisLayout.LOCK_SUFFIX;
 
   /** Connect timeout, socket timeout and pool wait of a store built from host and port: 500 ms. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(500);
@@ -88,20 +91,17 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
   /** Connections in the pool of a store built from host and port: {@value}. */
   public static final int DEFAULT_POOL_SIZE = 8;
 
-  private static final String READ_SCRIPT =
-      "return {redis.call('get', KEYS[1]), redis.call('time')}";
-  private static final String TIME_SCRIPT = "return redis.call('time')";
-  private static final String RELEASE_SCRIPT =
-      "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
-  private static final String RENEW_SCRIPT =
-      "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2])"
-          + " else return 0 end";
-  // KEYS: lock, token; ARGV: owner, sealed entry, PX millis.
-  private static final String SAVE_IF_LOCKED_SCRIPT =
-      "if redis.call('get', KEYS[1]) == ARGV[1] then"
-          + " redis.call('set', KEYS[2], ARGV[2], 'PX', ARGV[3]) return 1 else return 0 end";
+  /**
+   * Entries longer than this are not ours (a sealed token is a few kilobytes) and never leave
+   * Redis: the read script returns only their length.
+   */
+  static final long MAX_ENTRY_BYTES = RedisLayout.MAX_ENTRY_BYTES;
 
   private final UnifiedJedis redis;
+
+  /** Store key to the length of the oversized entry already reported, for one WARN each. */
+  private final ConcurrentMap<String, Long> oversized = new ConcurrentHashMap<>();
+
   private final boolean ownsClient;
   private final TokenEnvelope envelope;
   private final Clock clock;
@@ -152,11 +152,11 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
   }
 
   static String tokenName(String key) {
-    return "{" + key + "}";
+    return RedisLayout.tokenName(key);
   }
 
   static String lockName(String key) {
-    return "{" + key + "}" + LOCK_SUFFIX;
+    return RedisLayout.lockName(key);
   }
 
   /**
@@ -185,10 +185,11 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
   @Override
   public Optional<StoredToken> read(String key) {
     Instant before = Instant.ofEpochMilli(clock.millis());
-    Object reply = redis.eval(READ_SCRIPT, List.of(tokenName(key)), List.of());
+    Object reply = redis.eval(RedisLayout.READ_SCRIPT, List.of(tokenName(key)), List.of());
     List<?> parts = (List<?>) reply;
     Object sealed = parts.get(0);
     if (sealed == null) {
+      reportOversized(key, parts);
       return Optional.empty();
     }
     // Rounded up, and our start rounded down: the conversion may shorten a token, never stretch it.
@@ -238,7 +239,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     }
     Object saved =
         redis.eval(
-            SAVE_IF_LOCKED_SCRIPT,
+            RedisLayout.SAVE_IF_LOCKED_SCRIPT,
             List.of(lockName(key), tokenName(key)),
             List.of(owner, s.entry, Long.toString(s.ttlMillis)));
     return Long.valueOf(1).equals(saved);
@@ -249,7 +250,8 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     // never longer than the token's. The token's key routes the script to the node that will hold
     // it (Redis Cluster).
     long redisNow =
-        redisMillis((List<?>) redis.eval(TIME_SCRIPT, List.of(tokenName(key)), List.of()));
+        redisMillis(
+            (List<?>) redis.eval(RedisLayout.TIME_SCRIPT, List.of(tokenName(key)), List.of()));
     long ttlMillis = token.expiresAt().toEpochMilli() - clock.millis();
     if (ttlMillis <= 0) {
       return null;
@@ -289,7 +291,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
   public boolean renewLock(String key, String owner, Duration ttl) {
     Object renewed =
         redis.eval(
-            RENEW_SCRIPT,
+            RedisLayout.RENEW_SCRIPT,
             List.of(lockName(key)),
             List.of(owner, Long.toString(Math.max(1, ttl.toMillis()))));
     return Long.valueOf(1).equals(renewed);
@@ -305,7 +307,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
    */
   @Override
   public void unlock(String key, String owner) {
-    redis.eval(RELEASE_SCRIPT, List.of(lockName(key)), List.of(owner));
+    redis.eval(RedisLayout.RELEASE_SCRIPT, List.of(lockName(key)), List.of(owner));
   }
 
   /** Closes the Jedis client if this store created it ({@link #builder(String, int)}). */
@@ -329,6 +331,22 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         + ", encryption="
         + envelope.keys()
         + "]";
+  }
+
+  /** One WARN per oversized entry (its length only: the value never left Redis). */
+  private void reportOversized(String key, List<?> parts) {
+    if (parts.size() < 3 || !(parts.get(2) instanceof Long)) {
+      return;
+    }
+    Long length = (Long) parts.get(2);
+    if (length > MAX_ENTRY_BYTES && !length.equals(oversized.put(key, length))) {
+      LOG.warn(
+          "Token store entry {} holds {} bytes, larger than {}: not a token this store wrote;"
+              + " treating it as absent, the next token replaces it",
+          key,
+          length,
+          MAX_ENTRY_BYTES);
+    }
   }
 
   private static long redisMillis(List<?> time) {

@@ -70,6 +70,19 @@ class RedisTokenStoreTest {
   }
 
   @Test
+  void anEntryOverTheBound_isAbsentWithOneWarn_andNeverLeavesRedis() {
+    // Issue 22 (as defect 5 for JDBC): GET returned a value of any size, up to Redis's 512 MB.
+    redis.set(TOKEN, "A".repeat((int) RedisTokenStore.MAX_ENTRY_BYTES + 1));
+
+    assertThat(store.read(KEY)).isEmpty();
+    assertThat(store.read(KEY)).isEmpty();
+
+    assertThat(logs.messages(Level.WARN)).singleElement().asString().contains("larger than");
+    store.save(KEY, AccessToken.of("tok-after", Instant.now().plusSeconds(600)));
+    assertThat(store.load(KEY)).map(AccessToken::value).contains("tok-after");
+  }
+
+  @Test
   void save_thenLoad_returnsEveryField() {
     Map<String, Object> extra = new LinkedHashMap<>();
     extra.put("refresh_hint", "soon");

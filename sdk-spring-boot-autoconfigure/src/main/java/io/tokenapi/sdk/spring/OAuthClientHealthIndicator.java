@@ -7,8 +7,14 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 
 /**
- * One client's health from {@link OAuthClient#status()}: never a token request, never a secret or
- * token value in the details.
+ * One client's health from {@link OAuthClient#status()}: never waits for a token request, never a
+ * secret or token value in the details.
+ *
+ * <p>Without a usable token after a failure ({@code FAILING}) it asks for one in the background
+ * ({@link OAuthClient#getTokenAsync()}, not waited for): an instance that readiness took out of the
+ * load balancer gets no requests, so nothing else would call the provider again, and the instance
+ * would stay out after the provider is back. The client's own failure back-off bounds these
+ * requests (one per negative-cache window, at most one in flight), as it bounds callers'.
  *
  * <ul>
  *   <li>UP while a valid token is cached ({@code FRESH}, or {@code STALE} while it is refreshed);
@@ -35,6 +41,10 @@ final class OAuthClientHealthIndicator implements HealthIndicator {
   @Override
   public Health health() {
     TokenStatus status = client.status();
+    if (status.state() == TokenStatus.State.FAILING
+        || (status.state() == TokenStatus.State.EXPIRED && status.consecutiveFailures() > 0)) {
+      probe();
+    }
     Health.Builder health =
         switch (status.state()) {
           case FRESH, STALE -> Health.up();
@@ -52,5 +62,14 @@ final class OAuthClientHealthIndicator implements HealthIndicator {
     // Type, status, code and errorId only: TokenStatus never keeps the server's text or a secret.
     status.lastFailure().ifPresent(f -> health.withDetail("lastFailure", f));
     return health.build();
+  }
+
+  /** Starts a token request without waiting for it; its outcome shows in the next status. */
+  private void probe() {
+    try {
+      client.getTokenAsync();
+    } catch (RuntimeException closedOrBroken) {
+      // A closed client, or a listener that throws: health still reports the status it read.
+    }
   }
 }

@@ -4,6 +4,7 @@ import io.tokenapi.sdk.AccessToken;
 import io.tokenapi.sdk.StoredToken;
 import io.tokenapi.sdk.TokenStore;
 import io.tokenapi.sdk.internal.Keyring;
+import io.tokenapi.sdk.internal.RedisLayout;
 import io.tokenapi.sdk.internal.TokenEnvelope;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,26 +27,22 @@ import org.springframework.data.redis.core.script.RedisScript;
 final class SpringRedisTokenStore implements TokenStore {
   private static final Logger LOG = LoggerFactory.getLogger(SpringRedisTokenStore.class);
 
-  // The scripts of RedisTokenStore, verbatim: one layout in Redis for both stores.
-  private static final RedisScript<List<Object>> READ =
-      listScript("return {redis.call('get', KEYS[1]), redis.call('time')}");
-  private static final RedisScript<List<Object>> TIME = listScript("return redis.call('time')");
+  /** Entries longer than this never leave Redis (the read script's bound). */
+  private static final long MAX_ENTRY_BYTES = RedisLayout.MAX_ENTRY_BYTES;
+
+  /** Store key to the length of the oversized entry already reported, for one WARN each. */
+  private final java.util.concurrent.ConcurrentMap<String, Long> oversized =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  // RedisTokenStore's scripts (one copy, RedisLayout): one layout in Redis for both stores.
+  private static final RedisScript<List<Object>> READ = listScript(RedisLayout.READ_SCRIPT);
+  private static final RedisScript<List<Object>> TIME = listScript(RedisLayout.TIME_SCRIPT);
   private static final RedisScript<Long> RELEASE =
-      RedisScript.of(
-          "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else"
-              + " return 0 end",
-          Long.class);
+      RedisScript.of(RedisLayout.RELEASE_SCRIPT, Long.class);
   private static final RedisScript<Long> RENEW =
-      RedisScript.of(
-          "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1],"
-              + " ARGV[2]) else return 0 end",
-          Long.class);
-  // KEYS: lock, token; ARGV: owner, sealed entry, PX millis.
+      RedisScript.of(RedisLayout.RENEW_SCRIPT, Long.class);
   private static final RedisScript<Long> SAVE_IF_LOCKED =
-      RedisScript.of(
-          "if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('set', KEYS[2], ARGV[2], 'PX',"
-              + " ARGV[3]) return 1 else return 0 end",
-          Long.class);
+      RedisScript.of(RedisLayout.SAVE_IF_LOCKED_SCRIPT, Long.class);
 
   private final StringRedisTemplate redis;
   private final TokenEnvelope envelope;
@@ -63,11 +60,11 @@ final class SpringRedisTokenStore implements TokenStore {
   }
 
   static String tokenName(String key) {
-    return "{" + key + "}";
+    return RedisLayout.tokenName(key);
   }
 
   static String lockName(String key) {
-    return "{" + key + "}:lock";
+    return RedisLayout.lockName(key);
   }
 
   @Override
@@ -81,6 +78,7 @@ final class SpringRedisTokenStore implements TokenStore {
     List<Object> parts = redis.execute(READ, List.of(tokenName(key)));
     Object sealed = parts.get(0);
     if (sealed == null) {
+      reportOversized(key, parts);
       return Optional.empty();
     }
     // Rounded up, and our start rounded down: the conversion may shorten a token, never stretch it.
@@ -156,6 +154,22 @@ final class SpringRedisTokenStore implements TokenStore {
   @Override
   public String toString() {
     return "SpringRedisTokenStore[encryption=" + envelope.keys() + "]";
+  }
+
+  /** One WARN per oversized entry (its length only: the value never left Redis). */
+  private void reportOversized(String key, List<?> parts) {
+    if (parts.size() < 3 || !(parts.get(2) instanceof Long)) {
+      return;
+    }
+    Long length = (Long) parts.get(2);
+    if (length > MAX_ENTRY_BYTES && !length.equals(oversized.put(key, length))) {
+      LOG.warn(
+          "Token store entry {} holds {} bytes, larger than {}: not a token this store wrote;"
+              + " treating it as absent, the next token replaces it",
+          key,
+          length,
+          MAX_ENTRY_BYTES);
+    }
   }
 
   private static long redisMillis(List<?> time) {

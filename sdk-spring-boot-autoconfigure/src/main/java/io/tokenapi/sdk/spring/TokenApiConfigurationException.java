@@ -16,10 +16,43 @@ public final class TokenApiConfigurationException extends IllegalStateException 
   /** Each fix, one line, in the order of the problems. */
   private final List<String> fixes;
 
+  /** Longer problem or fix lines are cut: a property value must not flood the startup report. */
+  static final int MAX_LINE = 1024;
+
   TokenApiConfigurationException(List<String> problems, List<String> fixes) {
-    super("Invalid tokenapi configuration: " + String.join("; ", problems));
-    this.problems = List.copyOf(problems);
-    this.fixes = List.copyOf(fixes);
+    super("Invalid tokenapi configuration: " + String.join("; ", printable(problems)));
+    this.problems = printable(problems);
+    this.fixes = printable(fixes);
+  }
+
+  private static List<String> printable(List<String> lines) {
+    return lines.stream().map(TokenApiConfigurationException::printable).toList();
+  }
+
+  /**
+   * {@code text} made safe for one line of the startup report: at most {@value #MAX_LINE}
+   * characters, and line breaks (CR, LF, NEL, U+2028, U+2029), other control characters and
+   * invisible format characters (bidi overrides) replaced by {@code '?'}. Problems quote the
+   * offending property names and values (a client name, a host), and a value must not forge log
+   * lines.
+   */
+  static String printable(String text) {
+    if (text == null) {
+      return "";
+    }
+    int length = Math.min(text.length(), MAX_LINE);
+    StringBuilder sb = new StringBuilder(length + 3);
+    for (int i = 0; i < length; i++) {
+      char c = text.charAt(i);
+      int type = Character.getType(c);
+      boolean unsafe =
+          Character.isISOControl(c)
+              || type == Character.FORMAT
+              || type == Character.LINE_SEPARATOR
+              || type == Character.PARAGRAPH_SEPARATOR;
+      sb.append(unsafe ? '?' : c);
+    }
+    return text.length() > MAX_LINE ? sb.append("...").toString() : sb.toString();
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.tokenapi.sdk.spring;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -55,22 +57,39 @@ public final class TokenApiHealthAutoConfiguration {
    * every contributor in it.
    *
    * @param groups Boot's health groups, when the health endpoint is on
+   * @param clients every configured client: a group can take one in by path ({@code
+   *     tokenapi/payments})
    * @return the check, run once every singleton exists
    */
   @Bean
-  SmartInitializingSingleton tokenApiLivenessCheck(ObjectProvider<HealthEndpointGroups> groups) {
+  SmartInitializingSingleton tokenApiLivenessCheck(
+      ObjectProvider<HealthEndpointGroups> groups, OAuthClients clients) {
     return () ->
         groups.ifAvailable(
             all -> {
               HealthEndpointGroup liveness = all.get("liveness");
-              if (liveness != null && liveness.isMember("tokenapi")) {
+              if (liveness == null) {
+                return;
+              }
+              List<String> members = new ArrayList<>();
+              if (liveness.isMember("tokenapi")) {
+                members.add("tokenapi");
+              } else {
+                for (String name : clients.names()) {
+                  if (liveness.isMember("tokenapi/" + name)) {
+                    members.add("tokenapi/" + name);
+                  }
+                }
+              }
+              if (!members.isEmpty()) {
                 LOG.warn(
-                    "tokenapi: the liveness health group includes the tokenapi contributor, so a"
-                        + " token API outage would get this instance restarted, which does not"
-                        + " bring the provider back. Set"
+                    "tokenapi: the liveness health group includes the tokenapi contributor ({}),"
+                        + " so a token API outage would get this instance restarted, which does"
+                        + " not bring the provider back. Set"
                         + " management.endpoint.health.group.liveness.include=livenessState (a"
                         + " liveness group defined without an include takes every contributor),"
-                        + " and put tokenapi in readiness if anything.");
+                        + " and put tokenapi in readiness if anything.",
+                    members);
               }
             });
   }

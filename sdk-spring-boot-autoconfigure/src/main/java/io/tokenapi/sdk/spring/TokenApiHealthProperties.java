@@ -53,7 +53,7 @@ public record TokenApiHealthProperties(@DefaultValue("up") String closedStatus) 
     if (s == null) {
       return "";
     }
-    String cut = s.length() > 64 ? s.substring(0, 64) + "..." : s;
-    return cut.replaceAll("\\p{Cntrl}", "?");
+    return TokenApiConfigurationException.printable(
+        s.length() > 64 ? s.substring(0, 64) + "..." : s);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.boot.restclient.RestTemplateBuilder;
@@ -13,6 +14,9 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webclient.WebClientCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.client.RestClient;
 
 /**
  * Spring Boot 4's web starters no longer bring the client builders: the startup WARN when a client
@@ -71,5 +75,39 @@ class InterceptorCoverageCheckTest {
         .withClassLoader(new FilteredClassLoader(RestClientCustomizer.class))
         .run(context -> assertThat(context).hasNotFailed());
     assertThat(output.getAll()).doesNotContain("tokenapi: allowed-hosts is set");
+  }
+
+  @Test
+  void withAnOwnBuilderBeanThatBootDoesNotCustomize_warns(CapturedOutput output) {
+    // Boot's RestClientAutoConfiguration backs off for the application's own RestClient.Builder,
+    // so the customizers, the token interceptor among them, never reach it.
+    runner
+        .withConfiguration(AutoConfigurations.of(RestClientAutoConfiguration.class))
+        .withBean("myRestClientBuilder", RestClient.Builder.class, RestClient::builder)
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context).hasSingleBean(RestClient.Builder.class);
+            });
+    assertThat(output.getAll()).contains(WARNING).doesNotContain("s3cret-coverage-91ac");
+  }
+
+  @Test
+  void withAnOwnBuilderBeanThatCarriesTheInterceptor_noWarning(CapturedOutput output) {
+    runner
+        .withUserConfiguration(OwnCustomizedBuilder.class)
+        .run(context -> assertThat(context).hasNotFailed());
+    assertThat(output.getAll()).doesNotContain("tokenapi: allowed-hosts is set");
+  }
+
+  /** An application's own builder that applies Boot's customizers itself. */
+  @Configuration(proxyBeanMethods = false)
+  static class OwnCustomizedBuilder {
+    @Bean
+    RestClient.Builder myRestClientBuilder(ObjectProvider<RestClientCustomizer> customizers) {
+      RestClient.Builder builder = RestClient.builder();
+      customizers.orderedStream().forEach(c -> c.customize(builder));
+      return builder;
+    }
   }
 }

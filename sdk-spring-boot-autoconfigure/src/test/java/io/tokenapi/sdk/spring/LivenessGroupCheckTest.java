@@ -68,4 +68,23 @@ class LivenessGroupCheckTest {
         .contains("management.endpoint.health.group.liveness.include=livenessState")
         .doesNotContain("s3cret-liveness-3e1f");
   }
+
+  @Test
+  void aLivenessGroupNamingOneClient_takesThatClientIn_warns(CapturedOutput output) {
+    // Boot's groups take a contributor's child by path: a FAILING "default" client alone would
+    // restart the instance.
+    runner
+        .withPropertyValues(
+            "management.endpoint.health.group.liveness.include=livenessState,tokenapi/default")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              HealthEndpointGroups groups = context.getBean(HealthEndpointGroups.class);
+              assertThat(groups.get("liveness").isMember("tokenapi/default")).isTrue();
+            });
+    assertThat(output.getAll())
+        .contains(WARNING)
+        .contains("tokenapi/default")
+        .doesNotContain("s3cret-liveness-3e1f");
+  }
 }

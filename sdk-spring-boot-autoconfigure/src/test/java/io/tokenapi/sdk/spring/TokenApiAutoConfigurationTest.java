@@ -253,6 +253,54 @@ class TokenApiAutoConfigurationTest {
   }
 
   @Test
+  void closedStatus_withUnicodeLineBreaksOrBidiControls_isReportedOnOneLine() {
+    // NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR and RIGHT-TO-LEFT OVERRIDE break or reorder a log
+    // line in log viewers and terminals, as CR and LF do.
+    for (String forged : new String[] {"\u0085", "\u2028", "\u2029", "\u202e"}) {
+      runner
+          .withPropertyValues(SINGLE)
+          .withPropertyValues(
+              "management.health.tokenapi.closed-status=down" + forged + "INFO forged line")
+          .run(
+              context -> {
+                assertThat(context).hasFailed();
+                assertThat(context.getStartupFailure())
+                    .rootCause()
+                    .isInstanceOf(TokenApiConfigurationException.class)
+                    .hasMessageContaining("management.health.tokenapi.closed-status")
+                    .hasMessageNotContaining(forged);
+              });
+    }
+  }
+
+  @Test
+  void badClientNameOrHost_withLineBreaks_isReportedOnOneLine() {
+    for (String forged : new String[] {"\n", "\r", "\u0085", "\u2028", "\u202e"}) {
+      runner
+          .withPropertyValues(
+              "tokenapi.clients[pay" + forged + "INFO forged].base-url=http://127.0.0.1:1",
+              "tokenapi.clients[pay" + forged + "INFO forged].client-id=my-id",
+              "tokenapi.clients[pay" + forged + "INFO forged].client-secret=" + SECRET,
+              "tokenapi.clients.ok.base-url=http://127.0.0.1:1",
+              "tokenapi.clients.ok.client-id=my-id",
+              "tokenapi.clients.ok.client-secret=" + SECRET,
+              "tokenapi.clients.ok.allowed-hosts=api" + forged + "INFO forged.example.com")
+          .run(
+              context -> {
+                FailureAnalysis analysis = analysis(context);
+                assertThat(analysis.getDescription())
+                    .contains("is not a usable client name")
+                    .contains("tokenapi.clients.ok.allowed-hosts")
+                    // The report's own layout has line breaks; the forged one is gone.
+                    .doesNotContain(forged + "INFO forged")
+                    .contains("pay?INFO forged")
+                    .doesNotContain(SECRET);
+                assertThat(context.getStartupFailure()).rootCause().hasMessageNotContaining(forged);
+              });
+    }
+  }
+
+  @Test
   void missingSettings_failStartup_namingEachPropertyAndItsFix_neverTheSecret() {
     runner
         .withPropertyValues(

@@ -112,7 +112,11 @@ class TokenApiHealthTest {
   @Test
   @Order(2)
   void failingInWorkingHours_isDown_forHealthAndReadiness_neverForLiveness() throws Exception {
-    TOKENS.enqueueServerError();
+    // The call, and the background requests health makes for a FAILING client on a slow machine
+    // (one per negative-cache window): the provider keeps failing throughout.
+    for (int i = 0; i < 4; i++) {
+      TOKENS.enqueueServerError();
+    }
     OAuthClient failing = clients.get("failing");
     assertThatThrownBy(failing::getToken).isInstanceOf(OAuthException.class);
     assertThat(failing.status().state()).isEqualTo(TokenStatus.State.FAILING);

@@ -1,0 +1,142 @@
+package io.tokenapi.sdk.jakartars;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tokenapi.sdk.OAuthClient;
+import io.tokenapi.sdk.RetryPolicy;
+import io.tokenapi.testkit.FakeTokenServer;
+import jakarta.ws.rs.client.Client;
+import jakarta.ws.rs.client.Entity;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.glassfish.jersey.client.JerseyClientBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The filter's own rules the shared contract does not cover, on Jersey and real servers. */
+class JerseyFilterRulesTest {
+  private final MockWebServer api = new MockWebServer();
+  private FakeTokenServer tokenServer;
+  private OAuthClient client;
+  private Client rest;
+
+  @BeforeEach
+  void start() throws IOException {
+    tokenServer = new FakeTokenServer().start();
+    api.start(InetAddress.getByName("127.0.0.1"), 0);
+    client =
+        OAuthClient.builder()
+            .baseUrl(tokenServer.baseUrl())
+            .clientId(FakeTokenServer.DEFAULT_CLIENT_ID)
+            .clientSecret(FakeTokenServer.DEFAULT_CLIENT_SECRET)
+            .retryPolicy(RetryPolicy.none())
+            .build();
+    rest =
+        new JerseyClientBuilder()
+            .register(BearerTokenFilter.builder(client).allowHost("localhost").build())
+            .build();
+  }
+
+  @AfterEach
+  void stop() {
+    rest.close();
+    client.close();
+    tokenServer.close();
+    api.close();
+  }
+
+  private String url() {
+    return "http://localhost:" + api.getPort() + "/r";
+  }
+
+  private String authorization() throws InterruptedException {
+    RecordedRequest request = api.takeRequest(5, TimeUnit.SECONDS);
+    assertThat(request).as("a request arrived").isNotNull();
+    return request.getHeaders().get("Authorization");
+  }
+
+  @Test
+  void postWithAnEntity_isRepeatedWithTheSameBody() throws Exception {
+    api.enqueue(new MockResponse.Builder().code(401).build());
+    api.enqueue(new MockResponse.Builder().body("created").build());
+
+    try (Response response =
+        rest.target(url()).request().post(Entity.entity("{\"a\":1}", MediaType.APPLICATION_JSON))) {
+      assertThat(response.getStatus()).isEqualTo(200);
+      assertThat(response.readEntity(String.class)).isEqualTo("created");
+    }
+    RecordedRequest first = api.takeRequest(5, TimeUnit.SECONDS);
+    RecordedRequest second = api.takeRequest(5, TimeUnit.SECONDS);
+    assertThat(second.getBody().utf8()).isEqualTo(first.getBody().utf8()).isEqualTo("{\"a\":1}");
+    assertThat(second.getHeaders().get("Authorization"))
+        .isEqualTo("Bearer " + tokenServer.issuedTokens().get(1));
+  }
+
+  @Test
+  void streamEntity_on401_isNotRepeated_butTheTokenIsDropped() throws Exception {
+    api.enqueue(new MockResponse.Builder().code(401).build());
+    api.enqueue(new MockResponse.Builder().body("later").build());
+
+    try (Response response =
+        rest.target(url())
+            .request()
+            .post(
+                Entity.entity(
+                    new ByteArrayInputStream(new byte[] {1, 2}),
+                    MediaType.APPLICATION_OCTET_STREAM))) {
+      assertThat(response.getStatus()).isEqualTo(401);
+    }
+    assertThat(api.getRequestCount()).isOne();
+    authorization();
+    try (Response response = rest.target(url()).request().get()) {
+      assertThat(response.getStatus()).isEqualTo(200);
+    }
+    assertThat(authorization()).isEqualTo("Bearer " + tokenServer.issuedTokens().get(1));
+  }
+
+  @Test
+  void a401WithABodyOverTheBound_reachesTheCaller_unrepeated() throws Exception {
+    api.enqueue(
+        new MockResponse.Builder()
+            .code(401)
+            .body("x".repeat(BearerTokenFilter.MAX_DISCARDED_BYTES + 1))
+            .build());
+    api.enqueue(new MockResponse.Builder().body("never asked for").build());
+
+    try (Response response = rest.target(url()).request().get()) {
+      assertThat(response.getStatus()).isEqualTo(401);
+    }
+    assertThat(api.getRequestCount()).isOne();
+  }
+
+  @Test
+  void callersOwnAuthorization_wins() throws Exception {
+    api.enqueue(new MockResponse.Builder().body("ok").build());
+
+    try (Response response =
+        rest.target(url()).request().header("Authorization", "Basic dXNlcjpwYXNz").get()) {
+      assertThat(response.getStatus()).isEqualTo(200);
+    }
+    assertThat(authorization()).isEqualTo("Basic dXNlcjpwYXNz");
+    assertThat(tokenServer.requestCount()).isZero();
+  }
+
+  @Test
+  void builder_rejectsBadInput() {
+    assertThatThrownBy(() -> BearerTokenFilter.builder(null)).hasMessage("client == null");
+    assertThatThrownBy(() -> BearerTokenFilter.builder(client).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("allowHost");
+    assertThatThrownBy(() -> BearerTokenFilter.builder(client).allowHost("a b"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
