@@ -55,7 +55,11 @@ public final class AccessToken {
       throw new IllegalArgumentException("expiresAt == null");
     }
     this.value = value;
-    this.tokenType = tokenType == null || tokenType.isBlank() ? "Bearer" : tokenType;
+    // The usual type as the one shared literal, not a copy per token: many tenants hold one each.
+    this.tokenType =
+        tokenType == null || tokenType.isBlank() || tokenType.equals("Bearer")
+            ? "Bearer"
+            : tokenType;
     this.expiresAt = expiresAt;
     this.scope = scope;
     this.additionalFields =

@@ -783,6 +783,23 @@ public final class OAuthClient implements AutoCloseable {
         throw new IllegalStateException("clientId is not set: call clientId(...)");
       }
       ClientCredential credential = ClientCredentials.resolve(s);
+      checkTransport();
+      return new OAuthClient(s, credential);
+    }
+
+    /**
+     * The settings a {@link TenantTokens} shares among its tenants, checked as {@link #build()}
+     * checks them, less the client id and credential that each tenant brings.
+     */
+    ClientSettings sharedSettings() {
+      if (s.baseUrl == null) {
+        throw new IllegalStateException("baseUrl is not set: call baseUrl(\"https://...\")");
+      }
+      checkTransport();
+      return s;
+    }
+
+    private void checkTransport() {
       if (!s.baseUrl.isHttps() && !s.allowInsecureHttp && !Loopback.isLoopback(s.baseUrl.host())) {
         throw new IllegalStateException(
             "baseUrl uses http:// to "
@@ -790,7 +807,6 @@ public final class OAuthClient implements AutoCloseable {
                 + ": the client credentials and tokens would travel in clear"
                 + " text. Use https://, or call allowInsecureHttp() if this network is trusted.");
       }
-      return new OAuthClient(s, credential);
     }
 
     private static <T> T nonNull(T value, String name) {

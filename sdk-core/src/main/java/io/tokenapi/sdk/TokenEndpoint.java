@@ -42,6 +42,9 @@ final class TokenEndpoint {
   private final long maxResponseBytes;
   private final OAuthClientListener listener;
 
+  /** Null for a client of its own; else the slots all of a {@link TenantTokens}' requests share. */
+  private final RequestGate gate;
+
   TokenEndpoint(
       OkHttpClient http,
       HttpUrl tokenUrl,
@@ -51,6 +54,20 @@ final class TokenEndpoint {
       WorkingHours workingHours,
       long maxResponseBytes,
       OAuthClientListener listener) {
+    this(http, tokenUrl, requests, parser, clock, workingHours, maxResponseBytes, listener, null);
+  }
+
+  /** With {@code gate}, each attempt waits for one of its slots before it is sent. */
+  TokenEndpoint(
+      OkHttpClient http,
+      HttpUrl tokenUrl,
+      TokenRequestSource requests,
+      TokenResponseParser parser,
+      Clock clock,
+      WorkingHours workingHours,
+      long maxResponseBytes,
+      OAuthClientListener listener,
+      RequestGate gate) {
     this.http = http;
     this.tokenUrl = tokenUrl;
     this.requests = requests;
@@ -60,6 +77,7 @@ final class TokenEndpoint {
     this.workingHours = workingHours;
     this.maxResponseBytes = maxResponseBytes;
     this.listener = listener;
+    this.gate = gate;
   }
 
   String displayUrl() {
@@ -179,7 +197,11 @@ final class TokenEndpoint {
         started,
         () -> {
           try {
-            call.enqueue(callback);
+            if (gate == null) {
+              call.enqueue(callback);
+            } else {
+              gate.send(call, callback, timeoutMillis);
+            }
           } catch (RuntimeException e) {
             // Only a call enqueued twice throws: never here, but the future must still complete.
             result.completeExceptionally(Futures.typed(e));

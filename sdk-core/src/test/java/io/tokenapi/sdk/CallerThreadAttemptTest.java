@@ -185,10 +185,6 @@ class CallerThreadAttemptTest {
     assertThat(listener.refreshed).isEmpty();
   }
 
-  /*
-   * Every callback ran on one of the client's threads (named once OkHttp gives a running thread its
-   * name back).
-   */
   /**
    * Holds the sending thread inside aroundAttempt until the attempt has ended, so the attempt's
    * future is complete before any later stage is attached to it.
@@ -212,6 +208,10 @@ class CallerThreadAttemptTest {
     }
   }
 
+  /**
+   * Every callback ran on one of the client's threads (named once OkHttp gives a running thread its
+   * name back).
+   */
   private void assertClientThreadsOnly() throws Exception {
     assertThat(listener.threads).isNotEmpty().doesNotContain(Thread.currentThread());
     for (Thread t : listener.threads) {

@@ -151,4 +151,19 @@ class ExamplesTest {
             "tokenapi_token_reopening_wait_seconds_sum\\{client_name=\"payments\","
                 + "reason=\"retry_after\"} (0\\.9|1\\.0)");
   }
+
+  @Test
+  void tenantsExample_onePerMerchant_cached_isolated_andSentByTheInterceptor() throws Exception {
+    String out = printedBy(() -> TenantsExample.main(NO_ARGS));
+
+    assertThat(out)
+        .containsPattern("merchant-1: AccessToken\\[type=Bearer, expiresAt=\\S+, value=<redacted>]")
+        .contains("merchant-1 again, cached: true")
+        .contains("Token requests: 2")
+        .contains("merchant-3: ConflictException")
+        .contains("merchant-1 after merchant-3 failed: FRESH, same token: true")
+        .contains("Resource call for merchant-2 carried merchant-2's token: true")
+        .contains("Tenants held: 3")
+        .doesNotContain("secret-");
+  }
 }

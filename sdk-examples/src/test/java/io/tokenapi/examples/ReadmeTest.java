@@ -58,6 +58,11 @@ class ReadmeTest {
     assertThat(ci.get(ci.size() - 1))
         .as("CI compiles the benchmarks, which the default build leaves out")
         .startsWith("./mvnw -B -q -Pbenchmarks -pl sdk-benchmarks -am ");
-    assertThat(ci).as("CI needs only a JDK").noneMatch(c -> c.contains("apt-get"));
+    // The suite needs only a JDK: a package CI installs serves an optional test (MariaDB) that
+    // skips itself without it, so an install may not fail the run.
+    assertThat(ci)
+        .as("CI needs only a JDK: an apt-get install is optional (|| true)")
+        .filteredOn(c -> c.contains("apt-get install"))
+        .allMatch(c -> c.endsWith("|| true"));
   }
 }

@@ -53,9 +53,20 @@ final class DefaultAnswers {
           ? Answer.oauthError(problem.status(), problem.code(), problem.text())
           : envelope(problem.status(), problem.code(), problem.text(), null);
     }
+    String clientId = request.clientId().orElse(null);
+    Settings.ClientFailure failure =
+        clientId == null ? null : settings.failingClients.get(clientId);
+    if (failure != null) {
+      return envelope(failure.status(), failure.code(), failure.text(), null);
+    }
     Settings.Credentials expected = settings.credentials;
-    if (!expected.id().equals(request.clientId().orElse(null))
-        || !expected.secret().equals(request.clientSecret().orElse(null))) {
+    String secret = request.clientSecret().orElse(null);
+    boolean known =
+        (expected.id().equals(clientId) && expected.secret().equals(secret))
+            || (clientId != null
+                && secret != null
+                && secret.equals(settings.clients.get(clientId)));
+    if (!known) {
       return Answer.oauthError(401, "invalid_client", "Client authentication failed.")
           .header("WWW-Authenticate", "Basic realm=\"FakeTokenServer\"");
     }

@@ -145,14 +145,15 @@ public final class FakeTokenServer implements AutoCloseable {
   private final TokenLedger ledger = new TokenLedger(MAX_REMEMBERED_TOKENS);
   private final AnswerScript script = new AnswerScript();
   private final DefaultAnswers defaults = new DefaultAnswers(settings, ledger);
+  private final TokenDispatcher dispatcher =
+      new TokenDispatcher(server, settings, journal, script, defaults, MAX_HOLD);
 
   private volatile String baseUrl;
   private volatile boolean closed;
 
   /** Creates a server with the default settings. It listens only after {@link #start()}. */
   public FakeTokenServer() {
-    server.setDispatcher(
-        new TokenDispatcher(server, settings, journal, script, defaults, MAX_HOLD));
+    server.setDispatcher(dispatcher);
     server.setBodyLimit(BODY_LIMIT);
   }
 
@@ -245,6 +246,78 @@ public final class FakeTokenServer implements AutoCloseable {
             Objects.requireNonNull(clientId, "clientId == null"),
             Objects.requireNonNull(clientSecret, "clientSecret == null"));
     return this;
+  }
+
+  /**
+   * Accepts one more client id and secret, beside those of {@link #credentials(String, String)}:
+   * for a client that holds many tenants' credentials. Repeatable; a later secret for the same id
+   * replaces the earlier one. Cleared by {@link #reset()}.
+   *
+   * @param clientId an accepted client id
+   * @param clientSecret its secret
+   * @return this server
+   * @throws NullPointerException if an argument is null
+   */
+  public FakeTokenServer client(String clientId, String clientSecret) {
+    settings.clients.put(
+        Objects.requireNonNull(clientId, "clientId == null"),
+        Objects.requireNonNull(clientSecret, "clientSecret == null"));
+    return this;
+  }
+
+  /**
+   * Answers every token request of {@code clientId} with an error in the provider's envelope from
+   * now on, whatever its credentials, until {@link #stopFailingClient(String)} or {@link #reset()};
+   * other clients are answered as before. One-shot scripted answers still come first.
+   *
+   * @param clientId the client id to fail
+   * @param status the HTTP status, 100 to 599
+   * @param code the envelope's {@code code}
+   * @param text the envelope's {@code text}
+   * @return this server
+   * @throws NullPointerException if {@code clientId}, {@code code} or {@code text} is null
+   * @throws IllegalArgumentException if {@code status} is out of range
+   */
+  public FakeTokenServer failClient(String clientId, int status, String code, String text) {
+    Answer.checkStatus(status);
+    settings.failingClients.put(
+        Objects.requireNonNull(clientId, "clientId == null"),
+        new Settings.ClientFailure(
+            status,
+            Objects.requireNonNull(code, "code == null"),
+            Objects.requireNonNull(text, "text == null")));
+    return this;
+  }
+
+  /**
+   * Ends {@link #failClient(String, int, String, String)} for {@code clientId}.
+   *
+   * @param clientId the client id
+   * @return this server
+   */
+  public FakeTokenServer stopFailingClient(String clientId) {
+    settings.failingClients.remove(clientId);
+    return this;
+  }
+
+  /**
+   * The token requests being answered at this moment ({@linkplain #holdAnswers() held} ones
+   * included).
+   *
+   * @return the count
+   */
+  public int requestsInFlight() {
+    return dispatcher.inFlight.get();
+  }
+
+  /**
+   * The most token requests that were being answered at once since the server started: a client's
+   * concurrency bound, seen from the server.
+   *
+   * @return the peak count
+   */
+  public int maxRequestsInFlight() {
+    return dispatcher.maxInFlight.get();
   }
 
   /**

@@ -3,6 +3,8 @@ package io.tokenapi.testkit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -19,6 +21,12 @@ final class Settings {
   volatile boolean expiresInAsString;
   volatile boolean omitExpiresIn;
   volatile Clock clock;
+
+  /** More accepted client id to secret pairs, beside {@link #credentials}. */
+  final Map<String, String> clients = new ConcurrentHashMap<>();
+
+  /** Client ids answered with an error whatever they send. */
+  final Map<String, ClientFailure> failingClients = new ConcurrentHashMap<>();
 
   /** Null when always open. */
   volatile Schedule schedule;
@@ -38,9 +46,13 @@ final class Settings {
     omitExpiresIn = false;
     clock = Clock.systemUTC();
     schedule = null;
+    clients.clear();
+    failingClients.clear();
   }
 
   record Credentials(String id, String secret) {}
+
+  record ClientFailure(int status, String code, String text) {}
 
   /** {@code reopensAt} is null when closed answers carry no {@code Retry-After}. */
   record Schedule(Predicate<Instant> closed, Function<Instant, Instant> reopensAt) {}

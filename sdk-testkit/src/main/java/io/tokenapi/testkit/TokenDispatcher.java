@@ -2,6 +2,7 @@ package io.tokenapi.testkit;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -18,6 +19,11 @@ final class TokenDispatcher extends Dispatcher {
   private final AnswerScript script;
   private final DefaultAnswers defaults;
   private final Duration maxHold;
+
+  /** Requests being answered now, and the most at once: for a client's concurrency bound. */
+  final AtomicInteger inFlight = new AtomicInteger();
+
+  final AtomicInteger maxInFlight = new AtomicInteger();
 
   TokenDispatcher(
       MockWebServer server,
@@ -41,6 +47,8 @@ final class TokenDispatcher extends Dispatcher {
     while (server.takeRequest(0, TimeUnit.NANOSECONDS) != null) {
       continue;
     }
+    int now = inFlight.incrementAndGet();
+    maxInFlight.accumulateAndGet(now, Math::max);
     try {
       return route(raw);
     } catch (RuntimeException e) {
@@ -48,6 +56,8 @@ final class TokenDispatcher extends Dispatcher {
       return defaults
           .envelope(500, FakeTokenServer.FAILURE_CODE, "FakeTokenServer failed: " + e, null)
           .toMockResponse();
+    } finally {
+      inFlight.decrementAndGet();
     }
   }
 

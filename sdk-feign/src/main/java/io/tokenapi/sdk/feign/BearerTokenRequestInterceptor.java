@@ -13,8 +13,11 @@ import io.tokenapi.sdk.internal.AllowedHosts;
 import java.net.URI;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 
 /**
  * A Feign {@link RequestInterceptor} that sends the {@link OAuthClient}'s access token as {@code
@@ -36,8 +39,8 @@ import java.util.Set;
  * <ul>
  *   <li>Only requests whose host is on the allow-list get the header; the token is fetched (or
  *       served from the client's cache) only for those. A request that already carries an {@code
- *       Authorization} header other than a bearer token (Basic, say) is sent as it is; a bearer
- *       header is this interceptor's own from an earlier try of the same call, and is replaced.
+ *       Authorization} header of its own (Basic, or a user's bearer token) is sent as it is; the
+ *       header this interceptor put on an earlier try of the same call is replaced.
  *   <li>On a 401 for a bearer token sent to an allowed host, the error decoder invalidates that
  *       token (only if it is still the cached one, so a burst of 401s causes one refresh) and the
  *       retryer sends the call once more, at once, with a new token; a second 401 reaches the
@@ -62,6 +65,14 @@ public final class BearerTokenRequestInterceptor implements RequestInterceptor {
 
   private final OAuthClient client;
   private final AllowedHosts hosts;
+
+  /**
+   * The header this interceptor put on each call's template. Feign applies interceptors to the same
+   * template on every try of a call, so this tells its own header from a caller's. Weak keys: an
+   * entry goes with its call; templates compare by identity.
+   */
+  private final Map<RequestTemplate, String> sentOn =
+      Collections.synchronizedMap(new WeakHashMap<>());
 
   private BearerTokenRequestInterceptor(OAuthClient client, AllowedHosts hosts) {
     this.client = client;
@@ -103,7 +114,7 @@ public final class BearerTokenRequestInterceptor implements RequestInterceptor {
   @Override
   public void apply(RequestTemplate template) {
     URI uri = target(template);
-    if (uri == null || !hosts.allows(uri.getHost()) || callersOwn(template)) {
+    if (uri == null || !hosts.allows(uri.getHost()) || callersOwn(template, sentOn.get(template))) {
       return;
     }
     String refusal = hosts.refusal(uri.getScheme(), uri.getHost());
@@ -111,8 +122,17 @@ public final class BearerTokenRequestInterceptor implements RequestInterceptor {
       throw new IllegalStateException(refusal);
     }
     AccessToken token = client.getToken();
+    String header = token.authorizationHeader();
+    if (!sendable(header)) {
+      // A token from a TokenStore (the provider's are checked when parsed): HttpURLConnection
+      // would refuse it with an exception quoting "Bearer <token>", other clients might send it.
+      throw new OAuthException(
+          "The client's token has characters an HTTP header cannot carry, so it was not sent:"
+              + " check the TokenStore it came from (a token holds only %x20-7E)");
+    }
     template.removeHeader(AUTHORIZATION);
-    template.header(AUTHORIZATION, token.authorizationHeader());
+    template.header(AUTHORIZATION, header);
+    sentOn.put(template, header);
   }
 
   /**
@@ -199,17 +219,24 @@ public final class BearerTokenRequestInterceptor implements RequestInterceptor {
     }
   }
 
-  private static boolean callersOwn(RequestTemplate template) {
+  /** Whether every character is visible ASCII or a space, as a header value must be. */
+  private static boolean sendable(String header) {
+    for (int i = 0; i < header.length(); i++) {
+      char c = header.charAt(i);
+      if (c < 0x20 || c > 0x7e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether the template carries an Authorization header other than the one this put there. */
+  private static boolean callersOwn(RequestTemplate template, String ours) {
     Collection<String> values = template.headers().get(AUTHORIZATION);
     if (values == null || values.isEmpty()) {
       return false;
     }
-    for (String value : values) {
-      if (!value.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-        return true;
-      }
-    }
-    return false;
+    return ours == null || values.size() != 1 || !ours.equals(values.iterator().next());
   }
 
   /**

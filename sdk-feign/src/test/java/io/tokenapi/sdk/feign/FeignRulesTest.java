@@ -2,20 +2,29 @@ package io.tokenapi.sdk.feign;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import feign.Feign;
 import feign.FeignException;
 import feign.Headers;
+import feign.Param;
 import feign.RequestLine;
 import feign.Retryer;
 import feign.Target;
 import feign.codec.ErrorDecoder;
+import io.tokenapi.sdk.AccessToken;
 import io.tokenapi.sdk.OAuthClient;
 import io.tokenapi.sdk.RetryPolicy;
+import io.tokenapi.sdk.TokenStore;
 import io.tokenapi.testkit.FakeTokenServer;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -39,6 +48,10 @@ class FeignRulesTest {
     @RequestLine("GET")
     @Headers("Authorization: Basic dXNlcjpwYXNz")
     String getWithBasic(URI uri);
+
+    @RequestLine("GET")
+    @Headers("Authorization: Bearer {userToken}")
+    String getWithBearer(URI uri, @Param("userToken") String userToken);
   }
 
   @BeforeEach
@@ -105,6 +118,74 @@ class FeignRulesTest {
 
     assertThat(authorization(api)).isEqualTo("Basic dXNlcjpwYXNz");
     assertThat(tokenServer.requestCount()).isZero();
+  }
+
+  /**
+   * Found by review: any bearer header was taken for this interceptor's own from an earlier try, so
+   * a caller's own bearer token (a user's, for a call on their behalf) was replaced by the client's
+   * token, and the call ran with the application's rights instead of the user's.
+   */
+  @Test
+  void callersOwnBearerHeader_wins_andNoTokenIsFetched() throws Exception {
+    api.enqueue(new MockResponse.Builder().body("ok").build());
+
+    resource(Retryer.NEVER_RETRY).getWithBearer(uri(api), "users-own-token");
+
+    assertThat(authorization(api)).isEqualTo("Bearer users-own-token");
+    assertThat(tokenServer.requestCount()).isZero();
+  }
+
+  /**
+   * Found by review: a token that cannot be a header (here from a custom TokenStore, whose tokens
+   * are not checked) reached Feign's default client, whose HttpURLConnection refused it with an
+   * IllegalArgumentException quoting "Bearer <token>": the token in the caller's exception.
+   */
+  @Test
+  void tokenThatCannotBeAHeader_failsWithoutTheTokenInTheException() {
+    String value = "tok-SECRETVALUE\r\nX-Injected: yes";
+    TokenStore store =
+        new TokenStore() {
+          @Override
+          public Optional<AccessToken> load(String key) {
+            return Optional.of(AccessToken.of(value, Instant.now().plus(Duration.ofHours(1))));
+          }
+
+          @Override
+          public void save(String key, AccessToken token) {}
+
+          @Override
+          public Optional<String> tryLock(String key, Duration ttl) {
+            return Optional.of("owner");
+          }
+
+          @Override
+          public void unlock(String key, String owner) {}
+        };
+    try (OAuthClient stored =
+        OAuthClient.builder()
+            .baseUrl(tokenServer.baseUrl())
+            .clientId(FakeTokenServer.DEFAULT_CLIENT_ID)
+            .clientSecret(FakeTokenServer.DEFAULT_CLIENT_SECRET)
+            .tokenStore(store)
+            .retryPolicy(RetryPolicy.none())
+            .build()) {
+      BearerTokenRequestInterceptor storedBearer =
+          BearerTokenRequestInterceptor.builder(stored).allowHost("localhost").build();
+      Resource resource =
+          Feign.builder()
+              .requestInterceptor(storedBearer)
+              .errorDecoder(storedBearer.errorDecoder(new ErrorDecoder.Default()))
+              .retryer(storedBearer.retryer(Retryer.NEVER_RETRY))
+              .target(Target.EmptyTarget.create(Resource.class));
+
+      Throwable e = catchThrowable(() -> resource.get(uri(api)));
+
+      assertThat(e).isNotNull();
+      StringWriter printed = new StringWriter();
+      e.printStackTrace(new PrintWriter(printed));
+      assertThat(printed.toString()).doesNotContain("SECRETVALUE");
+      assertThat(api.getRequestCount()).isZero();
+    }
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.tokenapi.sdk.grpc;
 import io.grpc.CallCredentials;
 import io.grpc.CallOptions;
 import io.grpc.ClientInterceptor;
+import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.SecurityLevel;
 import io.grpc.Status;
@@ -10,6 +11,9 @@ import io.tokenapi.sdk.AccessToken;
 import io.tokenapi.sdk.OAuthClient;
 import io.tokenapi.sdk.OAuthException;
 import io.tokenapi.sdk.internal.AllowedHosts;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.URI;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -119,7 +123,12 @@ public final class BearerTokenCallCredentials extends CallCredentials {
       return;
     }
     if (info.getSecurityLevel() != SecurityLevel.PRIVACY_AND_INTEGRITY) {
+      // The authority can be overridden and is not verified: over plaintext, the peer the
+      // transport is connected to must be loopback too, not only the name the call claims.
       String refusal = hosts.refusal("http", host);
+      if (refusal == null) {
+        refusal = hosts.refusal("http", peerHost(info));
+      }
       if (refusal != null) {
         applier.fail(Status.UNAUTHENTICATED.withDescription(refusal));
         return;
@@ -158,6 +167,26 @@ public final class BearerTokenCallCredentials extends CallCredentials {
     return Status.UNAUTHENTICATED
         .withDescription("No access token for the call: " + reason)
         .withCause(t);
+  }
+
+  /**
+   * The IP address the transport is connected to, or {@code "localhost"} when it has no IP peer (an
+   * in-process or Unix-domain transport does not leave this machine).
+   */
+  private static String peerHost(RequestInfo info) {
+    SocketAddress peer = info.getTransportAttrs().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+    if (peer instanceof InetSocketAddress) {
+      InetAddress address = ((InetSocketAddress) peer).getAddress();
+      if (address != null) {
+        String literal = address.getHostAddress();
+        int scope = literal.indexOf('%'); // an IPv6 zone is not part of the host
+        return address.isLoopbackAddress()
+            ? "localhost"
+            : scope < 0 ? literal : literal.substring(0, scope);
+      }
+      return ((InetSocketAddress) peer).getHostString();
+    }
+    return "localhost";
   }
 
   /** The host of an authority ({@code host:port}, {@code [v6]:port}); null if there is none. */

@@ -73,6 +73,11 @@ final class GrpcResourceServer implements ResourceServer {
   private final Server server;
 
   GrpcResourceServer() throws IOException {
+    this(new InetSocketAddress("127.0.0.1", 0));
+  }
+
+  /** A server on {@code bind}, for a test that needs it reachable on an address not loopback. */
+  GrpcResourceServer(InetSocketAddress bind) throws IOException {
     ServerServiceDefinition service =
         ServerServiceDefinition.builder("tokenapi.test.Resource")
             .addMethod(
@@ -118,7 +123,7 @@ final class GrpcResourceServer implements ResourceServer {
           }
         };
     server =
-        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        NettyServerBuilder.forAddress(bind)
             .addService(ServerInterceptors.intercept(service, recorder))
             .build()
             .start();

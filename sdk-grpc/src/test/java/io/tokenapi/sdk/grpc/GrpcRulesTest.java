@@ -14,9 +14,14 @@ import io.grpc.stub.ClientCalls;
 import io.tokenapi.sdk.OAuthClient;
 import io.tokenapi.sdk.RetryPolicy;
 import io.tokenapi.testkit.FakeTokenServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.util.Collections;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -166,5 +171,59 @@ class GrpcRulesTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(BearerTokenCallCredentials.builder(client).allowHost("Api.Example.com").build())
         .hasToString("BearerTokenCallCredentials[hosts=[api.example.com]]");
+  }
+
+  /**
+   * Found by review: the plaintext check read only the authority, which the caller can override
+   * ({@code overrideAuthority}, {@code withAuthority}) and which gRPC does not verify. A channel to
+   * an address off this machine that claims {@code localhost} sent the token in cleartext.
+   */
+  @Test
+  void plaintextToAnAddressOffThisMachine_claimingLocalhost_isRefused() throws Exception {
+    InetAddress remote = nonLoopbackAddress();
+    Assumptions.assumeTrue(remote != null, "this machine has no address that is not loopback");
+    GrpcResourceServer offMachine = new GrpcResourceServer(new InetSocketAddress(remote, 0));
+    ManagedChannel spoofed =
+        NettyChannelBuilder.forAddress(
+                new InetSocketAddress(remote, offMachine.uri("localhost").getPort()))
+            .overrideAuthority("localhost:" + offMachine.uri("localhost").getPort())
+            .usePlaintext()
+            .intercept(
+                BearerTokenCallCredentials.builder(client)
+                    .allowHost("localhost")
+                    .build()
+                    .interceptor())
+            .build();
+    try {
+      offMachine.enqueueOk("never");
+
+      assertThatThrownBy(
+              () ->
+                  ClientCalls.blockingUnaryCall(
+                      spoofed, GrpcResourceServer.GET, CallOptions.DEFAULT, "x"))
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED))
+          .hasMessageContaining("Refusing to send a bearer token");
+      assertThat(offMachine.callCount()).isZero();
+      assertThat(tokenServer.requestCount()).isZero();
+    } finally {
+      spoofed.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      offMachine.close();
+    }
+  }
+
+  private static InetAddress nonLoopbackAddress() throws Exception {
+    for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+      if (!nic.isUp() || nic.isLoopback()) {
+        continue;
+      }
+      for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+        if (address instanceof java.net.Inet4Address && !address.isLoopbackAddress()) {
+          return address;
+        }
+      }
+    }
+    return null;
   }
 }

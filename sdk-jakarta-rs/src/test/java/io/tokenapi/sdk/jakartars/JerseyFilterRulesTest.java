@@ -2,9 +2,12 @@ package io.tokenapi.sdk.jakartars;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.tokenapi.sdk.AccessToken;
 import io.tokenapi.sdk.OAuthClient;
 import io.tokenapi.sdk.RetryPolicy;
+import io.tokenapi.sdk.TokenStore;
 import io.tokenapi.testkit.FakeTokenServer;
 import jakarta.ws.rs.client.Client;
 import jakarta.ws.rs.client.Entity;
@@ -12,7 +15,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -62,6 +70,58 @@ class JerseyFilterRulesTest {
     RecordedRequest request = api.takeRequest(5, TimeUnit.SECONDS);
     assertThat(request).as("a request arrived").isNotNull();
     return request.getHeaders().get("Authorization");
+  }
+
+  /**
+   * Found by review: a token that cannot be a header (here from a custom TokenStore, whose tokens
+   * are not checked) reached Jersey's HttpURLConnection, which refused it with an exception quoting
+   * "Bearer <token>": the token in the caller's exception.
+   */
+  @Test
+  void tokenThatCannotBeAHeader_failsWithoutTheTokenInTheException() {
+    String value = "tok-SECRETVALUE\r\nX-Injected: yes";
+    TokenStore store =
+        new TokenStore() {
+          @Override
+          public Optional<AccessToken> load(String key) {
+            return Optional.of(AccessToken.of(value, Instant.now().plus(Duration.ofHours(1))));
+          }
+
+          @Override
+          public void save(String key, AccessToken token) {}
+
+          @Override
+          public Optional<String> tryLock(String key, Duration ttl) {
+            return Optional.of("owner");
+          }
+
+          @Override
+          public void unlock(String key, String owner) {}
+        };
+    try (OAuthClient stored =
+        OAuthClient.builder()
+            .baseUrl(tokenServer.baseUrl())
+            .clientId(FakeTokenServer.DEFAULT_CLIENT_ID)
+            .clientSecret(FakeTokenServer.DEFAULT_CLIENT_SECRET)
+            .tokenStore(store)
+            .retryPolicy(RetryPolicy.none())
+            .build()) {
+      Client storedRest =
+          new JerseyClientBuilder()
+              .register(BearerTokenFilter.builder(stored).allowHost("localhost").build())
+              .build();
+      try {
+        Throwable e = catchThrowable(() -> storedRest.target(url()).request().get().close());
+
+        assertThat(e).isNotNull();
+        StringWriter printed = new StringWriter();
+        e.printStackTrace(new PrintWriter(printed));
+        assertThat(printed.toString()).doesNotContain("SECRETVALUE");
+        assertThat(api.getRequestCount()).isZero();
+      } finally {
+        storedRest.close();
+      }
+    }
   }
 
   @Test

@@ -10,19 +10,23 @@ import java.util.List;
 public final class TokenApiConfigurationException extends IllegalStateException {
   private static final long serialVersionUID = 1L;
 
+  // Arrays, not List: a serializable exception keeps serializable field types (JDK 25's
+  // -Xlint:serial reports a List field), and transient fields would come back null after
+  // deserialization.
+
   /** Each problem, one line: the property, what is wrong with it. */
-  private final List<String> problems;
+  private final String[] problems;
 
   /** Each fix, one line, in the order of the problems. */
-  private final List<String> fixes;
+  private final String[] fixes;
 
   /** Longer problem or fix lines are cut: a property value must not flood the startup report. */
   static final int MAX_LINE = 1024;
 
   TokenApiConfigurationException(List<String> problems, List<String> fixes) {
     super("Invalid tokenapi configuration: " + String.join("; ", printable(problems)));
-    this.problems = printable(problems);
-    this.fixes = printable(fixes);
+    this.problems = printable(problems).toArray(String[]::new);
+    this.fixes = printable(fixes).toArray(String[]::new);
   }
 
   private static List<String> printable(List<String> lines) {
@@ -61,7 +65,7 @@ public final class TokenApiConfigurationException extends IllegalStateException 
    * @return the problems, never empty
    */
   public List<String> problems() {
-    return problems;
+    return List.of(problems);
   }
 
   /**
@@ -70,6 +74,6 @@ public final class TokenApiConfigurationException extends IllegalStateException 
    * @return the fixes
    */
   public List<String> fixes() {
-    return fixes;
+    return List.of(fixes);
   }
 }
