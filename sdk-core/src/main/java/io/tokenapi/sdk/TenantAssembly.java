@@ -1,7 +1,9 @@
 package io.tokenapi.sdk;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -144,7 +146,7 @@ final class TenantAssembly {
                 tokenUrl,
                 c.clientId(),
                 s.scope,
-                "tenant=" + tenant + (variant == null ? "" : "\n" + variant)),
+                "tenant=" + storeKeyTenant(tenant) + (variant == null ? "" : "\n" + variant)),
             source,
             s.clock,
             threads.scheduler(),
@@ -169,50 +171,82 @@ final class TenantAssembly {
   CompletableFuture<TenantCredentials> lookup(String tenant) {
     CompletableFuture<TenantCredentials> result = new CompletableFuture<>();
     String name = TenantTokens.printable(tenant);
-    ScheduledFuture<?> timer;
+    FutureTask<Void> task =
+        new FutureTask<>(
+            () -> {
+              if (result.isDone()) {
+                return; // given up on while queued: the thread goes to a lookup still awaited
+              }
+              try {
+                TenantCredentials found = credentials.apply(tenant);
+                if (found == null) {
+                  result.completeExceptionally(
+                      new OAuthException(
+                          "The credentials lookup returned null for tenant "
+                              + name
+                              + ": it must return TenantCredentials for every tenant it is asked"
+                              + " for, or throw"));
+                } else {
+                  result.complete(found);
+                }
+              } catch (RuntimeException | Error e) {
+                result.completeExceptionally(lookupFailed(name, e));
+                if (e instanceof Error) {
+                  throw (Error) e;
+                }
+              }
+            },
+            null);
     try {
-      timer =
+      ScheduledFuture<?> timer =
           threads
               .scheduler()
               .schedule(
-                  () ->
-                      result.completeExceptionally(
-                          new OAuthException(
-                              "The credentials lookup for tenant "
-                                  + name
-                                  + " did not answer within "
-                                  + lookupTimeoutMillis
-                                  + " ms: make it answer faster (cache its source) or raise the"
-                                  + " retry policy's maxWait")),
+                  () -> {
+                    if (result.completeExceptionally(
+                        new OAuthException(
+                            "The credentials lookup for tenant "
+                                + name
+                                + " did not answer within "
+                                + lookupTimeoutMillis
+                                + " ms: make it answer faster (cache its source) or raise the"
+                                + " retry policy's maxWait"))) {
+                      // Interrupted, so that a hung lookup gives its thread back: the pool has
+                      // at most 8, and hung ones would otherwise starve every other tenant.
+                      task.cancel(true);
+                    }
+                  },
                   lookupTimeoutMillis,
                   TimeUnit.MILLISECONDS);
-      lookups.execute(
-          () -> {
-            try {
-              TenantCredentials found = credentials.apply(tenant);
-              if (found == null) {
-                result.completeExceptionally(
-                    new OAuthException(
-                        "The credentials lookup returned null for tenant "
-                            + name
-                            + ": it must return TenantCredentials for every tenant it is asked"
-                            + " for, or throw"));
-              } else {
-                result.complete(found);
-              }
-            } catch (RuntimeException | Error e) {
-              result.completeExceptionally(lookupFailed(name, e));
-              if (e instanceof Error) {
-                throw (Error) e;
-              }
-            } finally {
-              timer.cancel(false);
-            }
-          });
+      result.whenComplete((found, error) -> timer.cancel(false));
+      lookups.execute(task);
     } catch (RejectedExecutionException e) {
       result.completeExceptionally(new OAuthException("TenantTokens is closed", e));
     }
     return result;
+  }
+
+  /**
+   * The tenant as store key text, injectively: letters, digits, '-', '_' and '.' as they are, every
+   * other UTF-16 unit as %XXXX. Raw, a line break could imitate the variant's separator and a lone
+   * surrogate would turn into the '?' of another tenant once encoded as UTF-8.
+   */
+  static String storeKeyTenant(String tenant) {
+    StringBuilder key = new StringBuilder(tenant.length() + 8);
+    for (int i = 0; i < tenant.length(); i++) {
+      char c = tenant.charAt(i);
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '_'
+          || c == '.') {
+        key.append(c);
+      } else {
+        key.append('%').append(String.format(Locale.ROOT, "%04X", (int) c));
+      }
+    }
+    return key.toString();
   }
 
   private static OAuthException lookupFailed(String tenant, Throwable e) {
