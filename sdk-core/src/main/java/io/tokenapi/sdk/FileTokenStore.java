@@ -41,6 +41,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.crypto.SecretKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -267,9 +268,10 @@ public final class FileTokenStore implements TokenStore {
     if (slot == null) {
       return false;
     }
-    // Under the slot's monitor, so the lock cannot be taken over in this JVM between the check and
+    // Under the slot's guard, so the lock cannot be taken over in this JVM between the check and
     // the rename; other processes cannot take it while this one holds the OS lock.
-    synchronized (slot) {
+    slot.guard.lock();
+    try {
       try {
         if (!slot.holds(owner, System.nanoTime()) || !owner.equals(readLease(slot).owner)) {
           return false;
@@ -279,6 +281,8 @@ public final class FileTokenStore implements TokenStore {
       }
       write(key, token);
       return true;
+    } finally {
+      slot.guard.unlock();
     }
   }
 
@@ -337,7 +341,8 @@ public final class FileTokenStore implements TokenStore {
     String owner = UUID.randomUUID().toString();
     long now = System.nanoTime();
     long ttlMillis = Math.max(1, ttl.toMillis());
-    synchronized (slot) {
+    slot.guard.lock();
+    try {
       if (slot.owner != null) {
         if (slot.expiresAtNanos - now > 0) {
           return Optional.empty();
@@ -389,6 +394,8 @@ public final class FileTokenStore implements TokenStore {
         }
         throw new UncheckedIOException("Cannot use token store lock file " + slot.path, e);
       }
+    } finally {
+      slot.guard.unlock();
     }
   }
 
@@ -427,7 +434,8 @@ public final class FileTokenStore implements TokenStore {
     }
     long now = System.nanoTime();
     long ttlMillis = Math.max(1, ttl.toMillis());
-    synchronized (slot) {
+    slot.guard.lock();
+    try {
       if (!slot.holds(owner, now)) {
         return false;
       }
@@ -442,6 +450,8 @@ public final class FileTokenStore implements TokenStore {
       }
       slot.expiresAtNanos = now + TimeUnit.MILLISECONDS.toNanos(ttlMillis);
       return true;
+    } finally {
+      slot.guard.unlock();
     }
   }
 
@@ -457,10 +467,13 @@ public final class FileTokenStore implements TokenStore {
     if (slot == null) {
       return;
     }
-    synchronized (slot) {
+    slot.guard.lock();
+    try {
       if (owner.equals(slot.owner)) {
         release(slot);
       }
+    } finally {
+      slot.guard.unlock();
     }
   }
 
@@ -663,10 +676,18 @@ public final class FileTokenStore implements TokenStore {
 
   /** One lock file's channel in this JVM, and the lock a client of this JVM holds on it. */
   private static final class LockSlot {
+    /**
+     * Guards the fields below, and is held across a save's file write and fsync and the lease's
+     * reads and writes. A j.u.c. lock, not a monitor: a virtual thread waiting for it unmounts,
+     * where on JDK 21 to 23 one blocked on a monitor would pin its carrier for the length of the
+     * disk I/O.
+     */
+    final ReentrantLock guard = new ReentrantLock();
+
     final Path path;
     final FileChannel channel;
 
-    /** The holder in this JVM, or null; under the monitor, as the fields below. */
+    /** The holder in this JVM, or null; under the guard, as the fields below. */
     String owner;
 
     /** The holder's OS lock; null for a lease taken over from a paused process. */
@@ -690,7 +711,7 @@ public final class FileTokenStore implements TokenStore {
     }
 
     /**
-     * Whether {@code owner} holds the lock and its time to live has not passed; under the monitor.
+     * Whether {@code owner} holds the lock and its time to live has not passed; under the guard.
      */
     boolean holds(String owner, long nowNanos) {
       return owner.equals(this.owner) && expiresAtNanos - nowNanos > 0;

@@ -86,9 +86,13 @@ public final class OAuthClient implements AutoCloseable {
   /** The top of the pipeline. */
   private final TokenCache cache;
 
+  /** The cache's clock, read by {@link #getToken()} before it touches the cache. */
+  private final Clock clock;
+
   private OAuthClient(ClientSettings settings, ClientCredential credential) {
     this.pipeline = ClientAssembly.assemble(settings, credential);
     this.cache = pipeline.cache();
+    this.clock = settings.clock;
   }
 
   /**
@@ -120,7 +124,8 @@ public final class OAuthClient implements AutoCloseable {
    * @throws IllegalStateException if the client is closed
    */
   public AccessToken getToken() {
-    return cache.get();
+    // The clock before the cache: see TokenCache.get(long).
+    return cache.get(clock.millis());
   }
 
   /**

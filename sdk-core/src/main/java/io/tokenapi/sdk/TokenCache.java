@@ -137,13 +137,31 @@ final class TokenCache {
     this.closing = new ClosingRenewal(workingHours, freshness);
   }
 
-  /** The cached token while it is fresh or stale; otherwise waits for the one refresh. */
-  AccessToken get() {
+  /**
+   * The cached token while it is fresh at {@code now} or stale; otherwise waits for the one
+   * refresh.
+   *
+   * <p>{@code now} comes from the caller's own read of the same clock, made before the cache is
+   * touched, on purpose. On x86 the system clock is read with {@code rdtscp} (the vDSO's {@code
+   * clock_gettime}), which waits until every earlier load has completed. Read after the snapshot,
+   * the clock waited for the chain client → cache → snapshot → staleAt, where the floor (one
+   * volatile read and one clock read on one object) has two loads: about 2 ns, 1.10x the floor, and
+   * up to 1.2x on JDK 25, whose JIT kept one more value on the stack. Read from the client's own
+   * field first, the clock waits for two loads and the cache's run after it (BENCHMARKS.md, "Cache
+   * hit on JDK 25"). A snapshot stored between the two reads is judged by the clock as it was a few
+   * nanoseconds earlier, as if the call had come that much sooner.
+   */
+  AccessToken get(long now) {
     Snapshot s = snapshot;
-    if (s != null && clock.millis() < s.staleAt) {
+    if (s != null && now < s.staleAt) {
       return s.token;
     }
     return slowGet();
+  }
+
+  /** {@link #get(long)} at this cache's clock, for callers without their own clock read. */
+  AccessToken get() {
+    return get(clock.millis());
   }
 
   /**
@@ -384,8 +402,8 @@ final class TokenCache {
   }
 
   /**
-   * The stale and expired cases of {@link #get()}, kept apart so the hit path stays small enough to
-   * inline.
+   * The stale and expired cases of {@link #get(long)}, kept apart so the hit path stays small
+   * enough to inline.
    */
   private AccessToken slowGet() {
     ensureOpen();

@@ -9,7 +9,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,6 +42,75 @@ class FileTokenStoreTest {
   @AfterEach
   void stopCapturingLogs() {
     logs.close();
+  }
+
+  /**
+   * A caller that waits for another one's save parks on a lock (thread state WAITING) instead of
+   * blocking on a monitor (BLOCKED): on JDK 21 to 23 a virtual thread blocked on a monitor pins its
+   * carrier for as long as the holder writes and forces the file to disk. The SDK calls the store
+   * on its own threads; an application may call it from virtual threads.
+   */
+  @Test
+  void aCallerWaitingForAnotherOnesSave_parks_insteadOfBlockingOnAMonitor() throws Exception {
+    CountDownLatch saving = new CountDownLatch(1);
+    CountDownLatch diskDone = new CountDownLatch(1);
+    AtomicBoolean holdNextRead = new AtomicBoolean();
+    // A disk that stalls mid-save: the save reads the store's clock while it holds the lock file.
+    Clock stallingClock =
+        new Clock() {
+          @Override
+          public Instant instant() {
+            if (holdNextRead.getAndSet(false)) {
+              saving.countDown();
+              try {
+                diskDone.await(10, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            return Instant.now();
+          }
+
+          @Override
+          public ZoneId getZone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+          }
+        };
+    FileTokenStore stalling =
+        FileTokenStore.builder(dir)
+            .encryptionKey("k1", TestKeys.aes256(1))
+            .clock(stallingClock)
+            .build();
+    String owner = stalling.tryLock(KEY, Duration.ofSeconds(30)).orElseThrow();
+    AccessToken token = AccessToken.of("tok-stall", Instant.now().plusSeconds(600));
+    AtomicBoolean saved = new AtomicBoolean();
+    AtomicBoolean renewed = new AtomicBoolean();
+    holdNextRead.set(true);
+    Thread saver = new Thread(() -> saved.set(stalling.saveIfLocked(KEY, owner, token)));
+    saver.start();
+    assertThat(saving.await(10, TimeUnit.SECONDS)).isTrue();
+    Thread renewer =
+        new Thread(() -> renewed.set(stalling.renewLock(KEY, owner, Duration.ofSeconds(30))));
+    renewer.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (renewer.getState() != Thread.State.WAITING
+        && renewer.getState() != Thread.State.BLOCKED
+        && System.nanoTime() < deadline) {
+      renewer.join(1);
+    }
+    Thread.State waiting = renewer.getState();
+    diskDone.countDown();
+    saver.join(10_000);
+    renewer.join(10_000);
+
+    assertThat(waiting).isEqualTo(Thread.State.WAITING);
+    assertThat(saved).isTrue();
+    assertThat(renewed).isTrue();
   }
 
   @Test
