@@ -1,5 +1,6 @@
 package io.tokenapi.sdk;
 
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,6 +49,14 @@ final class ClientThreads {
   static final int HTTP_QUEUE = 64;
 
   ClientThreads(ScheduledExecutorService scheduler) {
+    this(scheduler, MAX_HTTP_THREADS);
+  }
+
+  /**
+   * With a request thread cap of its own: a {@link TenantTokens} lets {@code maxConcurrentRequests}
+   * token requests be in flight at once, each holding one of these threads.
+   */
+  ClientThreads(ScheduledExecutorService scheduler, int httpThreads) {
     int id = CLIENTS.incrementAndGet();
     if (scheduler != null) {
       this.scheduler = scheduler;
@@ -61,8 +70,8 @@ final class ClientThreads {
     }
     this.http =
         new ThreadPoolExecutor(
-            MAX_HTTP_THREADS,
-            MAX_HTTP_THREADS,
+            httpThreads,
+            httpThreads,
             60,
             TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(HTTP_QUEUE),
@@ -100,7 +109,23 @@ final class ClientThreads {
     if (ownScheduler) {
       scheduler.shutdownNow();
     }
-    http.shutdownNow();
+    // A request task still queued (OkHttp's call, cancelled by then) would never tell its caller:
+    // it runs once on a short-lived thread, where a cancelled call fails at once.
+    List<Runnable> dropped = http.shutdownNow();
+    if (!dropped.isEmpty()) {
+      daemon("tokenapi-closing")
+          .newThread(
+              () -> {
+                for (Runnable task : dropped) {
+                  try {
+                    task.run();
+                  } catch (RuntimeException | Error e) {
+                    // Each task reports its own failure to its caller; one more here helps nobody.
+                  }
+                }
+              })
+          .start();
+    }
     store.shutdownNow();
   }
 

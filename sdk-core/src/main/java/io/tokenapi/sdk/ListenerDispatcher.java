@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * {@link #CLOSE_DRAIN_MILLIS}, then drops the rest and interrupts the thread.
  */
 final class ListenerDispatcher implements OAuthClientListener, AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ListenerDispatcher.class);
   private static final AtomicInteger THREADS = new AtomicInteger();
 
   /** At most this many events wait for a slow listener; the ones after are dropped. */

@@ -52,7 +52,9 @@ final class TenantAssembly {
     this.s = s;
     this.credentials = credentials;
     this.tokenUrl = s.tokenUrl();
-    this.threads = new ClientThreads(s.scheduler);
+    this.threads =
+        new ClientThreads(
+            s.scheduler, Math.max(ClientThreads.MAX_HTTP_THREADS, maxConcurrentRequests));
     this.ownHttpClient = s.httpClient == null;
     OkHttpClient derived = TokenHttpClient.derive(s, threads.http());
     // The gate holds the bound; OkHttp's own (64 in all, 5 per host) must not queue under it.

@@ -8,10 +8,10 @@ import io.tokenapi.testkit.MutableClock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -102,7 +102,8 @@ class ExceptionBoundaryTest {
       boolean blocking)
       throws Exception {
     tokens.credentials("boundary-id", "boundary-secret").start();
-    AtomicReference<OAuthException> recorded = new AtomicReference<>();
+    // Listeners are told on the client's event thread: the test waits for the event, not for time.
+    CompletableFuture<OAuthException> recorded = new CompletableFuture<>();
     OAuthClient.Builder builder =
         OAuthClient.builder()
             .baseUrl(tokens.baseUrl())
@@ -114,7 +115,7 @@ class ExceptionBoundaryTest {
                 new OAuthClientListener() {
                   @Override
                   public void onFetchEnded(FetchEnded event) {
-                    recorded.set(event.failure());
+                    recorded.complete(event.failure());
                   }
                 });
     if (store) {
@@ -128,7 +129,7 @@ class ExceptionBoundaryTest {
               : catchThrowable(() -> client.getTokenAsync().get(10, TimeUnit.SECONDS));
       Throwable caller = blocking ? thrown : ((ExecutionException) thrown).getCause();
 
-      OAuthException shared = recorded.get();
+      OAuthException shared = recorded.get(10, TimeUnit.SECONDS);
       assertThat(shared).as("the failure the cache recorded").isExactlyInstanceOf(type);
       assertShapedOnceAtTheEndpoint(shared);
       assertThat(caller).isExactlyInstanceOf(type).isNotSameAs(shared);
