@@ -18,10 +18,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * Calls the caller's {@code clientAssertion(...)} supplier on the client's own thread, never the
- * caller's, bounded by the attempt's time: a supplier that hangs (a metadata call without a
- * timeout, a FIFO in place of a file) costs each attempt at most its time, and the attempt fails
- * with an {@link OAuthException} that names the supplier, never its output.
+ * Calls the caller's {@code clientAssertion(...)} supplier, or the SDK's own {@code
+ * privateKeyJwt(...)} signer (whose JCA provider may be an HSM that blocks), on the client's own
+ * thread, never the caller's, bounded by the attempt's time: a supplier that hangs (a metadata call
+ * without a timeout, a FIFO in place of a file) costs each attempt at most its time, and the
+ * attempt fails with an {@link OAuthException} that names the supplier, never its output.
  *
  * <p>At most one supplier call runs per client: an attempt that finds a call still running (one an
  * earlier attempt gave up on) waits for that call instead of starting another, so abandoned calls
@@ -58,8 +59,20 @@ final class BoundedAssertions implements AutoCloseable {
   }
 
   BoundedAssertions(Supplier<String> supplier, ScheduledExecutorService scheduler) {
+    this(
+        supplier,
+        "clientAssertion(...) supplier " + ClientAssertions.describe(supplier),
+        scheduler);
+  }
+
+  /**
+   * @param what the source as messages name it, for example {@code "privateKeyJwt(...) signer
+   *     (RS256)"}: the SDK's own signer runs here too, since the key's JCA provider (an HSM, a
+   *     cloud KMS) may block
+   */
+  BoundedAssertions(Supplier<String> supplier, String what, ScheduledExecutorService scheduler) {
     this.supplier = supplier;
-    this.name = ClientAssertions.describe(supplier);
+    this.name = what;
     this.scheduler = scheduler;
     ThreadFactory daemon =
         task -> {
@@ -137,8 +150,7 @@ final class BoundedAssertions implements AutoCloseable {
       return next.get(timeoutMillis + 1_000, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new OAuthException(
-          "Interrupted while waiting for the clientAssertion(...) supplier " + name, e);
+      throw new OAuthException("Interrupted while waiting for the " + name, e);
     } catch (TimeoutException e) {
       throw timedOut(timeoutMillis);
     } catch (ExecutionException e) {
@@ -212,7 +224,7 @@ final class BoundedAssertions implements AutoCloseable {
   private String checked(String assertion) {
     if (assertion == null || assertion.isBlank()) {
       throw new OAuthException(
-          "The clientAssertion(...) supplier "
+          "The "
               + name
               + " returned "
               + (assertion == null ? "null" : "a blank assertion")
@@ -221,7 +233,7 @@ final class BoundedAssertions implements AutoCloseable {
     String stripped = assertion.strip();
     if (stripped.length() > ClientAssertions.MAX_ASSERTION_BYTES) {
       throw new OAuthException(
-          "The clientAssertion(...) supplier "
+          "The "
               + name
               + " returned "
               + stripped.length()
@@ -238,7 +250,7 @@ final class BoundedAssertions implements AutoCloseable {
     } catch (Throwable hostile) {
       // An exception whose getMessage(), getCause() or getStackTrace() throws in turn.
       return new OAuthException(
-          "Could not get the client assertion from clientAssertion(...) supplier "
+          "Could not get the client assertion from the "
               + name
               + ": it threw "
               + e.getClass().getName());
@@ -248,7 +260,7 @@ final class BoundedAssertions implements AutoCloseable {
   private OAuthException describedFailure(Throwable e) {
     String message = e.getMessage();
     return new OAuthException(
-        "Could not get the client assertion from clientAssertion(...) supplier "
+        "Could not get the client assertion from the "
             + name
             + ": "
             + e.getClass().getName()
@@ -258,7 +270,7 @@ final class BoundedAssertions implements AutoCloseable {
 
   private OAuthException timedOut(long timeoutMillis) {
     return new OAuthException(
-        "The clientAssertion(...) supplier "
+        "The "
             + name
             + " did not return within "
             + timeoutMillis

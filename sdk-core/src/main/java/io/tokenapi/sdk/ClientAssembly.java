@@ -20,7 +20,7 @@ final class ClientAssembly {
   private final ClientThreads threads;
   private final OkHttpClient http;
   private final boolean ownHttpClient;
-  private final OAuthClientListener listener;
+  private final ListenerDispatcher listener;
   private final Freshness freshness;
 
   /** Store calls and polling run on the client's threads; with a store, the request stays there. */
@@ -36,7 +36,7 @@ final class ClientAssembly {
     this.threads = new ClientThreads(s.scheduler);
     this.ownHttpClient = s.httpClient == null;
     this.http = TokenHttpClient.derive(s, threads.http());
-    this.listener = new SafeListener(s.listeners);
+    this.listener = new ListenerDispatcher(s.listeners);
     this.freshness = new Freshness(s.refreshAhead, s.expiryMargin);
     this.firstAttemptOnCallerThread =
         s.tokenStore == null && TokenHttpClient.callerThreadAttempts(http);
@@ -168,6 +168,8 @@ final class ClientAssembly {
   void close() {
     cache.close();
     threads.shutdown();
+    // Last: the events of the closing (the state change) are still delivered, within a bound.
+    listener.close();
     if (ownHttpClient) {
       http.connectionPool().evictAll();
     }

@@ -520,6 +520,11 @@ public final class OAuthClient implements AutoCloseable {
     /**
      * The clock that decides expiry and retry times. Default {@link Clock#systemUTC()}.
      *
+     * <p>Precondition: the clock is trusted like the JDK's: {@code millis()} and {@code instant()}
+     * return at once and never block or throw. The client reads it on every call, the cache-hit
+     * path included, on the caller's thread, so it is not run under a time bound; a clock that
+     * blocks blocks the caller, and what it throws reaches the caller.
+     *
      * @param clock the clock
      * @return this builder
      * @throws IllegalArgumentException if null

@@ -9,17 +9,19 @@ import java.time.Instant;
  * OAuthClient.Builder#listener(OAuthClientListener)} may be called several times and every listener
  * gets every event.
  *
- * <p>Callbacks run on the thread that finished the step, usually one of the client's own threads
- * (the caller's thread when a blocking {@link OAuthClient#getToken()} or {@link
- * OAuthClient#refresh()} made the first attempt itself), and must return quickly. An exception (or
- * an error such as a failed assertion) thrown by a callback is logged and otherwise ignored: it
- * never breaks the client. No event carries a secret, a token value or a client assertion; {@link
- * AccessToken#toString()} hides the value.
+ * <p>Callbacks run on the client's own event thread ({@code tokenapi-events-N}, one per client), in
+ * the order the events happened, never on a caller's thread nor on the thread that fetches the
+ * token: a listener that is slow or blocks delays only the events after it, never a token. At most
+ * 1024 events wait for it; past that events are dropped, counted and reported by a WARN. {@link
+ * OAuthClient#close()} delivers what is queued for at most one second, then drops the rest and
+ * interrupts the listener. The exception is {@link #aroundAttempt}, which wraps the send and so
+ * runs on the attempt's thread: it must call {@code send} and return. An exception (or an error
+ * such as a failed assertion) thrown by a callback is logged and otherwise ignored: it never breaks
+ * the client. No event carries a secret, a token value or a client assertion.
  *
- * <p>When {@link #onFetchEnded} runs, the cache already holds the outcome and the refresh is no
- * longer in flight, and the callers waiting for that refresh have not been woken yet. A callback
- * may so call {@link OAuthClient#getToken()}: it gets the new token, or the failure while it is
- * briefly remembered.
+ * <p>When {@link #onFetchEnded} runs, the cache already holds the outcome. A callback may so call
+ * {@link OAuthClient#getToken()}: it gets the new token, or the failure while it is briefly
+ * remembered.
  *
  * <p>The order of the events of one fetch: {@link #onFetchStarted}, then per attempt {@link
  * #onAttemptStarted} and {@link #onAttemptEnded}, with {@link #onRetryScheduled(RetryScheduled)}

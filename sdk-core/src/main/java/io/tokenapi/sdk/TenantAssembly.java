@@ -32,7 +32,7 @@ final class TenantAssembly {
   final ClientThreads threads;
   final OkHttpClient http;
   final boolean ownHttpClient;
-  final OAuthClientListener listener;
+  final ListenerDispatcher listener;
   final Freshness freshness;
   final RequestGate gate;
   final long callTimeoutMillis;
@@ -59,7 +59,7 @@ final class TenantAssembly {
     derived.dispatcher().setMaxRequests(maxConcurrentRequests);
     derived.dispatcher().setMaxRequestsPerHost(maxConcurrentRequests);
     this.http = derived;
-    this.listener = new SafeListener(s.listeners);
+    this.listener = new ListenerDispatcher(s.listeners);
     this.freshness = new Freshness(s.refreshAhead, s.expiryMargin);
     this.callTimeoutMillis = TokenHttpClient.callTimeoutMillis(s);
     this.gate = new RequestGate(maxConcurrentRequests, threads.scheduler(), callTimeoutMillis);
@@ -266,6 +266,8 @@ final class TenantAssembly {
     lookups.shutdownNow();
     http.dispatcher().cancelAll();
     threads.shutdown();
+    // Last: queued listener events are still delivered, within ListenerDispatcher's bound.
+    listener.close();
     if (ownHttpClient) {
       http.connectionPool().evictAll();
     }

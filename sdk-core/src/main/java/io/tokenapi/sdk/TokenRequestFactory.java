@@ -71,7 +71,9 @@ final class TokenRequestFactory {
             scope,
             parameters,
             credential.assertions,
-            credential.kind == ClientCredential.Kind.PRIVATE_KEY_JWT,
+            credential.kind == ClientCredential.Kind.PRIVATE_KEY_JWT
+                ? "privateKeyJwt(...) signer, " + credential.describe()
+                : null,
             scheduler);
       default:
         throw new IllegalArgumentException("unknown credential kind: " + credential.kind);

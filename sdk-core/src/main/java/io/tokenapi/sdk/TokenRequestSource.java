@@ -53,15 +53,18 @@ abstract class TokenRequestSource {
       String scope,
       List<Map.Entry<String, String>> parameters,
       Supplier<String> assertions,
-      boolean signedBySdk,
+      String sdkSigner,
       ScheduledExecutorService scheduler) {
+    // The SDK's own signer runs bounded too: its key's JCA provider may be an HSM or a remote KMS
+    // that blocks, and a signer without a time bound would hold the attempt past maxWait.
     return new Assertions(
         template,
         clientId,
         scope,
         parameters,
-        signedBySdk ? assertions : null,
-        signedBySdk ? null : new BoundedAssertions(assertions, scheduler));
+        sdkSigner == null
+            ? new BoundedAssertions(assertions, scheduler)
+            : new BoundedAssertions(assertions, sdkSigner, scheduler));
   }
 
   private static final class Fixed extends TokenRequestSource {
@@ -90,10 +93,7 @@ abstract class TokenRequestSource {
     private final String scope;
     private final List<Map.Entry<String, String>> parameters;
 
-    /** The SDK's own signer ({@code privateKeyJwt}): quick, never blocks; else null. */
-    private final Supplier<String> signer;
-
-    /** The caller's supplier ({@code clientAssertion}), run bounded; else null. */
+    /** The caller's supplier ({@code clientAssertion}) or the SDK's signer, run bounded. */
     private final BoundedAssertions callers;
 
     // Attempts of one client run one at a time, so the latest assertion is the current attempt's.
@@ -104,38 +104,27 @@ abstract class TokenRequestSource {
         String clientId,
         String scope,
         List<Map.Entry<String, String>> parameters,
-        Supplier<String> signer,
         BoundedAssertions callers) {
       this.template = template;
       this.clientId = clientId;
       this.scope = scope;
       this.parameters = List.copyOf(parameters);
-      this.signer = signer;
       this.callers = callers;
     }
 
     @Override
     CompletableFuture<Request> nextAsync(long timeoutMillis) {
-      if (signer != null) {
-        try {
-          return CompletableFuture.completedFuture(request(signer.get()));
-        } catch (OAuthException e) { // JwtAssertionSigner throws OAuthException itself
-          return CompletableFuture.failedFuture(e);
-        }
-      }
       return callers.next(timeoutMillis).thenApply(this::request);
     }
 
     @Override
     Request next(long timeoutMillis) {
-      return request(signer != null ? signer.get() : callers.await(timeoutMillis));
+      return request(callers.await(timeoutMillis));
     }
 
     @Override
     void close() {
-      if (callers != null) {
-        callers.close();
-      }
+      callers.close();
     }
 
     private Request request(String assertion) {

@@ -342,7 +342,8 @@ class ListenerEventsTest {
   /**
    * Running out of stack inside a listener propagates (it is the JVM's state, not the listener's)
    * to the thread it happened on, and only as far as the fetch it happened in: that fetch ends, and
-   * the client goes on.
+   * the client goes on. An application listener runs on the client's event thread, so there the
+   * Error ends that thread's task (the pool starts another), not the fetch.
    */
   @ParameterizedTest(name = "{0}")
   @ValueSource(
@@ -350,9 +351,11 @@ class ListenerEventsTest {
   void aVirtualMachineErrorFromAListener_endsThatFetch_andWedgesNothing(String where)
       throws Exception {
     AtomicBoolean thrown = new AtomicBoolean();
+    java.util.concurrent.CountDownLatch threw = new java.util.concurrent.CountDownLatch(1);
     Runnable maybeThrow =
         () -> {
           if (thrown.compareAndSet(false, true)) {
+            threw.countDown();
             throw new StackOverflowError("listener " + where);
           }
         };
@@ -399,6 +402,7 @@ class ListenerEventsTest {
     }
 
     first.handle((token, error) -> null).get(5, TimeUnit.SECONDS);
+    assertThat(threw.await(5, TimeUnit.SECONDS)).isTrue(); // delivered on the event thread
     assertThat(thrown).isTrue();
     clock.advance(Duration.ofSeconds(5)); // past a failure window
     assertThat(server.isValid(client.getToken().value())).isTrue();
@@ -498,7 +502,8 @@ class ListenerEventsTest {
   }
 
   /** Throws from every callback, before sending in aroundAttempt. */
-  private static final class ThrowingListener implements OAuthClientListener {
+  private static final class ThrowingListener
+      implements OAuthClientListener, io.tokenapi.sdk.internal.InlineListener {
     @Override
     public void onFetchStarted(FetchStarted event) {
       throw new IllegalStateException("listener bug");

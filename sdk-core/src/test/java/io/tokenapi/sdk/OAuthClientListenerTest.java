@@ -152,7 +152,8 @@ class OAuthClientListenerTest {
    * A listener whose every callback throws: a RuntimeException, or an Error such as a failed
    * assertion.
    */
-  private static final class ThrowingListener implements OAuthClientListener {
+  private static final class ThrowingListener
+      implements OAuthClientListener, io.tokenapi.sdk.internal.InlineListener {
     final boolean error;
     final AtomicInteger calls = new AtomicInteger();
 

@@ -25,32 +25,45 @@ import java.util.stream.Stream;
  * objects) and on the source (constants the compiler inlines, such as a {@code long}, leave no
  * trace in bytecode). The rest of the core package (values, policies, helpers) is below every
  * stage: it refers to none. {@link PipelineShapeTest} checks the running object graph.
+ *
+ * <p>The top level has two entries: {@link OAuthClient} (one credential) and {@link TenantTokens}
+ * with its assembly and its per-tenant {@link Tenant} (many credentials over the same stages). They
+ * may call each other's level and everything below; nothing below names them.
  */
 @AnalyzeClasses(
     packagesOf = OAuthClient.class,
     importOptions = ImportOption.DoNotIncludeTests.class)
 class PipelineRulesTest {
-  /** The pipeline, top to bottom. */
-  static final List<Class<?>> TOP_DOWN =
+  /** The pipeline's levels, top to bottom; the classes of one level may refer to each other. */
+  static final List<List<Class<?>>> LEVELS =
       List.of(
-          OAuthClient.class,
-          ClientAssembly.class,
-          TokenCache.class,
-          SharedTokenFetcher.class,
-          RetryingTokenSource.class,
-          TokenEndpoint.class);
+          List.of(OAuthClient.class, TenantTokens.class, TenantAssembly.class, Tenant.class),
+          List.of(ClientAssembly.class),
+          List.of(TokenCache.class),
+          List.of(SharedTokenFetcher.class),
+          List.of(RetryingTokenSource.class),
+          List.of(TokenEndpoint.class));
+
+  /** Every stage, top to bottom. */
+  static final List<Class<?>> TOP_DOWN =
+      LEVELS.stream().flatMap(List::stream).collect(java.util.stream.Collectors.toList());
+
+  /** The classes of every level above {@code level}. */
+  private static Class<?>[] above(int level) {
+    return LEVELS.subList(0, level).stream().flatMap(List::stream).toArray(Class<?>[]::new);
+  }
 
   private static final Path SOURCES = Path.of("src/main/java/io/tokenapi/sdk");
 
   @ArchTest
   static void noStage_refersToAStageAboveIt(JavaClasses classes) {
-    for (int level = 1; level < TOP_DOWN.size(); level++) {
+    for (int level = 1; level < LEVELS.size(); level++) {
       noClasses()
           .that()
-          .belongToAnyOf(TOP_DOWN.get(level))
+          .belongToAnyOf(LEVELS.get(level).toArray(new Class<?>[0]))
           .should()
           .dependOnClassesThat()
-          .belongToAnyOf(TOP_DOWN.subList(0, level).toArray(new Class<?>[0]))
+          .belongToAnyOf(above(level))
           .because("data flows down the pipeline, never back up")
           .check(classes);
     }
@@ -85,9 +98,9 @@ class PipelineRulesTest {
           continue;
         }
         // A leaf (-1) may name no stage; a stage none above it.
-        int above = level < 0 ? TOP_DOWN.size() : level;
+        Class<?>[] upperClasses = level < 0 ? above(LEVELS.size()) : above(level);
         String code = code(Files.readString(file, StandardCharsets.UTF_8));
-        for (Class<?> upper : TOP_DOWN.subList(0, above)) {
+        for (Class<?> upper : upperClasses) {
           if (Pattern.compile("\\b" + upper.getSimpleName() + "\\b").matcher(code).find()) {
             violations.add(name + " names " + upper.getSimpleName());
           }
@@ -98,9 +111,11 @@ class PipelineRulesTest {
   }
 
   private static int levelOf(String simpleName) {
-    for (int i = 0; i < TOP_DOWN.size(); i++) {
-      if (TOP_DOWN.get(i).getSimpleName().equals(simpleName)) {
-        return i;
+    for (int i = 0; i < LEVELS.size(); i++) {
+      for (Class<?> stage : LEVELS.get(i)) {
+        if (stage.getSimpleName().equals(simpleName)) {
+          return i;
+        }
       }
     }
     return -1;

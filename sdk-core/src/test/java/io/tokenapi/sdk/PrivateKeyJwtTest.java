@@ -145,7 +145,9 @@ class PrivateKeyJwtTest {
                     .maxBackoff(Duration.ofMillis(1))
                     .build())
             .listener(
-                new OAuthClientListener() {
+                // Inline (not on the event thread): the hook must move the clock before the retry
+                // is signed.
+                new InlineHook() {
                   @Override
                   public void onRetryScheduled(RetryScheduled event) {
                     waits.add(event.delay());
@@ -233,4 +235,8 @@ class PrivateKeyJwtTest {
     assertThat(Jwts.claims(jwt)).containsEntry("iss", "tenant \"a\"\\ü");
     assertThat(Jwts.header(jwt)).containsEntry("kid", "kid \"1\"");
   }
+
+  /** A test hook called on the step's thread, as the SDK's own listeners are. */
+  private interface InlineHook
+      extends OAuthClientListener, io.tokenapi.sdk.internal.InlineListener {}
 }

@@ -14,7 +14,11 @@ import java.util.concurrent.TimeoutException;
  * onFetchEnded} after it stored the outcome and cleared the refresh in flight, so once a test has
  * awaited an outcome the cache is ready for the next step.
  */
-final class RecordingListener implements OAuthClientListener {
+// InlineListener: this test listener records event content and order, asserted right after
+// getToken() returns; delivery through the client's bounded event thread (application listeners)
+// is tested by BoundaryHardeningTest.
+final class RecordingListener
+    implements OAuthClientListener, io.tokenapi.sdk.internal.InlineListener {
   /** The expiry of the token of each fetch that ended with one, in order. */
   final List<Instant> refreshed = new CopyOnWriteArrayList<>();
 

@@ -609,7 +609,8 @@ class RetryRulesTest {
           track(
               builder()
                   .listener(
-                      new OAuthClientListener() {
+                      // Inline, as the SDK's own listeners: asserted right after get() returns.
+                      new InlineHook() {
                         @Override
                         public void onRetryScheduled(RetryScheduled event) {
                           calls.add(
@@ -726,4 +727,8 @@ class RetryRulesTest {
     Throwable cause = catchThrowableOfType(RuntimeException.class, () -> drive(scheduler, f));
     assertThat(cause).isInstanceOf(ConflictException.class);
   }
+
+  /** A test listener called on the step's thread, as the SDK's own listeners are. */
+  private interface InlineHook
+      extends OAuthClientListener, io.tokenapi.sdk.internal.InlineListener {}
 }

@@ -55,6 +55,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * registry is scraped. Thread-safe.
  */
 public final class TokenClientMetrics implements OAuthClientListener, AutoCloseable {
+  // Called inline (ListenerDispatcher.SDK_LISTENERS): on the thread of each step, not through the
+  // client's bounded event
+  // queue. It only updates meters in memory and never blocks, so it needs no bound; and called
+  // inline, the meters are exact when getToken() returns (a scrape right after a fetch sees it).
   /**
    * Timer, one recording per token fetch (all its attempts and retry waits, or the store lookup),
    * recorded when it ends. Tags: {@code outcome} ({@code success}, {@code failure}), {@code source}

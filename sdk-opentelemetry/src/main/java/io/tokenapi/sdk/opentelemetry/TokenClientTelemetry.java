@@ -58,6 +58,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * client; nothing here runs on the client's cache-hit path. Thread-safe.
  */
 public final class TokenClientTelemetry implements OAuthClientListener, AutoCloseable {
+  // Called inline (ListenerDispatcher.SDK_LISTENERS): on the thread of each step, not through the
+  // client's bounded event
+  // queue. It only starts and ends spans and records meters in memory, never blocking; and
+  // aroundAttempt (always inline: it wraps the send) must find the span onAttemptStarted opened,
+  // to make it current for the HTTP instrumentation of the token request.
   /** The instrumentation scope name of the tracer and the meter: {@value}. */
   public static final String INSTRUMENTATION_NAME = "io.tokenapi.sdk";
 
