@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -48,18 +50,50 @@ public final class VirtualThreadRun {
   private static final int TOP_FRAMES = 8;
 
   /**
-   * Pins the JDK causes by itself at the first use of a class, once per class and JVM, whatever the
-   * application does: a virtual thread that waits while another thread initializes a class (on JDK
-   * 25 this includes the JDK's own socket pollers, virtual threads too, started by the first socket
-   * read on a virtual thread), or loads one under the class loader's per-class lock (the VM's frame
-   * below {@code loadClass} keeps it on its carrier). Gone once the classes are loaded; see
-   * docs/virtual-threads.md.
+   * Pins the JDK causes by itself at the first use of a class or call site, once per JVM, whatever
+   * the application does: a virtual thread that waits while another thread initializes a class (on
+   * JDK 25 this includes the JDK's own socket pollers, virtual threads too, started by the first
+   * socket read on a virtual thread; HotSpot's class-initialization lock is an {@code int[]}),
+   * loads one under the class loader's per-class lock, or links a call site (the VM calls back into
+   * {@code MethodHandleNatives}). A VM frame below keeps the virtual thread on its carrier. Gone
+   * once the classes are loaded and the call sites linked; see docs/virtual-threads.md.
    */
-  private static boolean explained(String event) {
-    int top = event.indexOf(" at ");
-    return event.contains(" reason=\"Waited for initialization of ")
-        || top >= 0
-            && event.startsWith(" at jdk.internal.loader.BuiltinClassLoader.loadClassOrNull:", top);
+  private static boolean firstUse(RecordedEvent pinned, Set<String> classInitWaits) {
+    if (pinned.hasField("pinnedReason")
+        && String.valueOf(pinned.getString("pinnedReason"))
+            .startsWith("Waited for initialization")) {
+      return true;
+    }
+    if (classInitWaits.contains(threadAndStack(pinned))) {
+      return true;
+    }
+    RecordedStackTrace stack = pinned.getStackTrace();
+    if (stack == null) {
+      return false;
+    }
+    for (RecordedFrame frame : stack.getFrames()) {
+      String type = frame.getMethod().getType().getName();
+      String method = frame.getMethod().getName();
+      if (type.equals("java.lang.invoke.MethodHandleNatives")
+          || type.equals("java.lang.ClassLoader") && method.equals("loadClass")
+          || type.equals("jdk.internal.loader.BuiltinClassLoader")
+              && method.equals("loadClassOrNull")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String threadAndStack(RecordedEvent event) {
+    StringBuilder key =
+        new StringBuilder(
+            String.valueOf(event.getThread() == null ? -1 : event.getThread().getJavaThreadId()));
+    if (event.getStackTrace() != null) {
+      for (RecordedFrame frame : event.getStackTrace().getFrames()) {
+        key.append(' ').append(frame(frame));
+      }
+    }
+    return key.toString();
   }
 
   private VirtualThreadRun() {}
@@ -121,15 +155,28 @@ public final class VirtualThreadRun {
       recording.dump(jfr);
       List<String> pinned = new ArrayList<>();
       List<String> monitorWaits = new ArrayList<>();
-      for (RecordedEvent event : RecordingFile.readAllEvents(jfr)) {
+      List<RecordedEvent> events = RecordingFile.readAllEvents(jfr);
+      Set<String> classInitWaits = new HashSet<>();
+      for (RecordedEvent event : events) {
+        if (event.getEventType().getName().equals(MONITOR_ENTER)
+            && event.getClass("monitorClass") != null
+            && event.getClass("monitorClass").getName().equals("[I")) {
+          classInitWaits.add(threadAndStack(event));
+        }
+      }
+      List<String> unexplained = new ArrayList<>();
+      for (RecordedEvent event : events) {
         String name = event.getEventType().getName();
         if (name.equals(PINNED)) {
           pinned.add(describe(event));
+          if (!firstUse(event, classInitWaits)) {
+            unexplained.add(describe(event));
+          }
         } else if (name.equals(MONITOR_ENTER) && isVirtual(event)) {
           monitorWaits.add(describe(event));
         }
       }
-      return new Result<>(callers, values, failures, pinned, monitorWaits, millis);
+      return new Result<>(callers, values, failures, pinned, unexplained, monitorWaits, millis);
     } finally {
       Files.deleteIfExists(jfr);
     }
@@ -208,6 +255,7 @@ public final class VirtualThreadRun {
     private final List<T> values;
     private final List<Throwable> failures;
     private final List<String> pinned;
+    private final List<String> unexplained;
     private final List<String> monitorWaits;
     private final long millis;
 
@@ -216,12 +264,14 @@ public final class VirtualThreadRun {
         List<T> values,
         List<Throwable> failures,
         List<String> pinned,
+        List<String> unexplained,
         List<String> monitorWaits,
         long millis) {
       this.callers = callers;
       this.values = List.copyOf(values);
       this.failures = List.copyOf(failures);
       this.pinned = List.copyOf(pinned);
+      this.unexplained = List.copyOf(unexplained);
       this.monitorWaits = List.copyOf(monitorWaits);
       this.millis = millis;
     }
@@ -260,7 +310,7 @@ public final class VirtualThreadRun {
      * @return the unexplained pinned events, described
      */
     public List<String> unexplainedPinned() {
-      return pinned.stream().filter(event -> !explained(event)).collect(Collectors.toList());
+      return unexplained;
     }
 
     /**
