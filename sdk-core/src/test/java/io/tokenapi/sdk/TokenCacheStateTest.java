@@ -210,6 +210,9 @@ class TokenCacheStateTest {
     // callers meanwhile share it.
     List<CompletableFuture<AccessToken>> waiting = asyncCallers(c, 10);
     assertThat(tokens.requestCount()).isEqualTo(1);
+    // getTokenAsync hands the refresh to the client's thread, which schedules the 1 s wait: moving
+    // the clock before that wait is scheduled would leave it a second in the future for good.
+    scheduler.awaitPending();
     scheduler.advance(Duration.ofSeconds(1));
     for (CompletableFuture<AccessToken> f : waiting) {
       assertThat(f.get(5, TimeUnit.SECONDS).value()).isEqualTo("fake-token-2");
