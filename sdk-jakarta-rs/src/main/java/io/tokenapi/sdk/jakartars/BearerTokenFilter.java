@@ -206,7 +206,7 @@ public final class BearerTokenFilter implements ClientRequestFilter, ClientRespo
         headers.put(h.getKey(), new ArrayList<>(h.getValue()));
       }
     }
-    headers.putSingle(HttpHeaders.AUTHORIZATION, header(fresh));
+    headers.putSingle(HttpHeaders.AUTHORIZATION, fresh.authorizationHeader());
     Invocation.Builder builder =
         request.getClient().target(request.getUri()).request().headers(headers);
     builder.property(REPEATED, Boolean.TRUE);
