@@ -114,17 +114,6 @@ class TokenApiTenantsIntegrationTest {
   @EnableAutoConfiguration
   @RestController
   static class App {
-    // README spring-tenants-provider: begin
-    @Bean
-    TenantCredentialsProvider tenantCredentials() { // switches the TenantTokens bean on
-      return merchant -> {
-        String[] c = vault(merchant); // your secrets store
-        return TenantCredentials.clientSecret(c[0], c[1]);
-      };
-    }
-
-    // README spring-tenants-provider: end
-
     @Bean
     TenantTokensBuilderCustomizer testClock() {
       return builder -> builder.clock(CLOCK);
@@ -142,6 +131,16 @@ class TokenApiTenantsIntegrationTest {
       }
       return ResponseEntity.ok("hello");
     }
+
+    // README spring-tenants-provider: begin
+    @Bean
+    TenantCredentialsProvider tenantCredentials() { // switches the TenantTokens bean on
+      return merchant -> {
+        String[] c = vault(merchant); // your secrets store
+        return TenantCredentials.clientSecret(c[0], c[1]);
+      };
+    }
+    // README spring-tenants-provider: end
   }
 
   @LocalServerPort int port;
