@@ -18,11 +18,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
@@ -198,6 +203,41 @@ class TokenApiTenantsIntegrationTest {
     assertThat(webFetch("merchant-b")).isEqualTo("hello");
     assertThat(webFetch("merchant-a")).isEqualTo("hello");
     assertThat(SEEN).containsExactly(bearer("merchant-b"), bearer("merchant-a"));
+  }
+
+  /** 64 concurrent calls for two tenants with no cached token: one token request per tenant. */
+  @Test
+  void coldStart_64ConcurrentCallsForTwoTenants_makeOneTokenRequestEach() throws Exception {
+    CLOCK.advance(Duration.ofSeconds(31));
+    for (String tenant : List.of("merchant-a", "merchant-b")) {
+      tenantTokens.invalidate(tenant, tenantTokens.getToken(tenant));
+    }
+    int before = TOKENS.requestCount();
+    ExecutorService pool = Executors.newFixedThreadPool(64);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<String>> results = new ArrayList<>();
+      for (int i = 0; i < 64; i++) {
+        String tenant = i % 2 == 0 ? "merchant-a" : "merchant-b";
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return fetchFor(tenant);
+                }));
+      }
+      start.countDown();
+      for (Future<String> result : results) {
+        assertThat(result.get(30, TimeUnit.SECONDS)).isEqualTo("hello");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(TOKENS.requestCount() - before).isEqualTo(2);
+    assertThat(SEEN)
+        .hasSize(64)
+        .containsOnly(bearer("merchant-a"), bearer("merchant-b"))
+        .contains(bearer("merchant-a"), bearer("merchant-b"));
   }
 
   @Test
