@@ -42,15 +42,20 @@ final class TenantAssembly {
 
   private final Function<String, TenantCredentials> credentials;
 
+  /** Makes each tenant's own listener, on the event thread; null for none. */
+  private final Function<String, ? extends OAuthClientListener> tenantListener;
+
   /** Runs the lookups: a few threads, so a lookup that blocks can hold only these. */
   private final ThreadPoolExecutor lookups;
 
   TenantAssembly(
       ClientSettings s,
       Function<String, TenantCredentials> credentials,
+      Function<String, ? extends OAuthClientListener> tenantListener,
       int maxConcurrentRequests) {
     this.s = s;
     this.credentials = credentials;
+    this.tenantListener = tenantListener;
     this.tokenUrl = s.tokenUrl();
     this.threads =
         new ClientThreads(
@@ -61,7 +66,7 @@ final class TenantAssembly {
     derived.dispatcher().setMaxRequests(maxConcurrentRequests);
     derived.dispatcher().setMaxRequestsPerHost(maxConcurrentRequests);
     this.http = derived;
-    this.listener = new ListenerDispatcher(s.listeners);
+    this.listener = new ListenerDispatcher(s.listeners, tenantListener != null);
     this.freshness = new Freshness(s.refreshAhead, s.expiryMargin);
     this.callTimeoutMillis = TokenHttpClient.callTimeoutMillis(s);
     this.gate = new RequestGate(maxConcurrentRequests, threads.scheduler(), callTimeoutMillis);
@@ -84,14 +89,22 @@ final class TenantAssembly {
     lookups.allowCoreThreadTimeOut(true);
   }
 
+  /**
+   * Where a tenant's stages send its events: the shared listeners, and with a tenant listener
+   * factory also the tenant's own (one small object per tenant, only then).
+   */
+  OAuthClientListener eventsOf(String tenant) {
+    return tenantListener == null ? listener : new TenantEvents(tenant, listener, tenantListener);
+  }
+
   /** A tenant's cache: the top of its pipeline, over the tenant itself as its source. */
-  TokenCache newCache(TokenSource source) {
+  TokenCache newCache(TokenSource source, OAuthClientListener events) {
     return new TokenCache(
         source,
         freshness,
         s.clock,
         s.retryPolicy,
-        listener,
+        events,
         s.random,
         s.closedProbeInterval,
         s.minRefreshInterval,
@@ -104,7 +117,8 @@ final class TenantAssembly {
    * key of the tenant's own), the retry loop, and the endpoint behind the shared request slots.
    * Every attempt is sent from the shared threads, never a caller's, so every one passes the gate.
    */
-  TokenSource pipeline(String tenant, TenantCredentials c, AccessToken rejected) {
+  TokenSource pipeline(
+      String tenant, TenantCredentials c, AccessToken rejected, OAuthClientListener events) {
     ClientCredential credential = c.resolve(s);
     TokenRequestSource requests =
         TokenRequestFactory.source(
@@ -123,7 +137,7 @@ final class TenantAssembly {
             s.clock,
             s.workingHours,
             s.maxResponseBytes,
-            listener,
+            events,
             gate);
     TokenSource source =
         new RetryingTokenSource(
@@ -132,7 +146,7 @@ final class TenantAssembly {
             s.workingHours,
             s.clock,
             threads.scheduler(),
-            listener,
+            events,
             callTimeoutMillis,
             s.random,
             false);
@@ -159,7 +173,7 @@ final class TenantAssembly {
                 ? Duration.ofMillis(callTimeoutMillis)
                 : s.retryPolicy.maxWait(),
             s.tokenStoreTimeout,
-            listener);
+            events);
     shared.reject(rejected);
     return shared;
   }
@@ -174,7 +188,8 @@ final class TenantAssembly {
     CompletableFuture<TenantCredentials> result = new CompletableFuture<>();
     String name = TenantTokens.printable(tenant);
     FutureTask<Void> task =
-        new FutureTask<>(
+        new Lookup(
+            result,
             () -> {
               if (result.isDone()) {
                 return; // given up on while queued: the thread goes to a lookup still awaited
@@ -197,8 +212,7 @@ final class TenantAssembly {
                   throw (Error) e;
                 }
               }
-            },
-            null);
+            });
     try {
       ScheduledFuture<?> timer =
           threads
@@ -226,6 +240,11 @@ final class TenantAssembly {
       result.completeExceptionally(new OAuthException("TenantTokens is closed", e));
     }
     return result;
+  }
+
+  /** Lookups waiting for a thread now; for tests. */
+  int lookupsQueued() {
+    return lookups.getQueue().size();
   }
 
   /**
@@ -262,10 +281,31 @@ final class TenantAssembly {
         "The credentials lookup failed for tenant " + tenant + " (" + detail + ")");
   }
 
-  /** Fails the queued attempts, cancels the calls in flight, then stops the shared threads. */
+  /** A credentials lookup the pool runs, with the future its tenant's fetch waits on. */
+  private static final class Lookup extends FutureTask<Void> {
+    final CompletableFuture<TenantCredentials> result;
+
+    Lookup(CompletableFuture<TenantCredentials> result, Runnable work) {
+      super(work, null);
+      this.result = result;
+    }
+  }
+
+  /**
+   * Fails the queued attempts and lookups, cancels the calls in flight, then stops the shared
+   * threads. Every future it leaves behind is complete: nothing may wait on a thread or a timer
+   * that is gone.
+   */
   void close() {
     gate.close();
-    lookups.shutdownNow();
+    for (Runnable dropped : lookups.shutdownNow()) {
+      // Never run, and its timer goes with the scheduler: failed here, or its fetch waits forever.
+      if (dropped instanceof Lookup) {
+        ((Lookup) dropped)
+            .result.completeExceptionally(
+                new OAuthException("TenantTokens was closed before the credentials lookup ran"));
+      }
+    }
     http.dispatcher().cancelAll();
     threads.shutdown();
     // Last: queued listener events are still delivered, within ListenerDispatcher's bound.
