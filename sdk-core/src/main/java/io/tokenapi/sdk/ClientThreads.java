@@ -3,6 +3,7 @@ package io.tokenapi.sdk;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -42,21 +43,27 @@ final class ClientThreads {
   static final int MAX_HTTP_THREADS = 8;
 
   /**
-   * At most this many more wait for one of the {@link #MAX_HTTP_THREADS}; past that a task is
-   * rejected: OkHttp fails the call ({@code InterruptedIOException}, so a typed {@code
-   * TransportException} the retry policy handles) and the cache fails the refresh, never a hang.
+   * At most this many more wait for one of the {@link #MAX_HTTP_THREADS} (a {@link TenantTokens}
+   * adds two per tenant it may hold); past that a task is rejected. A cache queues at most one
+   * async callers' hand-off at a time, however many callers arrive, and one background refresh's
+   * start, so a single client needs a few of these; past that a task is rejected: OkHttp fails the
+   * call ({@code InterruptedIOException}, so a typed {@code TransportException} the retry policy
+   * handles) and the cache fails the refresh, never a hang.
    */
   static final int HTTP_QUEUE = 64;
 
   ClientThreads(ScheduledExecutorService scheduler) {
-    this(scheduler, MAX_HTTP_THREADS);
+    this(scheduler, MAX_HTTP_THREADS, 0);
   }
 
   /**
    * With a request thread cap of its own: a {@link TenantTokens} lets {@code maxConcurrentRequests}
-   * token requests be in flight at once, each holding one of these threads.
+   * token requests be in flight at once, each holding one of these threads; and room in the queue
+   * for {@code caches} more caches' hand-offs (two each: an async caller's, and a background
+   * refresh's start), so a burst of cold tenants asked at once is queued, not refused. The queue is
+   * linked, so the room costs nothing until it is used.
    */
-  ClientThreads(ScheduledExecutorService scheduler, int httpThreads) {
+  ClientThreads(ScheduledExecutorService scheduler, int httpThreads, int caches) {
     int id = CLIENTS.incrementAndGet();
     if (scheduler != null) {
       this.scheduler = scheduler;
@@ -74,7 +81,10 @@ final class ClientThreads {
             httpThreads,
             60,
             TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(HTTP_QUEUE),
+            caches == 0
+                ? new ArrayBlockingQueue<>(HTTP_QUEUE)
+                : new LinkedBlockingQueue<>(
+                    (int) Math.min(Integer.MAX_VALUE, HTTP_QUEUE + 2L * caches)),
             daemon("tokenapi-" + id + "-http"));
     // Core threads that end when idle: threads on demand, as before, but never more than the cap.
     this.http.allowCoreThreadTimeOut(true);

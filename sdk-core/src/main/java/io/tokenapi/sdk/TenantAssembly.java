@@ -52,14 +52,18 @@ final class TenantAssembly {
       ClientSettings s,
       Function<String, TenantCredentials> credentials,
       Function<String, ? extends OAuthClientListener> tenantListener,
-      int maxConcurrentRequests) {
+      int maxConcurrentRequests,
+      long heldTenants) {
     this.s = s;
     this.credentials = credentials;
     this.tenantListener = tenantListener;
     this.tokenUrl = s.tokenUrl();
     this.threads =
         new ClientThreads(
-            s.scheduler, Math.max(ClientThreads.MAX_HTTP_THREADS, maxConcurrentRequests));
+            s.scheduler,
+            Math.max(ClientThreads.MAX_HTTP_THREADS, maxConcurrentRequests),
+            // Every tenant it may hold can have an async caller's hand-off queued at once.
+            (int) Math.min(Integer.MAX_VALUE / 2 - ClientThreads.HTTP_QUEUE, heldTenants));
     this.ownHttpClient = s.httpClient == null;
     boolean httpEvents = CallersEventListener.of(s.httpClient) != null;
     // The event thread is needed without an application listener too: for the caller's OkHttp

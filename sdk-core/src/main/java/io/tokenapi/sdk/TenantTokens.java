@@ -100,7 +100,15 @@ public final class TenantTokens implements AutoCloseable {
     this.evictionBatch = Math.max(1, b.maxTenants / 64);
     this.idleMillis = b.evictAfterIdle.toMillis();
     this.tenants = new ConcurrentHashMap<>(Math.min(b.maxTenants, 1 << 16));
-    this.assembly = new TenantAssembly(s, b.credentials, b.tenantListener, b.maxConcurrentRequests);
+    this.assembly =
+        new TenantAssembly(
+            s,
+            b.credentials,
+            b.tenantListener,
+            b.maxConcurrentRequests,
+            // As many as it may hold: maxTenants, and the batches a background scan may fall
+            // behind.
+            (long) b.maxTenants + BEHIND_BATCHES * Math.max(1, b.maxTenants / 64));
     this.coarseNow = clock.millis();
     this.nextIdleSweep = coarseNow + sweepInterval();
     this.description =
@@ -381,7 +389,9 @@ public final class TenantTokens implements AutoCloseable {
     tenants.computeIfPresent(
         t.id,
         (k, v) -> {
-          if (v == t && t.retire()) {
+          // Not while an async caller's hand-off waits for a thread: the queue has room for the
+          // tenants held, and a dropped tenant's queued hand-off would take room from a held one.
+          if (v == t && !t.cache.handOffQueued() && t.retire()) {
             removed[0] = true;
             return null;
           }

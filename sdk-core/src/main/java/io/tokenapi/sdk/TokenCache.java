@@ -80,6 +80,18 @@ final class TokenCache {
   private final ClosingRenewal closing;
 
   private final AtomicReference<CompletableFuture<AccessToken>> inFlight = new AtomicReference<>();
+
+  /**
+   * An async caller's hand-off queued for the client's threads and not started yet, if any: later
+   * async callers join it rather than queue their own, so a burst of them costs one queued task per
+   * cache, not one per caller (which overflowed the pool's queue). {@link #BACKGROUND} while the
+   * queued one only tells a stale token's state and starts its refresh.
+   */
+  private final AtomicReference<CompletableFuture<AccessToken>> handOff = new AtomicReference<>();
+
+  /** {@link #handOff} for a stale token's hand-off: no caller waits on it, none joins it. */
+  private static final CompletableFuture<AccessToken> BACKGROUND = new CompletableFuture<>();
+
   private final AtomicLong fetchIds = new AtomicLong();
 
   /** Stale tokens handed out: counted on the stale path only, never on the fresh hit. */
@@ -184,8 +196,9 @@ final class TokenCache {
       if (now >= stale.staleAt) {
         staleServed.increment();
       }
-      if (!needsHandOff(stale, now, true)) {
-        // No state change to tell, no refresh to start: nothing to hand off.
+      if (!needsHandOff(stale, now, true) || !handOff.compareAndSet(null, BACKGROUND)) {
+        // No state change to tell, no refresh to start: nothing to hand off. Or a hand-off is
+        // queued already, and it tells the state and looks for a refresh when it runs.
         return CompletableFuture.completedFuture(s.token);
       }
       dispatch(
@@ -195,7 +208,8 @@ final class TokenCache {
             }
             refreshInBackground(stale, now);
           },
-          null);
+          null,
+          BACKGROUND);
       return CompletableFuture.completedFuture(s.token);
     }
     if (!needsHandOff(s, now, false)) {
@@ -211,6 +225,17 @@ final class TokenCache {
       }
     }
     CompletableFuture<AccessToken> mine = new CompletableFuture<>();
+    for (; ; ) {
+      CompletableFuture<AccessToken> queued = handOff.get();
+      if (queued != null && queued != BACKGROUND) {
+        // Its task has not started, so it reads the state after this caller began: the outcome
+        // is this caller's too (and a token forgotten before it began is looked past, per caller).
+        return perCaller(queued, forgotten, false);
+      }
+      if (handOff.compareAndSet(queued, mine)) {
+        break;
+      }
+    }
     Snapshot seen = s;
     dispatch(
         () ->
@@ -223,6 +248,7 @@ final class TokenCache {
                         mine.completeExceptionally(error);
                       }
                     }),
+        mine,
         mine);
     return mine;
   }
@@ -245,12 +271,18 @@ final class TokenCache {
 
   /**
    * Runs {@code task} on the client's threads; when the client closed meanwhile, fails {@code
-   * waiting} (if any) as a closed client.
+   * waiting} (if any) as a closed client. {@code queued} is this hand-off's {@link #handOff}: it
+   * leaves the field as the task starts (callers after that join the refresh it starts) or when the
+   * pool refuses it.
    */
-  private void dispatch(Runnable task, CompletableFuture<AccessToken> waiting) {
+  private void dispatch(
+      Runnable task,
+      CompletableFuture<AccessToken> waiting,
+      CompletableFuture<AccessToken> queued) {
     try {
       async.execute(
           () -> {
+            handOff.compareAndSet(queued, null);
             try {
               task.run();
             } catch (Throwable e) {
@@ -266,6 +298,7 @@ final class TokenCache {
             }
           });
     } catch (RejectedExecutionException e) {
+      handOff.compareAndSet(queued, null);
       if (waiting != null) {
         // Not closed: the pool and its queue are full (a burst of async callers before the
         // refresh started). A closed client's exception would tell the caller to build a new one.
@@ -352,6 +385,11 @@ final class TokenCache {
     LOG.debug("Cached token invalidated after the server rejected it");
     notice(clock.millis());
     return true;
+  }
+
+  /** Whether an async caller's hand-off waits for the client's threads (a volatile read). */
+  boolean handOffQueued() {
+    return handOff.get() != null;
   }
 
   /** The cached token, fresh or not, or null. */
