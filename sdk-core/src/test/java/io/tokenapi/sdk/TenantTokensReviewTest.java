@@ -157,6 +157,57 @@ class TenantTokensReviewTest {
     assertThat(tokens.size()).isEqualTo(1);
   }
 
+  @Test
+  void maxTenantsOne_asyncCallers_invalidations_andIdleSweeps_racing_neverCrossTenants()
+      throws Exception {
+    server.failClient("id-b", 400, "invalid_request", "b is refused: any token b gets is a's");
+    TenantTokens tokens =
+        open(
+            builder()
+                .maxTenants(1)
+                .retryPolicy(RetryPolicy.none())
+                .evictAfterIdle(Duration.ofSeconds(1)));
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(8);
+    List<java.util.concurrent.Future<List<String>>> results = new ArrayList<>();
+    try {
+      for (int th = 0; th < 8; th++) {
+        int start = th;
+        results.add(
+            pool.submit(
+                () -> {
+                  List<String> wrong = new ArrayList<>();
+                  for (int i = 0; i < 100; i++) {
+                    boolean a = (start + i) % 2 == 0;
+                    String tenant = a ? "a" : "b";
+                    if (start == 0 && i % 10 == 0) {
+                      tokens.sweepNow();
+                    }
+                    try {
+                      AccessToken got = tokens.getTokenAsync(tenant).get(30, TimeUnit.SECONDS);
+                      if (!a) {
+                        wrong.add("b got a token");
+                      } else if (i % 3 == 0) {
+                        tokens.invalidate("a", got);
+                      }
+                    } catch (java.util.concurrent.ExecutionException e) {
+                      if (a || !(e.getCause() instanceof OAuthException)) {
+                        wrong.add(tenant + " failed: " + e.getCause());
+                      }
+                    }
+                  }
+                  return wrong;
+                }));
+      }
+      for (java.util.concurrent.Future<List<String>> r : results) {
+        assertThat(r.get(60, TimeUnit.SECONDS)).isEmpty();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(tokens.size()).isLessThanOrEqualTo(2);
+  }
+
   // ---- the credentials lookup ----
 
   @Test
