@@ -264,6 +264,26 @@ class NetworkFaultTest {
   }
 
   @Test
+  void brokenChunkFraming_withALineBreakInIt_isTransportException_onOneLine() throws Exception {
+    // OkHttp quotes the bad chunk-size line in its ProtocolException: the server's bytes, here with
+    // a bare CR that would forge a log line (found by HostileInputPropertiesTest on a random seed).
+    server.enqueue(
+        json("")
+            .body(new Buffer().writeUtf8("5x\rFORGED LOG LINE\n"))
+            .removeHeader("Content-Length")
+            .setHeader("Transfer-Encoding", "chunked")
+            .build());
+
+    TransportException e = failsWithin(client(), TransportException.class, READ_TIMEOUT_MILLIS);
+
+    assertThat(e.getMessage())
+        .contains("ProtocolException")
+        .contains("FORGED LOG LINE")
+        .doesNotContain("\r")
+        .doesNotContain("\n");
+  }
+
+  @Test
   void truncatedJson_isInvalidResponse() throws Exception {
     server.enqueue(json("{\"access_token\":\"nf-token-value\",\"expires_in\":36").build());
 
