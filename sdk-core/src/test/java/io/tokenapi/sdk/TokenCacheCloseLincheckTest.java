@@ -71,7 +71,7 @@ public class TokenCacheCloseLincheckTest {
         .check(TokenCacheCloseLincheckTest.class);
   }
 
-  static final int ITERATIONS = 20;
+  static final int ITERATIONS = TokenCacheLincheckTest.scenarios(20);
   static final int INVOCATIONS = 500;
 
   /** Numbers tokens by fetch and notes which were fetched after close() returned. */

@@ -4,9 +4,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.observation.ObservationRegistry;
 import io.tokenapi.sdk.OAuthClient;
+import io.tokenapi.sdk.TenantTokens;
 import io.tokenapi.sdk.micrometer.TokenClientMetrics;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -56,6 +59,22 @@ public final class TokenApiMetricsAutoConfiguration {
   }
 
   /**
+   * Gives the {@code TenantTokens} bean's builder one metrics listener for all tenants, tagged
+   * {@code client.name=tenants} and with no tenant tag: 100,000 tenants are one set of series. The
+   * per-client status gauges are not bound (they read one client's state; a tenant's is {@code
+   * TenantTokens.status(tenant)}).
+   *
+   * @param meters the application's registry
+   * @param observations the application's observation registry, if any
+   * @return the binder; its meters are removed on shutdown
+   */
+  @Bean
+  TenantTokensBuilderCustomizer tokenApiTenantMetrics(
+      MeterRegistry meters, ObjectProvider<ObservationRegistry> observations) {
+    return new TenantMetricsBinder(meters, observations.getIfAvailable());
+  }
+
+  /**
    * Keeps the meters Boot's {@code DefaultMeterObservationHandler} would derive from the SDK's
    * Observations out of the registries: they would time each fetch and attempt a second time under
    * other names.
@@ -65,6 +84,35 @@ public final class TokenApiMetricsAutoConfiguration {
   @Bean
   MeterFilter tokenApiObservationMeterFilter() {
     return TokenClientMetrics.denyObservationMeters();
+  }
+
+  /** One aggregated listener for every tenant; closed (its meters removed) on shutdown. */
+  static final class TenantMetricsBinder implements TenantTokensBuilderCustomizer, DisposableBean {
+    private final MeterRegistry meters;
+    private final ObservationRegistry observations;
+    private final List<TokenClientMetrics> built = new CopyOnWriteArrayList<>();
+
+    TenantMetricsBinder(MeterRegistry meters, ObservationRegistry observations) {
+      this.meters = meters;
+      this.observations = observations;
+    }
+
+    @Override
+    public void customize(TenantTokens.Builder builder) {
+      TokenClientMetrics.Builder metrics =
+          TokenClientMetrics.builder(meters).clientName(TenantTokensFactory.METRICS_NAME);
+      if (observations != null) {
+        metrics.observationRegistry(observations);
+      }
+      TokenClientMetrics listener = metrics.build();
+      built.add(listener);
+      builder.listener(listener);
+    }
+
+    @Override
+    public void destroy() {
+      built.forEach(TokenClientMetrics::close);
+    }
   }
 
   /** The listener goes in before {@code build()}; the gauges read the built client. */

@@ -1,8 +1,11 @@
 package io.tokenapi.sdk.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokenapi.sdk.OAuthClient;
+import io.tokenapi.sdk.TenantCredentials;
+import io.tokenapi.sdk.TenantTokens;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +18,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.aot.ApplicationContextAotGenerator;
 import org.springframework.context.support.GenericApplicationContext;
@@ -45,6 +49,16 @@ class TokenApiAotCheckTest {
   @Configuration(proxyBeanMethods = false)
   @ImportAutoConfiguration(TokenApiAutoConfiguration.class)
   static class App {}
+
+  /** An application with a credentials lookup: the TenantTokens bean's trigger. */
+  @Configuration(proxyBeanMethods = false)
+  @ImportAutoConfiguration(TokenApiTenantsAutoConfiguration.class)
+  static class TenantsApp {
+    @Bean
+    TenantCredentialsProvider tenantCredentials() {
+      return tenant -> TenantCredentials.clientSecret("id-" + tenant, "s3cret-aot-77c2");
+    }
+  }
 
   @AfterEach
   void aotOff() {
@@ -95,6 +109,34 @@ class TokenApiAotCheckTest {
     assertThat(output.getAll()).doesNotContain(WARNING);
   }
 
+  /**
+   * The trigger is a bean, which AOT sees at build time as at run time; the properties are bound at
+   * run time. Built without any tokenapi.tenants.* property, started with them: the bean is there
+   * and uses them.
+   */
+  @Test
+  void tenantTokens_builtWithoutTheProperties_startedWithThem_useThem() {
+    buildThenRun(
+        TenantsApp.class,
+        Map.of(),
+        Map.of(
+            "tokenapi.tenants.base-url", "http://127.0.0.1:1",
+            "tokenapi.tenants.max-tenants", "777"),
+        context ->
+            assertThat(context.getBean(TenantTokens.class).toString())
+                .contains("http://127.0.0.1:1/v1/oauth/token")
+                .contains("maxTenants=777"));
+  }
+
+  /** Started without a base URL: the same clear startup failure as without AOT. */
+  @Test
+  void tenantTokens_underAot_badSettingsFailClearly() {
+    assertThatThrownBy(() -> buildThenRun(TenantsApp.class, Map.of(), Map.of(), context -> {}))
+        .hasRootCauseInstanceOf(TokenApiConfigurationException.class)
+        .rootCause()
+        .hasMessageContaining("tokenapi.tenants.base-url is not set");
+  }
+
   @Test
   void theCheckIsASpringFactoriesListener_soAotCannotLeaveItOut() {
     assertThat(SpringFactoriesLoader.forDefaultResourceLocation().load(ApplicationListener.class))
@@ -106,9 +148,17 @@ class TokenApiAotCheckTest {
       Map<String, Object> build,
       Map<String, Object> run,
       Consumer<GenericApplicationContext> assertions) {
+    buildThenRun(App.class, build, run, assertions);
+  }
+
+  private static void buildThenRun(
+      Class<?> app,
+      Map<String, Object> build,
+      Map<String, Object> run,
+      Consumer<GenericApplicationContext> assertions) {
     AnnotationConfigApplicationContext processed = new AnnotationConfigApplicationContext();
     processed.setEnvironment(environment(build));
-    processed.register(App.class);
+    processed.register(app);
     TestGenerationContext generated = new TestGenerationContext();
     ClassName initializer =
         new ApplicationContextAotGenerator().processAheadOfTime(processed, generated);
