@@ -42,26 +42,34 @@ final class TenantAssembly {
 
   private final Function<String, TenantCredentials> credentials;
 
+  /** Makes each tenant's own listener, on the event thread; null for none. */
+  private final Function<String, ? extends OAuthClientListener> tenantListener;
+
   /** Runs the lookups: a few threads, so a lookup that blocks can hold only these. */
   private final ThreadPoolExecutor lookups;
 
   TenantAssembly(
       ClientSettings s,
       Function<String, TenantCredentials> credentials,
+      Function<String, ? extends OAuthClientListener> tenantListener,
       int maxConcurrentRequests) {
     this.s = s;
     this.credentials = credentials;
+    this.tenantListener = tenantListener;
     this.tokenUrl = s.tokenUrl();
     this.threads =
         new ClientThreads(
             s.scheduler, Math.max(ClientThreads.MAX_HTTP_THREADS, maxConcurrentRequests));
     this.ownHttpClient = s.httpClient == null;
-    OkHttpClient derived = TokenHttpClient.derive(s, threads.http());
+    boolean httpEvents = CallersEventListener.of(s.httpClient) != null;
+    // The event thread is needed without an application listener too: for the caller's OkHttp
+    // EventListener and for per-tenant listeners.
+    this.listener = new ListenerDispatcher(s.listeners, httpEvents || tenantListener != null);
+    OkHttpClient derived = TokenHttpClient.derive(s, threads.http(), httpEvents ? listener : null);
     // The gate holds the bound; OkHttp's own (64 in all, 5 per host) must not queue under it.
     derived.dispatcher().setMaxRequests(maxConcurrentRequests);
     derived.dispatcher().setMaxRequestsPerHost(maxConcurrentRequests);
     this.http = derived;
-    this.listener = new ListenerDispatcher(s.listeners);
     this.freshness = new Freshness(s.refreshAhead, s.expiryMargin);
     this.callTimeoutMillis = TokenHttpClient.callTimeoutMillis(s);
     this.gate = new RequestGate(maxConcurrentRequests, threads.scheduler(), callTimeoutMillis);
@@ -84,14 +92,22 @@ final class TenantAssembly {
     lookups.allowCoreThreadTimeOut(true);
   }
 
+  /**
+   * Where a tenant's stages send its events: the shared listeners, and with a tenant listener
+   * factory also the tenant's own (one small object per tenant, only then).
+   */
+  OAuthClientListener eventsOf(String tenant) {
+    return tenantListener == null ? listener : new TenantEvents(tenant, listener, tenantListener);
+  }
+
   /** A tenant's cache: the top of its pipeline, over the tenant itself as its source. */
-  TokenCache newCache(TokenSource source) {
+  TokenCache newCache(TokenSource source, OAuthClientListener events) {
     return new TokenCache(
         source,
         freshness,
         s.clock,
         s.retryPolicy,
-        listener,
+        events,
         s.random,
         s.closedProbeInterval,
         s.minRefreshInterval,
@@ -104,7 +120,8 @@ final class TenantAssembly {
    * key of the tenant's own), the retry loop, and the endpoint behind the shared request slots.
    * Every attempt is sent from the shared threads, never a caller's, so every one passes the gate.
    */
-  TokenSource pipeline(String tenant, TenantCredentials c, AccessToken rejected) {
+  TokenSource pipeline(
+      String tenant, TenantCredentials c, AccessToken rejected, OAuthClientListener events) {
     ClientCredential credential = c.resolve(s);
     TokenRequestSource requests =
         TokenRequestFactory.source(
@@ -123,7 +140,7 @@ final class TenantAssembly {
             s.clock,
             s.workingHours,
             s.maxResponseBytes,
-            listener,
+            events,
             gate);
     TokenSource source =
         new RetryingTokenSource(
@@ -132,7 +149,7 @@ final class TenantAssembly {
             s.workingHours,
             s.clock,
             threads.scheduler(),
-            listener,
+            events,
             callTimeoutMillis,
             s.random,
             false);
@@ -159,7 +176,7 @@ final class TenantAssembly {
                 ? Duration.ofMillis(callTimeoutMillis)
                 : s.retryPolicy.maxWait(),
             s.tokenStoreTimeout,
-            listener);
+            events);
     shared.reject(rejected);
     return shared;
   }
@@ -174,7 +191,8 @@ final class TenantAssembly {
     CompletableFuture<TenantCredentials> result = new CompletableFuture<>();
     String name = TenantTokens.printable(tenant);
     FutureTask<Void> task =
-        new FutureTask<>(
+        new Lookup(
+            result,
             () -> {
               if (result.isDone()) {
                 return; // given up on while queued: the thread goes to a lookup still awaited
@@ -197,8 +215,7 @@ final class TenantAssembly {
                   throw (Error) e;
                 }
               }
-            },
-            null);
+            });
     try {
       ScheduledFuture<?> timer =
           threads
@@ -226,6 +243,11 @@ final class TenantAssembly {
       result.completeExceptionally(new OAuthException("TenantTokens is closed", e));
     }
     return result;
+  }
+
+  /** Lookups waiting for a thread now; for tests. */
+  int lookupsQueued() {
+    return lookups.getQueue().size();
   }
 
   /**
@@ -262,10 +284,31 @@ final class TenantAssembly {
         "The credentials lookup failed for tenant " + tenant + " (" + detail + ")");
   }
 
-  /** Fails the queued attempts, cancels the calls in flight, then stops the shared threads. */
+  /** A credentials lookup the pool runs, with the future its tenant's fetch waits on. */
+  private static final class Lookup extends FutureTask<Void> {
+    final CompletableFuture<TenantCredentials> result;
+
+    Lookup(CompletableFuture<TenantCredentials> result, Runnable work) {
+      super(work, null);
+      this.result = result;
+    }
+  }
+
+  /**
+   * Fails the queued attempts and lookups, cancels the calls in flight, then stops the shared
+   * threads. Every future it leaves behind is complete: nothing may wait on a thread or a timer
+   * that is gone.
+   */
   void close() {
     gate.close();
-    lookups.shutdownNow();
+    for (Runnable dropped : lookups.shutdownNow()) {
+      // Never run, and its timer goes with the scheduler: failed here, or its fetch waits forever.
+      if (dropped instanceof Lookup) {
+        ((Lookup) dropped)
+            .result.completeExceptionally(
+                new OAuthException("TenantTokens was closed before the credentials lookup ran"));
+      }
+    }
     http.dispatcher().cancelAll();
     threads.shutdown();
     // Last: queued listener events are still delivered, within ListenerDispatcher's bound.
