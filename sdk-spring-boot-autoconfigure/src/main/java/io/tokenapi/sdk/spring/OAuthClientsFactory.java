@@ -135,7 +135,9 @@ final class OAuthClientsFactory {
       HttpUrl url = HttpUrl.parse(c.baseUrl().trim());
       if (url == null) {
         problem(
-            prefix + ".base-url is not an http(s) URL: \"" + c.baseUrl() + "\"",
+            prefix
+                + ".base-url is not an http(s) URL: "
+                + TokenApiConfigurationException.quotedUrl(c.baseUrl()),
             "set "
                 + prefix
                 + ".base-url to the provider's URL, for example https://api.example.com");

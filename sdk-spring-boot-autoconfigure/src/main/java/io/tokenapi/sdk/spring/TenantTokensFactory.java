@@ -46,7 +46,14 @@ final class TenantTokensFactory {
       TenantCredentialsProvider provider,
       List<TenantTokensBuilderCustomizer> customizers) {
     TenantTokens.Builder b = TenantTokens.builder();
-    if (provider == null) {
+    if (provider == null && providerNames.size() == 1) {
+      problem(
+          "the TenantCredentialsProvider bean "
+              + providerNames
+              + " is null: its factory method returned null",
+          "return a TenantCredentialsProvider from it; to run without tenants, declare no such"
+              + " bean");
+    } else if (provider == null) {
       problem(
           "there are "
               + providerNames.size()
@@ -138,7 +145,7 @@ final class TenantTokensFactory {
     HttpUrl url = HttpUrl.parse(value.trim());
     if (url == null) {
       problem(
-          property + " is not an http(s) URL: \"" + value + "\"",
+          property + " is not an http(s) URL: " + TokenApiConfigurationException.quotedUrl(value),
           "set " + P + ".base-url to the provider's URL, for example https://api.example.com");
     } else if (!url.isHttps() && !AllowedHosts.isLoopback(url.host())) {
       problem(
