@@ -4,9 +4,11 @@ import io.tokenapi.sdk.OAuthClient;
 import io.tokenapi.sdk.RetryPolicy;
 import io.tokenapi.sdk.TenantTokens;
 import io.tokenapi.sdk.WorkingHours;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import okhttp3.HttpUrl;
 
 /**
@@ -16,6 +18,15 @@ import okhttp3.HttpUrl;
  */
 final class TenantTokensFactory {
   private static final String P = "tokenapi.tenants";
+
+  /**
+   * The longest duration setting: the SDK adds durations to epoch milliseconds, and a longer one
+   * fails with an {@code ArithmeticException} that names no property.
+   */
+  private static final Duration MAX_DURATION = Duration.ofDays(365_000);
+
+  /** OkHttp keeps connect and read timeouts in an {@code int} of milliseconds (24.8 days). */
+  private static final Duration MAX_SOCKET_TIMEOUT = Duration.ofDays(24);
 
   /** The {@code client.name} tag of the tenants' aggregated meters. */
   static final String METRICS_NAME = "tenants";
@@ -84,20 +95,22 @@ final class TenantTokensFactory {
         P + ".max-tenants",
         () -> b.maxTenants(p.maxTenants()),
         "set " + P + ".max-tenants to 1 or more, for example 100000");
-    set(
+    duration(
         P + ".evict-after-idle",
-        () -> b.evictAfterIdle(p.evictAfterIdle()),
+        p.evictAfterIdle(),
+        MAX_DURATION,
+        b::evictAfterIdle,
         "set " + P + ".evict-after-idle to 1s or more, for example 2h");
     set(
         P + ".max-concurrent-requests",
         () -> b.maxConcurrentRequests(p.maxConcurrentRequests()),
         "set " + P + ".max-concurrent-requests to 1 to 1024, for example 64");
-    duration(P + ".refresh-ahead", () -> b.refreshAhead(p.refreshAhead()));
-    duration(P + ".expiry-margin", () -> b.expiryMargin(p.expiryMargin()));
-    duration(P + ".default-token-lifetime", () -> b.defaultTokenLifetime(p.defaultTokenLifetime()));
-    duration(P + ".connect-timeout", () -> b.connectTimeout(p.connectTimeout()));
-    duration(P + ".read-timeout", () -> b.readTimeout(p.readTimeout()));
-    duration(P + ".call-timeout", () -> b.callTimeout(p.callTimeout()));
+    duration(P + ".refresh-ahead", p.refreshAhead(), b::refreshAhead);
+    duration(P + ".expiry-margin", p.expiryMargin(), b::expiryMargin);
+    duration(P + ".default-token-lifetime", p.defaultTokenLifetime(), b::defaultTokenLifetime);
+    duration(P + ".connect-timeout", p.connectTimeout(), MAX_SOCKET_TIMEOUT, b::connectTimeout);
+    duration(P + ".read-timeout", p.readTimeout(), MAX_SOCKET_TIMEOUT, b::readTimeout);
+    duration(P + ".call-timeout", p.callTimeout(), b::callTimeout);
     if (p.retry() != null) {
       retry(p.retry(), b);
     }
@@ -123,7 +136,7 @@ final class TenantTokensFactory {
     }
     try {
       return b.build();
-    } catch (IllegalStateException e) {
+    } catch (IllegalStateException | IllegalArgumentException | ArithmeticException e) {
       // Checked above; what is left comes from a customizer's settings.
       throw new TokenApiConfigurationException(
           List.of(P + ": " + e.getMessage()),
@@ -166,9 +179,9 @@ final class TenantTokensFactory {
         p + ".max-attempts",
         () -> retry.maxAttempts(r.maxAttempts()),
         "set " + p + ".max-attempts to 1 (no retry) or more");
-    duration(p + ".initial-backoff", () -> retry.initialBackoff(r.initialBackoff()));
-    duration(p + ".max-backoff", () -> retry.maxBackoff(r.maxBackoff()));
-    duration(p + ".max-wait", () -> retry.maxWait(r.maxWait()));
+    duration(p + ".initial-backoff", r.initialBackoff(), retry::initialBackoff);
+    duration(p + ".max-backoff", r.maxBackoff(), retry::maxBackoff);
+    duration(p + ".max-wait", r.maxWait(), retry::maxWait);
     set(p, () -> b.retryPolicy(retry.build()), "fix the " + p + ".* properties");
   }
 
@@ -242,8 +255,27 @@ final class TenantTokensFactory {
     return canonical;
   }
 
-  private void duration(String property, Runnable setter) {
-    set(property, setter, "set " + property + " to a positive duration such as 30s or 5m");
+  private void duration(String property, Duration value, Consumer<Duration> setter) {
+    duration(property, value, MAX_DURATION, setter);
+  }
+
+  private void duration(String property, Duration value, Duration max, Consumer<Duration> setter) {
+    duration(
+        property,
+        value,
+        max,
+        setter,
+        "set " + property + " to a positive duration such as 30s or 5m");
+  }
+
+  /** Refused here when over {@code max}: the SDK would fail with an untyped overflow. */
+  private void duration(
+      String property, Duration value, Duration max, Consumer<Duration> setter, String fix) {
+    if (value != null && value.compareTo(max) > 0) {
+      problem(property + ": " + value + " is too long, the most is " + max.toDays() + "d", fix);
+      return;
+    }
+    set(property, () -> setter.accept(value), fix);
   }
 
   private void set(String property, Runnable setter, String fix) {
