@@ -42,6 +42,8 @@ import reactor.core.scheduler.Schedulers;
  * prove, each against a real token server ({@link FakeTokenServer}) and a real resource server on
  * loopback, through the interceptors Boot's customizers install.
  */
+@org.junit.jupiter.api.extension.ExtendWith(
+    org.springframework.boot.test.system.OutputCaptureExtension.class)
 class TenantsSpringReviewTest {
   private static final String SECRET_A = "tenant-a-s3cret-5d1c";
   private static final String SECRET_B = "tenant-b-s3cret-e07a";
@@ -663,5 +665,103 @@ class TenantsSpringReviewTest {
                   .doesNotContain(token)
                   .doesNotContain(SECRET_A);
             });
+  }
+
+  /**
+   * A redirect from an allowed host to another one, on the JDK's HttpClient with redirects
+   * followed: where this JDK sends the tenant's token on, startup warned about exactly that.
+   */
+  @Test
+  void redirectToAnotherHost_onTheJdkClient_tokenGoesOnOnlyWhereStartupWarned(
+      org.springframework.boot.test.system.CapturedOutput output) throws Exception {
+    Queue<String> elsewhereSeen = new ConcurrentLinkedQueue<>();
+    HttpServer elsewhere = HttpServer.create(new InetSocketAddress("127.0.0.2", 0), 0);
+    elsewhere.createContext(
+        "/",
+        exchange -> {
+          elsewhereSeen.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
+    elsewhere.start();
+    resource.createContext(
+        "/redirect",
+        exchange -> {
+          exchange
+              .getResponseHeaders()
+              .add("Location", "http://127.0.0.2:" + elsewhere.getAddress().getPort() + "/x");
+          exchange.sendResponseHeaders(302, -1);
+          exchange.close();
+        });
+    try {
+      var jdk = org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder.jdk();
+      tenants(TenantsSpringReviewTest::vault)
+          .withBean(
+              org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder.class, () -> jdk)
+          .run(
+              context -> {
+                assertThat(context).hasNotFailed();
+                RestClient.Builder builder =
+                    RestClient.builder()
+                        .requestFactory(
+                            jdk.build(
+                                org.springframework.boot.http.client.HttpClientSettings
+                                    .defaults()));
+                context
+                    .getBeansOfType(RestClientCustomizer.class)
+                    .values()
+                    .forEach(c -> c.customize(builder));
+                builder
+                    .build()
+                    .get()
+                    .uri(url().replace("/resource", "/redirect"))
+                    .attribute(TENANT_ATTRIBUTE, "merchant-a")
+                    .retrieve()
+                    .toBodilessEntity();
+              });
+      boolean arrived = elsewhereSeen.stream().anyMatch(h -> h.startsWith("Bearer "));
+      assertThat(arrived)
+          .as("seen at 127.0.0.2: " + elsewhereSeen)
+          .isEqualTo(RedirectForwarding.jdkHttpClientForwards());
+      if (arrived) {
+        assertThat(output.getAll())
+            .contains("sends the Authorization header on when it follows a redirect")
+            .contains("[127.0.0.1]");
+      }
+      assertThat(output.getAll()).doesNotContain(SECRET_A);
+    } finally {
+      elsewhere.stop(0);
+    }
+  }
+
+  /** Closing the context while a WebClient exchange waits for its token: it fails, no hang. */
+  @Test
+  void contextClose_withAWebClientExchangeWaitingForItsToken_failsIt() throws Exception {
+    CompletableFuture<Integer> pending = new CompletableFuture<>();
+    tenants(TenantsSpringReviewTest::vault)
+        .withPropertyValues("tokenapi.tenants.retry.max-wait=60s")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              tokens.holdAnswers();
+              web(context)
+                  .get()
+                  .uri(url())
+                  .attribute(TENANT_ATTRIBUTE, "merchant-a")
+                  .retrieve()
+                  .toBodilessEntity()
+                  .subscribe(
+                      r -> pending.complete(r.getStatusCode().value()),
+                      pending::completeExceptionally);
+              tokens.awaitRequestCount(1);
+              context.close();
+            });
+    tokens.releaseAnswers();
+    assertThatThrownBy(() -> pending.get(10, TimeUnit.SECONDS))
+        .isInstanceOf(java.util.concurrent.ExecutionException.class);
+    assertThat(seen).isEmpty();
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(sdkThreads()).isEmpty());
   }
 }
