@@ -35,8 +35,9 @@ final class ClientAssembly {
     this.tokenUrl = s.tokenUrl();
     this.threads = new ClientThreads(s.scheduler);
     this.ownHttpClient = s.httpClient == null;
-    this.http = TokenHttpClient.derive(s, threads.http());
-    this.listener = new ListenerDispatcher(s.listeners);
+    boolean httpEvents = CallersEventListener.of(s.httpClient) != null;
+    this.listener = new ListenerDispatcher(s.listeners, httpEvents);
+    this.http = TokenHttpClient.derive(s, threads.http(), httpEvents ? listener : null);
     this.freshness = new Freshness(s.refreshAhead, s.expiryMargin);
     this.firstAttemptOnCallerThread =
         s.tokenStore == null && TokenHttpClient.callerThreadAttempts(http);
@@ -167,6 +168,9 @@ final class ClientAssembly {
    */
   void close() {
     cache.close();
+    // The endpoint cancelled its calls; a call it had not yet seen (an attempt starting as the
+    // cache closed) is cancelled here, so no request thread is left waiting on the provider.
+    http.dispatcher().cancelAll();
     threads.shutdown();
     // Last: the events of the closing (the state change) are still delivered, within a bound.
     listener.close();

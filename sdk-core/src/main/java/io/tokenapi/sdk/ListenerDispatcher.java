@@ -26,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * the span its {@code onAttemptStarted} opened on the same thread, and metrics stay exact at the
  * moment {@code getToken()} returns.
  *
+ * <p>The events of the token request's OkHttp {@code EventListener} (the caller's {@code
+ * OkHttpClient}'s, see {@link CallersEventListener}) take the same queue and thread, in order with
+ * the client's own events.
+ *
  * <p>A listener that throws is still isolated by {@link SafeListener}. The event thread starts with
  * the first event and ends after 30 idle seconds; {@link #close()} lets the queue drain for at most
  * {@link #CLOSE_DRAIN_MILLIS}, then drops the rest and interrupts the thread.
@@ -70,6 +74,14 @@ final class ListenerDispatcher implements OAuthClientListener, AutoCloseable {
   private final AtomicLong nextWarnNanos = new AtomicLong(System.nanoTime());
 
   ListenerDispatcher(List<OAuthClientListener> listeners) {
+    this(listeners, false);
+  }
+
+  /**
+   * @param httpEvents whether the caller's OkHttp {@code EventListener} gets events through {@link
+   *     #deliverHttpEvent}: it needs the event thread even without an application listener
+   */
+  ListenerDispatcher(List<OAuthClientListener> listeners, boolean httpEvents) {
     List<OAuthClientListener> ours = new ArrayList<>();
     List<OAuthClientListener> theirs = new ArrayList<>();
     for (OAuthClientListener listener : listeners) {
@@ -81,7 +93,7 @@ final class ListenerDispatcher implements OAuthClientListener, AutoCloseable {
     this.all = new SafeListener(listeners);
     this.inline = new SafeListener(ours);
     this.queued = new SafeListener(theirs);
-    if (theirs.isEmpty()) {
+    if (theirs.isEmpty() && !httpEvents) {
       this.events = null;
     } else {
       this.events =
@@ -106,6 +118,14 @@ final class ListenerDispatcher implements OAuthClientListener, AutoCloseable {
     return dropped.get();
   }
 
+  /**
+   * Runs one event of the caller's OkHttp {@code EventListener} on the event thread, after every
+   * event queued before it; dropped like the others when the queue is full.
+   */
+  void deliverHttpEvent(Runnable event) {
+    deliver(event);
+  }
+
   private void deliver(Runnable event) {
     if (events == null) {
       return;
@@ -121,9 +141,10 @@ final class ListenerDispatcher implements OAuthClientListener, AutoCloseable {
       long next = nextWarnNanos.get();
       if (now - next >= 0 && nextWarnNanos.compareAndSet(next, now + WARN_EVERY_NANOS)) {
         LOG.warn(
-            "An OAuthClientListener is not keeping up: {} events waited for it, so the client"
-                + " dropped {} events so far. The client's tokens are not affected; make the"
-                + " listener return quickly (hand slow work to its own executor).",
+            "An OAuthClientListener (or the OkHttpClient's EventListener) is not keeping up: {}"
+                + " events waited for it, so the client dropped {} events so far. The client's"
+                + " tokens are not affected; make the listener return quickly (hand slow work to"
+                + " its own executor).",
             QUEUE,
             total);
       }
@@ -133,13 +154,17 @@ final class ListenerDispatcher implements OAuthClientListener, AutoCloseable {
   @Override
   public void onFetchStarted(FetchStarted event) {
     inline.onFetchStarted(event);
-    deliver(() -> queued.onFetchStarted(event));
+    if (!queued.isEmpty()) {
+      deliver(() -> queued.onFetchStarted(event));
+    }
   }
 
   @Override
   public void onAttemptStarted(AttemptStarted event) {
     inline.onAttemptStarted(event);
-    deliver(() -> queued.onAttemptStarted(event));
+    if (!queued.isEmpty()) {
+      deliver(() -> queued.onAttemptStarted(event));
+    }
   }
 
   @Override
@@ -150,43 +175,57 @@ final class ListenerDispatcher implements OAuthClientListener, AutoCloseable {
   @Override
   public void onAttemptEnded(AttemptEnded event) {
     inline.onAttemptEnded(event);
-    deliver(() -> queued.onAttemptEnded(event));
+    if (!queued.isEmpty()) {
+      deliver(() -> queued.onAttemptEnded(event));
+    }
   }
 
   @Override
   public void onRetryScheduled(RetryScheduled event) {
     inline.onRetryScheduled(event);
-    deliver(() -> queued.onRetryScheduled(event));
+    if (!queued.isEmpty()) {
+      deliver(() -> queued.onRetryScheduled(event));
+    }
   }
 
   @Override
   public void onTokenObtained(TokenObtained event) {
     inline.onTokenObtained(event);
-    deliver(() -> queued.onTokenObtained(event));
+    if (!queued.isEmpty()) {
+      deliver(() -> queued.onTokenObtained(event));
+    }
   }
 
   @Override
   public void onFetchEnded(FetchEnded event) {
     inline.onFetchEnded(event);
-    deliver(() -> queued.onFetchEnded(event));
+    if (!queued.isEmpty()) {
+      deliver(() -> queued.onFetchEnded(event));
+    }
   }
 
   @Override
   public void onStateChanged(StateChanged event) {
     inline.onStateChanged(event);
-    deliver(() -> queued.onStateChanged(event));
+    if (!queued.isEmpty()) {
+      deliver(() -> queued.onStateChanged(event));
+    }
   }
 
   @Override
   public void onStoreEvent(StoreEvent event) {
     inline.onStoreEvent(event);
-    deliver(() -> queued.onStoreEvent(event));
+    if (!queued.isEmpty()) {
+      deliver(() -> queued.onStoreEvent(event));
+    }
   }
 
   @Override
   public void onClosingCoverage(ClosingCoverage event) {
     inline.onClosingCoverage(event);
-    deliver(() -> queued.onClosingCoverage(event));
+    if (!queued.isEmpty()) {
+      deliver(() -> queued.onClosingCoverage(event));
+    }
   }
 
   /**

@@ -106,7 +106,7 @@ final class SafeListener implements OAuthClientListener {
     }
     // A listener that threw before sending, or forgot to: the attempt is still sent, once.
     inner.run();
-    // The send's own failure (an Error in the caller's OkHttp EventListener, say) is the attempt's,
+    // The send's own failure (an Error from the caller's socket factory, say) is the attempt's,
     // not the listener's: it goes on even if the listener swallowed it.
     if (inner.failure instanceof Error) {
       throw (Error) inner.failure;
@@ -121,7 +121,7 @@ final class SafeListener implements OAuthClientListener {
    * exception. Running out of memory or stack is the JVM's state, not the listener's, and
    * propagates.
    */
-  private static void rethrowFatal(Throwable e) {
+  static void rethrowFatal(Throwable e) {
     if (e instanceof VirtualMachineError) {
       throw (VirtualMachineError) e;
     }

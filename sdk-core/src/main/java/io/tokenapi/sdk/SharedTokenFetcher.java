@@ -51,6 +51,9 @@ import org.slf4j.LoggerFactory;
 final class SharedTokenFetcher implements TokenSource {
   private static final Logger LOG = LoggerFactory.getLogger(SharedTokenFetcher.class);
 
+  /** Whether the WARN about a stored token a header cannot carry was given (once per episode). */
+  private final AtomicBoolean unsafeWarned = new AtomicBoolean();
+
   /** How often a client waiting for another one's refresh looks at the store again. */
   static final long POLL_MILLIS = 50;
 
@@ -342,6 +345,22 @@ final class SharedTokenFetcher implements TokenSource {
     }
     StoredToken stored = read.get();
     AccessToken token = stored.token();
+    if (!TokenResponseParser.isVsChars(token.value())) {
+      // Sent, it would split or break the Authorization header of every resource call (CR/LF,
+      // controls, non-ASCII); the provider's tokens are checked the same way when parsed. One
+      // WARN until the store holds a usable token again; the store's name, never the token.
+      if (unsafeWarned.compareAndSet(false, true)) {
+        LOG.warn(
+            "Token store {} returned a token with characters an HTTP header cannot carry (a"
+                + " token holds only %x20-7E): the client treats it as absent and asks the"
+                + " provider; check what writes to that store",
+            store.getClass().getName());
+      } else {
+        LOG.debug("Token store {} still holds a token a header cannot carry", store.getClass());
+      }
+      return null;
+    }
+    unsafeWarned.set(false);
     if (token.equals(replacing) || token.equals(rejected) || stored.fence() < highestFence) {
       return null;
     }

@@ -56,12 +56,13 @@ final class TenantAssembly {
         new ClientThreads(
             s.scheduler, Math.max(ClientThreads.MAX_HTTP_THREADS, maxConcurrentRequests));
     this.ownHttpClient = s.httpClient == null;
-    OkHttpClient derived = TokenHttpClient.derive(s, threads.http());
+    boolean httpEvents = CallersEventListener.of(s.httpClient) != null;
+    this.listener = new ListenerDispatcher(s.listeners, httpEvents);
+    OkHttpClient derived = TokenHttpClient.derive(s, threads.http(), httpEvents ? listener : null);
     // The gate holds the bound; OkHttp's own (64 in all, 5 per host) must not queue under it.
     derived.dispatcher().setMaxRequests(maxConcurrentRequests);
     derived.dispatcher().setMaxRequestsPerHost(maxConcurrentRequests);
     this.http = derived;
-    this.listener = new ListenerDispatcher(s.listeners);
     this.freshness = new Freshness(s.refreshAhead, s.expiryMargin);
     this.callTimeoutMillis = TokenHttpClient.callTimeoutMillis(s);
     this.gate = new RequestGate(maxConcurrentRequests, threads.scheduler(), callTimeoutMillis);

@@ -4,6 +4,7 @@ import io.tokenapi.sdk.OAuthClientListener.AttemptEnded;
 import io.tokenapi.sdk.OAuthClientListener.AttemptOutcome;
 import io.tokenapi.sdk.OAuthClientListener.AttemptStarted;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.HttpUrl;
@@ -44,6 +46,14 @@ final class TokenEndpoint {
 
   /** Null for a client of its own; else the slots all of a {@link TenantTokens}' requests share. */
   private final RequestGate gate;
+
+  /**
+   * How long past its call timeout an attempt may go without an answer from OkHttp before the
+   * watchdog fails it. OkHttp's timeout cancels the call, which ends socket I/O at once, but not
+   * the caller's own code it runs inline on the request's thread (a {@code Dns}, proxy selector or
+   * TLS trust manager that blocks): the callback would not come until that code returns.
+   */
+  static final long WATCHDOG_GRACE_MILLIS = 1_000;
 
   TokenEndpoint(
       OkHttpClient http,
@@ -151,10 +161,14 @@ final class TokenEndpoint {
     }
     AttemptStarted started = started(fetchId, attempt, false);
     Instant sentAt = sentAt();
+    AtomicBoolean settled = new AtomicBoolean();
     Callback callback =
         new Callback() {
           @Override
           public void onFailure(Call c, IOException e) {
+            if (!settled.compareAndSet(false, true)) {
+              return; // the watchdog ended the attempt
+            }
             TransportException failure = ExceptionFactory.transport(displayUrl, e);
             try {
               ended(started, sentAt, c, 0, failure);
@@ -166,6 +180,10 @@ final class TokenEndpoint {
 
           @Override
           public void onResponse(Call c, Response response) {
+            if (!settled.compareAndSet(false, true)) {
+              response.close(); // the watchdog ended the attempt
+              return;
+            }
             int status = RetryAfterShield.status(response);
             AccessToken token = null;
             OAuthException failure = null;
@@ -193,6 +211,7 @@ final class TokenEndpoint {
             }
           }
         };
+    watch(call, result, settled, started, sentAt);
     listener.aroundAttempt(
         started,
         () -> {
@@ -208,6 +227,70 @@ final class TokenEndpoint {
           }
         });
     return result;
+  }
+
+  /**
+   * Fails the attempt if OkHttp has not answered {@link #WATCHDOG_GRACE_MILLIS} after its call
+   * timeout: the waiters are told (a {@link TransportException}, retried per policy) even while the
+   * caller's code holds the request's thread, which is given back when that code returns. The timer
+   * is the JDK's shared one ({@link CompletableFuture#orTimeout}), removed when the attempt ends,
+   * so a caller's scheduler never sees it; one that fires gives the attempt up on a thread of its
+   * own, since the request's threads may all be held.
+   */
+  private void watch(
+      Call call,
+      CompletableFuture<AccessToken> result,
+      AtomicBoolean settled,
+      AttemptStarted started,
+      Instant sentAt) {
+    long timeoutMillis = TimeUnit.NANOSECONDS.toMillis(call.timeout().timeoutNanos());
+    if (timeoutMillis <= 0) {
+      return; // no call timeout configured: nothing to hold the attempt to
+    }
+    CompletableFuture<Void> deadline = new CompletableFuture<>();
+    result.whenComplete((token, error) -> deadline.complete(null));
+    deadline
+        .orTimeout(timeoutMillis + WATCHDOG_GRACE_MILLIS, TimeUnit.MILLISECONDS)
+        .whenComplete(
+            (done, timedOut) -> {
+              if (timedOut != null && !settled.get()) {
+                giveUpThread(() -> giveUp(call, result, settled, started, sentAt, timeoutMillis));
+              }
+            });
+  }
+
+  private void giveUp(
+      Call call,
+      CompletableFuture<AccessToken> result,
+      AtomicBoolean settled,
+      AttemptStarted started,
+      Instant sentAt,
+      long timeoutMillis) {
+    if (!settled.compareAndSet(false, true)) {
+      return;
+    }
+    call.cancel();
+    TransportException failure =
+        ExceptionFactory.transport(
+            displayUrl,
+            new InterruptedIOException(
+                "no answer "
+                    + WATCHDOG_GRACE_MILLIS
+                    + " ms after the call timeout of "
+                    + timeoutMillis
+                    + " ms: code of the OkHttpClient given to httpClient(...) (its Dns, proxy"
+                    + " selector, socket factory or TLS trust manager) holds the request's thread"));
+    try {
+      ended(started, sentAt, call, 0, failure);
+    } finally {
+      result.completeExceptionally(failure);
+    }
+  }
+
+  private static void giveUpThread(Runnable task) {
+    Thread t = new Thread(task, "tokenapi-watchdog");
+    t.setDaemon(true);
+    t.start();
   }
 
   /**

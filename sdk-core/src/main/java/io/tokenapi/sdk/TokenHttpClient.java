@@ -1,13 +1,17 @@
 package io.tokenapi.sdk;
 
 import java.net.Proxy;
+import java.net.ProxySelector;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.net.SocketFactory;
+import javax.net.ssl.X509TrustManager;
 import okhttp3.Authenticator;
 import okhttp3.CookieJar;
 import okhttp3.Dispatcher;
+import okhttp3.Dns;
+import okhttp3.EventListener;
 import okhttp3.OkHttpClient;
 
 /**
@@ -22,8 +26,11 @@ final class TokenHttpClient {
    *
    * @param requestThreads the client's own pool, which runs the token requests (never the caller's
    *     dispatcher)
+   * @param events where the caller's OkHttp {@code EventListener} gets the token request's events
+   *     (on the client's event thread, never inline), or null when the caller's client has none
    */
-  static OkHttpClient derive(ClientSettings s, ExecutorService requestThreads) {
+  static OkHttpClient derive(
+      ClientSettings s, ExecutorService requestThreads, ListenerDispatcher events) {
     OkHttpClient base = s.httpClient != null ? s.httpClient : new OkHttpClient();
     OkHttpClient.Builder http = base.newBuilder();
     // The token request carries exactly what the SDK puts on it. The caller's interceptors (a body
@@ -48,6 +55,15 @@ final class TokenHttpClient {
         .retryOnConnectionFailure(false)
         .dispatcher(new Dispatcher(requestThreads))
         .addNetworkInterceptor(new RetryAfterShield());
+    // OkHttp calls an EventListener inline on the request's thread: the caller's would hold it as
+    // long as it blocks, and what it throws would end the attempt. It gets the events on the
+    // client's event thread instead, without the credentials (CallersEventListener).
+    if (events == null) {
+      http.eventListener(EventListener.NONE);
+    } else {
+      http.eventListenerFactory(
+          CallersEventListener.forwardingTo(base.eventListenerFactory(), events));
+    }
     if (base.socketFactory() == SocketFactory.getDefault()) {
       // Same sockets, but an interrupt stops a blocked read: see callerThreadAttempts.
       http.socketFactory(InterruptibleSocketFactory.INSTANCE);
@@ -67,17 +83,33 @@ final class TokenHttpClient {
 
   /**
    * Whether a blocking caller may make the first token request attempt on its own thread. Only when
-   * every blocking step of the request ends on {@link Thread#interrupt()}: the SDK's interruptible
-   * sockets (a caller's own socket factory may not be) and no SOCKS proxy (OkHttp opens those
-   * sockets itself). Otherwise every attempt runs on the client's threads and the caller waits for
-   * it, interruptibly.
+   * every blocking step of the request ends on {@link Thread#interrupt()} and none of it is the
+   * caller's code, which OkHttp would run inline and which neither an interrupt nor the call
+   * timeout ends: the SDK's interruptible sockets (a caller's own socket factory may not be), the
+   * system's DNS, proxy selector, hostname verifier and trust manager, no proxy authenticator, and
+   * no SOCKS proxy (OkHttp opens those sockets itself). Otherwise every attempt runs on the
+   * client's threads and the caller waits for it, interruptibly, at most the attempt's time plus
+   * {@link TokenEndpoint#WATCHDOG_GRACE_MILLIS}.
    */
   static boolean callerThreadAttempts(OkHttpClient http) {
     Proxy proxy = http.proxy();
     boolean socks =
         (proxy != null && proxy.type() == Proxy.Type.SOCKS)
             || System.getProperty("socksProxyHost") != null;
-    return http.socketFactory() == InterruptibleSocketFactory.INSTANCE && !socks;
+    ProxySelector selector = http.proxySelector();
+    X509TrustManager trust = http.x509TrustManager();
+    return http.socketFactory() == InterruptibleSocketFactory.INSTANCE
+        && http.dns() == Dns.SYSTEM
+        && (selector == ProxySelector.getDefault() || okHttps(selector))
+        && okHttps(http.hostnameVerifier())
+        && (trust == null || trust.getClass().getName().startsWith("sun.security.ssl."))
+        && http.proxyAuthenticator() == Authenticator.NONE
+        && !socks;
+  }
+
+  /** One of OkHttp's own implementations (a default), not the caller's code. */
+  private static boolean okHttps(Object o) {
+    return o.getClass().getName().startsWith("okhttp3.");
   }
 
   /** The call timeout of one attempt: the builder's, else the given OkHttp client's, else 30 s. */

@@ -156,8 +156,12 @@ final class TokenResponseParser {
         null);
   }
 
-  /** RFC 6749 appendix A.12: {@code access-token = 1*VSCHAR}, {@code VSCHAR = %x20-7E}. */
-  private static boolean isVsChars(String value) {
+  /**
+   * RFC 6749 appendix A.12: {@code access-token = 1*VSCHAR}, {@code VSCHAR = %x20-7E}: what an HTTP
+   * header can carry. The one check for every token the client hands out: the provider's here, a
+   * token store's in {@link SharedTokenFetcher}.
+   */
+  static boolean isVsChars(String value) {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       if (c < 0x20 || c > 0x7E) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.tokenapi.sdk.OAuthClientListener.AttemptStarted;
 import io.tokenapi.testkit.MutableClock;
 import java.time.Duration;
 import java.util.Optional;
@@ -17,10 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * An {@link Error} inside a token request (a caller's OkHttp {@link EventListener} failing an
- * assertion, a {@link TokenStore} overflowing its stack) ends that refresh: the Error reaches the
- * thread that hit it, the callers waiting for the refresh get a failure, and later callers get a
- * token instead of waiting forever.
+ * An {@link Error} inside a token request (a stack overflow while it is sent, a {@link TokenStore}
+ * failing an assertion) ends that refresh: the Error reaches the thread that hit it, the callers
+ * waiting for the refresh get a failure, and later callers get a token instead of waiting forever.
+ * A caller's OkHttp {@link EventListener} is no longer among those: it runs on the client's event
+ * thread, so what it throws never reaches a refresh at all.
  */
 class ErrorInRefreshTest {
   private static final Duration BOUND = Duration.ofSeconds(5);
@@ -59,9 +61,49 @@ class ErrorInRefreshTest {
   }
 
   @Test
-  void errorInTheCallersOwnAttempt_reachesThatCaller_andTheNextCallerGetsAToken() {
+  void errorInTheCallersEventListener_neverReachesTheRefresh() throws Exception {
     AssertionError error = new AssertionError("caller's listener failed");
     try (OAuthClient client = builder().httpClient(failingOnce("callStart", error)).build()) {
+      AccessToken token = assertTimeoutPreemptively(BOUND, client::getToken, "hung");
+      assertThat(token.value()).startsWith("fake-token-");
+    }
+  }
+
+  @Test
+  void errorInTheCallersEventListener_whileTheAnswerIsRead_neverFailsTheRefresh() {
+    StackOverflowError error = new StackOverflowError("deep inside the answer");
+    try (OAuthClient client = builder().httpClient(failingOnce("responseBodyEnd", error)).build()) {
+      CompletableFuture<AccessToken> future = client.getTokenAsync();
+      AccessToken token =
+          assertTimeoutPreemptively(
+              BOUND,
+              () -> future.get(BOUND.toMillis(), TimeUnit.MILLISECONDS),
+              "the refresh never completed");
+      assertThat(token.value()).startsWith("fake-token-");
+    }
+  }
+
+  /** A listener that throws {@code error} from {@code aroundAttempt} once, before it sends. */
+  private static OAuthClientListener throwingAroundAttemptOnce(Error error) {
+    AtomicBoolean thrown = new AtomicBoolean();
+    return new OAuthClientListener() {
+      @Override
+      public void aroundAttempt(AttemptStarted event, Runnable send) {
+        if (thrown.compareAndSet(false, true)) {
+          throw error;
+        }
+        send.run();
+      }
+    };
+  }
+
+  @Test
+  void errorInTheCallersOwnAttempt_reachesThatCaller_andTheNextCallerGetsAToken() {
+    // aroundAttempt runs inline, on the thread that sends; an Error the JVM raised (out of stack)
+    // is not a listener's bug to skip, so it goes on (SafeListener).
+    StackOverflowError error = new StackOverflowError("out of stack while sending");
+    try (OAuthClient client = builder().listener(throwingAroundAttemptOnce(error)).build()) {
+      assertThat(client.makesFirstAttemptOnCallerThread()).isTrue();
       Throwable first = assertTimeoutPreemptively(BOUND, () -> catchThrowable(client::getToken));
       assertThat(first).isSameAs(error);
 
@@ -72,9 +114,9 @@ class ErrorInRefreshTest {
   }
 
   @Test
-  void errorWhileReadingTheAnswer_onTheClientsThreads_failsTheRefresh_andTheNextCallerGetsAToken() {
-    StackOverflowError error = new StackOverflowError("deep inside the answer");
-    try (OAuthClient client = builder().httpClient(failingOnce("responseBodyEnd", error)).build()) {
+  void errorOnTheClientsThreads_failsTheRefresh_andTheNextCallerGetsAToken() {
+    StackOverflowError error = new StackOverflowError("out of stack on the client's thread");
+    try (OAuthClient client = builder().listener(throwingAroundAttemptOnce(error)).build()) {
       CompletableFuture<AccessToken> future = client.getTokenAsync();
       Throwable failure =
           assertTimeoutPreemptively(

@@ -1,5 +1,10 @@
 package io.tokenapi.sdk.internal;
 
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.slf4j.Logger;
+
 /**
  * How a token store keeps its entries in Redis: the key names and the Lua scripts. One copy, read
  * by {@code RedisTokenStore} (Jedis) and the Spring Boot store (Spring Data Redis), so Boot and
@@ -66,5 +71,46 @@ public final class RedisLayout {
    */
   public static String lockName(String key) {
     return tokenName(key) + LOCK_SUFFIX;
+  }
+
+  /**
+   * The entries {@link #READ_SCRIPT} refused for their size, reported with one WARN per key and
+   * length: the length only, since the value never left Redis. One per store instance.
+   */
+  public static final class OversizedEntries {
+    private final Logger log;
+
+    /** Store key to the length already reported. */
+    private final ConcurrentMap<String, Long> reported = new ConcurrentHashMap<>();
+
+    /**
+     * Reports to {@code log}.
+     *
+     * @param log the store's logger
+     */
+    public OversizedEntries(Logger log) {
+      this.log = log;
+    }
+
+    /**
+     * Reports the entry behind a read that returned no value, if its length says it was too large.
+     *
+     * @param key the store key
+     * @param readReply {@link #READ_SCRIPT}'s reply: value (absent), time, length
+     */
+    public void report(String key, List<?> readReply) {
+      if (readReply.size() < 3 || !(readReply.get(2) instanceof Long)) {
+        return;
+      }
+      Long length = (Long) readReply.get(2);
+      if (length > MAX_ENTRY_BYTES && !length.equals(reported.put(key, length))) {
+        log.warn(
+            "Token store entry {} holds {} bytes, larger than {}: not a token this store wrote;"
+                + " treating it as absent, the next token replaces it",
+            key,
+            length,
+            MAX_ENTRY_BYTES);
+      }
+    }
   }
 }

@@ -87,8 +87,7 @@ public final class BearerTokens {
    * @throws IllegalArgumentException if {@code request} is null or has no URI, if its host is not
    *     allowed, or if it is plain {@code http://} to a host that is not loopback without {@link
    *     Builder#allowInsecureHttp()}; no token is fetched then
-   * @throws OAuthException (a subclass) if no token could be obtained, or if the token has
-   *     characters a header cannot carry (from a {@link io.tokenapi.sdk.TokenStore})
+   * @throws OAuthException (a subclass) if no token could be obtained
    * @throws IllegalStateException if the client is closed
    */
   public HttpRequest.Builder authorize(HttpRequest.Builder request) {
@@ -102,17 +101,8 @@ public final class BearerTokens {
       throw new IllegalArgumentException("request has no URI: set it with uri(...)", e);
     }
     checkAllowed(uri);
-    String header = client.getToken().authorizationHeader();
-    try {
-      return request.setHeader(AUTHORIZATION, header);
-    } catch (IllegalArgumentException e) {
-      // The JDK quotes the refused value, "Bearer <token>", in its message: neither it nor the
-      // cause may travel on. Tokens from the provider are checked when parsed, so this one came
-      // from a TokenStore.
-      throw new OAuthException(
-          "The client's token has characters an HTTP header cannot carry, so it was not sent:"
-              + " check the TokenStore it came from (a token holds only %x20-7E)");
-    }
+    // The client hands out header-safe tokens only (the provider's and a store's are checked).
+    return request.setHeader(AUTHORIZATION, client.getToken().authorizationHeader());
   }
 
   /**

@@ -179,17 +179,9 @@ public final class BearerTokenInterceptor implements Interceptor {
     }
   }
 
-  private static Request withToken(Request request, AccessToken token) throws IOException {
-    try {
-      return request.newBuilder().header(AUTHORIZATION, token.authorizationHeader()).build();
-    } catch (IllegalArgumentException e) {
-      // A token from a TokenStore with characters a header cannot carry (the provider's are
-      // checked when parsed). Unchecked, it would crash OkHttp's dispatcher thread on enqueue().
-      throw new TokenUnavailableIOException(
-          new OAuthException(
-              "The client's token has characters an HTTP header cannot carry, so it was not sent:"
-                  + " check the TokenStore it came from (a token holds only %x20-7E)"));
-    }
+  private static Request withToken(Request request, AccessToken token) {
+    // The client hands out header-safe tokens only (the provider's and a store's are checked).
+    return request.newBuilder().header(AUTHORIZATION, token.authorizationHeader()).build();
   }
 
   /**

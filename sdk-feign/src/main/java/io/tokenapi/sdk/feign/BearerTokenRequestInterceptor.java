@@ -122,14 +122,8 @@ public final class BearerTokenRequestInterceptor implements RequestInterceptor {
       throw new IllegalStateException(refusal);
     }
     AccessToken token = client.getToken();
+    // Header-safe: the client checks the provider's and a store's tokens before handing one out.
     String header = token.authorizationHeader();
-    if (!sendable(header)) {
-      // A token from a TokenStore (the provider's are checked when parsed): HttpURLConnection
-      // would refuse it with an exception quoting "Bearer <token>", other clients might send it.
-      throw new OAuthException(
-          "The client's token has characters an HTTP header cannot carry, so it was not sent:"
-              + " check the TokenStore it came from (a token holds only %x20-7E)");
-    }
     template.removeHeader(AUTHORIZATION);
     template.header(AUTHORIZATION, header);
     sentOn.put(template, header);
@@ -217,17 +211,6 @@ public final class BearerTokenRequestInterceptor implements RequestInterceptor {
       // No usable target (an EmptyTarget without a URI argument, a malformed URL): no token.
       return null;
     }
-  }
-
-  /** Whether every character is visible ASCII or a space, as a header value must be. */
-  private static boolean sendable(String header) {
-    for (int i = 0; i < header.length(); i++) {
-      char c = header.charAt(i);
-      if (c < 0x20 || c > 0x7e) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** Whether the template carries an Authorization header other than the one this put there. */

@@ -127,7 +127,8 @@ public final class BearerTokenFilter implements ClientRequestFilter, ClientRespo
       throw new IOException(refusal);
     }
     AccessToken token = client.getToken();
-    request.getHeaders().putSingle(HttpHeaders.AUTHORIZATION, header(token));
+    // Header-safe: the client checks the provider's and a store's tokens before handing one out.
+    request.getHeaders().putSingle(HttpHeaders.AUTHORIZATION, token.authorizationHeader());
     request.setProperty(SENT, token);
   }
 
@@ -205,7 +206,7 @@ public final class BearerTokenFilter implements ClientRequestFilter, ClientRespo
         headers.put(h.getKey(), new ArrayList<>(h.getValue()));
       }
     }
-    headers.putSingle(HttpHeaders.AUTHORIZATION, header(fresh));
+    headers.putSingle(HttpHeaders.AUTHORIZATION, fresh.authorizationHeader());
     Invocation.Builder builder =
         request.getClient().target(request.getUri()).request().headers(headers);
     builder.property(REPEATED, Boolean.TRUE);
@@ -213,24 +214,6 @@ public final class BearerTokenFilter implements ClientRequestFilter, ClientRespo
     return entity == null
         ? builder.method(request.getMethod())
         : builder.method(request.getMethod(), Entity.entity(entity, request.getMediaType()));
-  }
-
-  /**
-   * The header for {@code token}, refused when a header cannot carry it: a token from a TokenStore
-   * (the provider's are checked when parsed). HttpURLConnection would refuse it with an exception
-   * quoting "Bearer <token>".
-   */
-  private static String header(AccessToken token) {
-    String header = token.authorizationHeader();
-    for (int i = 0; i < header.length(); i++) {
-      char c = header.charAt(i);
-      if (c < 0x20 || c > 0x7e) {
-        throw new OAuthException(
-            "The client's token has characters an HTTP header cannot carry, so it was not sent:"
-                + " check the TokenStore it came from (a token holds only %x20-7E)");
-      }
-    }
-    return header;
   }
 
   private static boolean repeatable(Object entity) {

@@ -349,8 +349,10 @@ public final class TokenClientTelemetry implements OAuthClientListener, AutoClos
   }
 
   /**
-   * Runs {@code send} with the attempt's span current, so that HTTP instrumentation on the sending
-   * thread (an OkHttp {@code EventListener}, a context-propagating executor) sees it as the parent.
+   * Runs {@code send} with the attempt's span current, so that code on the sending thread (a
+   * context-propagating executor) sees it as the parent. An OkHttp {@code EventListener} of the
+   * client given to {@code httpClient(...)} gets its events on the client's event thread instead,
+   * where the span is not current.
    *
    * @param event the attempt
    * @param send sends the request

@@ -12,8 +12,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import javax.crypto.SecretKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,8 +97,8 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
 
   private final UnifiedJedis redis;
 
-  /** Store key to the length of the oversized entry already reported, for one WARN each. */
-  private final ConcurrentMap<String, Long> oversized = new ConcurrentHashMap<>();
+  /** The oversized entries already reported, for one WARN each. */
+  private final RedisLayout.OversizedEntries oversized = new RedisLayout.OversizedEntries(LOG);
 
   private final boolean ownsClient;
   private final TokenEnvelope envelope;
@@ -189,7 +187,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     List<?> parts = (List<?>) reply;
     Object sealed = parts.get(0);
     if (sealed == null) {
-      reportOversized(key, parts);
+      oversized.report(key, parts);
       return Optional.empty();
     }
     // Rounded up, and our start rounded down: the conversion may shorten a token, never stretch it.
@@ -331,22 +329,6 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         + ", encryption="
         + envelope.keys()
         + "]";
-  }
-
-  /** One WARN per oversized entry (its length only: the value never left Redis). */
-  private void reportOversized(String key, List<?> parts) {
-    if (parts.size() < 3 || !(parts.get(2) instanceof Long)) {
-      return;
-    }
-    Long length = (Long) parts.get(2);
-    if (length > MAX_ENTRY_BYTES && !length.equals(oversized.put(key, length))) {
-      LOG.warn(
-          "Token store entry {} holds {} bytes, larger than {}: not a token this store wrote;"
-              + " treating it as absent, the next token replaces it",
-          key,
-          length,
-          MAX_ENTRY_BYTES);
-    }
   }
 
   private static long redisMillis(List<?> time) {

@@ -3,6 +3,7 @@ package io.tokenapi.sdk.spring;
 import io.tokenapi.sdk.AccessToken;
 import io.tokenapi.sdk.OAuthClient;
 import io.tokenapi.sdk.OAuthException;
+import io.tokenapi.sdk.internal.AllowedHosts;
 import java.io.IOException;
 import java.net.URI;
 import java.util.LinkedHashSet;

@@ -3,7 +3,9 @@ package io.tokenapi.sdk.spring;
 import io.tokenapi.sdk.OAuthClient;
 import io.tokenapi.sdk.RetryPolicy;
 import io.tokenapi.sdk.WorkingHours;
+import io.tokenapi.sdk.internal.AllowedHosts;
 import io.tokenapi.sdk.internal.Keyring;
+import io.tokenapi.sdk.internal.Loopback;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -141,7 +143,7 @@ final class OAuthClientsFactory {
             "set "
                 + prefix
                 + ".base-url to the provider's URL, for example https://api.example.com");
-      } else if (!url.isHttps() && !AllowedHosts.isLoopback(url.host())) {
+      } else if (!url.isHttps() && !Loopback.isLoopback(url.host())) {
         problem(
             prefix
                 + ".base-url uses http:// to "

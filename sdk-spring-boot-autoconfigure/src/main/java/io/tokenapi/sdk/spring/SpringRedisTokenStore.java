@@ -27,12 +27,8 @@ import org.springframework.data.redis.core.script.RedisScript;
 final class SpringRedisTokenStore implements TokenStore {
   private static final Logger LOG = LoggerFactory.getLogger(SpringRedisTokenStore.class);
 
-  /** Entries longer than this never leave Redis (the read script's bound). */
-  private static final long MAX_ENTRY_BYTES = RedisLayout.MAX_ENTRY_BYTES;
-
-  /** Store key to the length of the oversized entry already reported, for one WARN each. */
-  private final java.util.concurrent.ConcurrentMap<String, Long> oversized =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  /** The oversized entries already reported, for one WARN each. */
+  private final RedisLayout.OversizedEntries oversized = new RedisLayout.OversizedEntries(LOG);
 
   // RedisTokenStore's scripts (one copy, RedisLayout): one layout in Redis for both stores.
   private static final RedisScript<List<Object>> READ = listScript(RedisLayout.READ_SCRIPT);
@@ -78,7 +74,7 @@ final class SpringRedisTokenStore implements TokenStore {
     List<Object> parts = redis.execute(READ, List.of(tokenName(key)));
     Object sealed = parts.get(0);
     if (sealed == null) {
-      reportOversized(key, parts);
+      oversized.report(key, parts);
       return Optional.empty();
     }
     // Rounded up, and our start rounded down: the conversion may shorten a token, never stretch it.
@@ -154,22 +150,6 @@ final class SpringRedisTokenStore implements TokenStore {
   @Override
   public String toString() {
     return "SpringRedisTokenStore[encryption=" + envelope.keys() + "]";
-  }
-
-  /** One WARN per oversized entry (its length only: the value never left Redis). */
-  private void reportOversized(String key, List<?> parts) {
-    if (parts.size() < 3 || !(parts.get(2) instanceof Long)) {
-      return;
-    }
-    Long length = (Long) parts.get(2);
-    if (length > MAX_ENTRY_BYTES && !length.equals(oversized.put(key, length))) {
-      LOG.warn(
-          "Token store entry {} holds {} bytes, larger than {}: not a token this store wrote;"
-              + " treating it as absent, the next token replaces it",
-          key,
-          length,
-          MAX_ENTRY_BYTES);
-    }
   }
 
   private static long redisMillis(List<?> time) {

@@ -4,6 +4,8 @@ import io.tokenapi.sdk.OAuthClient;
 import io.tokenapi.sdk.RetryPolicy;
 import io.tokenapi.sdk.TenantTokens;
 import io.tokenapi.sdk.WorkingHours;
+import io.tokenapi.sdk.internal.AllowedHosts;
+import io.tokenapi.sdk.internal.Loopback;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -160,7 +162,7 @@ final class TenantTokensFactory {
       problem(
           property + " is not an http(s) URL: " + TokenApiConfigurationException.quotedUrl(value),
           "set " + P + ".base-url to the provider's URL, for example https://api.example.com");
-    } else if (!url.isHttps() && !AllowedHosts.isLoopback(url.host())) {
+    } else if (!url.isHttps() && !Loopback.isLoopback(url.host())) {
       problem(
           property
               + " uses http:// to "
