@@ -126,9 +126,22 @@ class TenantsSpringReviewTest {
     return builder.build();
   }
 
-  private static List<Thread> sdkThreads() {
+  /**
+   * The thread pools ("tokenapi-7-") alive now: other test classes' cached contexts keep theirs.
+   */
+  private static java.util.Set<String> sdkPools() {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.isAlive() && t.getName().startsWith("tokenapi-"))
+        .map(t -> t.getName().substring(0, t.getName().indexOf('-', "tokenapi-".length()) + 1))
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
+  /** Threads of SDK pools that were not alive at {@code before}. */
+  private static List<String> sdkThreadsSince(java.util.Set<String> before) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().startsWith("tokenapi-"))
+        .map(Thread::getName)
+        .filter(name -> before.stream().noneMatch(name::startsWith))
         .toList();
   }
 
@@ -493,6 +506,7 @@ class TenantsSpringReviewTest {
    */
   @Test
   void contextClose_withCallsInFlight_failsThemAndLeavesNoThread() throws Exception {
+    java.util.Set<String> pools = sdkPools();
     ExecutorService callers = Executors.newFixedThreadPool(4);
     try {
       List<Future<?>> calls = new java.util.ArrayList<>();
@@ -529,7 +543,7 @@ class TenantsSpringReviewTest {
       assertThat(seen).isEmpty();
       org.awaitility.Awaitility.await()
           .atMost(Duration.ofSeconds(10))
-          .untilAsserted(() -> assertThat(sdkThreads()).isEmpty());
+          .untilAsserted(() -> assertThat(sdkThreadsSince(pools)).isEmpty());
     } finally {
       callers.shutdownNow();
     }
@@ -538,6 +552,7 @@ class TenantsSpringReviewTest {
   /** A bean that fails after TenantTokens was built: the failed refresh closes it. */
   @Test
   void refreshFailureAfterTheBeanWasBuilt_closesIt() {
+    java.util.Set<String> pools = sdkPools();
     TenantTokens[] built = new TenantTokens[1];
     AtomicInteger attempts = new AtomicInteger();
     tenants(TenantsSpringReviewTest::vault)
@@ -575,7 +590,7 @@ class TenantsSpringReviewTest {
         .hasMessageContaining("closed");
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(sdkThreads()).isEmpty());
+        .untilAsserted(() -> assertThat(sdkThreadsSince(pools)).isEmpty());
   }
 
   /** A provider that never answers: the call fails within retry.max-wait, typed, unsent. */
@@ -737,6 +752,7 @@ class TenantsSpringReviewTest {
   /** Closing the context while a WebClient exchange waits for its token: it fails, no hang. */
   @Test
   void contextClose_withAWebClientExchangeWaitingForItsToken_failsIt() throws Exception {
+    java.util.Set<String> pools = sdkPools();
     CompletableFuture<Integer> pending = new CompletableFuture<>();
     tenants(TenantsSpringReviewTest::vault)
         .withPropertyValues("tokenapi.tenants.retry.max-wait=60s")
@@ -762,6 +778,6 @@ class TenantsSpringReviewTest {
     assertThat(seen).isEmpty();
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(sdkThreads()).isEmpty());
+        .untilAsserted(() -> assertThat(sdkThreadsSince(pools)).isEmpty());
   }
 }
