@@ -21,15 +21,6 @@ import okhttp3.HttpUrl;
 final class TenantTokensFactory {
   private static final String P = "tokenapi.tenants";
 
-  /**
-   * The longest duration setting: the SDK adds durations to epoch milliseconds, and a longer one
-   * fails with an {@code ArithmeticException} that names no property.
-   */
-  private static final Duration MAX_DURATION = Duration.ofDays(365_000);
-
-  /** OkHttp keeps connect and read timeouts in an {@code int} of milliseconds (24.8 days). */
-  private static final Duration MAX_SOCKET_TIMEOUT = Duration.ofDays(24);
-
   /** The {@code client.name} tag of the tenants' aggregated meters. */
   static final String METRICS_NAME = "tenants";
 
@@ -100,7 +91,7 @@ final class TenantTokensFactory {
     duration(
         P + ".evict-after-idle",
         p.evictAfterIdle(),
-        MAX_DURATION,
+        DurationLimits.MAX,
         b::evictAfterIdle,
         "set " + P + ".evict-after-idle to 1s or more, for example 2h");
     set(
@@ -110,8 +101,13 @@ final class TenantTokensFactory {
     duration(P + ".refresh-ahead", p.refreshAhead(), b::refreshAhead);
     duration(P + ".expiry-margin", p.expiryMargin(), b::expiryMargin);
     duration(P + ".default-token-lifetime", p.defaultTokenLifetime(), b::defaultTokenLifetime);
-    duration(P + ".connect-timeout", p.connectTimeout(), MAX_SOCKET_TIMEOUT, b::connectTimeout);
-    duration(P + ".read-timeout", p.readTimeout(), MAX_SOCKET_TIMEOUT, b::readTimeout);
+    duration(
+        P + ".connect-timeout",
+        p.connectTimeout(),
+        DurationLimits.MAX_SOCKET_TIMEOUT,
+        b::connectTimeout);
+    duration(
+        P + ".read-timeout", p.readTimeout(), DurationLimits.MAX_SOCKET_TIMEOUT, b::readTimeout);
     duration(P + ".call-timeout", p.callTimeout(), b::callTimeout);
     if (p.retry() != null) {
       retry(p.retry(), b);
@@ -258,7 +254,7 @@ final class TenantTokensFactory {
   }
 
   private void duration(String property, Duration value, Consumer<Duration> setter) {
-    duration(property, value, MAX_DURATION, setter);
+    duration(property, value, DurationLimits.MAX, setter);
   }
 
   private void duration(String property, Duration value, Duration max, Consumer<Duration> setter) {
@@ -273,8 +269,9 @@ final class TenantTokensFactory {
   /** Refused here when over {@code max}: the SDK would fail with an untyped overflow. */
   private void duration(
       String property, Duration value, Duration max, Consumer<Duration> setter, String fix) {
-    if (value != null && value.compareTo(max) > 0) {
-      problem(property + ": " + value + " is too long, the most is " + max.toDays() + "d", fix);
+    String tooLong = DurationLimits.tooLong(property, value, max);
+    if (tooLong != null) {
+      problem(tooLong, fix);
       return;
     }
     set(property, () -> setter.accept(value), fix);

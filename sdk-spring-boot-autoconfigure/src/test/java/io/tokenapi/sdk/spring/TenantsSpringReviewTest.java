@@ -287,6 +287,57 @@ class TenantsSpringReviewTest {
     assertThat(untyped).isEmpty();
   }
 
+  /** The single client's factory has the same durations: the same rule. */
+  @Test
+  void hugeDurations_ofTheSingleClient_failStartupNamingTheProperty() {
+    List<String> untyped = new java.util.ArrayList<>();
+    for (String huge : List.of("20000000000000000s", "30d")) {
+      for (String name :
+          List.of(
+              "refresh-ahead",
+              "expiry-margin",
+              "default-token-lifetime",
+              "connect-timeout",
+              "read-timeout",
+              "call-timeout",
+              "retry.max-backoff",
+              "retry.max-wait")) {
+        String setting = name + "=" + huge;
+        runner
+            .withPropertyValues(
+                "tokenapi.client.base-url=" + tokens.baseUrl(),
+                "tokenapi.client.client-id=id-merchant-a",
+                "tokenapi.client.client-secret=" + SECRET_A,
+                "tokenapi.client." + setting)
+            .run(
+                context -> {
+                  Throwable failure = context.getStartupFailure();
+                  if (failure == null) {
+                    try {
+                      context
+                          .getBean(OAuthClients.class)
+                          .asMap()
+                          .values()
+                          .forEach(c -> c.getToken());
+                    } catch (RuntimeException e) {
+                      untyped.add(setting + " started, then getToken: " + e);
+                    }
+                    return;
+                  }
+                  Throwable root = failure;
+                  while (root.getCause() != null) {
+                    root = root.getCause();
+                  }
+                  if (!(root instanceof TokenApiConfigurationException)
+                      || !root.getMessage().contains("tokenapi.client." + name.split("\\.")[0])) {
+                    untyped.add(setting + ": " + root);
+                  }
+                });
+      }
+    }
+    assertThat(untyped).isEmpty();
+  }
+
   /** Wildcards and ports are refused; case, IDN and a trailing dot are one host, no more. */
   @Test
   void allowedHosts_wildcardsAndPortsFail_caseAndIdnAreCanonical() {
