@@ -414,11 +414,15 @@ public final class TenantTokens implements AutoCloseable {
     }
   }
 
-  /** Drops every tenant unused for {@code evictAfterIdle}. */
+  /**
+   * Drops every tenant unused for {@code evictAfterIdle}. A stamp is the coarse time, up to a tick
+   * older than the use it records: a tick is added, or a tenant used a moment ago (stamped with the
+   * previous tick) would be dropped with its cached token and fetched again.
+   */
   int sweepIdle(long now) {
     int dropped = 0;
     for (Tenant t : tenants.values()) {
-      if (now - t.lastAccess >= idleMillis && drop(t)) {
+      if (now - t.lastAccess - TICK_MILLIS >= idleMillis && drop(t)) {
         dropped++;
         if (LOG.isDebugEnabled()) {
           LOG.debug("Dropped tenant {}: unused for {} ms", printable(t.id), now - t.lastAccess);
@@ -500,11 +504,12 @@ public final class TenantTokens implements AutoCloseable {
 
     /**
      * A tenant not used for this long is dropped, token and all (checked every quarter of it, at
-     * most every minute). Default 1 hour.
+     * most every minute; uses are stamped once a second, so a tenant may stay up to a second
+     * longer, never less). Default 1 hour.
      *
-     * @param evictAfterIdle at least 1 second
+     * @param evictAfterIdle 1 second to 100 years
      * @return this builder
-     * @throws IllegalArgumentException if null or under 1 second
+     * @throws IllegalArgumentException if null, under 1 second or over 100 years
      */
     public Builder evictAfterIdle(Duration evictAfterIdle) {
       if (evictAfterIdle == null) {
@@ -513,7 +518,7 @@ public final class TenantTokens implements AutoCloseable {
       if (evictAfterIdle.compareTo(Duration.ofSeconds(1)) < 0) {
         throw new IllegalArgumentException("evictAfterIdle under 1 second: " + evictAfterIdle);
       }
-      this.evictAfterIdle = evictAfterIdle;
+      this.evictAfterIdle = Durations.notHuge(evictAfterIdle, "evictAfterIdle");
       return this;
     }
 
@@ -627,7 +632,7 @@ public final class TenantTokens implements AutoCloseable {
      *
      * @param refreshAhead zero or positive
      * @return this builder
-     * @throws IllegalArgumentException if null or negative
+     * @throws IllegalArgumentException if null, negative or over 100 years
      */
     public Builder refreshAhead(Duration refreshAhead) {
       shared.refreshAhead(refreshAhead);
@@ -639,7 +644,7 @@ public final class TenantTokens implements AutoCloseable {
      *
      * @param expiryMargin zero or positive
      * @return this builder
-     * @throws IllegalArgumentException if null or negative
+     * @throws IllegalArgumentException if null, negative or over 100 years
      */
     public Builder expiryMargin(Duration expiryMargin) {
       shared.expiryMargin(expiryMargin);
@@ -651,7 +656,7 @@ public final class TenantTokens implements AutoCloseable {
      *
      * @param lifetime positive
      * @return this builder
-     * @throws IllegalArgumentException if null, zero or negative
+     * @throws IllegalArgumentException if null, zero, negative or over 100 years
      */
     public Builder defaultTokenLifetime(Duration lifetime) {
       shared.defaultTokenLifetime(lifetime);
@@ -739,7 +744,7 @@ public final class TenantTokens implements AutoCloseable {
      *
      * @param timeout positive
      * @return this builder
-     * @throws IllegalArgumentException if null, zero or negative
+     * @throws IllegalArgumentException if null, zero, negative or over 24 days
      */
     public Builder connectTimeout(Duration timeout) {
       shared.connectTimeout(timeout);
@@ -751,7 +756,7 @@ public final class TenantTokens implements AutoCloseable {
      *
      * @param timeout positive
      * @return this builder
-     * @throws IllegalArgumentException if null, zero or negative
+     * @throws IllegalArgumentException if null, zero, negative or over 24 days
      */
     public Builder readTimeout(Duration timeout) {
       shared.readTimeout(timeout);
@@ -764,7 +769,7 @@ public final class TenantTokens implements AutoCloseable {
      *
      * @param timeout positive
      * @return this builder
-     * @throws IllegalArgumentException if null, zero or negative
+     * @throws IllegalArgumentException if null, zero, negative or over 100 years
      */
     public Builder callTimeout(Duration timeout) {
       shared.callTimeout(timeout);
@@ -789,7 +794,7 @@ public final class TenantTokens implements AutoCloseable {
      *
      * @param interval positive
      * @return this builder
-     * @throws IllegalArgumentException if null, zero or negative
+     * @throws IllegalArgumentException if null, zero, negative or over 100 years
      */
     public Builder closedProbeInterval(Duration interval) {
       shared.closedProbeInterval(interval);
@@ -801,7 +806,7 @@ public final class TenantTokens implements AutoCloseable {
      *
      * @param interval positive
      * @return this builder
-     * @throws IllegalArgumentException if null, zero or negative
+     * @throws IllegalArgumentException if null, zero, negative or over 100 years
      */
     public Builder minRefreshInterval(Duration interval) {
       shared.minRefreshInterval(interval);

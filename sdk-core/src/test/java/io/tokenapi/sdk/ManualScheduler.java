@@ -75,16 +75,24 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
   }
 
   /**
-   * Waits up to 5 s until a task is pending: one that another thread (the client's retry loop)
-   * schedules.
+   * Waits until a task is pending: one that another thread (the client's retry loop) schedules.
+   * Woken by {@link #add} itself, so it returns as soon as the task exists, with no polling; the 10
+   * s bound only turns a task that never comes into a failure instead of a hang.
    */
   void awaitPending() throws InterruptedException, TimeoutException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (pending() == 0) {
-      if (System.nanoTime() > deadline) {
-        throw new TimeoutException("no task was scheduled");
+    awaitPending(1);
+  }
+
+  /** Waits, as {@link #awaitPending()} does, until at least {@code count} tasks are pending. */
+  synchronized void awaitPending(int count) throws InterruptedException, TimeoutException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (tasks.size() < count) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new TimeoutException(
+            "expected " + count + " scheduled tasks within 10 s, got " + tasks.size());
       }
-      Thread.sleep(1);
+      TimeUnit.NANOSECONDS.timedWait(this, left);
     }
   }
 
@@ -112,7 +120,33 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
   @Override
   public ScheduledFuture<?> scheduleWithFixedDelay(
       Runnable command, long initialDelay, long delay, TimeUnit unit) {
-    throw new UnsupportedOperationException();
+    Repeating repeating = new Repeating(command, unit.toMillis(delay));
+    Task<?> first = new Task<>(repeating, null, unit.toMillis(initialDelay));
+    first.repeating = repeating;
+    return add(first);
+  }
+
+  /** Runs its command, then schedules itself again, until the first task is cancelled. */
+  private final class Repeating implements Runnable {
+    final Runnable command;
+    final long delayMillis;
+    volatile boolean cancelled;
+
+    Repeating(Runnable command, long delayMillis) {
+      this.command = command;
+      this.delayMillis = delayMillis;
+    }
+
+    @Override
+    public void run() {
+      if (cancelled) {
+        return;
+      }
+      command.run();
+      if (!cancelled) {
+        add(new Task<>(this, null, delayMillis));
+      }
+    }
   }
 
   @Override
@@ -146,11 +180,13 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
   private synchronized <V> Task<V> add(Task<V> task) {
     tasks.add(task);
     scheduledDelays.add(task.dueAt - clock.millis());
+    notifyAll(); // wakes awaitPending()
     return task;
   }
 
   private final class Task<V> extends FutureTask<V> implements ScheduledFuture<V> {
     final long dueAt;
+    volatile Repeating repeating;
 
     Task(Runnable runnable, Callable<V> callable, long delayMillis) {
       super(callable != null ? callable : java.util.concurrent.Executors.callable(runnable, null));
@@ -169,6 +205,9 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
 
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
+      if (repeating != null) {
+        repeating.cancelled = true;
+      }
       synchronized (ManualScheduler.this) {
         tasks.remove(this);
       }
