@@ -353,6 +353,68 @@ class CallersListenerReviewTest {
   }
 
   @Test
+  void aDnsThatIgnoresInterrupts_holdsUpToThePoolsEightThreads_notOkHttpsFivePerHost()
+      throws Exception {
+    CountDownLatch never = new CountDownLatch(1);
+    java.util.Set<Thread> inLookup = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    SdkThreads threads = SdkThreads.snapshot();
+    try {
+      OAuthClient client =
+          withDns(
+              host -> {
+                inLookup.add(Thread.currentThread());
+                boolean interrupted = false;
+                while (true) {
+                  try {
+                    never.await();
+                    break;
+                  } catch (InterruptedException e) {
+                    interrupted = true; // ignored, as a resolver stuck in native code would
+                  }
+                }
+                if (interrupted) {
+                  Thread.currentThread().interrupt();
+                }
+                throw new java.net.UnknownHostException(host);
+              });
+      try {
+        // Each attempt is abandoned by the watchdog, its thread still held by the Dns. The sixth
+        // must still get a thread of the pool's eight; OkHttp's default of five calls per host
+        // would queue it (and every later one) in OkHttp's own unbounded queue instead.
+        for (int i = 0; i < 6; i++) {
+          TransportException e =
+              assertTimeoutPreemptively(
+                  Duration.ofMillis(BOUND_MILLIS),
+                  () -> catchThrowableOfType(TransportException.class, client::refresh));
+          assertThat(e).as("attempt " + (i + 1)).isNotNull();
+        }
+        assertThat(inLookup).as("attempts that reached the Dns").hasSize(6);
+      } finally {
+        client.close();
+      }
+    } finally {
+      never.countDown();
+    }
+    assertThat(threads.aliveAfter(Duration.ofSeconds(5))).as("threads after close()").isEmpty();
+  }
+
+  @Test
+  void theTokenRequestsDispatcher_neverQueuesPastThePool() {
+    ClientThreads pool = new ClientThreads(null);
+    okhttp3.Dispatcher dispatcher;
+    try {
+      dispatcher = TokenHttpClient.derive(new ClientSettings(), pool.http(), null).dispatcher();
+    } finally {
+      pool.shutdown();
+    }
+    assertThat(dispatcher.getMaxRequestsPerHost()).isEqualTo(ClientThreads.MAX_HTTP_THREADS);
+    // Past the pool's threads and queue its executor rejects (a typed failure), before OkHttp's
+    // own queue, which has no bound, would keep a call.
+    assertThat(dispatcher.getMaxRequests())
+        .isGreaterThan(ClientThreads.MAX_HTTP_THREADS + ClientThreads.HTTP_QUEUE);
+  }
+
+  @Test
   void aDnsThatReturns10000Addresses_endsWithinTheAttemptsTime() throws Exception {
     List<InetAddress> many = new ArrayList<>();
     for (int i = 0; i < 9_999; i++) {
