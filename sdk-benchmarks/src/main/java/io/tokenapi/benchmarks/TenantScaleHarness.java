@@ -31,11 +31,12 @@ import org.openjdk.jol.info.GraphLayout;
  *       requests, the most in flight at the server, callers served, wait percentiles.
  *   <li>{@code churn}: more tenants than {@code maxTenants}, Zipf-distributed calls: hit rate,
  *       token requests per minute, and whether any request was for a tenant still held.
+ *   <li>{@code scan}: what the least-recently-used scan costs an admitting caller at 100,000.
  * </ol>
  *
  * <pre>
  * ./mvnw -B -q -Pbenchmarks -pl sdk-benchmarks -am package -DskipTests
- * java -cp sdk-benchmarks/target/benchmarks.jar io.tokenapi.benchmarks.TenantScaleHarness [memory|cold|churn]
+ * java -cp sdk-benchmarks/target/benchmarks.jar io.tokenapi.benchmarks.TenantScaleHarness [memory|cold|churn|scan]
  * </pre>
  */
 public final class TenantScaleHarness {
@@ -63,6 +64,57 @@ public final class TenantScaleHarness {
     }
     if (parts.contains("churn")) {
       churn(5_000, 1_000, Duration.ofSeconds(20));
+    }
+    if (parts.contains("scan")) {
+      scan(100_000, 5);
+    }
+  }
+
+  /**
+   * What the least-recently-used scan costs the caller that admits a tenant beyond {@code
+   * maxTenants}: {@code n} tenants held (their lookups fail at once, no requests), then {@code
+   * batches} eviction batches' worth of new tenants, each admission timed on the caller's thread.
+   */
+  static void scan(int n, int batches) throws Exception {
+    try (TenantTokens tokens =
+        TenantTokens.builder()
+            .baseUrl("http://127.0.0.1:9")
+            .maxTenants(n)
+            .credentials(
+                t -> {
+                  throw new IllegalStateException("no lookups in this run");
+                })
+            .build()) {
+      for (int i = 0; i < n; i++) {
+        tokens.getTokenAsync(tenant(i)).exceptionally(e -> null);
+      }
+      int batch = Math.max(1, n / 64);
+      int extra = batches * batch;
+      long[] nanos = new long[extra];
+      for (int k = 0; k < extra; k++) {
+        long start = System.nanoTime();
+        tokens.getTokenAsync(tenant(n + k)).exceptionally(e -> null);
+        nanos[k] = System.nanoTime() - start;
+      }
+      long[] sorted = nanos.clone();
+      Arrays.sort(sorted);
+      StringBuilder slow = new StringBuilder();
+      for (long t : nanos) {
+        if (t > 1_000_000) {
+          slow.append(String.format(" %.1f", t / 1e6));
+        }
+      }
+      System.out.printf(
+          "scan: %,d tenants held, %,d admitted beyond maxTenants (batch %,d): admission p50 %.3f"
+              + " ms, p99 %.3f ms, max %.1f ms; admissions over 1 ms (ms):%s; held after: %,d%n",
+          n,
+          extra,
+          batch,
+          sorted[extra / 2] / 1e6,
+          sorted[(int) (extra * 0.99)] / 1e6,
+          sorted[extra - 1] / 1e6,
+          slow,
+          tokens.size());
     }
   }
 

@@ -224,7 +224,7 @@ final class CallersEventListener implements EventListener.Factory {
       if (none) {
         return;
       }
-      events.deliverHttpEvent(() -> run(method, event));
+      events.deliver(() -> run(method, event));
     }
 
     private void run(String method, Consumer<EventListener> event) {

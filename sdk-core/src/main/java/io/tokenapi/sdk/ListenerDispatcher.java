@@ -1,6 +1,5 @@
 package io.tokenapi.sdk;
 
-import io.tokenapi.sdk.internal.InlineListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -21,7 +20,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Two exceptions. {@code aroundAttempt} wraps the send and so runs inline, for every listener
  * (as OkHttp's interceptors do). And the SDK's own Micrometer and OpenTelemetry listeners ({@link
- * #SDK_LISTENERS}, and test listeners marked {@link InlineListener}) are called inline for every
+ * #SDK_LISTENERS}, and this package's listeners marked {@link Inline}) are called inline for every
  * event: they only touch meters and spans in memory, OpenTelemetry's {@code aroundAttempt} needs
  * the span its {@code onAttemptStarted} opened on the same thread, and metrics stay exact at the
  * moment {@code getToken()} returns.
@@ -29,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * <p>The events of the token request's OkHttp {@code EventListener} (the caller's {@code
  * OkHttpClient}'s, see {@link CallersEventListener}) take the same queue and thread, in order with
  * the client's own events.
+ *
+ * <p>A {@link TenantTokens} with a per-tenant listener factory hands each tenant's events to that
+ * tenant's listener through the same thread and queue ({@link #deliver(Runnable)}), so a factory or
+ * listener that throws or blocks is bounded the same way.
  *
  * <p>A listener that throws is still isolated by {@link SafeListener}. The event thread starts with
  * the first event and ends after 30 idle seconds; {@link #close()} lets the queue drain for at most
@@ -53,6 +56,14 @@ final class ListenerDispatcher implements OAuthClientListener, AutoCloseable {
           "io.tokenapi.sdk.micrometer.TokenClientMetrics",
           "io.tokenapi.sdk.opentelemetry.TokenClientTelemetry");
 
+  /**
+   * Marks a listener of this package that is called inline, like the SDK's own (the SDK's tests
+   * record events this way and assert them right after a call returns). Package-private: nothing
+   * outside the SDK can opt out of the queue's bound. The SDK's modules in other packages cannot
+   * reach it, so they are named in {@link #SDK_LISTENERS}.
+   */
+  interface Inline {}
+
   private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   /** Every listener, in the order added: only for {@code aroundAttempt}, which must run inline. */
@@ -63,6 +74,9 @@ final class ListenerDispatcher implements OAuthClientListener, AutoCloseable {
 
   /** The application's listeners, called on the event thread. */
   private final SafeListener queued;
+
+  /** Whether an application listener was added (else per-tenant listeners may still be). */
+  private final boolean hasQueued;
 
   /** The one event thread and its queue; null when no application listener was added. */
   private final ThreadPoolExecutor events;
@@ -78,14 +92,16 @@ final class ListenerDispatcher implements OAuthClientListener, AutoCloseable {
   }
 
   /**
-   * @param httpEvents whether the caller's OkHttp {@code EventListener} gets events through {@link
-   *     #deliverHttpEvent}: it needs the event thread even without an application listener
+   * @param extraEvents whether events other than the listeners' will be handed over through {@link
+   *     #deliver(Runnable)} (the caller's OkHttp {@code EventListener}, see {@link
+   *     CallersEventListener}; per-tenant listeners): the event thread is needed even without an
+   *     application listener then
    */
-  ListenerDispatcher(List<OAuthClientListener> listeners, boolean httpEvents) {
+  ListenerDispatcher(List<OAuthClientListener> listeners, boolean extraEvents) {
     List<OAuthClientListener> ours = new ArrayList<>();
     List<OAuthClientListener> theirs = new ArrayList<>();
     for (OAuthClientListener listener : listeners) {
-      (listener instanceof InlineListener || SDK_LISTENERS.contains(listener.getClass().getName())
+      (listener instanceof Inline || SDK_LISTENERS.contains(listener.getClass().getName())
               ? ours
               : theirs)
           .add(listener);
@@ -93,7 +109,8 @@ final class ListenerDispatcher implements OAuthClientListener, AutoCloseable {
     this.all = new SafeListener(listeners);
     this.inline = new SafeListener(ours);
     this.queued = new SafeListener(theirs);
-    if (theirs.isEmpty() && !httpEvents) {
+    this.hasQueued = !theirs.isEmpty();
+    if (theirs.isEmpty() && !extraEvents) {
       this.events = null;
     } else {
       this.events =
@@ -119,14 +136,10 @@ final class ListenerDispatcher implements OAuthClientListener, AutoCloseable {
   }
 
   /**
-   * Runs one event of the caller's OkHttp {@code EventListener} on the event thread, after every
-   * event queued before it; dropped like the others when the queue is full.
+   * Runs {@code event} on the event thread, after every event handed over before it; dropped
+   * (counted, one WARN a minute) when the queue is full, and after close.
    */
-  void deliverHttpEvent(Runnable event) {
-    deliver(event);
-  }
-
-  private void deliver(Runnable event) {
+  void deliver(Runnable event) {
     if (events == null) {
       return;
     }
@@ -154,7 +167,7 @@ final class ListenerDispatcher implements OAuthClientListener, AutoCloseable {
   @Override
   public void onFetchStarted(FetchStarted event) {
     inline.onFetchStarted(event);
-    if (!queued.isEmpty()) {
+    if (hasQueued) {
       deliver(() -> queued.onFetchStarted(event));
     }
   }
@@ -162,7 +175,7 @@ final class ListenerDispatcher implements OAuthClientListener, AutoCloseable {
   @Override
   public void onAttemptStarted(AttemptStarted event) {
     inline.onAttemptStarted(event);
-    if (!queued.isEmpty()) {
+    if (hasQueued) {
       deliver(() -> queued.onAttemptStarted(event));
     }
   }
@@ -175,7 +188,7 @@ final class ListenerDispatcher implements OAuthClientListener, AutoCloseable {
   @Override
   public void onAttemptEnded(AttemptEnded event) {
     inline.onAttemptEnded(event);
-    if (!queued.isEmpty()) {
+    if (hasQueued) {
       deliver(() -> queued.onAttemptEnded(event));
     }
   }
@@ -183,7 +196,7 @@ final class ListenerDispatcher implements OAuthClientListener, AutoCloseable {
   @Override
   public void onRetryScheduled(RetryScheduled event) {
     inline.onRetryScheduled(event);
-    if (!queued.isEmpty()) {
+    if (hasQueued) {
       deliver(() -> queued.onRetryScheduled(event));
     }
   }
@@ -191,7 +204,7 @@ final class ListenerDispatcher implements OAuthClientListener, AutoCloseable {
   @Override
   public void onTokenObtained(TokenObtained event) {
     inline.onTokenObtained(event);
-    if (!queued.isEmpty()) {
+    if (hasQueued) {
       deliver(() -> queued.onTokenObtained(event));
     }
   }
@@ -199,7 +212,7 @@ final class ListenerDispatcher implements OAuthClientListener, AutoCloseable {
   @Override
   public void onFetchEnded(FetchEnded event) {
     inline.onFetchEnded(event);
-    if (!queued.isEmpty()) {
+    if (hasQueued) {
       deliver(() -> queued.onFetchEnded(event));
     }
   }
@@ -207,7 +220,7 @@ final class ListenerDispatcher implements OAuthClientListener, AutoCloseable {
   @Override
   public void onStateChanged(StateChanged event) {
     inline.onStateChanged(event);
-    if (!queued.isEmpty()) {
+    if (hasQueued) {
       deliver(() -> queued.onStateChanged(event));
     }
   }
@@ -215,7 +228,7 @@ final class ListenerDispatcher implements OAuthClientListener, AutoCloseable {
   @Override
   public void onStoreEvent(StoreEvent event) {
     inline.onStoreEvent(event);
-    if (!queued.isEmpty()) {
+    if (hasQueued) {
       deliver(() -> queued.onStoreEvent(event));
     }
   }
@@ -223,7 +236,7 @@ final class ListenerDispatcher implements OAuthClientListener, AutoCloseable {
   @Override
   public void onClosingCoverage(ClosingCoverage event) {
     inline.onClosingCoverage(event);
-    if (!queued.isEmpty()) {
+    if (hasQueued) {
       deliver(() -> queued.onClosingCoverage(event));
     }
   }

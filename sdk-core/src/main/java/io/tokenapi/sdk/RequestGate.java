@@ -136,6 +136,16 @@ final class RequestGate {
       release();
       throw e;
     }
+    boolean closedMeanwhile;
+    synchronized (this) {
+      closedMeanwhile = closed;
+    }
+    if (closedMeanwhile) {
+      // The slot was taken before close(), the call reached OkHttp after close() cancelled the
+      // calls it knew: cancelled here, so no request goes out after close() (on the thread that
+      // runs the pool's dropped tasks, it would hold up every caller behind it for its timeout).
+      waiter.call.cancel();
+    }
   }
 
   /** A slot came back: the next waiter takes it, or it is free. */

@@ -35,6 +35,9 @@ final class Tenant implements TokenSource {
   final TokenCache cache;
   private final TenantTokens owner;
 
+  /** Where this tenant's stages send events (the shared dispatcher, or this tenant's own). */
+  private final OAuthClientListener events;
+
   /** The coarse time of the last call, epoch millis: written only when it changed. */
   volatile long lastAccess;
 
@@ -51,7 +54,8 @@ final class Tenant implements TokenSource {
     this.id = id;
     this.owner = owner;
     this.lastAccess = now;
-    this.cache = assembly.newCache(this);
+    this.events = assembly.eventsOf(id);
+    this.cache = assembly.newCache(this, events);
   }
 
   /**
@@ -105,14 +109,14 @@ final class Tenant implements TokenSource {
     TenantAssembly assembly = owner.assembly();
     TenantCredentials known = credentials;
     if (known != null) {
-      return assembly.pipeline(id, known, rejected).fetch(fetch);
+      return assembly.pipeline(id, known, rejected, events).fetch(fetch);
     }
     return assembly
         .lookup(id)
         .thenCompose(
             found -> {
               credentials = found;
-              return assembly.pipeline(id, found, rejected).fetch(fetch);
+              return assembly.pipeline(id, found, rejected, events).fetch(fetch);
             });
   }
 

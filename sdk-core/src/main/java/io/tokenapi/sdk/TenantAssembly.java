@@ -27,6 +27,9 @@ import org.slf4j.LoggerFactory;
 final class TenantAssembly {
   private static final Logger LOG = LoggerFactory.getLogger(TenantTokens.class);
 
+  /** Lookup threads, made on demand and let go after 30 s idle. */
+  static final int MAX_LOOKUP_THREADS = 8;
+
   final ClientSettings s;
   final HttpUrl tokenUrl;
   final ClientThreads threads;
@@ -42,22 +45,29 @@ final class TenantAssembly {
 
   private final Function<String, TenantCredentials> credentials;
 
+  /** Makes each tenant's own listener, on the event thread; null for none. */
+  private final Function<String, ? extends OAuthClientListener> tenantListener;
+
   /** Runs the lookups: a few threads, so a lookup that blocks can hold only these. */
   private final ThreadPoolExecutor lookups;
 
   TenantAssembly(
       ClientSettings s,
       Function<String, TenantCredentials> credentials,
+      Function<String, ? extends OAuthClientListener> tenantListener,
       int maxConcurrentRequests) {
     this.s = s;
     this.credentials = credentials;
+    this.tenantListener = tenantListener;
     this.tokenUrl = s.tokenUrl();
     this.threads =
         new ClientThreads(
             s.scheduler, Math.max(ClientThreads.MAX_HTTP_THREADS, maxConcurrentRequests));
     this.ownHttpClient = s.httpClient == null;
     boolean httpEvents = CallersEventListener.of(s.httpClient) != null;
-    this.listener = new ListenerDispatcher(s.listeners, httpEvents);
+    // The event thread is needed without an application listener too: for the caller's OkHttp
+    // EventListener and for per-tenant listeners.
+    this.listener = new ListenerDispatcher(s.listeners, httpEvents || tenantListener != null);
     OkHttpClient derived = TokenHttpClient.derive(s, threads.http(), httpEvents ? listener : null);
     // The gate holds the bound; OkHttp's own (64 in all, 5 per host) must not queue under it.
     derived.dispatcher().setMaxRequests(maxConcurrentRequests);
@@ -67,8 +77,13 @@ final class TenantAssembly {
     this.callTimeoutMillis = TokenHttpClient.callTimeoutMillis(s);
     this.gate = new RequestGate(maxConcurrentRequests, threads.scheduler(), callTimeoutMillis);
     this.lookupTimeoutMillis =
-        s.retryPolicy.maxWait().isZero() ? callTimeoutMillis : s.retryPolicy.maxWait().toMillis();
-    int lookupThreads = Math.min(maxConcurrentRequests, 8);
+        s.retryPolicy.maxWait().isZero()
+            ? callTimeoutMillis
+            // Saturated: RetryPolicy takes a maxWait of centuries (toMillis() would overflow).
+            : Backoff.millis(s.retryPolicy.maxWait());
+    // Not tied to maxConcurrentRequests: with one request slot, one lookup thread let a single
+    // slow lookup hold up every other tenant's first call for its whole maxWait.
+    int lookupThreads = MAX_LOOKUP_THREADS;
     AtomicInteger n = new AtomicInteger();
     this.lookups =
         new ThreadPoolExecutor(
@@ -85,14 +100,22 @@ final class TenantAssembly {
     lookups.allowCoreThreadTimeOut(true);
   }
 
+  /**
+   * Where a tenant's stages send its events: the shared listeners, and with a tenant listener
+   * factory also the tenant's own (one small object per tenant, only then).
+   */
+  OAuthClientListener eventsOf(String tenant) {
+    return tenantListener == null ? listener : new TenantEvents(tenant, listener, tenantListener);
+  }
+
   /** A tenant's cache: the top of its pipeline, over the tenant itself as its source. */
-  TokenCache newCache(TokenSource source) {
+  TokenCache newCache(TokenSource source, OAuthClientListener events) {
     return new TokenCache(
         source,
         freshness,
         s.clock,
         s.retryPolicy,
-        listener,
+        events,
         s.random,
         s.closedProbeInterval,
         s.minRefreshInterval,
@@ -105,7 +128,8 @@ final class TenantAssembly {
    * key of the tenant's own), the retry loop, and the endpoint behind the shared request slots.
    * Every attempt is sent from the shared threads, never a caller's, so every one passes the gate.
    */
-  TokenSource pipeline(String tenant, TenantCredentials c, AccessToken rejected) {
+  TokenSource pipeline(
+      String tenant, TenantCredentials c, AccessToken rejected, OAuthClientListener events) {
     ClientCredential credential = c.resolve(s);
     TokenRequestSource requests =
         TokenRequestFactory.source(
@@ -124,7 +148,7 @@ final class TenantAssembly {
             s.clock,
             s.workingHours,
             s.maxResponseBytes,
-            listener,
+            events,
             gate);
     TokenSource source =
         new RetryingTokenSource(
@@ -133,7 +157,7 @@ final class TenantAssembly {
             s.workingHours,
             s.clock,
             threads.scheduler(),
-            listener,
+            events,
             callTimeoutMillis,
             s.random,
             false);
@@ -160,7 +184,7 @@ final class TenantAssembly {
                 ? Duration.ofMillis(callTimeoutMillis)
                 : s.retryPolicy.maxWait(),
             s.tokenStoreTimeout,
-            listener);
+            events);
     shared.reject(rejected);
     return shared;
   }
@@ -175,7 +199,8 @@ final class TenantAssembly {
     CompletableFuture<TenantCredentials> result = new CompletableFuture<>();
     String name = TenantTokens.printable(tenant);
     FutureTask<Void> task =
-        new FutureTask<>(
+        new Lookup(
+            result,
             () -> {
               if (result.isDone()) {
                 return; // given up on while queued: the thread goes to a lookup still awaited
@@ -198,8 +223,7 @@ final class TenantAssembly {
                   throw (Error) e;
                 }
               }
-            },
-            null);
+            });
     try {
       ScheduledFuture<?> timer =
           threads
@@ -227,6 +251,11 @@ final class TenantAssembly {
       result.completeExceptionally(new OAuthException("TenantTokens is closed", e));
     }
     return result;
+  }
+
+  /** Lookups waiting for a thread now; for tests. */
+  int lookupsQueued() {
+    return lookups.getQueue().size();
   }
 
   /**
@@ -263,10 +292,31 @@ final class TenantAssembly {
         "The credentials lookup failed for tenant " + tenant + " (" + detail + ")");
   }
 
-  /** Fails the queued attempts, cancels the calls in flight, then stops the shared threads. */
+  /** A credentials lookup the pool runs, with the future its tenant's fetch waits on. */
+  private static final class Lookup extends FutureTask<Void> {
+    final CompletableFuture<TenantCredentials> result;
+
+    Lookup(CompletableFuture<TenantCredentials> result, Runnable work) {
+      super(work, null);
+      this.result = result;
+    }
+  }
+
+  /**
+   * Fails the queued attempts and lookups, cancels the calls in flight, then stops the shared
+   * threads. Every future it leaves behind is complete: nothing may wait on a thread or a timer
+   * that is gone.
+   */
   void close() {
     gate.close();
-    lookups.shutdownNow();
+    for (Runnable dropped : lookups.shutdownNow()) {
+      // Never run, and its timer goes with the scheduler: failed here, or its fetch waits forever.
+      if (dropped instanceof Lookup) {
+        ((Lookup) dropped)
+            .result.completeExceptionally(
+                new OAuthException("TenantTokens was closed before the credentials lookup ran"));
+      }
+    }
     http.dispatcher().cancelAll();
     threads.shutdown();
     // Last: queued listener events are still delivered, within ListenerDispatcher's bound.

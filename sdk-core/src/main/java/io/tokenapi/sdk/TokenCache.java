@@ -267,7 +267,15 @@ final class TokenCache {
           });
     } catch (RejectedExecutionException e) {
       if (waiting != null) {
-        waiting.completeExceptionally(closedException());
+        // Not closed: the pool and its queue are full (a burst of async callers before the
+        // refresh started). A closed client's exception would tell the caller to build a new one.
+        waiting.completeExceptionally(
+            closed
+                ? closedException()
+                : new OAuthException(
+                    "Every thread of the client was busy and its queue full, so this call was not"
+                        + " taken: try again shortly (the refresh other callers started goes on)",
+                    e));
       }
     }
   }
@@ -374,6 +382,11 @@ final class TokenCache {
    * Closed, it reports {@link State#EXPIRED}.
    */
   TokenStatus status() {
+    return status(null);
+  }
+
+  /** {@link #status()}, naming {@code tenant} (null for an {@link OAuthClient}). */
+  TokenStatus status(String tenant) {
     long now = clock.millis();
     Snapshot s = snapshot;
     FailureWindow.Failure f = failure;
@@ -398,7 +411,8 @@ final class TokenCache {
         retryAt,
         f == null ? 0 : f.consecutive,
         f == null ? null : TokenStatus.failureSummary(f.exception),
-        staleServed.sum());
+        staleServed.sum(),
+        tenant);
   }
 
   /**
@@ -554,7 +568,14 @@ final class TokenCache {
         // so winning the CAS makes that outcome visible here.
         Snapshot s = snapshot;
         FailureWindow.Failure f = failure;
-        if (s != seen && s != null && clock.millis() < s.expiredAt) {
+        if (closed) {
+          // close() sets the flag before it fails the refresh in flight: a refresh that won the
+          // CAS after close() looked must not start, since nothing would ever fail it (its source
+          // may wait on threads that are gone). Its caller gets what any caller of a closed client
+          // gets.
+          inFlight.compareAndSet(mine, null);
+          mine.completeExceptionally(closedException());
+        } else if (s != seen && s != null && clock.millis() < s.expiredAt) {
           inFlight.compareAndSet(mine, null);
           mine.complete(s.token);
         } else if (f != seenFailure && f != null) {

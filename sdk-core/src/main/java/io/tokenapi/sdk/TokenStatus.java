@@ -1,12 +1,14 @@
 package io.tokenapi.sdk;
 
+import io.tokenapi.sdk.internal.SafeText;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
  * An immutable snapshot of a client's token state, for health checks and dashboards: see {@link
  * OAuthClient#status()}. It never holds a secret or a token value; {@link #lastFailure()} names the
- * failure's type, HTTP status, error code and errorId only.
+ * failure's type, HTTP status, error code and errorId only. A {@link TenantTokens#status(String)}
+ * names its tenant ({@link #tenant()}).
  */
 public final class TokenStatus {
   /** The client's state. */
@@ -23,6 +25,9 @@ public final class TokenStatus {
     CLOSED_UNTIL
   }
 
+  /** At most this many characters of a tenant id are printed by {@link #toString()}. */
+  private static final int MAX_TENANT_CHARS = 64;
+
   private final State state;
   private final Instant expiresAt;
   private final Instant lastSuccess;
@@ -30,6 +35,7 @@ public final class TokenStatus {
   private final int consecutiveFailures;
   private final String lastFailure;
   private final long staleServed;
+  private final String tenant;
 
   TokenStatus(
       State state,
@@ -39,6 +45,27 @@ public final class TokenStatus {
       int consecutiveFailures,
       String lastFailure,
       long staleServed) {
+    this(
+        state,
+        expiresAt,
+        lastSuccess,
+        retryAt,
+        consecutiveFailures,
+        lastFailure,
+        staleServed,
+        null);
+  }
+
+  TokenStatus(
+      State state,
+      Instant expiresAt,
+      Instant lastSuccess,
+      Instant retryAt,
+      int consecutiveFailures,
+      String lastFailure,
+      long staleServed,
+      String tenant) {
+    this.tenant = tenant;
     this.state = state;
     this.expiresAt = expiresAt;
     this.lastSuccess = lastSuccess;
@@ -106,6 +133,17 @@ public final class TokenStatus {
   }
 
   /**
+   * The tenant this is the state of, for logs and health details: the id given to {@link
+   * TenantTokens#status(String)} as it is (the caller's own text, unescaped; {@link #toString()}
+   * escapes and bounds it). Empty for an {@link OAuthClient}'s status.
+   *
+   * @return the tenant, or empty for an {@link OAuthClient}
+   */
+  public Optional<String> tenant() {
+    return Optional.ofNullable(tenant);
+  }
+
+  /**
    * How many times a caller was served a stale token (valid, due for refresh) since the client was
    * built: a rising count while refreshes fail means the provider is down and the token is running
    * out.
@@ -147,7 +185,10 @@ public final class TokenStatus {
    */
   @Override
   public String toString() {
-    return "TokenStatus[state="
+    return "TokenStatus["
+        // The caller's text: escaped and bounded, so a tenant id cannot forge or flood a log line.
+        + (tenant != null ? "tenant='" + SafeText.of(tenant, MAX_TENANT_CHARS) + "', " : "")
+        + "state="
         + state
         + (expiresAt != null ? ", expiresAt=" + expiresAt : "")
         + (lastSuccess != null ? ", lastSuccess=" + lastSuccess : "")

@@ -9,10 +9,11 @@ import java.util.stream.Collectors;
  * event records as they are, and each {@code aroundAttempt} as an {@link Around} entry (the request
  * is sent inside it).
  */
-// InlineListener: this test listener records event content and order, asserted right after
+// ListenerDispatcher.Inline: this test listener records event content and order, asserted right
+// after
 // getToken() returns; delivery through the client's bounded event thread (application listeners)
 // is tested by BoundaryHardeningTest.
-final class EventLog implements OAuthClientListener, io.tokenapi.sdk.internal.InlineListener {
+final class EventLog implements OAuthClientListener, ListenerDispatcher.Inline {
   /** One {@code aroundAttempt}: the attempt, and the thread it wrapped. */
   record Around(AttemptStarted attempt, Thread thread) {}
 

@@ -503,7 +503,7 @@ class ListenerEventsTest {
 
   /** Throws from every callback, before sending in aroundAttempt. */
   private static final class ThrowingListener
-      implements OAuthClientListener, io.tokenapi.sdk.internal.InlineListener {
+      implements OAuthClientListener, ListenerDispatcher.Inline {
     @Override
     public void onFetchStarted(FetchStarted event) {
       throw new IllegalStateException("listener bug");

@@ -153,7 +153,7 @@ class OAuthClientListenerTest {
    * assertion.
    */
   private static final class ThrowingListener
-      implements OAuthClientListener, io.tokenapi.sdk.internal.InlineListener {
+      implements OAuthClientListener, ListenerDispatcher.Inline {
     final boolean error;
     final AtomicInteger calls = new AtomicInteger();
 

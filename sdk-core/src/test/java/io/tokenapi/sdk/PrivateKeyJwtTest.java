@@ -237,6 +237,5 @@ class PrivateKeyJwtTest {
   }
 
   /** A test hook called on the step's thread, as the SDK's own listeners are. */
-  private interface InlineHook
-      extends OAuthClientListener, io.tokenapi.sdk.internal.InlineListener {}
+  private interface InlineHook extends OAuthClientListener, ListenerDispatcher.Inline {}
 }

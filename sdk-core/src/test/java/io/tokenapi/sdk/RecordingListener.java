@@ -14,11 +14,11 @@ import java.util.concurrent.TimeoutException;
  * onFetchEnded} after it stored the outcome and cleared the refresh in flight, so once a test has
  * awaited an outcome the cache is ready for the next step.
  */
-// InlineListener: this test listener records event content and order, asserted right after
+// ListenerDispatcher.Inline: this test listener records event content and order, asserted right
+// after
 // getToken() returns; delivery through the client's bounded event thread (application listeners)
 // is tested by BoundaryHardeningTest.
-final class RecordingListener
-    implements OAuthClientListener, io.tokenapi.sdk.internal.InlineListener {
+final class RecordingListener implements OAuthClientListener, ListenerDispatcher.Inline {
   /** The expiry of the token of each fetch that ended with one, in order. */
   final List<Instant> refreshed = new CopyOnWriteArrayList<>();
 

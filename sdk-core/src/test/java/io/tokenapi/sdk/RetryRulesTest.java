@@ -729,6 +729,5 @@ class RetryRulesTest {
   }
 
   /** A test listener called on the step's thread, as the SDK's own listeners are. */
-  private interface InlineHook
-      extends OAuthClientListener, io.tokenapi.sdk.internal.InlineListener {}
+  private interface InlineHook extends OAuthClientListener, ListenerDispatcher.Inline {}
 }

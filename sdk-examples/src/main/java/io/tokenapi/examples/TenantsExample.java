@@ -2,6 +2,7 @@ package io.tokenapi.examples;
 
 import io.tokenapi.sdk.AccessToken;
 import io.tokenapi.sdk.ConflictException;
+import io.tokenapi.sdk.OAuthClientListener;
 import io.tokenapi.sdk.RetryPolicy;
 import io.tokenapi.sdk.TenantCredentials;
 import io.tokenapi.sdk.TenantTokens;
@@ -98,6 +99,44 @@ public final class TenantsExample {
         }
         System.out.println("Tenants held: " + tokens.size());
       }
+      logPerMerchant(baseUrl);
     }
+  }
+
+  /** Events and status that name their merchant, for logs and health. */
+  private static void logPerMerchant(String baseUrl) {
+    // README tenants-listener: begin
+    try (TenantTokens tokens =
+        TenantTokens.builder()
+            .baseUrl(baseUrl)
+            .credentials(merchant -> TenantCredentials.clientSecret(id(merchant), secret(merchant)))
+            // Called on the SDK's event thread, once per merchant while it is held.
+            .tenantListener(
+                merchant ->
+                    new OAuthClientListener() {
+                      @Override
+                      public void onFetchEnded(FetchEnded event) {
+                        System.out.println(
+                            "token fetch for "
+                                + merchant
+                                + (event.failure() == null
+                                    ? " done"
+                                    : " failed: " + event.failure().getClass().getSimpleName()));
+                      }
+                    })
+            .build()) {
+      tokens.getToken("merchant-1");
+      // TokenStatus[tenant='merchant-1', state=FRESH, ...]
+      System.out.println(tokens.status("merchant-1"));
+    }
+    // README tenants-listener: end
+  }
+
+  private static String id(String merchant) {
+    return VAULT.get(merchant)[0];
+  }
+
+  private static String secret(String merchant) {
+    return VAULT.get(merchant)[1];
   }
 }
