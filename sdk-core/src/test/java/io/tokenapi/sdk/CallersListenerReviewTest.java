@@ -149,6 +149,42 @@ class CallersListenerReviewTest {
   }
 
   @Test
+  void aListenerThatClosesTheClient_fromItsEventThread_endsTheCallerAndLeavesNoThread()
+      throws Exception {
+    AtomicReference<OAuthClient> self = new AtomicReference<>();
+    CountDownLatch closed = new CountDownLatch(1);
+    OkHttpClient callers =
+        new OkHttpClient.Builder()
+            .eventListener(
+                new EventListener() {
+                  @Override
+                  public void callStart(Call call) {
+                    self.get().close();
+                    closed.countDown();
+                  }
+                })
+            .build();
+    SdkThreads threads = SdkThreads.snapshot();
+    OAuthClient client = builder(callers).build();
+    self.set(client);
+    Object outcome =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(5),
+            () -> {
+              try {
+                return client.getToken();
+              } catch (OAuthException | IllegalStateException e) {
+                return e; // IllegalStateException: closed, as getToken() documents
+              }
+            },
+            "getToken() hung after the listener closed the client");
+    assertThat(outcome).isInstanceOfAny(AccessToken.class, IllegalStateException.class);
+    assertThat(closed.await(5, TimeUnit.SECONDS)).isTrue();
+    client.close();
+    assertThat(threads.aliveAfter(Duration.ofSeconds(5))).as("threads after close()").isEmpty();
+  }
+
+  @Test
   void aCallTheListenerKeeps_neverSendsClonesOrCancelsTheTokenRequest() throws Exception {
     CompletableFuture<Call> kept = new CompletableFuture<>();
     CountDownLatch ended = new CountDownLatch(1);

@@ -7,13 +7,17 @@ import io.tokenapi.sdk.logcapture.CapturingLogs;
 import io.tokenapi.testkit.FakeTokenServer;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Supplier;
+import javax.crypto.spec.SecretKeySpec;
+import okhttp3.HttpUrl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.event.Level;
 
 /**
@@ -75,14 +79,18 @@ class StoredTokenReviewTest {
   }
 
   private void assertAbsent(String what, AccessToken stored) {
+    assertAbsent(what, new HostileStore(() -> stored));
+  }
+
+  private void assertAbsent(String what, TokenStore store) {
     server.reset();
     try (CapturingLogs logs = CapturingLogs.start();
-        OAuthClient client = client(new HostileStore(() -> stored))) {
+        OAuthClient client = client(store)) {
       AccessToken token = client.getToken();
 
       assertThat(token.value()).as(what).startsWith("fake-token-");
       assertThat(server.requestCount()).as(what).isOne();
-      assertThat(logs.messages(Level.WARN, HostileStore.class.getName()))
+      assertThat(logs.messages(Level.WARN, store.getClass().getName()))
           .as(what + ": one WARN naming the store")
           .hasSize(1);
       assertThat(logs.messages(Level.WARN, "Token store failed"))
@@ -98,6 +106,21 @@ class StoredTokenReviewTest {
     assertAbsent("DPoP", token("tok-SECRETVALUE", "DPoP", hour));
     assertAbsent("mac", token("tok-SECRETVALUE", "mac", hour));
     assertAbsent("Bearer2", token("tok-SECRETVALUE", "Bearer2", hour));
+  }
+
+  @Test
+  void aFileTokenStoreEntryOfAnotherType_orPastTheCap_isAbsent(@TempDir Path dir) {
+    FileTokenStore files =
+        FileTokenStore.builder(dir).encryptionKey(new SecretKeySpec(new byte[32], "AES")).build();
+    String key =
+        SharedTokenFetcher.key(
+            HttpUrl.get(server.tokenUrl()), FakeTokenServer.DEFAULT_CLIENT_ID, null, null);
+    // Written by something holding the key (another SDK version, a tool): sealed, so well formed.
+    files.save(key, token("tok-SECRETVALUE", "DPoP", Instant.now().plus(Duration.ofHours(1))));
+    assertAbsent("DPoP in a file", files);
+    files.save(
+        key, token("tok-SECRETVALUE", "Bearer", Instant.now().plus(Duration.ofDays(36_500))));
+    assertAbsent("100 years in a file", files);
   }
 
   @Test
