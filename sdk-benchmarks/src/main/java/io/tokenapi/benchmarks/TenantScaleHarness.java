@@ -141,9 +141,9 @@ public final class TenantScaleHarness {
 
   /**
    * The retained heap of the tenants: the graph of the tenant map (its table, nodes, tenants,
-   * caches, tokens, ids) less the objects every tenant points to but shares (clock, listener,
-   * policies). Each tenant's back-reference to the {@code TenantTokens} is cut while measuring, so
-   * the shared threads and client are not walked.
+   * caches, tokens, ids) without the objects every tenant points to but shares (clock, listener,
+   * policies, pools), which are left out of the walk. Each tenant's back-reference to the {@code
+   * TenantTokens} is cut while measuring, so the shared threads and client are not walked.
    */
   static long tenantBytes(TenantTokens tokens) throws ReflectiveOperationException {
     Field mapField = TenantTokens.class.getDeclaredField("tenants");
@@ -155,7 +155,6 @@ public final class TenantScaleHarness {
     owner.setAccessible(true);
     cacheField.setAccessible(true);
     List<Object> tenants = new ArrayList<>(map.values());
-    List<Object> shared = new ArrayList<>();
     // Shared fields are left out of the walk (nulled for its length) rather than subtracted: the
     // request pool and the listener's event thread are live threads that reach everything, the
     // tenant map too, so subtracting their graphs took every tenant away (1 B per tenant).
@@ -186,9 +185,7 @@ public final class TenantScaleHarness {
           f.set(cacheField.get(t), null);
         }
       }
-      GraphLayout all = GraphLayout.parseInstance(map);
-      GraphLayout mine =
-          shared.isEmpty() ? all : all.subtract(GraphLayout.parseInstance(shared.toArray()));
+      GraphLayout mine = GraphLayout.parseInstance(map);
       lastFootprint = mine.toFootprint();
       return mine.totalSize();
     } finally {
