@@ -788,8 +788,15 @@ final class TokenCache {
     }
   }
 
-  private static IllegalStateException closedException() {
-    return new IllegalStateException("OAuthClient is closed: build a new client to get tokens.");
+  /**
+   * Names what the application holds: a tenant's cache (its source is the tenant) or a client's.
+   */
+  private IllegalStateException closedException() {
+    // Read from the source rather than kept in a field: a hundred thousand tenants' caches.
+    return new IllegalStateException(
+        source instanceof Tenant
+            ? "TenantTokens is closed: build a new TenantTokens to get tokens."
+            : "OAuthClient is closed: build a new client to get tokens.");
   }
 
   /**
