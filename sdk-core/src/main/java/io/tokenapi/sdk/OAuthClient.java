@@ -540,7 +540,7 @@ public final class OAuthClient implements AutoCloseable {
      *
      * @param refreshAhead zero or positive
      * @return this builder
-     * @throws IllegalArgumentException if null or negative
+     * @throws IllegalArgumentException if null, negative or over 100 years
      */
     public Builder refreshAhead(Duration refreshAhead) {
       s.refreshAhead = nonNegative(refreshAhead, "refreshAhead");
@@ -553,7 +553,7 @@ public final class OAuthClient implements AutoCloseable {
      *
      * @param expiryMargin zero or positive
      * @return this builder
-     * @throws IllegalArgumentException if null or negative
+     * @throws IllegalArgumentException if null, negative or over 100 years
      */
     public Builder expiryMargin(Duration expiryMargin) {
       s.expiryMargin = nonNegative(expiryMargin, "expiryMargin");
@@ -565,7 +565,7 @@ public final class OAuthClient implements AutoCloseable {
      *
      * @param defaultTokenLifetime positive
      * @return this builder
-     * @throws IllegalArgumentException if null, zero or negative
+     * @throws IllegalArgumentException if null, zero, negative or over 100 years
      */
     public Builder defaultTokenLifetime(Duration defaultTokenLifetime) {
       s.defaultTokenLifetime = positive(defaultTokenLifetime, "defaultTokenLifetime");
@@ -628,10 +628,10 @@ public final class OAuthClient implements AutoCloseable {
      *
      * @param connectTimeout positive
      * @return this builder
-     * @throws IllegalArgumentException if null, zero or negative
+     * @throws IllegalArgumentException if null, zero, negative or over 24 days
      */
     public Builder connectTimeout(Duration connectTimeout) {
-      s.connectTimeout = positive(connectTimeout, "connectTimeout");
+      s.connectTimeout = okHttpTimeout(connectTimeout, "connectTimeout");
       return this;
     }
 
@@ -641,10 +641,10 @@ public final class OAuthClient implements AutoCloseable {
      *
      * @param readTimeout positive
      * @return this builder
-     * @throws IllegalArgumentException if null, zero or negative
+     * @throws IllegalArgumentException if null, zero, negative or over 24 days
      */
     public Builder readTimeout(Duration readTimeout) {
-      s.readTimeout = positive(readTimeout, "readTimeout");
+      s.readTimeout = okHttpTimeout(readTimeout, "readTimeout");
       return this;
     }
 
@@ -655,7 +655,7 @@ public final class OAuthClient implements AutoCloseable {
      *
      * @param callTimeout positive
      * @return this builder
-     * @throws IllegalArgumentException if null, zero or negative
+     * @throws IllegalArgumentException if null, zero, negative or over 100 years
      */
     public Builder callTimeout(Duration callTimeout) {
       s.callTimeout = positive(callTimeout, "callTimeout");
@@ -701,7 +701,7 @@ public final class OAuthClient implements AutoCloseable {
      *
      * @param lockTtl positive
      * @return this builder
-     * @throws IllegalArgumentException if null, zero or negative
+     * @throws IllegalArgumentException if null, zero, negative or over 100 years
      */
     public Builder tokenStoreLockTtl(Duration lockTtl) {
       s.tokenStoreLockTtl = positive(lockTtl, "tokenStoreLockTtl");
@@ -716,7 +716,7 @@ public final class OAuthClient implements AutoCloseable {
      *
      * @param timeout positive
      * @return this builder
-     * @throws IllegalArgumentException if null, zero or negative
+     * @throws IllegalArgumentException if null, zero, negative or over 100 years
      */
     public Builder tokenStoreTimeout(Duration timeout) {
       s.tokenStoreTimeout = positive(timeout, "tokenStoreTimeout");
@@ -733,7 +733,7 @@ public final class OAuthClient implements AutoCloseable {
      *
      * @param closedProbeInterval positive
      * @return this builder
-     * @throws IllegalArgumentException if null, zero or negative
+     * @throws IllegalArgumentException if null, zero, negative or over 100 years
      */
     public Builder closedProbeInterval(Duration closedProbeInterval) {
       s.closedProbeInterval = positive(closedProbeInterval, "closedProbeInterval");
@@ -747,7 +747,7 @@ public final class OAuthClient implements AutoCloseable {
      *
      * @param minRefreshInterval positive
      * @return this builder
-     * @throws IllegalArgumentException if null, zero or negative
+     * @throws IllegalArgumentException if null, zero, negative or over 100 years
      */
     public Builder minRefreshInterval(Duration minRefreshInterval) {
       s.minRefreshInterval = positive(minRefreshInterval, "minRefreshInterval");
@@ -832,12 +832,21 @@ public final class OAuthClient implements AutoCloseable {
       if (nonNull(value, name).isNegative()) {
         throw new IllegalArgumentException(name + " is negative: " + value);
       }
-      return value;
+      return Durations.notHuge(value, name);
     }
 
     private static Duration positive(Duration value, String name) {
       if (nonNull(value, name).isNegative() || value.isZero()) {
         throw new IllegalArgumentException(name + " must be positive: " + value);
+      }
+      return Durations.notHuge(value, name);
+    }
+
+    /** OkHttp holds a connect or read timeout in an int of milliseconds, about 24 days. */
+    private static Duration okHttpTimeout(Duration value, String name) {
+      if (positive(value, name).toMillis() > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(
+            name + " is longer than OkHttp allows (24 days): " + value + "; pass a shorter one");
       }
       return value;
     }

@@ -27,6 +27,9 @@ import org.slf4j.LoggerFactory;
 final class TenantAssembly {
   private static final Logger LOG = LoggerFactory.getLogger(TenantTokens.class);
 
+  /** Lookup threads, made on demand and let go after 30 s idle. */
+  static final int MAX_LOOKUP_THREADS = 8;
+
   final ClientSettings s;
   final HttpUrl tokenUrl;
   final ClientThreads threads;
@@ -74,8 +77,13 @@ final class TenantAssembly {
     this.callTimeoutMillis = TokenHttpClient.callTimeoutMillis(s);
     this.gate = new RequestGate(maxConcurrentRequests, threads.scheduler(), callTimeoutMillis);
     this.lookupTimeoutMillis =
-        s.retryPolicy.maxWait().isZero() ? callTimeoutMillis : s.retryPolicy.maxWait().toMillis();
-    int lookupThreads = Math.min(maxConcurrentRequests, 8);
+        s.retryPolicy.maxWait().isZero()
+            ? callTimeoutMillis
+            // Saturated: RetryPolicy takes a maxWait of centuries (toMillis() would overflow).
+            : Backoff.millis(s.retryPolicy.maxWait());
+    // Not tied to maxConcurrentRequests: with one request slot, one lookup thread let a single
+    // slow lookup hold up every other tenant's first call for its whole maxWait.
+    int lookupThreads = MAX_LOOKUP_THREADS;
     AtomicInteger n = new AtomicInteger();
     this.lookups =
         new ThreadPoolExecutor(

@@ -404,11 +404,15 @@ public final class TenantTokens implements AutoCloseable {
     }
   }
 
-  /** Drops every tenant unused for {@code evictAfterIdle}. */
+  /**
+   * Drops every tenant unused for {@code evictAfterIdle}. A stamp is the coarse time, up to a tick
+   * older than the use it records: a tick is added, or a tenant used a moment ago (stamped with the
+   * previous tick) would be dropped with its cached token and fetched again.
+   */
   int sweepIdle(long now) {
     int dropped = 0;
     for (Tenant t : tenants.values()) {
-      if (now - t.lastAccess >= idleMillis && drop(t)) {
+      if (now - t.lastAccess - TICK_MILLIS >= idleMillis && drop(t)) {
         dropped++;
         if (LOG.isDebugEnabled()) {
           LOG.debug("Dropped tenant {}: unused for {} ms", printable(t.id), now - t.lastAccess);
@@ -490,11 +494,12 @@ public final class TenantTokens implements AutoCloseable {
 
     /**
      * A tenant not used for this long is dropped, token and all (checked every quarter of it, at
-     * most every minute). Default 1 hour.
+     * most every minute; uses are stamped once a second, so a tenant may stay up to a second
+     * longer, never less). Default 1 hour.
      *
-     * @param evictAfterIdle at least 1 second
+     * @param evictAfterIdle 1 second to 100 years
      * @return this builder
-     * @throws IllegalArgumentException if null or under 1 second
+     * @throws IllegalArgumentException if null, under 1 second or over 100 years
      */
     public Builder evictAfterIdle(Duration evictAfterIdle) {
       if (evictAfterIdle == null) {
@@ -503,7 +508,7 @@ public final class TenantTokens implements AutoCloseable {
       if (evictAfterIdle.compareTo(Duration.ofSeconds(1)) < 0) {
         throw new IllegalArgumentException("evictAfterIdle under 1 second: " + evictAfterIdle);
       }
-      this.evictAfterIdle = evictAfterIdle;
+      this.evictAfterIdle = Durations.notHuge(evictAfterIdle, "evictAfterIdle");
       return this;
     }
 
@@ -617,7 +622,7 @@ public final class TenantTokens implements AutoCloseable {
      *
      * @param refreshAhead zero or positive
      * @return this builder
-     * @throws IllegalArgumentException if null or negative
+     * @throws IllegalArgumentException if null, negative or over 100 years
      */
     public Builder refreshAhead(Duration refreshAhead) {
       shared.refreshAhead(refreshAhead);
@@ -629,7 +634,7 @@ public final class TenantTokens implements AutoCloseable {
      *
      * @param expiryMargin zero or positive
      * @return this builder
-     * @throws IllegalArgumentException if null or negative
+     * @throws IllegalArgumentException if null, negative or over 100 years
      */
     public Builder expiryMargin(Duration expiryMargin) {
       shared.expiryMargin(expiryMargin);
@@ -641,7 +646,7 @@ public final class TenantTokens implements AutoCloseable {
      *
      * @param lifetime positive
      * @return this builder
-     * @throws IllegalArgumentException if null, zero or negative
+     * @throws IllegalArgumentException if null, zero, negative or over 100 years
      */
     public Builder defaultTokenLifetime(Duration lifetime) {
       shared.defaultTokenLifetime(lifetime);
@@ -729,7 +734,7 @@ public final class TenantTokens implements AutoCloseable {
      *
      * @param timeout positive
      * @return this builder
-     * @throws IllegalArgumentException if null, zero or negative
+     * @throws IllegalArgumentException if null, zero, negative or over 24 days
      */
     public Builder connectTimeout(Duration timeout) {
       shared.connectTimeout(timeout);
@@ -741,7 +746,7 @@ public final class TenantTokens implements AutoCloseable {
      *
      * @param timeout positive
      * @return this builder
-     * @throws IllegalArgumentException if null, zero or negative
+     * @throws IllegalArgumentException if null, zero, negative or over 24 days
      */
     public Builder readTimeout(Duration timeout) {
       shared.readTimeout(timeout);
@@ -754,7 +759,7 @@ public final class TenantTokens implements AutoCloseable {
      *
      * @param timeout positive
      * @return this builder
-     * @throws IllegalArgumentException if null, zero or negative
+     * @throws IllegalArgumentException if null, zero, negative or over 100 years
      */
     public Builder callTimeout(Duration timeout) {
       shared.callTimeout(timeout);
@@ -779,7 +784,7 @@ public final class TenantTokens implements AutoCloseable {
      *
      * @param interval positive
      * @return this builder
-     * @throws IllegalArgumentException if null, zero or negative
+     * @throws IllegalArgumentException if null, zero, negative or over 100 years
      */
     public Builder closedProbeInterval(Duration interval) {
       shared.closedProbeInterval(interval);
@@ -791,7 +796,7 @@ public final class TenantTokens implements AutoCloseable {
      *
      * @param interval positive
      * @return this builder
-     * @throws IllegalArgumentException if null, zero or negative
+     * @throws IllegalArgumentException if null, zero, negative or over 100 years
      */
     public Builder minRefreshInterval(Duration interval) {
       shared.minRefreshInterval(interval);

@@ -112,7 +112,33 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
   @Override
   public ScheduledFuture<?> scheduleWithFixedDelay(
       Runnable command, long initialDelay, long delay, TimeUnit unit) {
-    throw new UnsupportedOperationException();
+    Repeating repeating = new Repeating(command, unit.toMillis(delay));
+    Task<?> first = new Task<>(repeating, null, unit.toMillis(initialDelay));
+    first.repeating = repeating;
+    return add(first);
+  }
+
+  /** Runs its command, then schedules itself again, until the first task is cancelled. */
+  private final class Repeating implements Runnable {
+    final Runnable command;
+    final long delayMillis;
+    volatile boolean cancelled;
+
+    Repeating(Runnable command, long delayMillis) {
+      this.command = command;
+      this.delayMillis = delayMillis;
+    }
+
+    @Override
+    public void run() {
+      if (cancelled) {
+        return;
+      }
+      command.run();
+      if (!cancelled) {
+        add(new Task<>(this, null, delayMillis));
+      }
+    }
   }
 
   @Override
@@ -151,6 +177,7 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
 
   private final class Task<V> extends FutureTask<V> implements ScheduledFuture<V> {
     final long dueAt;
+    volatile Repeating repeating;
 
     Task(Runnable runnable, Callable<V> callable, long delayMillis) {
       super(callable != null ? callable : java.util.concurrent.Executors.callable(runnable, null));
@@ -169,6 +196,9 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
 
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
+      if (repeating != null) {
+        repeating.cancelled = true;
+      }
       synchronized (ManualScheduler.this) {
         tasks.remove(this);
       }

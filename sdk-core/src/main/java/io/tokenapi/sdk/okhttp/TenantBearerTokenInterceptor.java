@@ -199,7 +199,8 @@ public final class TenantBearerTokenInterceptor implements Interceptor {
     /**
      * How to tell a request's tenant: for example {@code request -> request.tag(String.class)} for
      * a tag the caller set, or {@code request -> request.header("X-Tenant")}. Called once per
-     * request to an allowed host (and once more for a 401 replay); it should be cheap. Required.
+     * request to an allowed host (a 401 replay keeps the tenant it found); it should be cheap.
+     * Required.
      *
      * @param tenantFrom the request's tenant id, or null when it has none
      * @return this builder
