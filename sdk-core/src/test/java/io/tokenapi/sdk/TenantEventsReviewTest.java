@@ -461,4 +461,73 @@ class TenantEventsReviewTest {
     server.releaseAnswers();
     assertThat(threads.aliveAfter(Duration.ofSeconds(5))).isEmpty();
   }
+
+  /** An SDK-internal (inline) listener that holds the closing thread in its first state change. */
+  private static final class HoldsTheCloser
+      implements OAuthClientListener, ListenerDispatcher.Inline {
+    volatile boolean closing;
+    final CountDownLatch holding = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    @Override
+    public void onStateChanged(StateChanged event) {
+      if (closing && holding.getCount() == 1) {
+        holding.countDown();
+        try {
+          release.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+
+  @Test
+  void aSecondConcurrentClose_returnsOnlyOnceTheFirstHasFailedEveryCaller() throws Exception {
+    HoldsTheCloser holder = new HoldsTheCloser();
+    TenantTokens tokens =
+        open(
+            TenantTokens.builder()
+                .baseUrl(server.baseUrl())
+                .credentials(t -> TenantCredentials.clientSecret("any", "any"))
+                .listener(holder));
+    for (int i = 0; i < 32; i++) {
+      tokens.getToken("a" + i); // cached: close() turns each EXPIRED, a state change
+    }
+    server.holdAnswers();
+    List<CompletableFuture<AccessToken>> held = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      held.add(tokens.getTokenAsync("b" + i)); // waiting: failed as the walk reaches each
+    }
+    holder.closing = true;
+    Thread first = new Thread(tokens::close, "first-closer");
+    first.start();
+    assertThat(holder.holding.await(10, TimeUnit.SECONDS)).isTrue();
+    // Held in the first cached tenant's close: the walk has not reached every waiting one yet.
+    assertThat(held).as("the walk reached no held tenant yet").anyMatch(f -> !f.isDone());
+
+    AtomicReference<Boolean> doneWhenSecondReturned = new AtomicReference<>();
+    Thread second =
+        new Thread(
+            () -> {
+              tokens.close();
+              doneWhenSecondReturned.set(held.stream().allMatch(CompletableFuture::isDone));
+            },
+            "second-closer");
+    second.start();
+    // The second close() either returned already (the defect) or waits for the first.
+    for (int i = 0;
+        i < 500 && second.isAlive() && second.getState() == Thread.State.RUNNABLE;
+        i++) {
+      Thread.onSpinWait();
+      Thread.yield();
+    }
+    second.join(200);
+    holder.release.countDown();
+    first.join(10_000);
+    second.join(10_000);
+    assertThat(doneWhenSecondReturned.get())
+        .as("every caller failed when the second close() returned")
+        .isTrue();
+  }
 }
