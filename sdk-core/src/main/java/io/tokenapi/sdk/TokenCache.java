@@ -788,15 +788,9 @@ final class TokenCache {
     }
   }
 
-  /**
-   * Names what the application holds: a tenant's cache (its source is the tenant) or a client's.
-   */
+  /** Names what the application holds, as the source says: no field, so no byte per tenant. */
   private IllegalStateException closedException() {
-    // Read from the source rather than kept in a field: a hundred thousand tenants' caches.
-    return new IllegalStateException(
-        source instanceof Tenant
-            ? "TenantTokens is closed: build a new TenantTokens to get tokens."
-            : "OAuthClient is closed: build a new client to get tokens.");
+    return new IllegalStateException(source.closedMessage());
   }
 
   /**
