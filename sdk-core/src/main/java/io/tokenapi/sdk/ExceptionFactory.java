@@ -1,5 +1,6 @@
 package io.tokenapi.sdk;
 
+import io.tokenapi.sdk.internal.SafeText;
 import java.io.IOException;
 import java.time.Instant;
 
@@ -9,6 +10,9 @@ import java.time.Instant;
  * errorId, never a secret.
  */
 final class ExceptionFactory {
+  /** How much of an I/O exception's message a TransportException quotes. */
+  private static final int MAX_IO_MESSAGE_CHARS = 300;
+
   private ExceptionFactory() {}
 
   /**
@@ -54,7 +58,10 @@ final class ExceptionFactory {
             + url
             + " failed before an HTTP answer: "
             + e.getClass().getSimpleName()
-            + (e.getMessage() != null ? ": " + e.getMessage() : "")
+            // OkHttp quotes the server's bytes in some messages (a bad chunk-size line).
+            + (e.getMessage() != null
+                ? ": " + SafeText.of(e.getMessage(), MAX_IO_MESSAGE_CHARS)
+                : "")
             + ". Check network access to the token API; transport failures are retried per RetryPolicy.",
         e);
   }

@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -345,18 +346,20 @@ final class SharedTokenFetcher implements TokenSource {
     }
     StoredToken stored = read.get();
     AccessToken token = stored.token();
-    if (!TokenResponseParser.isVsChars(token.value())) {
-      // Sent, it would split or break the Authorization header of every resource call (CR/LF,
-      // controls, non-ASCII); the provider's tokens are checked the same way when parsed. One
-      // WARN until the store holds a usable token again; the store's name, never the token.
+    String refused = refusal(stored);
+    if (refused != null) {
+      // Checked once here, as the provider's answers are when parsed: such a token would split or
+      // break the Authorization header of every resource call (CR/LF, controls, non-ASCII), be
+      // sent as Bearer though bound to another scheme, or outlive any answer's limits. One WARN
+      // until the store holds a usable token again; the store's name, never the token.
       if (unsafeWarned.compareAndSet(false, true)) {
         LOG.warn(
-            "Token store {} returned a token with characters an HTTP header cannot carry (a"
-                + " token holds only %x20-7E): the client treats it as absent and asks the"
+            "Token store {} returned a token {}: the client treats it as absent and asks the"
                 + " provider; check what writes to that store",
-            store.getClass().getName());
+            store.getClass().getName(),
+            refused);
       } else {
-        LOG.debug("Token store {} still holds a token a header cannot carry", store.getClass());
+        LOG.debug("Token store {} still holds a token it cannot use", store.getClass());
       }
       return null;
     }
@@ -384,6 +387,44 @@ final class SharedTokenFetcher implements TokenSource {
     }
     return dated;
   }
+
+  /** The longest stored token value used: the most a provider's answer holds by default. */
+  static final int MAX_STORED_TOKEN_CHARS = (int) ClientSettings.DEFAULT_MAX_RESPONSE_BYTES;
+
+  /**
+   * Why a stored token can never be used, as the provider's parser would refuse it, or null. Its
+   * wording goes into the WARN, so it never quotes the token.
+   */
+  private String refusal(StoredToken stored) {
+    AccessToken token = stored.token();
+    if (!TokenResponseParser.isVsChars(token.value())) {
+      return "with characters an HTTP header cannot carry (a token holds only %x20-7E)";
+    }
+    if (token.value().length() > MAX_STORED_TOKEN_CHARS) {
+      return "of "
+          + token.value().length()
+          + " characters, over the "
+          + MAX_STORED_TOKEN_CHARS
+          + " a provider's answer holds";
+    }
+    if (!"Bearer".equalsIgnoreCase(token.tokenType())) {
+      return "of another type than Bearer (the client sends only Bearer tokens)";
+    }
+    // The parser's cap on expires_in, and a day for the writer's clock: past it (or outside the
+    // millisecond range, which would throw where the cache reads it) the entry is not a token.
+    Instant latest =
+        Instant.ofEpochMilli(clock.millis())
+            .plusSeconds(TokenResponseParser.MAX_EXPIRES_IN_SECONDS + 86_400);
+    if (token.expiresAt().isAfter(latest)
+        || token.expiresAt().isBefore(EARLIEST)
+        || stored.issuedAt().map(i -> i.isBefore(EARLIEST)).orElse(false)) {
+      return "whose expiry or issue time is out of range (over the provider's 10-year cap, or"
+          + " before 1970)";
+    }
+    return null;
+  }
+
+  private static final Instant EARLIEST = Instant.EPOCH;
 
   private interface Callback<T> {
     void accept(T value, RuntimeException error);

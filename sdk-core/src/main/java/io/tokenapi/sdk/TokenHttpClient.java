@@ -53,7 +53,7 @@ final class TokenHttpClient {
         // retry policy owns every retry, so attempts are counted, backed off and bounded by
         // maxWait.
         .retryOnConnectionFailure(false)
-        .dispatcher(new Dispatcher(requestThreads))
+        .dispatcher(dispatcher(requestThreads))
         .addNetworkInterceptor(new RetryAfterShield());
     // OkHttp calls an EventListener inline on the request's thread: the caller's would hold it as
     // long as it blocks, and what it throws would end the attempt. It gets the events on the
@@ -79,6 +79,20 @@ final class TokenHttpClient {
           TimeUnit.MILLISECONDS);
     }
     return http.build();
+  }
+
+  /**
+   * OkHttp's dispatcher over the client's request pool. Its own limits (5 calls per host, 64 in
+   * all) would queue a call in OkHttp's unbounded queue once 5 attempts were held by the caller's
+   * code (a {@code Dns} that ignores interrupts), and every later attempt with it, never reaching
+   * the pool: every thread of the pool may serve the one host, and past the pool's threads and
+   * queue its executor rejects the call (a typed failure) before OkHttp would queue it.
+   */
+  private static Dispatcher dispatcher(ExecutorService requestThreads) {
+    Dispatcher dispatcher = new Dispatcher(requestThreads);
+    dispatcher.setMaxRequests(ClientThreads.MAX_HTTP_THREADS + ClientThreads.HTTP_QUEUE + 1);
+    dispatcher.setMaxRequestsPerHost(ClientThreads.MAX_HTTP_THREADS);
+    return dispatcher;
   }
 
   /**

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.net.SocketFactory;
 import okhttp3.OkHttpClient;
@@ -178,7 +179,7 @@ class CallerThreadAttemptTest {
 
     assertThat(leader.result)
         .failsWithin(5, TimeUnit.SECONDS)
-        .withThrowableThat()
+        .withThrowableOfType(ExecutionException.class)
         .havingRootCause()
         .isInstanceOf(IllegalStateException.class)
         .withMessageContaining("closed");

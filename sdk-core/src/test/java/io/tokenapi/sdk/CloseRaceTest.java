@@ -264,12 +264,18 @@ class CloseRaceTest {
         // failsWithin alone also passes on a timeout: the future must have failed.
         assertThat(f)
             .failsWithin(5, TimeUnit.SECONDS)
-            .withThrowableOfType(ExecutionException.class);
+            .withThrowableOfType(ExecutionException.class)
+            .havingCause()
+            .isInstanceOfAny(OAuthException.class, IllegalStateException.class)
+            .withMessageContaining("closed");
       }
       for (CompletableFuture<AccessToken> f : busy) {
         assertThat(f)
             .failsWithin(5, TimeUnit.SECONDS)
-            .withThrowableOfType(ExecutionException.class);
+            .withThrowableOfType(ExecutionException.class)
+            .havingCause()
+            .isInstanceOfAny(OAuthException.class, IllegalStateException.class)
+            .withMessageContaining("closed");
       }
       assertThat(tokens.size()).isZero();
     } finally {

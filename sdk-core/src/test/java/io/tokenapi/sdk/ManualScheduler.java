@@ -75,16 +75,24 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
   }
 
   /**
-   * Waits up to 5 s until a task is pending: one that another thread (the client's retry loop)
-   * schedules.
+   * Waits until a task is pending: one that another thread (the client's retry loop) schedules.
+   * Woken by {@link #add} itself, so it returns as soon as the task exists, with no polling; the 10
+   * s bound only turns a task that never comes into a failure instead of a hang.
    */
   void awaitPending() throws InterruptedException, TimeoutException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (pending() == 0) {
-      if (System.nanoTime() > deadline) {
-        throw new TimeoutException("no task was scheduled");
+    awaitPending(1);
+  }
+
+  /** Waits, as {@link #awaitPending()} does, until at least {@code count} tasks are pending. */
+  synchronized void awaitPending(int count) throws InterruptedException, TimeoutException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (tasks.size() < count) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new TimeoutException(
+            "expected " + count + " scheduled tasks within 10 s, got " + tasks.size());
       }
-      Thread.sleep(1);
+      TimeUnit.NANOSECONDS.timedWait(this, left);
     }
   }
 
@@ -172,6 +180,7 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
   private synchronized <V> Task<V> add(Task<V> task) {
     tasks.add(task);
     scheduledDelays.add(task.dueAt - clock.millis());
+    notifyAll(); // wakes awaitPending()
     return task;
   }
 

@@ -9,6 +9,7 @@ import io.tokenapi.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -140,7 +141,12 @@ class OAuthClientListenerTest {
     CompletableFuture<AccessToken> failing = client.getTokenAsync();
     assertThat(askedOnFailure.get(5, TimeUnit.SECONDS))
         .isInstanceOf(InternalServerErrorException.class);
-    assertThat(failing).failsWithin(Duration.ofSeconds(5));
+    // failsWithin alone also passes on a timeout: the future must have failed with the 500.
+    assertThat(failing)
+        .failsWithin(Duration.ofSeconds(5))
+        .withThrowableOfType(ExecutionException.class)
+        .havingCause()
+        .isInstanceOf(InternalServerErrorException.class);
 
     clock.advance(Duration.ofSeconds(2)); // past the negative cache
     AccessToken token = client.getTokenAsync().get(5, TimeUnit.SECONDS);

@@ -373,19 +373,22 @@ class FakeTokenServerTest {
     TestHttp.postJson(
         server.tokenUrl(), DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET); // Connect and warm up.
 
-    long[] nanos = new long[51];
+    long[] nanos = new long[101];
     for (int i = 0; i < nanos.length; i++) {
       long start = System.nanoTime();
       TestHttp.postJson(server.tokenUrl(), DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET);
       nanos[i] = System.nanoTime() - start;
     }
     Arrays.sort(nanos);
-    Duration median = Duration.ofNanos(nanos[nanos.length / 2]);
+    Duration fastestTenth = Duration.ofNanos(nanos[nanos.length / 10]);
 
-    // Without TCP_NODELAY nearly every answer waits ~40 ms for the client's delayed ACK (measured:
-    // 47 ms per request, against 0.7 ms with it). The median shrugs off GC pauses and a busy
-    // machine.
-    assertThat(median).isLessThan(Duration.ofMillis(20));
+    // Without TCP_NODELAY every answer on the kept-alive connection waits for the client's delayed
+    // ACK, 40 ms at the least on Linux (its minimum delayed-ACK timeout; measured: 47 ms per
+    // request, against 0.7 ms with it), so even the fastest requests are slow. Load only ever adds
+    // time, to some requests: CI under load has pushed the median past 20 ms, while the fastest
+    // tenth still took a few ms. So the fastest tenth, against a bound under the stall's floor,
+    // tells a stall from a busy machine.
+    assertThat(fastestTenth).isLessThan(Duration.ofMillis(30));
     assertThat(server.recordedRequests()).hasSize(nanos.length + 1);
   }
 

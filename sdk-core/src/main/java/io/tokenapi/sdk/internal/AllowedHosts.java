@@ -39,6 +39,13 @@ public final class AllowedHosts {
       throw new IllegalArgumentException("host == null");
     }
     String bare = host.trim();
+    if (bare.indexOf('*') >= 0) {
+      // OkHttp takes '*' as a host character: "*.example.com" would match no request, silently.
+      throw new IllegalArgumentException(
+          "not a host name: \""
+              + SafeText.of(host, 100)
+              + "\" (wildcards are not supported: list each host, for example \"api.example.com\")");
+    }
     if (bare.startsWith("[") && bare.endsWith("]")) {
       bare = bare.substring(1, bare.length() - 1);
     }

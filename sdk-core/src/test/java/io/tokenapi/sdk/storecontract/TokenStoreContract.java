@@ -76,9 +76,10 @@ public abstract class TokenStoreContract {
     assertThat(loaded.scope()).contains("payments read");
     assertThat(loaded.additionalFields()).isEqualTo(extra);
     // A store on a server clock converts the expiry to the reader's clock: equal up to the round
-    // trip.
+    // trip, which a loaded machine can stretch; a wrong conversion is off by the clocks' offset or
+    // a unit, far more.
     assertThat(Duration.between(expiresAt, loaded.expiresAt()).abs())
-        .isLessThan(Duration.ofSeconds(1));
+        .isLessThan(Duration.ofSeconds(5));
   }
 
   @Test
@@ -266,7 +267,7 @@ public abstract class TokenStoreContract {
         .hasValueSatisfying(
             at ->
                 assertThat(Duration.between(at, Instant.now()).abs())
-                    .isLessThan(Duration.ofSeconds(2)));
+                    .isLessThan(Duration.ofSeconds(10)));
   }
 
   @Test

@@ -108,7 +108,7 @@ final class OAuthClientsFactory {
         }
         try {
           clients.put(e.getKey(), e.getValue().build());
-        } catch (IllegalStateException ex) {
+        } catch (IllegalStateException | IllegalArgumentException | ArithmeticException ex) {
           // Checked above; what is left comes from a customizer's settings.
           problem(
               prefixes.get(e.getKey()) + ": " + ex.getMessage(),
@@ -137,7 +137,9 @@ final class OAuthClientsFactory {
       HttpUrl url = HttpUrl.parse(c.baseUrl().trim());
       if (url == null) {
         problem(
-            prefix + ".base-url is not an http(s) URL: \"" + c.baseUrl() + "\"",
+            prefix
+                + ".base-url is not an http(s) URL: "
+                + TokenApiConfigurationException.quotedUrl(c.baseUrl()),
             "set "
                 + prefix
                 + ".base-url to the provider's URL, for example https://api.example.com");
@@ -182,13 +184,18 @@ final class OAuthClientsFactory {
     if (c.scope() != null) {
       set(prefix + ".scope", () -> b.scope(c.scope()), "set " + prefix + ".scope or remove it");
     }
-    duration(prefix + ".refresh-ahead", () -> b.refreshAhead(c.refreshAhead()));
-    duration(prefix + ".expiry-margin", () -> b.expiryMargin(c.expiryMargin()));
+    duration(prefix + ".refresh-ahead", c.refreshAhead(), () -> b.refreshAhead(c.refreshAhead()));
+    duration(prefix + ".expiry-margin", c.expiryMargin(), () -> b.expiryMargin(c.expiryMargin()));
     duration(
-        prefix + ".default-token-lifetime", () -> b.defaultTokenLifetime(c.defaultTokenLifetime()));
-    duration(prefix + ".connect-timeout", () -> b.connectTimeout(c.connectTimeout()));
-    duration(prefix + ".read-timeout", () -> b.readTimeout(c.readTimeout()));
-    duration(prefix + ".call-timeout", () -> b.callTimeout(c.callTimeout()));
+        prefix + ".default-token-lifetime",
+        c.defaultTokenLifetime(),
+        () -> b.defaultTokenLifetime(c.defaultTokenLifetime()));
+    socketTimeout(
+        prefix + ".connect-timeout",
+        c.connectTimeout(),
+        () -> b.connectTimeout(c.connectTimeout()));
+    socketTimeout(prefix + ".read-timeout", c.readTimeout(), () -> b.readTimeout(c.readTimeout()));
+    duration(prefix + ".call-timeout", c.callTimeout(), () -> b.callTimeout(c.callTimeout()));
     if (c.retry() != null) {
       RetryPolicy.Builder retry = RetryPolicy.builder();
       TokenApiProperties.Retry r = c.retry();
@@ -197,9 +204,12 @@ final class OAuthClientsFactory {
           p + ".max-attempts",
           () -> retry.maxAttempts(r.maxAttempts()),
           "set " + p + ".max-attempts to 1 (no retry) or more");
-      duration(p + ".initial-backoff", () -> retry.initialBackoff(r.initialBackoff()));
-      duration(p + ".max-backoff", () -> retry.maxBackoff(r.maxBackoff()));
-      duration(p + ".max-wait", () -> retry.maxWait(r.maxWait()));
+      duration(
+          p + ".initial-backoff",
+          r.initialBackoff(),
+          () -> retry.initialBackoff(r.initialBackoff()));
+      duration(p + ".max-backoff", r.maxBackoff(), () -> retry.maxBackoff(r.maxBackoff()));
+      duration(p + ".max-wait", r.maxWait(), () -> retry.maxWait(r.maxWait()));
       set(p, () -> b.retryPolicy(retry.build()), "fix the " + p + ".* properties");
     }
     if (c.workingHours() != null) {
@@ -253,7 +263,10 @@ final class OAuthClientsFactory {
             "give each decryption key its own id, other than the encryption key's");
       }
     }
-    duration(prefix + ".token-store-timeout", () -> b.tokenStoreTimeout(c.tokenStoreTimeout()));
+    duration(
+        prefix + ".token-store-timeout",
+        c.tokenStoreTimeout(),
+        () -> b.tokenStoreTimeout(c.tokenStoreTimeout()));
     if (problems.isEmpty()) {
       set(
           prefix + ".token-store",
@@ -321,6 +334,25 @@ final class OAuthClientsFactory {
 
   private void duration(String property, Runnable setter) {
     set(property, setter, "set " + property + " to a positive duration such as 30s or 5m");
+  }
+
+  /** As {@link #duration(String, Runnable)}, refusing what the SDK would overflow on. */
+  private void duration(String property, java.time.Duration value, Runnable setter) {
+    limited(property, value, DurationLimits.MAX, setter);
+  }
+
+  private void socketTimeout(String property, java.time.Duration value, Runnable setter) {
+    limited(property, value, DurationLimits.MAX_SOCKET_TIMEOUT, setter);
+  }
+
+  private void limited(
+      String property, java.time.Duration value, java.time.Duration max, Runnable setter) {
+    String tooLong = DurationLimits.tooLong(property, value, max);
+    if (tooLong != null) {
+      problem(tooLong, "set " + property + " to a positive duration such as 30s or 5m");
+      return;
+    }
+    duration(property, setter);
   }
 
   private void set(String property, Runnable setter, String fix) {

@@ -6,9 +6,11 @@ import io.tokenapi.sdk.TenantTokens;
 import io.tokenapi.sdk.WorkingHours;
 import io.tokenapi.sdk.internal.AllowedHosts;
 import io.tokenapi.sdk.internal.Loopback;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import okhttp3.HttpUrl;
 
 /**
@@ -48,7 +50,14 @@ final class TenantTokensFactory {
       TenantCredentialsProvider provider,
       List<TenantTokensBuilderCustomizer> customizers) {
     TenantTokens.Builder b = TenantTokens.builder();
-    if (provider == null) {
+    if (provider == null && providerNames.size() == 1) {
+      problem(
+          "the TenantCredentialsProvider bean "
+              + providerNames
+              + " is null: its factory method returned null",
+          "return a TenantCredentialsProvider from it; to run without tenants, declare no such"
+              + " bean");
+    } else if (provider == null) {
       problem(
           "there are "
               + providerNames.size()
@@ -79,20 +88,27 @@ final class TenantTokensFactory {
         P + ".max-tenants",
         () -> b.maxTenants(p.maxTenants()),
         "set " + P + ".max-tenants to 1 or more, for example 100000");
-    set(
+    duration(
         P + ".evict-after-idle",
-        () -> b.evictAfterIdle(p.evictAfterIdle()),
+        p.evictAfterIdle(),
+        DurationLimits.MAX,
+        b::evictAfterIdle,
         "set " + P + ".evict-after-idle to 1s or more, for example 2h");
     set(
         P + ".max-concurrent-requests",
         () -> b.maxConcurrentRequests(p.maxConcurrentRequests()),
         "set " + P + ".max-concurrent-requests to 1 to 1024, for example 64");
-    duration(P + ".refresh-ahead", () -> b.refreshAhead(p.refreshAhead()));
-    duration(P + ".expiry-margin", () -> b.expiryMargin(p.expiryMargin()));
-    duration(P + ".default-token-lifetime", () -> b.defaultTokenLifetime(p.defaultTokenLifetime()));
-    duration(P + ".connect-timeout", () -> b.connectTimeout(p.connectTimeout()));
-    duration(P + ".read-timeout", () -> b.readTimeout(p.readTimeout()));
-    duration(P + ".call-timeout", () -> b.callTimeout(p.callTimeout()));
+    duration(P + ".refresh-ahead", p.refreshAhead(), b::refreshAhead);
+    duration(P + ".expiry-margin", p.expiryMargin(), b::expiryMargin);
+    duration(P + ".default-token-lifetime", p.defaultTokenLifetime(), b::defaultTokenLifetime);
+    duration(
+        P + ".connect-timeout",
+        p.connectTimeout(),
+        DurationLimits.MAX_SOCKET_TIMEOUT,
+        b::connectTimeout);
+    duration(
+        P + ".read-timeout", p.readTimeout(), DurationLimits.MAX_SOCKET_TIMEOUT, b::readTimeout);
+    duration(P + ".call-timeout", p.callTimeout(), b::callTimeout);
     if (p.retry() != null) {
       retry(p.retry(), b);
     }
@@ -118,7 +134,7 @@ final class TenantTokensFactory {
     }
     try {
       return b.build();
-    } catch (IllegalStateException e) {
+    } catch (IllegalStateException | IllegalArgumentException | ArithmeticException e) {
       // Checked above; what is left comes from a customizer's settings.
       throw new TokenApiConfigurationException(
           List.of(P + ": " + e.getMessage()),
@@ -140,7 +156,7 @@ final class TenantTokensFactory {
     HttpUrl url = HttpUrl.parse(value.trim());
     if (url == null) {
       problem(
-          property + " is not an http(s) URL: \"" + value + "\"",
+          property + " is not an http(s) URL: " + TokenApiConfigurationException.quotedUrl(value),
           "set " + P + ".base-url to the provider's URL, for example https://api.example.com");
     } else if (!url.isHttps() && !Loopback.isLoopback(url.host())) {
       problem(
@@ -161,9 +177,9 @@ final class TenantTokensFactory {
         p + ".max-attempts",
         () -> retry.maxAttempts(r.maxAttempts()),
         "set " + p + ".max-attempts to 1 (no retry) or more");
-    duration(p + ".initial-backoff", () -> retry.initialBackoff(r.initialBackoff()));
-    duration(p + ".max-backoff", () -> retry.maxBackoff(r.maxBackoff()));
-    duration(p + ".max-wait", () -> retry.maxWait(r.maxWait()));
+    duration(p + ".initial-backoff", r.initialBackoff(), retry::initialBackoff);
+    duration(p + ".max-backoff", r.maxBackoff(), retry::maxBackoff);
+    duration(p + ".max-wait", r.maxWait(), retry::maxWait);
     set(p, () -> b.retryPolicy(retry.build()), "fix the " + p + ".* properties");
   }
 
@@ -237,8 +253,28 @@ final class TenantTokensFactory {
     return canonical;
   }
 
-  private void duration(String property, Runnable setter) {
-    set(property, setter, "set " + property + " to a positive duration such as 30s or 5m");
+  private void duration(String property, Duration value, Consumer<Duration> setter) {
+    duration(property, value, DurationLimits.MAX, setter);
+  }
+
+  private void duration(String property, Duration value, Duration max, Consumer<Duration> setter) {
+    duration(
+        property,
+        value,
+        max,
+        setter,
+        "set " + property + " to a positive duration such as 30s or 5m");
+  }
+
+  /** Refused here when over {@code max}: the SDK would fail with an untyped overflow. */
+  private void duration(
+      String property, Duration value, Duration max, Consumer<Duration> setter, String fix) {
+    String tooLong = DurationLimits.tooLong(property, value, max);
+    if (tooLong != null) {
+      problem(tooLong, fix);
+      return;
+    }
+    set(property, () -> setter.accept(value), fix);
   }
 
   private void set(String property, Runnable setter, String fix) {

@@ -34,6 +34,17 @@ public final class TokenApiConfigurationException extends IllegalStateException 
   }
 
   /**
+   * A base URL as a problem may quote it: in quotes, or not at all when it has an {@code '@'},
+   * which may follow user info holding a password ({@code ftp://user:secret@host} is no http(s)
+   * URL, so no parser took the user info apart).
+   */
+  static String quotedUrl(String url) {
+    return url.indexOf('@') >= 0
+        ? "(the value is not shown: it has an '@', and what comes before one may be a password)"
+        : "\"" + url + "\"";
+  }
+
+  /**
    * {@code text} made safe for one line of the startup report: at most {@value #MAX_LINE}
    * characters, and line breaks (CR, LF, NEL, U+2028, U+2029), other control characters and
    * invisible format characters (bidi overrides) replaced by {@code '?'}. Problems quote the

@@ -326,21 +326,26 @@ class TokenApiIntegrationTest {
   @Test
   void webClient_doesNotBlockTheSubscriberWhileTheTokenIsFetched() throws Exception {
     client.invalidate();
-    TOKENS.enqueueDelay(Duration.ofMillis(800));
     int issued = TOKENS.issuedTokens().size();
+    CompletableFuture<String> body;
+    // The server holds the token answer until told: no window in milliseconds to miss under load.
+    TOKENS.holdAnswers();
+    try {
+      body =
+          webClientBuilder
+              .build()
+              .get()
+              .uri(url("127.0.0.1"))
+              .retrieve()
+              .bodyToMono(String.class)
+              .toFuture();
 
-    CompletableFuture<String> body =
-        webClientBuilder
-            .build()
-            .get()
-            .uri(url("127.0.0.1"))
-            .retrieve()
-            .bodyToMono(String.class)
-            .toFuture();
-
-    // Subscribing returned before the server issued the token: the filter did not wait for it.
-    assertThat(TOKENS.issuedTokens()).hasSize(issued);
-    assertThat(body).isNotDone();
+      // Subscribing returned before the server issued the token: the filter did not wait for it.
+      assertThat(TOKENS.issuedTokens()).hasSize(issued);
+      assertThat(body).isNotDone();
+    } finally {
+      TOKENS.releaseAnswers();
+    }
     assertThat(body.get(10, TimeUnit.SECONDS)).isEqualTo("hello");
     assertThat(TOKENS.issuedTokens()).hasSize(issued + 1);
   }
