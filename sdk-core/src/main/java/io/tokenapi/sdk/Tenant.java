@@ -137,6 +137,11 @@ final class Tenant implements TokenSource {
     }
   }
 
+  @Override
+  public String closedMessage() {
+    return "TenantTokens is closed: build a new TenantTokens to get tokens.";
+  }
+
   /** The stages below are made per fetch and share the owner's threads: the owner closes those. */
   @Override
   public void close() {}

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -93,6 +94,14 @@ public final class TenantTokens implements AutoCloseable {
 
   private volatile long nextIdleSweep;
   private volatile boolean closed;
+
+  /** Won by the one {@code close()} that closes; the others wait for {@link #closeDone}. */
+  private final AtomicBoolean closeStarted = new AtomicBoolean();
+
+  private final CountDownLatch closeDone = new CountDownLatch(1);
+
+  /** The thread running the first {@code close()}, for a close() it calls itself. */
+  private volatile Thread closer;
 
   private TenantTokens(Builder b, ClientSettings s) {
     this.clock = s.clock;
@@ -228,20 +237,46 @@ public final class TenantTokens implements AutoCloseable {
 
   /**
    * Wakes every waiting caller with an exception, fails the queued requests, cancels those in
-   * flight and stops the shared threads; a caller's {@link OkHttpClient} is left alone. Idempotent.
+   * flight and stops the shared threads; a caller's {@link OkHttpClient} is left alone. Idempotent:
+   * a call made while another thread closes returns once that close has failed every caller (it
+   * waits at most 2 seconds, and not at all when made from inside the close itself).
    */
   @Override
   public void close() {
-    if (closed) {
+    if (!closeStarted.compareAndSet(false, true)) {
+      awaitClose();
       return;
     }
-    closed = true;
-    ticker.cancel(false);
-    for (Tenant t : tenants.values()) {
-      t.cache.close();
+    closer = Thread.currentThread();
+    try {
+      closed = true;
+      ticker.cancel(false);
+      for (Tenant t : tenants.values()) {
+        t.cache.close();
+      }
+      tenants.clear();
+      assembly.close();
+    } finally {
+      closer = null;
+      closeDone.countDown();
     }
-    tenants.clear();
-    assembly.close();
+  }
+
+  /**
+   * A second {@code close()} returns once the first has failed every caller, as the first does.
+   * Bounded: one called from the event thread or a lookup (a listener, the tenant listener factory,
+   * the credentials lookup) while another thread closes would otherwise wait for the close that
+   * waits for it; that one interrupts it within {@link ListenerDispatcher#CLOSE_DRAIN_MILLIS}.
+   */
+  private void awaitClose() {
+    if (Thread.currentThread() == closer) {
+      return; // from inside the close() this thread runs
+    }
+    try {
+      closeDone.await(2 * ListenerDispatcher.CLOSE_DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**

@@ -26,4 +26,12 @@ interface TokenSource {
 
   /** Closes this stage, then the ones below it. Idempotent. */
   void close();
+
+  /**
+   * What a caller of the cache above is told once it is closed, naming what the application holds:
+   * an {@link OAuthClient} unless the source says otherwise (a {@link TenantTokens} tenant does).
+   */
+  default String closedMessage() {
+    return "OAuthClient is closed: build a new client to get tokens.";
+  }
 }
