@@ -437,13 +437,18 @@ final class CallersEventListener implements EventListener.Factory {
     }
   }
 
-  private static void warn(String method, Throwable e) {
+  private void warn(String method, Throwable e) {
+    long leftOut = events.warnings().admit();
+    if (leftOut < 0) {
+      return;
+    }
     // Only the type: the listener's message is the application's text and could hold anything.
     LOG.warn(
         "The OkHttpClient's {} threw {} on a token request's event; the client ignores it and"
-            + " carries on",
+            + " carries on{}",
         method,
-        e.getClass().getName());
+        e.getClass().getName(),
+        ListenerWarnings.leftOutNote(leftOut));
   }
 
   /** The connection without its socket: route, handshake and protocol as they are. */

@@ -66,6 +66,12 @@ final class ListenerDispatcher implements OAuthClientListener, AutoCloseable {
 
   private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
+  /**
+   * One WARN a minute for all of this client's listener failures: its listeners', its tenant
+   * listeners' and its OkHttp {@code EventListener}'s.
+   */
+  private final ListenerWarnings warnings = new ListenerWarnings();
+
   /** Every listener, in the order added: only for {@code aroundAttempt}, which must run inline. */
   private final SafeListener all;
 
@@ -106,9 +112,9 @@ final class ListenerDispatcher implements OAuthClientListener, AutoCloseable {
               : theirs)
           .add(listener);
     }
-    this.all = new SafeListener(listeners);
-    this.inline = new SafeListener(ours);
-    this.queued = new SafeListener(theirs);
+    this.all = new SafeListener(listeners, warnings);
+    this.inline = new SafeListener(ours, warnings);
+    this.queued = new SafeListener(theirs, warnings);
     this.hasQueued = !theirs.isEmpty();
     if (theirs.isEmpty() && !extraEvents) {
       this.events = null;
@@ -128,6 +134,11 @@ final class ListenerDispatcher implements OAuthClientListener, AutoCloseable {
               });
       this.events.allowCoreThreadTimeOut(true);
     }
+  }
+
+  /** The WARN budget for listener failures of this client. */
+  ListenerWarnings warnings() {
+    return warnings;
   }
 
   /** For tests and the WARN: events dropped because the queue was full. */

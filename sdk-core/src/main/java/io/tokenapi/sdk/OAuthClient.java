@@ -600,8 +600,8 @@ public final class OAuthClient implements AutoCloseable {
     /**
      * Adds a listener for the client's events (fetches, attempts, retries, tokens obtained, state
      * changes, store steps). May be called several times: every listener gets every event, in the
-     * order they were added. A listener that throws is logged and skipped; it never breaks a call
-     * or the other listeners. Default none.
+     * order they were added. A listener that throws is skipped and logged (at most one WARN a
+     * minute per client); it never breaks a call or the other listeners. Default none.
      *
      * @param listener the listener
      * @return this builder

@@ -15,8 +15,16 @@ final class SafeListener implements OAuthClientListener {
 
   private final OAuthClientListener[] delegates;
 
+  /** The client's WARN budget for listener failures, shared by its SafeListeners. */
+  private final ListenerWarnings warnings;
+
   SafeListener(List<OAuthClientListener> delegates) {
+    this(delegates, new ListenerWarnings());
+  }
+
+  SafeListener(List<OAuthClientListener> delegates, ListenerWarnings warnings) {
     this.delegates = delegates.toArray(new OAuthClientListener[0]);
+    this.warnings = warnings;
   }
 
   /** Whether any listener was added: callers may skip building an event nobody gets. */
@@ -127,12 +135,17 @@ final class SafeListener implements OAuthClientListener {
     }
   }
 
-  private static void warn(String method, Throwable e) {
+  private void warn(String method, Throwable e) {
+    long leftOut = warnings.admit();
+    if (leftOut < 0) {
+      return;
+    }
     // Only the type: a listener's message is the application's text and could hold anything.
     LOG.warn(
-        "OAuthClientListener.{} threw {}; the client ignores it and carries on",
+        "OAuthClientListener.{} threw {}; the client ignores it and carries on{}",
         method,
-        e.getClass().getName());
+        e.getClass().getName(),
+        ListenerWarnings.leftOutNote(leftOut));
   }
 
   /** Runs its task the first time it is run, never again. */

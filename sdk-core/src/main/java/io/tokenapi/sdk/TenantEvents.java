@@ -47,12 +47,16 @@ final class TenantEvents implements OAuthClientListener {
         l = factory.apply(tenant);
       } catch (Throwable e) {
         rethrowFatal(e);
-        // Only the type: the factory's message is the application's text.
-        LOG.warn(
-            "The tenant listener factory threw {} for tenant {}; that tenant's events go to no"
-                + " tenant listener while it is held",
-            e.getClass().getName(),
-            printable(tenant));
+        long leftOut = shared.warnings().admit();
+        if (leftOut >= 0) {
+          // Only the type: the factory's message is the application's text.
+          LOG.warn(
+              "The tenant listener factory threw {} for tenant {}; that tenant's events go to no"
+                  + " tenant listener while it is held{}",
+              e.getClass().getName(),
+              printable(tenant),
+              ListenerWarnings.leftOutNote(leftOut));
+        }
         l = null;
       }
       own = l = l == null ? NONE : l;
@@ -71,12 +75,16 @@ final class TenantEvents implements OAuthClientListener {
             call.accept(l);
           } catch (Throwable e) {
             rethrowFatal(e);
-            LOG.warn(
-                "The tenant listener of tenant {} threw {} in {}; the client ignores it and carries"
-                    + " on",
-                printable(tenant),
-                e.getClass().getName(),
-                method);
+            long leftOut = shared.warnings().admit();
+            if (leftOut >= 0) {
+              LOG.warn(
+                  "The tenant listener of tenant {} threw {} in {}; the client ignores it and"
+                      + " carries on{}",
+                  printable(tenant),
+                  e.getClass().getName(),
+                  method,
+                  ListenerWarnings.leftOutNote(leftOut));
+            }
           }
         });
   }

@@ -747,10 +747,10 @@ public final class TenantTokens implements AutoCloseable {
      * once per tenant while it is held (again after the tenant was dropped and used again); never
      * on a caller's thread. The returned listener gets that tenant's events on the same thread, in
      * order, except {@code aroundAttempt} (it wraps the request on the request thread, where no
-     * tenant code runs). A factory or listener that throws is logged (its type only) and ignored;
-     * one that blocks holds up only the event thread, whose queue is bounded as for every listener.
-     * Keep what it returns small: it is held as long as its tenant. Calling this again replaces the
-     * factory.
+     * tenant code runs). A factory or listener that throws is logged (its type only, at most one
+     * WARN a minute) and ignored; one that blocks holds up only the event thread, whose queue is
+     * bounded as for every listener. Keep what it returns small: it is held as long as its tenant.
+     * Calling this again replaces the factory.
      *
      * @param perTenant tenant id to that tenant's listener, or to null
      * @return this builder
