@@ -250,7 +250,18 @@ final class TokenCache {
                     }),
         mine,
         mine);
-    return mine;
+    // The hand-off's future is shared with the callers who join it: this caller gets its own, so
+    // cancelling (or completing) it touches nobody else's.
+    CompletableFuture<AccessToken> own = new CompletableFuture<>();
+    mine.whenComplete(
+        (token, error) -> {
+          if (error == null) {
+            own.complete(token);
+          } else {
+            own.completeExceptionally(error);
+          }
+        });
+    return own;
   }
 
   /**

@@ -88,6 +88,56 @@ class AsyncBurstTest {
     assertThat(pool).isEmpty();
   }
 
+  /**
+   * The first caller of a coalesced hand-off cancels its future before the hand-off ran: the
+   * callers who joined it are still served (found by CI: the first caller was handed the shared
+   * future itself, so its cancel cancelled everyone's).
+   */
+  @Test
+  void tokenCache_firstCallerCancelsBeforeTheHandOffRan_theOthersAreStillServed() {
+    CompletableFuture<AccessToken> fetch = new CompletableFuture<>();
+    TokenSource source =
+        new TokenSource() {
+          @Override
+          public CompletableFuture<AccessToken> fetch(Fetch f) {
+            return fetch;
+          }
+
+          @Override
+          public void reject(AccessToken token) {}
+
+          @Override
+          public void close() {}
+        };
+    ArrayDeque<Runnable> pool = new ArrayDeque<>();
+    Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    TokenCache cache =
+        new TokenCache(
+            source,
+            new Freshness(Duration.ofMinutes(5), Duration.ofSeconds(30)),
+            Clock.fixed(now, ZoneOffset.UTC),
+            RetryPolicy.defaults(),
+            new SafeListener(List.of()),
+            () -> 0.5,
+            Duration.ofMinutes(5),
+            Duration.ofSeconds(1),
+            null,
+            pool::add);
+
+    CompletableFuture<AccessToken> first = cache.getAsync();
+    CompletableFuture<AccessToken> second = cache.getAsync();
+    assertThat(pool).hasSize(1);
+    assertThat(first.cancel(true)).isTrue();
+    CompletableFuture<AccessToken> third = cache.getAsync();
+    pool.poll().run();
+    AccessToken token = AccessToken.of("t1", now.plus(Duration.ofHours(1)));
+    fetch.complete(token);
+
+    assertThat(first).isCancelled();
+    assertThat(second).isCompletedWithValue(token);
+    assertThat(third).isCompletedWithValue(token);
+  }
+
   @Test
   void getTokenAsync_thousandCallersOnAColdClient_oneRequestAllServed() throws Exception {
     int callers = 1_000;
