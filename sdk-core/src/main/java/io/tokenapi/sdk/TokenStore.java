@@ -21,11 +21,12 @@ import java.util.Optional;
  *   <li>{@link #read(String)}: the stored token with its metadata ({@link StoredToken}): {@code
  *       expiresAt} and {@code issuedAt} <em>on the reader's clock</em>, converted by the store from
  *       its own clock (Redis {@code TIME}, the database's clock), so writers' clocks never matter;
- *       and a {@code fence} that grows with every save (the stores that use their clock's time as
- *       the fence give two saves in the same millisecond the same one: the client refuses only a
- *       lower fence, so an equal one is never refused). The client judges a stored token with the
- *       same freshness margins as a fetched one (from its whole lifetime {@code expiresAt -
- *       issuedAt}), and refuses one whose fence is lower than a fence it already saw or rejected.
+ *       and a {@code fence} that grows with every save (a store that uses its clock's time as the
+ *       fence, as the Redis stores do, gives two saves in the same millisecond the same one: the
+ *       client refuses only a lower fence, so an equal one is never refused). The client judges a
+ *       stored token with the same freshness margins as a fetched one (from its whole lifetime
+ *       {@code expiresAt - issuedAt}), and refuses one whose fence is lower than a fence it already
+ *       saw or rejected.
  *   <li>{@link #tryLock(String, Duration)}: the refresh lock, with a time to live that bounds only
  *       a holder that died.
  *   <li>{@link #renewLock(String, String, Duration)}: the holder's watchdog calls it every third of

@@ -249,7 +249,7 @@ public abstract class TokenStoreContract {
     store().save(key, token("tok-1", Duration.ofMinutes(10)));
     long first = store().read(key).orElseThrow().fence();
 
-    // The Redis and JDBC stores' fence is their clock's millisecond: two saves within one may share
+    // The Redis stores' fence is Redis's millisecond: two saves within one may share
     // it (TokenStore's Javadoc; the client refuses only a lower fence). Seen once in CI on Redis.
     sleepPastOneMillisecond();
     store().save(key, token("tok-2", Duration.ofMinutes(10)));
