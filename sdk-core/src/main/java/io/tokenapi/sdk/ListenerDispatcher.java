@@ -64,8 +64,6 @@ final class ListenerDispatcher implements OAuthClientListener, AutoCloseable {
    */
   interface Inline {}
 
-  private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
-
   /**
    * One WARN a minute for all of this client's listener failures: its listeners', its tenant
    * listeners' and its OkHttp {@code EventListener}'s.
@@ -91,7 +89,9 @@ final class ListenerDispatcher implements OAuthClientListener, AutoCloseable {
   private volatile Thread eventThread;
 
   private final AtomicLong dropped = new AtomicLong();
-  private final AtomicLong nextWarnNanos = new AtomicLong(System.nanoTime());
+
+  /** One WARN a minute about dropped events. */
+  private final ListenerWarnings dropWarnings = new ListenerWarnings();
 
   ListenerDispatcher(List<OAuthClientListener> listeners) {
     this(listeners, false);
@@ -161,9 +161,7 @@ final class ListenerDispatcher implements OAuthClientListener, AutoCloseable {
         return; // closed: nobody listens any more
       }
       long total = dropped.incrementAndGet();
-      long now = System.nanoTime();
-      long next = nextWarnNanos.get();
-      if (now - next >= 0 && nextWarnNanos.compareAndSet(next, now + WARN_EVERY_NANOS)) {
+      if (dropWarnings.admit() >= 0) {
         LOG.warn(
             "An OAuthClientListener (or the OkHttpClient's EventListener) is not keeping up: {}"
                 + " events waited for it, so the client dropped {} events so far. The client's"
